@@ -1,0 +1,1 @@
+//===- Empty.cpp - carrier for the precompiled MLIR headers ---------------===//

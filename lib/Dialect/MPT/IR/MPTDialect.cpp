@@ -1,0 +1,236 @@
+//===- MPTDialect.cpp - the mpt dialect -----------------------------------===//
+//
+// Dialect registration and verification of the discardable `mpt.*`
+// attributes on training-step arguments and results.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cstdio>
+
+using namespace mlir;
+using namespace mlir::mpt;
+
+/// Shortest readable spelling of a number in a diagnostic ("0.5", "1e-08",
+/// "inf").
+static std::string fmt(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+#include "mpt/Dialect/MPT/IR/MPTDialect.cpp.inc"
+#include "mpt/Dialect/MPT/IR/MPTEnums.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "mpt/Dialect/MPT/IR/MPTAttrs.cpp.inc"
+
+void MPTDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "mpt/Dialect/MPT/IR/MPTOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "mpt/Dialect/MPT/IR/MPTAttrs.cpp.inc"
+      >();
+}
+
+Operation *MPTDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                           Type type, Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Roles
+//===----------------------------------------------------------------------===//
+
+std::optional<Role> mlir::mpt::symbolizeRole(StringRef name) {
+  return llvm::StringSwitch<std::optional<Role>>(name)
+      .Case("param", Role::Param)
+      .Case("working_copy", Role::WorkingCopy)
+      .Case("opt_state", Role::OptState)
+      .Case("loss_scale_state", Role::LossScaleState)
+      .Case("input", Role::Input)
+      .Case("loss", Role::Loss)
+      .Case("output", Role::Output)
+      .Default(std::nullopt);
+}
+
+StringRef mlir::mpt::stringifyRole(Role role) {
+  switch (role) {
+  case Role::Param:
+    return "param";
+  case Role::WorkingCopy:
+    return "working_copy";
+  case Role::OptState:
+    return "opt_state";
+  case Role::LossScaleState:
+    return "loss_scale_state";
+  case Role::Input:
+    return "input";
+  case Role::Loss:
+    return "loss";
+  case Role::Output:
+    return "output";
+  }
+  llvm_unreachable("unknown role");
+}
+
+/// Roles that describe state carried from one step to the next.
+static bool isStateRole(Role role) {
+  return role == Role::Param || role == Role::WorkingCopy ||
+         role == Role::OptState || role == Role::LossScaleState;
+}
+
+//===----------------------------------------------------------------------===//
+// Argument and result attributes
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
+                                    Attribute attr) {
+  auto emit = [&]() {
+    return op->emitOpError() << "argument #" << argIndex << ": "
+                             << MPTDialect::kInitAttrName << " ";
+  };
+  auto dict = dyn_cast<DictionaryAttr>(attr);
+  if (!dict)
+    return emit() << "must be a dictionary, e.g. {dist = \"zeros\"}";
+  auto dist = dict.getAs<StringAttr>("dist");
+  if (!dist)
+    return emit() << "needs a string 'dist' (uniform, zeros or constant)";
+  auto floatField = [&](StringRef name) -> FailureOr<double> {
+    auto value = dict.getAs<FloatAttr>(name);
+    if (!value)
+      return emit() << "with dist = \"" << dist.getValue()
+                    << "\" needs a float '" << name << "'";
+    return value.getValueAsDouble();
+  };
+  if (dist.getValue() == "zeros")
+    return success();
+  if (dist.getValue() == "constant")
+    return success(succeeded(floatField("value")));
+  if (dist.getValue() == "uniform") {
+    FailureOr<double> low = floatField("low");
+    if (failed(low))
+      return failure();
+    FailureOr<double> high = floatField("high");
+    if (failed(high))
+      return failure();
+    if (!(*low <= *high) || !std::isfinite(*low) || !std::isfinite(*high))
+      return emit() << "needs finite low <= high, got [" << fmt(*low) << ", "
+                    << fmt(*high) << "]";
+    if (!dict.getAs<IntegerAttr>("seed"))
+      return emit() << "with dist = \"uniform\" needs an integer 'seed'";
+    return success();
+  }
+  return emit() << "has unknown dist \"" << dist.getValue()
+                << "\" (expected uniform, zeros or constant)";
+}
+
+LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
+                                                   unsigned regionIndex,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attr) {
+  // Only functions are training steps; elsewhere the attributes mean nothing.
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func)
+    return success();
+  StringRef name = attr.getName().getValue();
+  if (name == kRoleAttrName) {
+    auto role = dyn_cast<StringAttr>(attr.getValue());
+    std::optional<Role> parsed =
+        role ? symbolizeRole(role.getValue()) : std::nullopt;
+    if (!parsed || *parsed == Role::Loss || *parsed == Role::Output)
+      return op->emitOpError()
+             << "argument #" << argIndex << " has " << kRoleAttrName << " "
+             << attr.getValue()
+             << "; expected \"param\", \"working_copy\", \"opt_state\", "
+                "\"loss_scale_state\" or \"input\"";
+    return success();
+  }
+  if (name == kNameAttrName) {
+    auto argName = dyn_cast<StringAttr>(attr.getValue());
+    if (!argName || argName.getValue().empty())
+      return op->emitOpError() << "argument #" << argIndex << " has "
+                               << kNameAttrName
+                               << " that is not a non-empty string";
+    // Names are interned: pointer comparison finds duplicates.
+    for (unsigned i = 0; i < argIndex; ++i)
+      if (func.getArgAttr(i, kNameAttrName) == argName)
+        return op->emitOpError()
+               << "arguments #" << i << " and #" << argIndex
+               << " have the same " << kNameAttrName << " " << argName;
+    return success();
+  }
+  if (name == kInitAttrName)
+    return verifyInitAttr(op, argIndex, attr.getValue());
+  return op->emitOpError() << "argument #" << argIndex
+                           << " has unknown mpt attribute '" << name
+                           << "' (known: mpt.role, mpt.name, mpt.init)";
+}
+
+LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
+                                                      unsigned regionIndex,
+                                                      unsigned resultIndex,
+                                                      NamedAttribute attr) {
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func)
+    return success();
+  StringRef name = attr.getName().getValue();
+  if (name == kRoleAttrName) {
+    auto role = dyn_cast<StringAttr>(attr.getValue());
+    std::optional<Role> parsed =
+        role ? symbolizeRole(role.getValue()) : std::nullopt;
+    if (!parsed || *parsed == Role::Input)
+      return op->emitOpError()
+             << "result #" << resultIndex << " has " << kRoleAttrName << " "
+             << attr.getValue()
+             << "; expected \"param\", \"working_copy\", \"opt_state\", "
+                "\"loss_scale_state\", \"loss\" or \"output\"";
+    if (isStateRole(*parsed) && !func.getResultAttr(resultIndex,
+                                                    kUpdatesAttrName))
+      return op->emitOpError()
+             << "result #" << resultIndex << " is state (" << role
+             << ") but has no " << kUpdatesAttrName
+             << " naming the argument it replaces";
+    return success();
+  }
+  if (name == kUpdatesAttrName) {
+    auto target = dyn_cast<StringAttr>(attr.getValue());
+    if (!target)
+      return op->emitOpError() << "result #" << resultIndex << " has "
+                               << kUpdatesAttrName << " that is not a string";
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      if (func.getArgAttr(i, kNameAttrName) != target)
+        continue;
+      Type argType = func.getArgumentTypes()[i];
+      Type resultType = func.getResultTypes()[resultIndex];
+      if (argType != resultType)
+        return op->emitOpError()
+               << "result #" << resultIndex << " updates argument #" << i
+               << " (" << target << ") but its type " << resultType
+               << " differs from the argument type " << argType;
+      Attribute argRole = func.getArgAttr(i, kRoleAttrName);
+      Attribute resultRole = func.getResultAttr(resultIndex, kRoleAttrName);
+      if (argRole && resultRole && argRole != resultRole)
+        return op->emitOpError()
+               << "result #" << resultIndex << " has role " << resultRole
+               << " but updates argument #" << i << " of role " << argRole;
+      return success();
+    }
+    return op->emitOpError() << "result #" << resultIndex << " updates "
+                             << target << ", but no argument has that "
+                             << kNameAttrName;
+  }
+  return op->emitOpError() << "result #" << resultIndex
+                           << " has unknown mpt attribute '" << name
+                           << "' (known: mpt.role, mpt.updates)";
+}

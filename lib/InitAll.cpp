@@ -1,0 +1,103 @@
+//===- InitAll.cpp - register what mpt tools need -------------------------===//
+
+#include "mpt/InitAll.h"
+
+#include "mpt/Dialect/MPT/IR/MPTDialect.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/Extensions/AllExtensions.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/NVGPU/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mpt::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<mpt::MPTDialect, func::FuncDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, arith::ArithDialect,
+                  math::MathDialect, scf::SCFDialect, cf::ControlFlowDialect,
+                  affine::AffineDialect, bufferization::BufferizationDialect,
+                  memref::MemRefDialect, vector::VectorDialect,
+                  gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect,
+                  LLVM::LLVMDialect, tosa::TosaDialect>();
+
+  // Bufferization of the tensor programs mpt produces.
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+
+  // Lowering to the LLVM dialect and translation to LLVM IR.
+  func::registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+}
+
+void mpt::registerAllPasses() {
+  registerMPTPasses();
+
+  // Generic transforms (canonicalize, cse, symbol-dce, inline, ...).
+  registerTransformsPasses();
+  // The dialects mpt lowers through.
+  arith::registerArithPasses();
+  bufferization::registerBufferizationPasses();
+  registerLinalgPasses();
+  memref::registerMemRefPasses();
+  registerGPUPasses();
+  registerNVGPUPasses();
+  gpu::registerGPUToNVVMPipeline();
+
+  // Conversions on the way to LLVM and NVVM.
+  registerTosaToLinalg();
+  registerTosaToLinalgNamed();
+  registerTosaToArithPass();
+  registerTosaToTensorPass();
+  registerConvertTensorToLinalgPass();
+  registerLowerAffinePass();
+  registerSCFToControlFlowPass();
+  registerConvertFuncToLLVMPass();
+  registerArithToLLVMConversionPass();
+  registerConvertMathToLLVMPass();
+  registerConvertMathToLibmPass();
+  registerConvertIndexToLLVMPass();
+  registerConvertControlFlowToLLVMPass();
+  registerFinalizeMemRefToLLVMConversionPass();
+  registerConvertVectorToLLVMPass();
+  registerConvertVectorToSCF();
+  registerConvertVectorToGPU();
+  registerConvertGpuOpsToNVVMOps();
+  registerConvertNVGPUToNVVMPass();
+  registerConvertNVVMToLLVMPass();
+  registerGpuToLLVMConversionPass();
+  registerReconcileUnrealizedCastsPass();
+  registerConvertToLLVMPass();
+}

@@ -1,0 +1,95 @@
+// Diagnostics for the mpt.* argument and result attributes of training steps.
+// RUN: mpt-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{argument #0 has mpt.role "weights"; expected "param", "working_copy", "opt_state", "loss_scale_state" or "input"}}
+func.func @arg_role_unknown(%w: tensor<4xf32> {mpt.role = "weights"}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0 has mpt.role "loss"}}
+func.func @arg_role_loss(%w: tensor<4xf32> {mpt.role = "loss"}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0 has mpt.name that is not a non-empty string}}
+func.func @arg_name_empty(%w: tensor<4xf32> {mpt.name = ""}) { return }
+
+// -----
+
+// expected-error @+1 {{arguments #0 and #1 have the same mpt.name "w"}}
+func.func @arg_name_twice(%a: tensor<4xf32> {mpt.name = "w"}, %b: tensor<4xf32> {mpt.name = "w"}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init must be a dictionary, e.g. {dist = "zeros"}}}
+func.func @init_not_dict(%w: tensor<4xf32> {mpt.init = "zeros"}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init needs a string 'dist' (uniform, zeros or constant)}}
+func.func @init_no_dist(%w: tensor<4xf32> {mpt.init = {low = 0.0 : f64}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init with dist = "uniform" needs a float 'high'}}
+func.func @init_uniform_no_high(%w: tensor<4xf32> {mpt.init = {dist = "uniform", low = 0.0 : f64, seed = 1 : i64}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init needs finite low <= high, got [1, 0]}}
+func.func @init_uniform_reversed(%w: tensor<4xf32> {mpt.init = {dist = "uniform", low = 1.0 : f64, high = 0.0 : f64, seed = 1 : i64}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init with dist = "uniform" needs an integer 'seed'}}
+func.func @init_uniform_no_seed(%w: tensor<4xf32> {mpt.init = {dist = "uniform", low = 0.0 : f64, high = 1.0 : f64}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init with dist = "constant" needs a float 'value'}}
+func.func @init_constant_no_value(%w: tensor<4xf32> {mpt.init = {dist = "constant"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0: mpt.init has unknown dist "normal" (expected uniform, zeros or constant)}}
+func.func @init_unknown(%w: tensor<4xf32> {mpt.init = {dist = "normal"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #0 has unknown mpt attribute 'mpt.rol' (known: mpt.role, mpt.name, mpt.init)}}
+func.func @arg_typo(%w: tensor<4xf32> {mpt.rol = "param"}) { return }
+
+// -----
+
+// expected-error @+1 {{result #0 has mpt.role "input"}}
+func.func @result_role_input(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.role = "input"}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 is state ("param") but has no mpt.updates naming the argument it replaces}}
+func.func @result_state_without_updates(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.role = "param"}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 has mpt.updates that is not a string}}
+func.func @updates_not_string(%w: tensor<4xf32> {mpt.name = "w"}) -> (tensor<4xf32> {mpt.updates = 0 : i64}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 updates "v", but no argument has that mpt.name}}
+func.func @updates_unknown(%w: tensor<4xf32> {mpt.name = "w"}) -> (tensor<4xf32> {mpt.updates = "v"}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 updates argument #0 ("w") but its type 'tensor<4xf16>' differs from the argument type 'tensor<4xf32>'}}
+func.func @updates_type(%w: tensor<4xf32> {mpt.name = "w"}, %h: tensor<4xf16>) -> (tensor<4xf16> {mpt.updates = "w"}) { return %h : tensor<4xf16> }
+
+// -----
+
+// expected-error @+1 {{result #0 has role "opt_state" but updates argument #0 of role "param"}}
+func.func @updates_role(%w: tensor<4xf32> {mpt.name = "w", mpt.role = "param"}) -> (tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "w"}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 has unknown mpt attribute 'mpt.name' (known: mpt.role, mpt.updates)}}
+func.func @result_unknown(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.name = "w"}) { return %w : tensor<4xf32> }
