@@ -20,6 +20,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mpt_src_root", config.mpt_src_root))
 config.substitutions.append(("%mpt_obj_root", config.mpt_obj_root))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -31,6 +32,7 @@ config.environment["FILECHECK_OPTS"] = (
 tool_dirs = [config.mpt_tools_dir, config.llvm_tools_dir]
 tools = [
     "mpt-opt",
+    ToolSubst("mpt-ptx-emu", unresolved="ignore"),
     ToolSubst("mlir-opt-22", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
