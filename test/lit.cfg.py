@@ -32,10 +32,14 @@ config.environment["FILECHECK_OPTS"] = (
 tool_dirs = [config.mpt_tools_dir, config.llvm_tools_dir]
 tools = [
     "mpt-opt",
+    "mpt-capi-test",
     ToolSubst("mpt-ptx-emu", unresolved="ignore"),
     ToolSubst("mlir-opt-22", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+config.substitutions.append(
+    ("%mpt_plugin", os.path.join(config.mpt_obj_root, "lib", "libMPTPlugin.so")))
 
 # The stock MLIR 22 mlir-opt that the plugin test loads into.
 stock = shutil.which("mlir-opt", path=config.llvm_tools_dir)
