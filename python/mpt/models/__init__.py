@@ -71,7 +71,8 @@ def resnet(batch: int = 8, blocks: int = 4, width: int = 8, input_shape: Sequenc
     """Stem conv3x3-ReLU, ``blocks`` basic residual blocks
     (conv-bias-ReLU, conv-bias, + identity, ReLU) at constant width and resolution
     (the second conv's init bound scaled by ``blocks**-0.5``, as in Fixup),
-    global average pooling, dense head. ``blocks`` from 1 to 200."""
+    2x2 average pooling and a dense head on the flattened features (global
+    average pooling for inputs smaller than 4x4). ``blocks`` from 1 to 200."""
     m, x, y = _inputs("resnet", batch, input_shape, classes, seed, blocks, max_blocks=1000)
     if x.rank != 4:
         raise FrontendError(f"model 'resnet': needs NHWC image inputs, got input shape {tuple(input_shape)}")
@@ -82,7 +83,11 @@ def resnet(batch: int = 8, blocks: int = 4, width: int = 8, input_shape: Sequenc
         r = m.conv2d(h, width, 3, padding=1, activation="relu", name=f"block{i}.conv0")
         r = m.conv2d(r, width, 3, padding=1, name=f"block{i}.conv1", init_scale=blocks ** -0.5)
         h = m.relu(m.add(h, r, name=f"block{i}.add"), name=f"block{i}.relu")
-    logits = m.dense(m.global_avg_pool(h), classes, init="glorot", name="head")
+    if h.shape[1] >= 4 and h.shape[2] >= 4:
+        h = m.avg_pool(h, 2, name="pool")
+        logits = m.dense(m.flatten(h), classes, init="glorot", name="head")
+    else:
+        logits = m.dense(m.global_avg_pool(h, name="pool"), classes, init="glorot", name="head")
     return m, m.softmax_cross_entropy(logits, y, name="loss_xent"), logits
 
 
