@@ -275,7 +275,7 @@ class _Func:
 
     def filled(self, shape, value: float, node: Node | None) -> str:
         e = self.empty(shape)
-        f = self.fresh("f")
+        f = self.fresh("init")
         t = tensor_type(shape)
         self.emit(f"{f} = linalg.fill ins({self.const(value)} : f32) outs({e} : {t}) -> {t}{self.loc(node)}")
         return f

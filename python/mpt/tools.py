@@ -1,7 +1,8 @@
 """Finding and driving the mpt command-line tools (``mpt-opt``) and stock MLIR tools.
 
-``mpt-opt`` is looked up in ``$MPT_OPT``, then ``<repo>/build/bin/mpt-opt``
-(the repository that holds this package), then ``PATH``. Stock MLIR tools
+``mpt-opt`` is looked up in ``$MPT_OPT``, then ``$MPT_BUILD_DIR/bin/mpt-opt``,
+then ``<repo>/build/bin/mpt-opt`` (the repository that holds this package),
+then ``PATH``. Stock MLIR tools
 (used by the tests to check the non-mpt parts of the emitted IR) are looked up
 in ``$MLIR_OPT`` / ``$MLIR_RUNNER``, ``PATH`` (``mlir-opt-22``, ``mlir-opt``)
 and ``/usr/lib/llvm-22/bin``.
@@ -38,7 +39,9 @@ def _first_executable(candidates) -> str | None:
 def find_mpt_opt() -> str:
     """Path to ``mpt-opt`` or :class:`ToolNotFound` saying where it was looked for."""
     env = os.environ.get("MPT_OPT")
-    found = _first_executable([env, REPO_ROOT / "build" / "bin" / "mpt-opt", "mpt-opt"])
+    build_dir = os.environ.get("MPT_BUILD_DIR")
+    found = _first_executable([env, Path(build_dir) / "bin" / "mpt-opt" if build_dir else None,
+                               REPO_ROOT / "build" / "bin" / "mpt-opt", "mpt-opt"])
     if not found:
         raise ToolNotFound(f"mpt-opt not found: set MPT_OPT, or build it at {REPO_ROOT / 'build/bin/mpt-opt'} "
                            f"(cmake --build build), or put it on PATH")

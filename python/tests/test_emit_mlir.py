@@ -125,7 +125,7 @@ def test_relu_forward_and_backward_forms():
 
 def test_contractions_are_zero_filled_and_bias_add_broadcasts_last_dim():
     t = build("cnn", batch=4, blocks=2, width=4).to_mlir()
-    fills = dict(re.findall(r"(%f\d+) = linalg\.fill ins\((%cst\d+) : f32\)", t))
+    fills = dict(re.findall(r"(%init\d+) = linalg\.fill ins\((%cst\d+) : f32\)", t))
     consts = dict(re.findall(r"(%cst\d+) = arith\.constant (\S+) : f32", t))
     named = re.findall(r"= linalg\.(matmul|batch_matmul|conv_2d_nhwc_hwcf)\b.*? outs\((%\w+) :", t)
     assert {k for k, _ in named} == {"matmul", "conv_2d_nhwc_hwcf"}
@@ -164,7 +164,7 @@ def test_strided_dilated_conv_backward_maps():
     assert "affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5 * 2 + d0 * 2, d6 * 2 + d1 * 2, d2)>" in t
     assert "affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1 - d4 * 2 + 4, d2 - d5 * 2 + 4, d6)>" in t
     # stride 2: the output gradient is dilated with a strided insert_slice into zeros
-    assert re.search(r"tensor\.insert_slice %\w+ into %f\d+\[0, 4, 4, 0\] \[2, 3, 3, 5\] \[1, 2, 2, 1\]", t)
+    assert re.search(r"tensor\.insert_slice %\w+ into %init\d+\[0, 4, 4, 0\] \[2, 3, 3, 5\] \[1, 2, 2, 1\]", t)
     assert "linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}" in t
 
 
