@@ -36,9 +36,20 @@ def _first_executable(candidates) -> str | None:
     return None
 
 
+def _from_env(var: str) -> str | None:
+    """The tool named by ``$var``; an explicit setting that is not an executable is an error."""
+    env = os.environ.get(var)
+    if not env:
+        return None
+    found = _first_executable([env])
+    if not found:
+        raise ToolNotFound(f"{var}={env} is not an executable file")
+    return found
+
+
 def find_mpt_opt() -> str:
     """Path to ``mpt-opt`` or :class:`ToolNotFound` saying where it was looked for."""
-    env = os.environ.get("MPT_OPT")
+    env = _from_env("MPT_OPT")
     build_dir = os.environ.get("MPT_BUILD_DIR")
     found = _first_executable([env, Path(build_dir) / "bin" / "mpt-opt" if build_dir else None,
                                REPO_ROOT / "build" / "bin" / "mpt-opt", "mpt-opt"])
@@ -50,7 +61,7 @@ def find_mpt_opt() -> str:
 
 def find_llvm_tool(name: str, env_var: str) -> str:
     """Path to a stock MLIR tool (``mlir-opt``, ``mlir-runner``)."""
-    env = os.environ.get(env_var)
+    env = _from_env(env_var)
     found = _first_executable([env, f"{name}-22", LLVM_BIN / name, name])
     if not found:
         raise ToolNotFound(f"{name} not found: set {env_var} or install MLIR 22 ({LLVM_BIN})")
