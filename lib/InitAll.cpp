@@ -63,7 +63,7 @@ void mpt::registerAllDialects(DialectRegistry &registry) {
 }
 
 void mpt::registerAllPasses() {
-  registerMPTPasses();
+  registerMPTPassesAndPipelines();
 
   // Generic transforms (canonicalize, cse, symbol-dce, inline, ...).
   registerTransformsPasses();

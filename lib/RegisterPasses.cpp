@@ -1,5 +1,10 @@
 //===- RegisterPasses.cpp - register mpt's passes and pipelines -----------===//
 
+#include "mpt/Dialect/MPT/Transforms/Passes.h"
 #include "mpt/InitAll.h"
+#include "mpt/Pipelines/Pipelines.h"
 
-void mlir::mpt::registerMPTPasses() {}
+void mlir::mpt::registerMPTPassesAndPipelines() {
+  registerMPTPasses();
+  registerMixedPrecisionPipeline();
+}

@@ -21,7 +21,7 @@ namespace mpt {
 void registerAllDialects(DialectRegistry &registry);
 
 /// Registers mpt's passes and pipelines.
-void registerMPTPasses();
+void registerMPTPassesAndPipelines();
 
 /// Registers mpt's passes and pipelines and the upstream passes mpt's
 /// pipelines are built from (so each can be run alone in mpt-opt).

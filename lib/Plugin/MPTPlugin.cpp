@@ -33,5 +33,5 @@ extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT
     PassPluginLibraryInfo
     mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
-          []() { mpt::registerMPTPasses(); }};
+          []() { mpt::registerMPTPassesAndPipelines(); }};
 }

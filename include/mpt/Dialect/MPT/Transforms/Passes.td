@@ -1,0 +1,132 @@
+//===- Passes.td - mixed-precision passes ------------------*- tablegen -*-===//
+
+#ifndef MPT_DIALECT_MPT_TRANSFORMS_PASSES_TD
+#define MPT_DIALECT_MPT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
+  let summary = "Rewrites FP32 training graphs to FP16/BF16 where it pays";
+  let description = [{
+    Puts every op with FP32 values in one of four classes — low precision
+    always (contractions), FP32 always (exp, log, reductions, softmax,
+    losses, optimizer ops, ...), follow the inputs (elementwise arithmetic),
+    precision-transparent (data movement, ReLU, max) — and colors the graph
+    as TensorFlow's auto_mixed_precision pass does: FP32 propagates forward
+    through follow/transparent ops only along paths that end in an FP32 or
+    follow op, follow/transparent ops between low-precision ops become low
+    precision, the rest follow their inputs. Contractions take low-precision
+    operands and accumulate in FP32. One `mpt.cast` per (value, type) is
+    shared by all users; the public signature of each function is kept.
+
+    Integer, index and f64 values are never touched; constants are narrowed
+    only when every element stays finite. Ops the lists do not know stay
+    FP32 and are reported. A JSON report (`report=<file|->`) and a one-line
+    remark summarise the decisions.
+  }];
+  let dependentDialects = [
+    "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"
+  ];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"f16\"",
+           "Low-precision type: f16 or bf16">,
+    ListOption<"lowPrecisionOps", "low-precision-ops", "std::string",
+               "Op names (or payload op names of linalg.generic) to move to "
+               "the always-low-precision class">,
+    ListOption<"fp32Ops", "fp32-ops", "std::string",
+               "Op names to move to the always-FP32 class">,
+    ListOption<"followOps", "follow-ops", "std::string",
+               "Op names to move to the follow-the-inputs class">,
+    ListOption<"transparentOps", "transparent-ops", "std::string",
+               "Op names to move to the precision-transparent class">,
+    ListOption<"unlistedOps", "unlisted-ops", "std::string",
+               "Op names to remove from every class (they stay FP32 and are "
+               "reported as unknown)">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the JSON decision report to this file ('-' for stdout)">,
+    Option<"emitSummary", "summary", "bool", "true",
+           "Emit the one-line summary as a remark">
+  ];
+}
+
+def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"> {
+  let summary = "Fuses conv_2d / matmul with bias and ReLU epilogues";
+  let description = [{
+    Rewrites `linalg.conv_2d_nhwc_hwcf` / `linalg.conv_2d_nchw_fchw` (with
+    a zero-padded input, strides and dilations kept) and `linalg.matmul`,
+    each from a zero-filled accumulator, followed by a per-channel bias add
+    and/or a ReLU in any of its spellings, into `mpt.fused_conv2d` /
+    `mpt.fused_matmul`. A following cast to a lower precision folds into the
+    epilogue. When the backward pass still reads the pre-activation, the
+    fused op returns what it needs (the ReLU mask or the pre-activation) or
+    fusion is declined; what any user observes never changes.
+  }];
+  let dependentDialects = [
+    "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"
+  ];
+  let options = [
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the JSON fusion report to this file ('-' for stdout)">
+  ];
+}
+
+def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
+  let summary = "FP32 master weights and optimizer state, one low-precision "
+                "working copy per step";
+  let description = [{
+    Parameters (arguments updated by `mpt.sgd` / `mpt.adam`) stay FP32
+    masters; forward and backward read one low-precision working copy per
+    step. With `keep-working-copy` the copy is an extra argument that the
+    optimizer op writes for the next step; without it one cast per parameter
+    is inserted at entry. Low-precision gradients are up-cast inside the
+    update; optimizer state stays FP32. Arguments and results get `mpt.role`
+    / `mpt.name` / `mpt.updates` so a runtime binds the new signature alone.
+  }];
+  let dependentDialects = ["::mlir::mpt::MPTDialect"];
+  let options = [
+    Option<"keepWorkingCopy", "keep-working-copy", "bool", "true",
+           "Carry the low-precision working copy between steps as state">,
+    Option<"fp32Masters", "fp32-masters", "bool", "true",
+           "Keep parameters in FP32; false keeps them in the low precision "
+           "(pure FP16/BF16 training, for comparison only)">
+  ];
+}
+
+def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
+  let summary = "Loss scaling with on-device overflow checks and skipped steps";
+  let description = [{
+    `mpt.grad_seed` becomes the loss scale; every gradient that reaches an
+    optimizer op goes through one `mpt.unscale_and_check`; the optimizer ops
+    skip the step on the device when any gradient is inf or NaN; the scale
+    state (scale, growth tracker, hysteresis tracker) becomes state
+    arguments/results updated by `mpt.update_scale` after the step.
+    GradScaler-compatible defaults.
+  }];
+  let dependentDialects = [
+    "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"auto\"",
+           "dynamic, static, none, or auto (dynamic when the graph computes "
+           "in f16, none otherwise)">,
+    Option<"initScale", "init-scale", "double", "65536.0",
+           "Initial (dynamic) or constant (static) loss scale">,
+    Option<"growthFactor", "growth-factor", "double", "2.0",
+           "Scale multiplier after growth-interval clean steps">,
+    Option<"backoffFactor", "backoff-factor", "double", "0.5",
+           "Scale multiplier on overflow">,
+    Option<"growthInterval", "growth-interval", "int64_t", "2000",
+           "Consecutive clean steps before the scale grows">,
+    Option<"hysteresis", "hysteresis", "int64_t", "1",
+           "Overflows tolerated before the scale backs off">,
+    Option<"minScale", "min-scale", "double", "0.0",
+           "Lower bound of the scale (0: none)">,
+    Option<"maxScale", "max-scale", "double", "0.0",
+           "Upper bound of the scale (0: the largest finite f32)">
+  ];
+}
+
+#endif // MPT_DIALECT_MPT_TRANSFORMS_PASSES_TD

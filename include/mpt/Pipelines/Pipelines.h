@@ -1,0 +1,87 @@
+//===- Pipelines.h - mpt pass pipelines -------------------------*- C++ -*-===//
+//
+// Pipelines are functions `(OpPassManager &, const Options &)` that framework
+// compilers call directly, and are registered for mpt-opt and the plugin.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_PIPELINES_PIPELINES_H
+#define MPT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+
+namespace mpt {
+
+/// Options of `mpt-mixed-precision`.
+struct MixedPrecisionOptions
+    : public PassPipelineOptions<MixedPrecisionOptions> {
+  Option<std::string> precision{*this, "precision",
+                                llvm::cl::desc("f16 or bf16"),
+                                llvm::cl::init("f16")};
+  Option<std::string> lossScale{
+      *this, "loss-scale",
+      llvm::cl::desc("dynamic, static, none, or auto (dynamic for f16, none "
+                     "for bf16)"),
+      llvm::cl::init("auto")};
+  Option<double> initScale{*this, "init-scale",
+                           llvm::cl::desc("Initial or static loss scale"),
+                           llvm::cl::init(65536.0)};
+  Option<double> growthFactor{*this, "growth-factor",
+                              llvm::cl::desc("Loss-scale growth factor"),
+                              llvm::cl::init(2.0)};
+  Option<double> backoffFactor{*this, "backoff-factor",
+                               llvm::cl::desc("Loss-scale backoff factor"),
+                               llvm::cl::init(0.5)};
+  Option<int64_t> growthInterval{
+      *this, "growth-interval",
+      llvm::cl::desc("Clean steps before the loss scale grows"),
+      llvm::cl::init(2000)};
+  Option<int64_t> hysteresis{
+      *this, "hysteresis",
+      llvm::cl::desc("Overflows tolerated before the scale backs off"),
+      llvm::cl::init(1)};
+  Option<double> minScale{*this, "min-scale",
+                          llvm::cl::desc("Lower bound of the scale (0: none)"),
+                          llvm::cl::init(0.0)};
+  Option<double> maxScale{
+      *this, "max-scale",
+      llvm::cl::desc("Upper bound of the scale (0: largest finite f32)"),
+      llvm::cl::init(0.0)};
+  Option<bool> keepWorkingCopy{
+      *this, "keep-working-copy",
+      llvm::cl::desc("Carry the low-precision working copy between steps"),
+      llvm::cl::init(true)};
+  Option<bool> fp32Masters{
+      *this, "fp32-masters",
+      llvm::cl::desc("Keep FP32 master weights (false: pure low precision, "
+                     "for comparison only)"),
+      llvm::cl::init(true)};
+  Option<bool> fuse{*this, "fuse",
+                    llvm::cl::desc("Fuse conv/matmul + bias + ReLU"),
+                    llvm::cl::init(true)};
+  Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Write the autocast JSON report to this file"),
+      llvm::cl::init("")};
+};
+
+/// The loss-scaling mode the pipeline uses: `auto` resolves to dynamic for
+/// f16 and none for bf16.
+std::string resolveLossScaleMode(const MixedPrecisionOptions &options);
+
+/// autocast, master weights, loss scaling, fusion, then canonicalize + cse.
+void buildMixedPrecisionPipeline(OpPassManager &pm,
+                                 const MixedPrecisionOptions &options);
+
+/// Registers `mpt-mixed-precision`.
+void registerMixedPrecisionPipeline();
+
+} // namespace mpt
+} // namespace mlir
+
+#endif // MPT_PIPELINES_PIPELINES_H

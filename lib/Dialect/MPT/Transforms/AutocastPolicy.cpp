@@ -1,0 +1,1 @@
+//===- AutocastPolicy.cpp - placeholder ------------------------------------===//

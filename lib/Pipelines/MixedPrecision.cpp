@@ -1,0 +1,55 @@
+//===- MixedPrecision.cpp - the mpt-mixed-precision pipeline --------------===//
+
+#include "mpt/Dialect/MPT/Transforms/Passes.h"
+#include "mpt/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+std::string mpt::resolveLossScaleMode(const MixedPrecisionOptions &options) {
+  if (options.lossScale != "auto")
+    return options.lossScale;
+  return options.precision == "f16" ? "dynamic" : "none";
+}
+
+void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
+                                      const MixedPrecisionOptions &options) {
+  MPTAutocastOptions autocast;
+  autocast.precision = options.precision;
+  autocast.report = options.report;
+  pm.addPass(createMPTAutocast(autocast));
+
+  MPTMasterWeightsOptions masters;
+  masters.keepWorkingCopy = options.keepWorkingCopy;
+  masters.fp32Masters = options.fp32Masters;
+  pm.addPass(createMPTMasterWeights(masters));
+
+  MPTLossScalingOptions scaling;
+  scaling.mode = resolveLossScaleMode(options);
+  scaling.initScale = options.initScale;
+  scaling.growthFactor = options.growthFactor;
+  scaling.backoffFactor = options.backoffFactor;
+  scaling.growthInterval = options.growthInterval;
+  scaling.hysteresis = options.hysteresis;
+  scaling.minScale = options.minScale;
+  scaling.maxScale = options.maxScale;
+  pm.addPass(createMPTLossScaling(scaling));
+
+  if (options.fuse)
+    pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu());
+
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mpt::registerMixedPrecisionPipeline() {
+  PassPipelineRegistration<MixedPrecisionOptions>(
+      "mpt-mixed-precision",
+      "FP32 training step to mixed precision: autocast, master weights, loss "
+      "scaling, conv/matmul-bias-ReLU fusion, cleanup",
+      buildMixedPrecisionPipeline);
+}
