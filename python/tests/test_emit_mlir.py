@@ -6,7 +6,6 @@ import time
 import numpy as np
 import pytest
 
-import mpt
 from mpt import SGD, Adam, Model
 from mpt.emit_mlir import emit_module, fmt_f32, fmt_f64
 from mpt.models import build, make_optimizer

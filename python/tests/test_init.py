@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from mpt import Model, SGD
+from mpt import Model
 from mpt import init as I
 
 M64 = (1 << 64) - 1
@@ -62,7 +62,7 @@ def test_layer_inits_use_fans_and_derived_seeds():
     m = Model(seed=3)
     x = m.input("x", (2, 5, 5, 3))
     h = m.conv2d(x, 4, 3, name="c")
-    d = m.dense(m.flatten(h), 6, init="glorot", name="d")
+    m.dense(m.flatten(h), 6, init="glorot", name="d")
     ps = {p.attrs["name"]: p.attrs["init"] for p in m.params}
     assert ps["c.weight"].high == pytest.approx(math.sqrt(6 / (3 * 3 * 3)))
     assert ps["d.weight"].high == pytest.approx(math.sqrt(6 / (36 + 6)))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mpt import SGD, data
-from mpt.models import MODELS, build, cnn, make_optimizer, mlp, resnet
+from mpt.models import MODELS, build, cnn, make_optimizer
 
 PYDIR = Path(__file__).resolve().parents[1]
 
