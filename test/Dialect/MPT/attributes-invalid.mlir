@@ -91,5 +91,15 @@ func.func @updates_role(%w: tensor<4xf32> {mpt.name = "w", mpt.role = "param"}) 
 
 // -----
 
-// expected-error @+1 {{result #0 has unknown mpt attribute 'mpt.name' (known: mpt.role, mpt.updates)}}
-func.func @result_unknown(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.name = "w"}) { return %w : tensor<4xf32> }
+// expected-error @+1 {{result #0 has unknown mpt attribute 'mpt.init' (known: mpt.role, mpt.name, mpt.updates)}}
+func.func @result_unknown(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.init = {dist = "zeros"}}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{result #0 has mpt.name that is not a non-empty string}}
+func.func @result_name_empty(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.name = ""}) { return %w : tensor<4xf32> }
+
+// -----
+
+// expected-error @+1 {{results #0 and #1 have the same mpt.name "out"}}
+func.func @result_name_twice(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.role = "output", mpt.name = "out"}, tensor<4xf32> {mpt.role = "output", mpt.name = "out"}) { return %w, %w : tensor<4xf32>, tensor<4xf32> }

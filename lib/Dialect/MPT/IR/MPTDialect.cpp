@@ -230,7 +230,21 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
                              << target << ", but no argument has that "
                              << kNameAttrName;
   }
+  if (name == kNameAttrName) {
+    // Outputs are named so a runtime can report them (e.g. "found_inf").
+    auto resultName = dyn_cast<StringAttr>(attr.getValue());
+    if (!resultName || resultName.getValue().empty())
+      return op->emitOpError() << "result #" << resultIndex << " has "
+                               << kNameAttrName
+                               << " that is not a non-empty string";
+    for (unsigned i = 0; i < resultIndex; ++i)
+      if (func.getResultAttr(i, kNameAttrName) == resultName)
+        return op->emitOpError()
+               << "results #" << i << " and #" << resultIndex
+               << " have the same " << kNameAttrName << " " << resultName;
+    return success();
+  }
   return op->emitOpError() << "result #" << resultIndex
                            << " has unknown mpt attribute '" << name
-                           << "' (known: mpt.role, mpt.updates)";
+                           << "' (known: mpt.role, mpt.name, mpt.updates)";
 }

@@ -29,7 +29,8 @@ def MPT_Dialect : Dialect {
     * `mpt.role`: one of `param`, `working_copy`, `opt_state`,
       `loss_scale_state`, `input` (arguments), plus `loss` and `output`
       (results).
-    * `mpt.name`: a unique name for an argument.
+    * `mpt.name`: a unique name for an argument, or for a result (outputs
+      such as `"found_inf"` or `"logits"`).
     * `mpt.init`: how the runtime initialises a state argument, a dictionary
       `{dist = "uniform", low = .. : f64, high = .. : f64, seed = .. : i64}`,
       `{dist = "zeros"}` or `{dist = "constant", value = .. : f64}`.
