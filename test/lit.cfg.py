@@ -24,6 +24,8 @@ config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# `not`, `count` and `split-file` live with the LLVM tools.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # FileCheck strictness for every test (STYLE.md).
 config.environment["FILECHECK_OPTS"] = (

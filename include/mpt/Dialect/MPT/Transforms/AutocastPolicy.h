@@ -1,0 +1,87 @@
+//===- AutocastPolicy.h - which ops autocast runs in low precision -*- C++ -*-===//
+//
+// The four classes of mpt-autocast and their default lists, in one place that
+// users and framework compilers can query and extend (see docs/passes.md,
+// "Adding an op to the autocast lists").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
+#define MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
+
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+
+namespace mlir::mpt {
+
+/// How autocast treats an op.
+enum class PrecisionClass {
+  /// Always low precision: contractions (their accumulators stay FP32).
+  LowPrecision,
+  /// Always FP32: exp, log, pow, reductions over more than one element,
+  /// softmax, losses, optimizer and loss-scaling ops, ...
+  FP32,
+  /// Low precision when its inputs are (elementwise arithmetic, bias add).
+  Follow,
+  /// Precision-transparent data movement and exact ops (reshape, transpose,
+  /// pad, ReLU, max, select, ...).
+  Transparent,
+  /// Not in any list: stays FP32 and is reported.
+  Unknown,
+  /// Control flow, calls and terminators: FP32 at the boundary, not reported
+  /// as unknown.
+  Boundary,
+};
+
+/// The `low_precision` / `fp32` / ... spelling used in options and reports.
+StringRef stringifyPrecisionClass(PrecisionClass cls);
+
+/// The verdict on one op.
+struct Classification {
+  PrecisionClass cls = PrecisionClass::Unknown;
+  /// A contraction: low-precision inputs, FP32 accumulator (init and result).
+  bool isContraction = false;
+  /// The name the lists know the op by: the op name, or for linalg.generic /
+  /// linalg.map / linalg.reduce the payload op that decided the class.
+  std::string key;
+  /// Why, in a few words (e.g. "reduction over 640 elements").
+  std::string reason;
+};
+
+/// The default lists plus user changes; classifies ops, including
+/// linalg.generic from its body.
+class AutocastPolicy {
+public:
+  /// Starts from the default lists.
+  AutocastPolicy();
+
+  /// Moves `names` into `cls` (or, for PrecisionClass::Unknown, out of every
+  /// list). Returns a message naming the op when one is named for two
+  /// classes in the same batch of changes.
+  LogicalResult
+  applyOverrides(ArrayRef<std::pair<PrecisionClass, ArrayRef<std::string>>>
+                     overrides,
+                 std::string &error);
+
+  /// The class the lists give a name, if any (prefix rules included).
+  std::optional<PrecisionClass> lookup(StringRef name) const;
+
+  /// Classifies one op. Ops inside linalg bodies are classified as payload
+  /// of their linalg op, not on their own.
+  Classification classify(Operation *op) const;
+
+  /// Every name in the lists with its class, sorted (for docs and reports).
+  SmallVector<std::pair<std::string, PrecisionClass>> listAll() const;
+
+private:
+  Classification classifyLinalgBody(Operation *op) const;
+
+  llvm::StringMap<PrecisionClass> classes;
+};
+
+} // namespace mlir::mpt
+
+#endif // MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
