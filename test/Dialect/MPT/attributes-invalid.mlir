@@ -26,7 +26,7 @@ func.func @init_not_dict(%w: tensor<4xf32> {mpt.init = "zeros"}) { return }
 
 // -----
 
-// expected-error @+1 {{argument #0: mpt.init needs a string 'dist' (uniform, zeros or constant)}}
+// expected-error @+1 {{argument #0: mpt.init needs a string 'dist' (uniform, zeros, constant or cast_of)}}
 func.func @init_no_dist(%w: tensor<4xf32> {mpt.init = {low = 0.0 : f64}}) { return }
 
 // -----
@@ -51,8 +51,28 @@ func.func @init_constant_no_value(%w: tensor<4xf32> {mpt.init = {dist = "constan
 
 // -----
 
-// expected-error @+1 {{argument #0: mpt.init has unknown dist "normal" (expected uniform, zeros or constant)}}
+// expected-error @+1 {{argument #0: mpt.init has unknown dist "normal" (expected uniform, zeros, constant or cast_of)}}
 func.func @init_unknown(%w: tensor<4xf32> {mpt.init = {dist = "normal"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #1: mpt.init with dist = "cast_of" needs a string 'source' naming the argument it is cast from}}
+func.func @init_cast_of_no_source(%w: tensor<4xf32> {mpt.name = "w"}, %c: tensor<4xf16> {mpt.init = {dist = "cast_of"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #1: mpt.init casts "v", but no other argument has that mpt.name}}
+func.func @init_cast_of_unknown_source(%w: tensor<4xf32> {mpt.name = "w"}, %c: tensor<4xf16> {mpt.init = {dist = "cast_of", source = "v"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #1: mpt.init casts "c", but no other argument has that mpt.name}}
+func.func @init_cast_of_itself(%w: tensor<4xf32> {mpt.name = "w"}, %c: tensor<4xf16> {mpt.name = "c", mpt.init = {dist = "cast_of", source = "c"}}) { return }
+
+// -----
+
+// expected-error @+1 {{argument #1: mpt.init casts argument #0 ("w") of another shape}}
+func.func @init_cast_of_other_shape(%w: tensor<4xf32> {mpt.name = "w"}, %c: tensor<2x2xf16> {mpt.init = {dist = "cast_of", source = "w"}}) { return }
 
 // -----
 

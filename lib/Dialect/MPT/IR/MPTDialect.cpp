@@ -105,7 +105,8 @@ static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
     return emit() << "must be a dictionary, e.g. {dist = \"zeros\"}";
   auto dist = dict.getAs<StringAttr>("dist");
   if (!dist)
-    return emit() << "needs a string 'dist' (uniform, zeros or constant)";
+    return emit()
+           << "needs a string 'dist' (uniform, zeros, constant or cast_of)";
   auto floatField = [&](StringRef name) -> FailureOr<double> {
     auto value = dict.getAs<FloatAttr>(name);
     if (!value)
@@ -115,6 +116,29 @@ static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
   };
   if (dist.getValue() == "zeros")
     return success();
+  if (dist.getValue() == "cast_of") {
+    // A working copy: the runtime initialises it as the master `source`
+    // (another argument's mpt.name) converted to this argument's element
+    // type, rounding to nearest even.
+    auto source = dict.getAs<StringAttr>("source");
+    if (!source || source.getValue().empty())
+      return emit() << "with dist = \"cast_of\" needs a string 'source' "
+                       "naming the argument it is cast from";
+    auto func = cast<FunctionOpInterface>(op);
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      if (i == argIndex || func.getArgAttr(i, MPTDialect::kNameAttrName) !=
+                               source)
+        continue;
+      auto from = dyn_cast<ShapedType>(func.getArgumentTypes()[i]);
+      auto to = dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]);
+      if (!from != !to || (from && from.getShape() != to.getShape()))
+        return emit() << "casts argument #" << i << " (" << source
+                      << ") of another shape";
+      return success();
+    }
+    return emit() << "casts " << source << ", but no other argument has that "
+                  << MPTDialect::kNameAttrName;
+  }
   if (dist.getValue() == "constant")
     return success(succeeded(floatField("value")));
   if (dist.getValue() == "uniform") {
@@ -132,7 +156,7 @@ static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
     return success();
   }
   return emit() << "has unknown dist \"" << dist.getValue()
-                << "\" (expected uniform, zeros or constant)";
+                << "\" (expected uniform, zeros, constant or cast_of)";
 }
 
 LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,

@@ -1,11 +1,36 @@
-//===- MasterWeights.cpp - placeholder until the pass lands ----------------------===//
+//===- MasterWeights.cpp - FP32 masters and one working copy per step -----===//
 //
-// NOT IMPLEMENTED YET: the pass fails with a diagnostic so nobody mistakes it
-// for a working rewrite.
+// mpt-master-weights. After mpt-autocast, every parameter is an FP32
+// function argument, and the low-precision ops read it through one
+// `mpt.cast %p : f32 -> f16` (or bf16). This pass:
+//
+// * keep-working-copy=true: turns that cast into a state argument, the
+//   working copy, initialised by the runtime as the cast of the master, and
+//   makes the optimizer op write the next step's copy (its `-> type` result);
+// * keep-working-copy=false: keeps exactly one cast per parameter and type,
+//   at function entry;
+// * fp32-masters=false: stores the parameters and their optimizer state in
+//   the low precision itself (pure low-precision training, a comparison
+//   baseline only).
+//
+// Either way it attaches the `mpt.role` / `mpt.name` / `mpt.updates`
+// attributes that are missing so the runtime can bind the signature. The
+// pass analyses the whole module first and edits nothing when it reports an
+// error.
 //
 //===----------------------------------------------------------------------===//
 
+#include "TrainingStep.h"
+
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::mpt {
 #define GEN_PASS_DEF_MPTMASTERWEIGHTS
@@ -13,13 +38,618 @@ namespace mlir::mpt {
 } // namespace mlir::mpt
 
 using namespace mlir;
+using namespace mlir::mpt;
+using namespace mlir::mpt::detail;
 
 namespace {
-struct MPTMasterWeightsPass : public mpt::impl::MPTMasterWeightsBase<MPTMasterWeightsPass> {
-  using Base::Base;
-  void runOnOperation() override {
-    getOperation()->emitError("MasterWeights is not implemented yet");
-    signalPassFailure();
-  }
+
+/// One parameter: the optimizer op that updates it, the argument, and the
+/// casts to low precision that read it.
+struct ParamPlan {
+  Operation *optimizer = nullptr;
+  BlockArgument arg;
+  /// `mpt.cast` ops of the argument to a 16-bit float type.
+  SmallVector<CastOp> casts;
+  /// The element type of the working copy / of the parameter in pure low
+  /// precision; null when nothing reads the parameter in low precision (and,
+  /// in pure low precision, when the parameter is already converted).
+  Type lowType;
+  /// True when the pass has nothing to do for this parameter (it already has
+  /// a working copy, or it is already stored in low precision).
+  bool done = false;
 };
+
+/// Everything the pass does in one function.
+struct FunctionPlan {
+  func::FuncOp func;
+  func::ReturnOp ret;
+  SmallVector<ParamPlan> params;
+};
+
+/// The ranked tensor type `type` with element type `element`.
+RankedTensorType withElementType(Type type, Type element) {
+  return cast<RankedTensorType>(type).clone(element);
+}
+
+bool isLowPrecision(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  return element.isF16() || element.isBF16();
+}
+
+struct MPTMasterWeightsPass
+    : public mpt::impl::MPTMasterWeightsBase<MPTMasterWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  FailureOr<FunctionPlan> analyze(func::FuncOp func, Type forcedType);
+  void attachRoles(FunctionPlan &plan);
+  void keepWorkingCopies(FunctionPlan &plan);
+  void castAtEntry(FunctionPlan &plan);
+  void storeInLowPrecision(FunctionPlan &plan);
+};
+
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Analysis
+//===----------------------------------------------------------------------===//
+
+FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
+                                                      Type forcedType) {
+  FunctionPlan plan;
+  plan.func = func;
+  bool failed = false;
+
+  SmallVector<Operation *> optimizers;
+  func.walk([&](Operation *op) {
+    if (isOptimizer(op))
+      optimizers.push_back(op);
+  });
+
+  plan.ret = getSingleReturn(func);
+  if (!plan.ret) {
+    func.emitError() << "mpt-master-weights: training step '"
+                     << func.getSymName()
+                     << "' must have a single block ending in func.return "
+                        "(control flow across blocks is not supported)";
+    return failure();
+  }
+  Block &entry = func.front();
+
+  // Arguments used as optimizer state, to catch an argument that is both.
+  llvm::SmallPtrSet<Value, 16> stateArgs;
+  for (Operation *op : optimizers)
+    for (StateSlot slot : getStateSlots(op))
+      stateArgs.insert(slot.operand->get());
+
+  // Low-precision casts of entry arguments, in program order (so the cast
+  // the pass keeps is the first one, whatever the use-list order).
+  llvm::DenseMap<Value, SmallVector<CastOp>> castsOf;
+  func.walk<WalkOrder::PreOrder>([&](CastOp castOp) {
+    auto arg = dyn_cast<BlockArgument>(castOp.getInput());
+    if (arg && arg.getOwner() == &entry && isLowPrecision(castOp.getType()))
+      castsOf[arg].push_back(castOp);
+  });
+
+  llvm::DenseMap<Value, Operation *> updatedBy;
+  for (Operation *op : optimizers) {
+    if (op->getParentOp() != func.getOperation()) {
+      op->emitError() << "mpt-master-weights: optimizer op must be at the top "
+                         "level of the function body, not nested in '"
+                      << op->getParentOp()->getName() << "'";
+      failed = true;
+      continue;
+    }
+    Value param = getParamOperand(op).get();
+    auto arg = dyn_cast<BlockArgument>(param);
+    if (!arg || arg.getOwner() != &entry) {
+      InFlightDiagnostic diag =
+          op->emitError()
+          << "mpt-master-weights: the parameter operand must be an argument "
+             "of the function (a parameter the runtime keeps between steps); "
+             "this one is computed inside the step";
+      if (Operation *def = param.getDefiningOp())
+        diag.attachNote(def->getLoc()) << "the parameter is defined here";
+      failed = true;
+      continue;
+    }
+    unsigned index = arg.getArgNumber();
+    StringRef role = getArgRole(func, index);
+    if (!role.empty() && role != "param") {
+      op->emitError() << "mpt-master-weights: argument "
+                      << describeArg(func, index) << " has mpt.role \"" << role
+                      << "\" but this op updates it as a parameter";
+      failed = true;
+      continue;
+    }
+    if (stateArgs.contains(arg)) {
+      op->emitError() << "mpt-master-weights: argument "
+                      << describeArg(func, index)
+                      << " is both a parameter and optimizer state";
+      failed = true;
+      continue;
+    }
+    auto [it, inserted] = updatedBy.try_emplace(arg, op);
+    if (!inserted) {
+      InFlightDiagnostic diag = op->emitError()
+                                << "mpt-master-weights: parameter "
+                                << describeArg(func, index)
+                                << " is updated by two optimizer ops";
+      diag.attachNote(it->second->getLoc()) << "first update here";
+      failed = true;
+      continue;
+    }
+
+    ParamPlan param_;
+    param_.optimizer = op;
+    param_.arg = arg;
+    param_.casts = castsOf.lookup(arg);
+
+    // The low-precision types the casts go to.
+    SmallVector<Type> lowTypes;
+    for (CastOp castOp : param_.casts) {
+      Type element = getElementTypeOrSelf(castOp.getType());
+      if (!llvm::is_contained(lowTypes, element))
+        lowTypes.push_back(element);
+    }
+
+    Type paramElement = getElementTypeOrSelf(arg.getType());
+    if (fp32Masters) {
+      if (isLowPrecision(paramElement)) {
+        op->emitError() << "mpt-master-weights: parameter "
+                        << describeArg(func, index) << " is "
+                        << paramElement
+                        << "; FP32 master weights need FP32 parameters (the "
+                           "input contract), or fp32-masters=false for pure "
+                           "low-precision training";
+        failed = true;
+        continue;
+      }
+      if (getWorkingCopy(op)) {
+        param_.done = true; // already rewritten: the pass is idempotent
+      } else if (keepWorkingCopy && lowTypes.size() > 1) {
+        InFlightDiagnostic diag =
+            op->emitError()
+            << "mpt-master-weights: parameter " << describeArg(func, index)
+            << " is read in " << lowTypes[0] << " and " << lowTypes[1]
+            << "; one working copy per parameter needs one low-precision "
+               "type";
+        failed = true;
+        continue;
+      }
+      if (!lowTypes.empty())
+        param_.lowType = lowTypes.front();
+    } else {
+      if (isLowPrecision(paramElement)) {
+        param_.done = true; // already stored in low precision
+      } else if (getWorkingCopy(op)) {
+        op->emitError() << "mpt-master-weights: fp32-masters=false needs the "
+                           "FP32 input form, but this op already writes a "
+                           "working copy";
+        failed = true;
+        continue;
+      } else if (lowTypes.size() > 1) {
+        op->emitError() << "mpt-master-weights: parameter "
+                        << describeArg(func, index) << " is read in "
+                        << lowTypes[0] << " and " << lowTypes[1]
+                        << "; it can be stored in only one of them";
+        failed = true;
+        continue;
+      } else if (forcedType && !lowTypes.empty() &&
+                 lowTypes.front() != forcedType) {
+        op->emitError() << "mpt-master-weights: parameter "
+                        << describeArg(func, index) << " is read in "
+                        << lowTypes.front() << " but precision is "
+                        << forcedType;
+        failed = true;
+        continue;
+      } else {
+        param_.lowType = lowTypes.empty() ? forcedType : lowTypes.front();
+      }
+    }
+    plan.params.push_back(std::move(param_));
+  }
+  if (failed)
+    return failure();
+
+  // Pure low precision: parameters that no low-precision op reads take the
+  // type the function's other parameters are read in.
+  if (!fp32Masters) {
+    Type common;
+    for (ParamPlan &param : plan.params)
+      if (!param.done && param.lowType && !common)
+        common = param.lowType;
+    if (!common)
+      func.walk([&](Operation *op) {
+        for (Type type : op->getResultTypes())
+          if (!common && isLowPrecision(type))
+            common = getElementTypeOrSelf(type);
+      });
+    for (ParamPlan &param : plan.params) {
+      if (param.done || param.lowType)
+        continue;
+      if (!common) {
+        param.optimizer->emitError()
+            << "mpt-master-weights: fp32-masters=false cannot tell which "
+               "low-precision type to store parameter "
+            << describeArg(func, param.arg.getArgNumber())
+            << " in (nothing in the function is f16 or bf16); set "
+               "precision=f16 or precision=bf16";
+        failed = true;
+        continue;
+      }
+      param.lowType = common;
+    }
+  }
+  if (failed)
+    return failure();
+  return plan;
+}
+
+//===----------------------------------------------------------------------===//
+// Signature attributes
+//===----------------------------------------------------------------------===//
+
+void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  llvm::StringSet<> names = collectArgNames(func);
+  auto roleAttr = [&](StringRef role) { return StringAttr::get(ctx, role); };
+
+  // Arguments: parameters and their state get a role and a name.
+  for (ParamPlan &param : plan.params) {
+    unsigned index = param.arg.getArgNumber();
+    if (getArgRole(func, index).empty())
+      func.setArgAttr(index, MPTDialect::kRoleAttrName, roleAttr("param"));
+    if (getArgName(func, index).empty())
+      func.setArgAttr(
+          index, MPTDialect::kNameAttrName,
+          StringAttr::get(ctx,
+                          uniqueName(names, "param" + std::to_string(index))));
+    StringRef paramName = getArgName(func, index);
+    for (StateSlot slot : getStateSlots(param.optimizer)) {
+      auto arg = dyn_cast<BlockArgument>(slot.operand->get());
+      if (!arg || arg.getOwner() != &func.front())
+        continue;
+      unsigned stateIndex = arg.getArgNumber();
+      if (getArgRole(func, stateIndex).empty())
+        func.setArgAttr(stateIndex, MPTDialect::kRoleAttrName,
+                        roleAttr("opt_state"));
+      if (getArgName(func, stateIndex).empty()) {
+        std::string base = slot.paramTyped
+                               ? (paramName + "." + slot.suffix).str()
+                               : std::string("adam.step");
+        func.setArgAttr(stateIndex, MPTDialect::kNameAttrName,
+                        StringAttr::get(ctx, uniqueName(names, base)));
+      }
+    }
+  }
+
+  // Results: what an optimizer op returns replaces the argument it took; the
+  // marked loss is the loss.
+  for (OpOperand &operand : plan.ret->getOpOperands()) {
+    unsigned index = operand.getOperandNumber();
+    if (!getResultRole(func, index).empty())
+      continue;
+    Value value = operand.get();
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      continue;
+    if (isa<LossOp>(def)) {
+      func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr("loss"));
+      continue;
+    }
+    if (!isOptimizer(def))
+      continue;
+    // The argument this result replaces and the role it carries.
+    Value replaced;
+    StringRef role;
+    if (value == getNewParam(def)) {
+      replaced = getParamOperand(def).get();
+      role = "param";
+    }
+    for (StateSlot slot : getStateSlots(def))
+      if (value == slot.result) {
+        replaced = slot.operand->get();
+        role = "opt_state";
+      }
+    auto arg = dyn_cast_or_null<BlockArgument>(replaced);
+    if (!arg || arg.getOwner() != &func.front())
+      continue;
+    StringRef argName = getArgName(func, arg.getArgNumber());
+    if (argName.empty())
+      continue;
+    func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr(role));
+    func.setResultAttr(index, MPTDialect::kUpdatesAttrName,
+                       StringAttr::get(ctx, argName));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// keep-working-copy=true
+//===----------------------------------------------------------------------===//
+
+/// Rebuilds optimizer op `op` with a working-copy result of type
+/// `workingType`; the other results are replaced one for one.
+static Operation *addWorkingCopyResult(Operation *op, Type workingType) {
+  OpBuilder b(op);
+  SmallVector<Type> types(op->getResultTypes());
+  types.push_back(workingType);
+  ArrayRef<NamedAttribute> discardable =
+      op->getDiscardableAttrDictionary().getValue();
+  Operation *newOp;
+  if (auto sgd = dyn_cast<SGDOp>(op)) {
+    SGDOp::Properties props = sgd.getProperties();
+    props.resultSegmentSizes = {1, sgd.getNewMomentumBuffer() ? 1 : 0, 1};
+    newOp = SGDOp::create(b, op->getLoc(), types, op->getOperands(), props,
+                          discardable);
+  } else {
+    auto adam = cast<AdamOp>(op);
+    newOp = AdamOp::create(b, op->getLoc(), types, op->getOperands(),
+                           adam.getProperties(), discardable);
+  }
+  for (auto [from, to] : llvm::zip(op->getResults(), newOp->getResults()))
+    from.replaceAllUsesWith(to);
+  op->erase();
+  return newOp;
+}
+
+void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  llvm::StringSet<> names = collectArgNames(func);
+
+  SmallVector<ParamPlan *> todo;
+  for (ParamPlan &param : plan.params)
+    if (!param.done && param.lowType && !param.casts.empty())
+      todo.push_back(&param);
+  if (todo.empty())
+    return;
+
+  // Working copies go right after the last parameter argument, in parameter
+  // order: params, working copies, optimizer state, inputs.
+  unsigned lastParam = 0;
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (getArgRole(func, i) == "param")
+      lastParam = i;
+  for (ParamPlan *param : todo)
+    lastParam = std::max(lastParam, param->arg.getArgNumber());
+  unsigned argPos = lastParam + 1;
+
+  SmallVector<unsigned> argIndices;
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<Location> argLocs;
+  SmallVector<std::string> wcNames;
+  for (ParamPlan *param : todo) {
+    StringRef paramName = getArgName(func, param->arg.getArgNumber());
+    std::string wcName = uniqueName(names, (paramName + ".working_copy").str());
+    wcNames.push_back(wcName);
+    DictionaryAttr init = makeSignatureAttrs(
+        ctx, {{"dist", StringAttr::get(ctx, "cast_of")},
+              {"source", StringAttr::get(ctx, paramName)}});
+    argIndices.push_back(argPos);
+    argTypes.push_back(withElementType(param->arg.getType(), param->lowType));
+    argAttrs.push_back(makeSignatureAttrs(
+        ctx, {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+              {MPTDialect::kNameAttrName, StringAttr::get(ctx, wcName)},
+              {MPTDialect::kInitAttrName, init}}));
+    argLocs.push_back(param->arg.getLoc());
+  }
+  (void)func.insertArguments(argIndices, argTypes, argAttrs, argLocs);
+
+  // Results: the next step's working copies, right after the last returned
+  // parameter.
+  unsigned resultPos = 0;
+  for (OpOperand &operand : plan.ret->getOpOperands()) {
+    Operation *def = operand.get().getDefiningOp();
+    if ((def && isOptimizer(def) && operand.get() == getNewParam(def)) ||
+        getResultRole(func, operand.getOperandNumber()) == "param")
+      resultPos = operand.getOperandNumber() + 1;
+  }
+
+  SmallVector<unsigned> resultIndices;
+  SmallVector<Type> resultTypes;
+  SmallVector<DictionaryAttr> resultAttrs;
+  SmallVector<Value> resultValues;
+  for (auto [i, param] : llvm::enumerate(todo)) {
+    BlockArgument wc = func.getArgument(argPos + i);
+    for (CastOp castOp : param->casts) {
+      castOp.getResult().replaceAllUsesWith(wc);
+      castOp.erase();
+    }
+    param->casts.clear();
+    Operation *newOp = addWorkingCopyResult(param->optimizer, wc.getType());
+    param->optimizer = newOp;
+    resultIndices.push_back(resultPos);
+    resultTypes.push_back(wc.getType());
+    resultAttrs.push_back(makeSignatureAttrs(
+        ctx,
+        {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+         {MPTDialect::kUpdatesAttrName, StringAttr::get(ctx, wcNames[i])}}));
+    resultValues.push_back(getWorkingCopy(newOp));
+  }
+  (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
+  plan.ret->insertOperands(resultPos, resultValues);
+}
+
+//===----------------------------------------------------------------------===//
+// keep-working-copy=false
+//===----------------------------------------------------------------------===//
+
+void MPTMasterWeightsPass::castAtEntry(FunctionPlan &plan) {
+  Block &entry = plan.func.front();
+  Operation *previous = nullptr;
+  for (ParamPlan &param : plan.params) {
+    if (param.done || param.casts.empty())
+      continue;
+    // One cast per (parameter, type), at entry in parameter order.
+    llvm::MapVector<Type, CastOp> kept;
+    for (CastOp castOp : param.casts) {
+      auto [it, inserted] = kept.try_emplace(castOp.getType(), castOp);
+      if (inserted)
+        continue;
+      castOp.getResult().replaceAllUsesWith(it->second.getResult());
+      castOp.erase();
+    }
+    for (auto &entryCast : kept) {
+      Operation *op = entryCast.second.getOperation();
+      if (previous)
+        op->moveAfter(previous);
+      else
+        op->moveBefore(&entry, entry.begin());
+      previous = op;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// fp32-masters=false
+//===----------------------------------------------------------------------===//
+
+/// Changes argument `arg` of the entry block to `newType`; the casts of it to
+/// `newType` fold into it, `keep` keeps reading it, and every other user reads
+/// an up-cast to the old type made at function entry.
+static void retypeArgument(BlockArgument arg, RankedTensorType newType,
+                           Operation *keep) {
+  Type oldType = arg.getType();
+  arg.setType(newType);
+  Value upcast;
+  for (OpOperand &use : llvm::make_early_inc_range(arg.getUses())) {
+    Operation *user = use.getOwner();
+    if (user == keep)
+      continue;
+    if (auto castOp = dyn_cast<CastOp>(user);
+        castOp && castOp.getType() == newType) {
+      castOp.getResult().replaceAllUsesWith(arg);
+      castOp.erase();
+      continue;
+    }
+    if (!upcast) {
+      OpBuilder b = OpBuilder::atBlockBegin(arg.getOwner());
+      upcast = CastOp::create(b, arg.getLoc(), oldType, arg);
+    }
+    use.set(upcast);
+  }
+}
+
+/// Changes result `result` to `newType`; users other than `ret` read an
+/// up-cast to the old type.
+static void retypeResult(OpResult result, RankedTensorType newType,
+                         Operation *ret) {
+  Type oldType = result.getType();
+  result.setType(newType);
+  Value upcast;
+  for (OpOperand &use : llvm::make_early_inc_range(result.getUses())) {
+    if (use.getOwner() == ret)
+      continue;
+    if (!upcast) {
+      OpBuilder b(result.getOwner()->getContext());
+      b.setInsertionPointAfter(result.getOwner());
+      upcast = CastOp::create(b, result.getLoc(), oldType, result);
+    }
+    if (use.getOwner() != upcast.getDefiningOp())
+      use.set(upcast);
+  }
+}
+
+void MPTMasterWeightsPass::storeInLowPrecision(FunctionPlan &plan) {
+  for (ParamPlan &param : plan.params) {
+    if (param.done)
+      continue;
+    Operation *op = param.optimizer;
+    auto lowType = withElementType(param.arg.getType(), param.lowType);
+    retypeArgument(param.arg, lowType, op);
+    for (StateSlot slot : getStateSlots(op)) {
+      if (!slot.paramTyped)
+        continue;
+      Value state = slot.operand->get();
+      if (state.getType() != lowType) {
+        auto arg = dyn_cast<BlockArgument>(state);
+        if (arg && arg.getOwner() == &plan.func.front()) {
+          retypeArgument(arg, lowType, op);
+        } else {
+          OpBuilder b(op);
+          slot.operand->set(CastOp::create(b, op->getLoc(), lowType, state));
+        }
+      }
+      retypeResult(slot.result, lowType, plan.ret);
+    }
+    retypeResult(cast<OpResult>(getNewParam(op)), lowType, plan.ret);
+  }
+  syncFunctionType(plan.func, plan.ret);
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+void MPTMasterWeightsPass::runOnOperation() {
+  ModuleOp module = getOperation();
+
+  Type forcedType;
+  if (precision == "f16")
+    forcedType = Float16Type::get(&getContext());
+  else if (precision == "bf16")
+    forcedType = BFloat16Type::get(&getContext());
+  else if (precision != "auto") {
+    module.emitError() << "mpt-master-weights: precision must be auto, f16 "
+                          "or bf16, got '"
+                       << precision << "'";
+    return signalPassFailure();
+  }
+
+  // Training steps are the functions with optimizer ops.
+  SmallVector<func::FuncOp> steps;
+  bool outside = false, any = false;
+  module.walk([&](Operation *op) {
+    if (!isOptimizer(op))
+      return;
+    any = true;
+    auto func = op->getParentOfType<func::FuncOp>();
+    if (!func) {
+      op->emitError("mpt-master-weights: optimizer op outside a func.func");
+      outside = true;
+      return;
+    }
+    if (!llvm::is_contained(steps, func))
+      steps.push_back(func);
+  });
+  if (outside)
+    return signalPassFailure();
+  if (!any) {
+    Operation *anchor = module;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      anchor = func;
+      break;
+    }
+    anchor->emitWarning()
+        << "mpt-master-weights: no mpt.sgd or mpt.adam op in the module; "
+           "there are no parameters to keep as masters, nothing was changed";
+    return;
+  }
+
+  SmallVector<FunctionPlan> plans;
+  bool failed = false;
+  for (func::FuncOp func : steps) {
+    FailureOr<FunctionPlan> plan = analyze(func, forcedType);
+    if (llvm::failed(plan))
+      failed = true;
+    else
+      plans.push_back(std::move(*plan));
+  }
+  if (failed)
+    return signalPassFailure();
+
+  for (FunctionPlan &plan : plans) {
+    attachRoles(plan);
+    if (!fp32Masters)
+      storeInLowPrecision(plan);
+    else if (keepWorkingCopy)
+      keepWorkingCopies(plan);
+    else
+      castAtEntry(plan);
+  }
+}

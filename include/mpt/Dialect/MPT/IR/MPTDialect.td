@@ -33,7 +33,11 @@ def MPT_Dialect : Dialect {
       such as `"found_inf"` or `"logits"`).
     * `mpt.init`: how the runtime initialises a state argument, a dictionary
       `{dist = "uniform", low = .. : f64, high = .. : f64, seed = .. : i64}`,
-      `{dist = "zeros"}` or `{dist = "constant", value = .. : f64}`.
+      `{dist = "zeros"}`, `{dist = "constant", value = .. : f64}` (also for
+      integer state: the value converted to the element type) or
+      `{dist = "cast_of", source = "<mpt.name of another argument>"}` (a
+      working copy: the initialised source converted to this argument's
+      element type, rounding to nearest even).
     * `mpt.updates`: on a state result, the `mpt.name` of the argument it
       replaces in the next step.
   }];

@@ -76,13 +76,22 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
   let summary = "FP32 master weights and optimizer state, one low-precision "
                 "working copy per step";
   let description = [{
-    Parameters (arguments updated by `mpt.sgd` / `mpt.adam`) stay FP32
-    masters; forward and backward read one low-precision working copy per
-    step. With `keep-working-copy` the copy is an extra argument that the
-    optimizer op writes for the next step; without it one cast per parameter
-    is inserted at entry. Low-precision gradients are up-cast inside the
-    update; optimizer state stays FP32. Arguments and results get `mpt.role`
-    / `mpt.name` / `mpt.updates` so a runtime binds the new signature alone.
+    Parameters (function arguments updated by `mpt.sgd` / `mpt.adam`) stay
+    FP32 masters; forward and backward read one low-precision working copy
+    per step. With `keep-working-copy` the copy is an extra argument
+    (`mpt.role = "working_copy"`, `mpt.name = "<param>.working_copy"`,
+    `mpt.init = {dist = "cast_of", source = "<param>"}`) that the optimizer
+    op writes for the next step (its `-> type` result, the cast fused into the
+    update); without it the parameter's low-precision casts become one cast
+    at function entry. Low-precision gradients go into the optimizer op as
+    they are (it up-casts them); optimizer state stays FP32. Missing
+    `mpt.role` / `mpt.name` / `mpt.updates` attributes are attached so a
+    runtime binds the new signature alone.
+
+    `fp32-masters=false` instead keeps the parameters and their optimizer
+    state in the low precision itself (pure FP16/BF16 training, only for the
+    master-weights comparison). Functions without optimizer ops are left
+    alone; a module without any gets a warning and is unchanged.
   }];
   let dependentDialects = ["::mlir::mpt::MPTDialect"];
   let options = [
@@ -90,7 +99,11 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
            "Carry the low-precision working copy between steps as state">,
     Option<"fp32Masters", "fp32-masters", "bool", "true",
            "Keep parameters in FP32; false keeps them in the low precision "
-           "(pure FP16/BF16 training, for comparison only)">
+           "(pure FP16/BF16 training, for comparison only)">,
+    Option<"precision", "precision", "std::string", "\"auto\"",
+           "With fp32-masters=false: the low-precision type of parameters "
+           "the graph does not cast (auto: the type the function's "
+           "parameters are cast to, f16 or bf16)">
   ];
 }
 

@@ -1,0 +1,189 @@
+//===- TrainingStep.h - helpers for passes that edit a step's signature --===//
+//
+// Shared by mpt-master-weights and mpt-loss-scaling: a uniform view of the
+// optimizer ops and small helpers to read and write the `mpt.role` /
+// `mpt.name` / `mpt.updates` attributes of a training step's signature.
+// Header-only and private to lib/Dialect/MPT/Transforms.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_LIB_DIALECT_MPT_TRANSFORMS_TRAININGSTEP_H
+#define MPT_LIB_DIALECT_MPT_TRANSFORMS_TRAININGSTEP_H
+
+#include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <string>
+
+namespace mlir::mpt::detail {
+
+/// True for the optimizer ops (`mpt.sgd`, `mpt.adam`).
+inline bool isOptimizer(Operation *op) { return isa<SGDOp, AdamOp>(op); }
+
+/// The operand that holds the parameter of an optimizer op.
+inline OpOperand &getParamOperand(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getParamMutable();
+  return cast<AdamOp>(op).getParamMutable();
+}
+
+/// The operand that holds the gradient of an optimizer op.
+inline OpOperand &getGradOperand(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getGradMutable();
+  return cast<AdamOp>(op).getGradMutable();
+}
+
+/// The optional `found_inf` operand of an optimizer op.
+inline MutableOperandRange getFoundInfOperand(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getFoundInfMutable();
+  return cast<AdamOp>(op).getFoundInfMutable();
+}
+
+/// The `found_inf` operand, or null.
+inline Value getFoundInf(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getFoundInf();
+  return cast<AdamOp>(op).getFoundInf();
+}
+
+/// The optional working-copy result, or null.
+inline Value getWorkingCopy(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getWorkingCopy();
+  return cast<AdamOp>(op).getWorkingCopy();
+}
+
+/// The updated parameter.
+inline Value getNewParam(Operation *op) {
+  if (auto sgd = dyn_cast<SGDOp>(op))
+    return sgd.getNewParam();
+  return cast<AdamOp>(op).getNewParam();
+}
+
+/// One state operand of an optimizer op with the result that replaces it and
+/// the suffix the frontend uses for its name (`<param>.<suffix>`).
+struct StateSlot {
+  OpOperand *operand;
+  OpResult result;
+  StringRef suffix;
+  /// True when the slot follows the parameter type (momentum, m, v); false
+  /// for the Adam step count, which is always a 0-d f32 tensor.
+  bool paramTyped;
+};
+
+/// The state slots of an optimizer op: the SGD momentum buffer, or Adam's m,
+/// v and step.
+inline SmallVector<StateSlot> getStateSlots(Operation *op) {
+  SmallVector<StateSlot> slots;
+  if (auto sgd = dyn_cast<SGDOp>(op)) {
+    if (sgd.getMomentumBuffer())
+      slots.push_back({&sgd.getMomentumBufferMutable()[0],
+                       cast<OpResult>(sgd.getNewMomentumBuffer()), "momentum",
+                       true});
+    return slots;
+  }
+  auto adam = cast<AdamOp>(op);
+  slots.push_back({&adam.getMMutable(), cast<OpResult>(adam.getNewM()),
+                   "adam_m", true});
+  slots.push_back({&adam.getVMutable(), cast<OpResult>(adam.getNewV()),
+                   "adam_v", true});
+  slots.push_back({&adam.getStepMutable(), cast<OpResult>(adam.getNewStep()),
+                   "step", false});
+  return slots;
+}
+
+/// The `mpt.role` of argument `index`, or "".
+inline StringRef getArgRole(func::FuncOp func, unsigned index) {
+  if (auto role = func.getArgAttrOfType<StringAttr>(index,
+                                                    MPTDialect::kRoleAttrName))
+    return role.getValue();
+  return "";
+}
+
+/// The `mpt.name` of argument `index`, or "".
+inline StringRef getArgName(func::FuncOp func, unsigned index) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(index,
+                                                    MPTDialect::kNameAttrName))
+    return name.getValue();
+  return "";
+}
+
+/// The `mpt.role` of result `index`, or "".
+inline StringRef getResultRole(func::FuncOp func, unsigned index) {
+  if (auto role = func.getResultAttrOfType<StringAttr>(
+          index, MPTDialect::kRoleAttrName))
+    return role.getValue();
+  return "";
+}
+
+/// True for the roles of state carried from one step to the next.
+inline bool isStateRole(StringRef role) {
+  return role == "param" || role == "working_copy" || role == "opt_state" ||
+         role == "loss_scale_state";
+}
+
+/// A short description of an argument for diagnostics: `#3 ("fc.weight")`.
+inline std::string describeArg(func::FuncOp func, unsigned index) {
+  std::string text = "#" + std::to_string(index);
+  StringRef name = getArgName(func, index);
+  if (!name.empty())
+    text += " (\"" + name.str() + "\")";
+  return text;
+}
+
+/// The names of all arguments of `func` that have one.
+inline llvm::StringSet<> collectArgNames(func::FuncOp func) {
+  llvm::StringSet<> names;
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+    StringRef name = getArgName(func, i);
+    if (!name.empty())
+      names.insert(name);
+  }
+  return names;
+}
+
+/// `base` if no argument has it yet, else `base.1`, `base.2`, ...; the
+/// returned name is added to `taken`.
+inline std::string uniqueName(llvm::StringSet<> &taken, StringRef base) {
+  std::string name = base.str();
+  for (unsigned i = 1; taken.contains(name); ++i)
+    name = base.str() + "." + std::to_string(i);
+  taken.insert(name);
+  return name;
+}
+
+/// The dictionary `{mpt.role = role, <key> = value}` built in order.
+inline DictionaryAttr
+makeSignatureAttrs(MLIRContext *ctx,
+                   ArrayRef<std::pair<StringRef, Attribute>> entries) {
+  SmallVector<NamedAttribute> attrs;
+  for (auto [key, value] : entries)
+    attrs.push_back(NamedAttribute(StringAttr::get(ctx, key), value));
+  return DictionaryAttr::get(ctx, attrs);
+}
+
+/// The single `func.return` of a function with a one-block body, or null.
+inline func::ReturnOp getSingleReturn(func::FuncOp func) {
+  if (func.isExternal() || !func.getBody().hasOneBlock())
+    return {};
+  return dyn_cast<func::ReturnOp>(func.front().getTerminator());
+}
+
+/// Replaces the function type of `func` by its block argument types and the
+/// operand types of `ret`.
+inline void syncFunctionType(func::FuncOp func, func::ReturnOp ret) {
+  func.setType(FunctionType::get(func.getContext(),
+                                 func.front().getArgumentTypes(),
+                                 ret.getOperandTypes()));
+}
+
+} // namespace mlir::mpt::detail
+
+#endif // MPT_LIB_DIALECT_MPT_TRANSFORMS_TRAININGSTEP_H
