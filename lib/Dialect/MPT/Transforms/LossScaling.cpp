@@ -1,11 +1,43 @@
-//===- LossScaling.cpp - placeholder until the pass lands ----------------------===//
+//===- LossScaling.cpp - loss scaling with on-device skipped steps --------===//
 //
-// NOT IMPLEMENTED YET: the pass fails with a diagnostic so nobody mistakes it
-// for a working rewrite.
+// mpt-loss-scaling. In every training step (a function with one
+// `mpt.grad_seed`):
+//
+// 1. the seed becomes the loss scale (`mpt.grad_seed %loss scale(%s)`), so
+//    every gradient of the backward pass is multiplied by it;
+// 2. the gradients that reach optimizer ops go through one
+//    `mpt.unscale_and_check` with that same scale: FP32 gradients times
+//    1/scale and one `found_inf` flag for the whole step;
+// 3. every optimizer op takes the unscaled gradient and `found_inf(%f)`: it
+//    leaves its parameter, state and working copy unchanged when the flag is
+//    set (the skip happens on the device, no host round trip);
+// 4. dynamic mode only: `mpt.update_scale` computes next step's scale state
+//    from this step's state and the flag, after the optimizer ops.
+//
+// Dynamic mode adds three state arguments/results (`loss_scale.scale`,
+// `loss_scale.growth_tracker`, `loss_scale.hysteresis_tracker`); static mode
+// uses a constant scale; both return `found_inf` as a named output. The
+// pass analyses the whole module first and edits nothing when it reports an
+// error.
 //
 //===----------------------------------------------------------------------===//
 
+#include "TrainingStep.h"
+
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 
 namespace mlir::mpt {
 #define GEN_PASS_DEF_MPTLOSSSCALING
@@ -13,13 +45,445 @@ namespace mlir::mpt {
 } // namespace mlir::mpt
 
 using namespace mlir;
+using namespace mlir::mpt;
+using namespace mlir::mpt::detail;
 
 namespace {
-struct MPTLossScalingPass : public mpt::impl::MPTLossScalingBase<MPTLossScalingPass> {
-  using Base::Base;
-  void runOnOperation() override {
-    getOperation()->emitError("LossScaling is not implemented yet");
-    signalPassFailure();
-  }
+
+/// Names of the loss-scale state arguments and of the found_inf output.
+constexpr llvm::StringLiteral kScaleName = "loss_scale.scale";
+constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
+constexpr llvm::StringLiteral kHysteresisName =
+    "loss_scale.hysteresis_tracker";
+constexpr llvm::StringLiteral kFoundInfName = "found_inf";
+
+enum class Mode { Dynamic, Static, None };
+
+/// What the pass does in one training step.
+struct ScalePlan {
+  func::FuncOp func;
+  func::ReturnOp ret;
+  GradSeedOp seed;
+  Mode mode;
+  /// Optimizer ops in block order.
+  SmallVector<Operation *> optimizers;
+  /// Distinct gradients the seed reaches, in optimizer order.
+  SmallVector<Value> grads;
+  /// The last op of the entry block that defines one of `grads`.
+  Operation *lastGradDef = nullptr;
 };
+
+bool hasF16(func::FuncOp func) {
+  auto isF16 = [](Type type) { return getElementTypeOrSelf(type).isF16(); };
+  bool found = llvm::any_of(func.getArgumentTypes(), isF16) ||
+               llvm::any_of(func.getResultTypes(), isF16);
+  func.walk([&](Operation *op) {
+    if (found)
+      return WalkResult::interrupt();
+    found = llvm::any_of(op->getResultTypes(), isF16);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        found = found || llvm::any_of(block.getArgumentTypes(), isF16);
+    return WalkResult::advance();
+  });
+  return found;
+}
+
+struct MPTLossScalingPass
+    : public mpt::impl::MPTLossScalingBase<MPTLossScalingPass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult validateOptions(Operation *anchor);
+  /// Fills `plan`; returns failure after reporting an error, and success with
+  /// `plan.seed` null when the function needs nothing.
+  LogicalResult analyze(func::FuncOp func, Mode mode, ScalePlan &plan);
+  void rewrite(ScalePlan &plan);
+};
+
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Options
+//===----------------------------------------------------------------------===//
+
+/// Shortest readable spelling of an option value ("0.5", "1e+39").
+static std::string fmt(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
+  auto error = [&]() {
+    return anchor->emitError() << "mpt-loss-scaling: ";
+  };
+  if (mode != "auto" && mode != "dynamic" && mode != "static" &&
+      mode != "none")
+    return error() << "mode must be auto, dynamic, static or none, got '"
+                   << mode << "'";
+  if (!std::isfinite(initScale) || initScale <= 0 || initScale > FLT_MAX)
+    return error() << "init-scale must be a finite f32 > 0, got "
+                   << fmt(initScale);
+  if (!std::isfinite(growthFactor) || growthFactor <= 1 ||
+      growthFactor > FLT_MAX)
+    return error() << "growth-factor must be finite and > 1, got "
+                   << fmt(growthFactor);
+  if (!std::isfinite(backoffFactor) || backoffFactor <= 0 ||
+      backoffFactor >= 1)
+    return error() << "backoff-factor must lie in (0, 1), got "
+                   << fmt(backoffFactor);
+  int64_t i32Max = std::numeric_limits<int32_t>::max();
+  if (growthInterval < 1 || growthInterval > i32Max)
+    return error() << "growth-interval must lie in [1, 2^31 - 1], got "
+                   << static_cast<int64_t>(growthInterval);
+  if (hysteresis < 1 || hysteresis > i32Max)
+    return error() << "hysteresis must lie in [1, 2^31 - 1], got "
+                   << static_cast<int64_t>(hysteresis);
+  if (!std::isfinite(minScale) || minScale < 0 || minScale > FLT_MAX)
+    return error() << "min-scale must be 0 (none) or a finite f32 > 0, got "
+                   << fmt(minScale);
+  if (!std::isfinite(maxScale) || maxScale < 0 || maxScale > FLT_MAX)
+    return error() << "max-scale must be 0 (the largest finite f32) or a "
+                      "finite f32 > 0, got "
+                   << fmt(maxScale);
+  if (minScale > 0 && maxScale > 0 && minScale > maxScale)
+    return error() << "min-scale " << fmt(minScale)
+                   << " is greater than max-scale " << fmt(maxScale);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Analysis
+//===----------------------------------------------------------------------===//
+
+LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
+                                          ScalePlan &plan) {
+  SmallVector<GradSeedOp> seeds;
+  SmallVector<Operation *> optimizers;
+  func.walk([&](Operation *op) {
+    if (auto seed = dyn_cast<GradSeedOp>(op))
+      seeds.push_back(seed);
+    else if (isOptimizer(op))
+      optimizers.push_back(op);
+  });
+  if (seeds.empty()) {
+    if (!optimizers.empty())
+      func.emitWarning()
+          << "mpt-loss-scaling: '" << func.getSymName()
+          << "' has optimizer ops but no mpt.grad_seed, so its gradients "
+             "cannot be scaled; the function is left unchanged";
+    return success();
+  }
+  if (seeds.size() > 1) {
+    InFlightDiagnostic diag =
+        seeds[1]->emitError()
+        << "mpt-loss-scaling: a training step has one mpt.grad_seed (where "
+           "the backward pass starts); this is a second one";
+    diag.attachNote(seeds[0]->getLoc()) << "the first mpt.grad_seed";
+    return failure();
+  }
+  GradSeedOp seed = seeds.front();
+  if (seed.getScale())
+    return success(); // already scaled: the pass is idempotent
+
+  if (mode == Mode::None)
+    return success();
+
+  plan.ret = getSingleReturn(func);
+  if (!plan.ret)
+    return func.emitError()
+           << "mpt-loss-scaling: training step '" << func.getSymName()
+           << "' must have a single block ending in func.return (control "
+              "flow across blocks is not supported)";
+  if (seed->getParentOp() != func.getOperation())
+    return seed->emitError() << "mpt-loss-scaling: mpt.grad_seed must be at "
+                                "the top level of the function body";
+  if (optimizers.empty())
+    return seed->emitError()
+           << "mpt-loss-scaling: this mpt.grad_seed reaches no optimizer op "
+              "(the function has no mpt.sgd or mpt.adam), so no gradient "
+              "would be unscaled and no step skipped";
+  Block &entry = func.front();
+  for (Operation *op : optimizers) {
+    if (op->getParentOp() != func.getOperation())
+      return op->emitError() << "mpt-loss-scaling: optimizer op must be at "
+                                "the top level of the function body";
+    if (getFoundInf(op))
+      return op->emitError() << "mpt-loss-scaling: optimizer op already has "
+                                "a found_inf operand; the pass adds it";
+  }
+
+  // Everything that depends on the seed.
+  llvm::DenseSet<Value> reached;
+  SmallVector<Value> worklist = {seed.getResult()};
+  reached.insert(seed.getResult());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      Operation *ancestor = entry.findAncestorOpInBlock(*user);
+      if (!ancestor)
+        continue;
+      for (Value result : ancestor->getResults())
+        if (reached.insert(result).second)
+          worklist.push_back(result);
+    }
+  }
+
+  llvm::DenseSet<Value> seen;
+  SmallVector<Operation *> unreached;
+  for (Operation *op : optimizers) {
+    Value grad = getGradOperand(op).get();
+    if (!reached.contains(grad)) {
+      unreached.push_back(op);
+      continue;
+    }
+    if (!seen.insert(grad).second)
+      continue;
+    plan.grads.push_back(grad);
+    Operation *def = grad.getDefiningOp();
+    if (def && (!plan.lastGradDef || plan.lastGradDef->isBeforeInBlock(def)))
+      plan.lastGradDef = def;
+  }
+  if (plan.grads.empty())
+    return seed->emitError()
+           << "mpt-loss-scaling: this mpt.grad_seed reaches none of the "
+           << optimizers.size()
+           << " optimizer ops' gradients; is the backward pass connected to "
+              "the optimizer ops?";
+  for (Operation *op : unreached)
+    op->emitWarning()
+        << "mpt-loss-scaling: the gradient of this optimizer op does not "
+           "depend on mpt.grad_seed, so it is neither scaled nor unscaled "
+           "(the op still skips overflow steps)";
+
+  // The one unscale-and-check goes after the last gradient; optimizer ops
+  // before it move after it, which needs every user of their results to come
+  // later.
+  for (Operation *op : optimizers) {
+    if (!op->isBeforeInBlock(plan.lastGradDef))
+      continue;
+    for (Operation *user : op->getUsers()) {
+      Operation *ancestor = entry.findAncestorOpInBlock(*user);
+      if (ancestor && ancestor != plan.ret.getOperation() &&
+          !plan.lastGradDef->isBeforeInBlock(ancestor)) {
+        InFlightDiagnostic diag =
+            op->emitError()
+            << "mpt-loss-scaling: this optimizer op runs before the last "
+               "gradient is computed and its results are used before that, "
+               "so the step's one unscale-and-check cannot precede it";
+        diag.attachNote(plan.lastGradDef->getLoc()) << "the last gradient";
+        return failure();
+      }
+    }
+  }
+
+  // Names the pass adds must be free.
+  llvm::StringSet<> names = collectArgNames(func);
+  if (mode == Mode::Dynamic)
+    for (StringRef name : {kScaleName, kGrowthName, kHysteresisName})
+      if (names.contains(name))
+        return func.emitError() << "mpt-loss-scaling: an argument is already "
+                                   "named \""
+                                << name << "\"";
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+    if (auto name = func.getResultAttrOfType<StringAttr>(
+            i, MPTDialect::kNameAttrName);
+        name && name.getValue() == kFoundInfName)
+      return func.emitError() << "mpt-loss-scaling: result #" << i
+                              << " is already named \"" << kFoundInfName
+                              << "\"";
+
+  plan.func = func;
+  plan.seed = seed;
+  plan.mode = mode;
+  plan.optimizers = std::move(optimizers);
+  llvm::sort(plan.optimizers,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rewrite
+//===----------------------------------------------------------------------===//
+
+void MPTLossScalingPass::rewrite(ScalePlan &plan) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  Block &entry = func.front();
+  Location loc = plan.seed.getLoc();
+  auto f32Scalar = RankedTensorType::get({}, Float32Type::get(ctx));
+  auto i32Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 32));
+  auto i1Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 1));
+  auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
+  auto f64 = [&](double v) { return FloatAttr::get(Float64Type::get(ctx), v); };
+  OpBuilder b(ctx);
+
+  // The scale used in this step's backward pass.
+  Value scale, growthTracker, hysteresisTracker;
+  if (plan.mode == Mode::Dynamic) {
+    // State arguments go before the inputs: params, working copies,
+    // optimizer state, loss-scale state, inputs.
+    unsigned argPos = func.getNumArguments();
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      if (getArgRole(func, i) == "input") {
+        argPos = i;
+        break;
+      }
+    auto init = [&](StringRef dist, std::optional<double> value) {
+      SmallVector<std::pair<StringRef, Attribute>> fields = {
+          {"dist", str(dist)}};
+      if (value)
+        fields.push_back({"value", f64(*value)});
+      return makeSignatureAttrs(ctx, fields);
+    };
+    auto argAttrs = [&](StringRef name, DictionaryAttr initAttr) {
+      return makeSignatureAttrs(
+          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
+                {MPTDialect::kNameAttrName, str(name)},
+                {MPTDialect::kInitAttrName, initAttr}});
+    };
+    (void)func.insertArguments(
+        {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
+        {argAttrs(kScaleName, init("constant", double(float(initScale)))),
+         argAttrs(kGrowthName, init("zeros", std::nullopt)),
+         argAttrs(kHysteresisName,
+                  init("constant", static_cast<double>(hysteresis)))},
+        {loc, loc, loc});
+    scale = func.getArgument(argPos);
+    growthTracker = func.getArgument(argPos + 1);
+    hysteresisTracker = func.getArgument(argPos + 2);
+  } else {
+    b.setInsertionPointToStart(&entry);
+    scale = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(f32Scalar, static_cast<float>(initScale)));
+  }
+
+  // 1. The seed is the scale (edited in place: the seed may itself be a
+  // gradient).
+  plan.seed.getScaleMutable().assign(scale);
+
+  // 2. One unscale-and-check after the last gradient.
+  b.setInsertionPointAfter(plan.lastGradDef);
+  SmallVector<Type> unscaledTypes;
+  for (Value grad : plan.grads)
+    unscaledTypes.push_back(
+        cast<RankedTensorType>(grad.getType()).clone(Float32Type::get(ctx)));
+  auto unscale = UnscaleAndCheckOp::create(b, loc, unscaledTypes, i1Scalar,
+                                           plan.grads, scale);
+  Value foundInf = unscale.getFoundInf();
+  llvm::DenseMap<Value, Value> unscaledOf;
+  for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled()))
+    unscaledOf[grad] = unscaled;
+
+  // 3. Optimizer ops after it, on the unscaled gradients, skipping on
+  // overflow.
+  Operation *previous = unscale;
+  for (Operation *op : plan.optimizers) {
+    if (op->isBeforeInBlock(unscale)) {
+      op->moveAfter(previous);
+      previous = op;
+    }
+    OpOperand &grad = getGradOperand(op);
+    if (Value unscaled = unscaledOf.lookup(grad.get()))
+      grad.set(unscaled);
+    getFoundInfOperand(op).assign(foundInf);
+  }
+
+  // 4. Next step's scale state after the step, and the results.
+  SmallVector<unsigned> resultIndices;
+  SmallVector<Type> resultTypes;
+  SmallVector<DictionaryAttr> resultAttrs;
+  unsigned numResults = func.getNumResults();
+  if (plan.mode == Mode::Dynamic) {
+    b.setInsertionPoint(plan.ret);
+    Builder &attrs = b;
+    auto update = UpdateScaleOp::create(
+        b, loc, scale, growthTracker, hysteresisTracker, foundInf,
+        attrs.getF32FloatAttr(static_cast<float>(growthFactor)),
+        attrs.getF32FloatAttr(static_cast<float>(backoffFactor)),
+        attrs.getI64IntegerAttr(growthInterval),
+        attrs.getI64IntegerAttr(hysteresis),
+        minScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(minScale))
+                     : FloatAttr(),
+        maxScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(maxScale))
+                     : FloatAttr());
+    // After the other state results, before the loss and outputs.
+    unsigned resultPos = numResults;
+    for (unsigned i = 0; i < numResults; ++i)
+      if (!isStateRole(getResultRole(func, i))) {
+        resultPos = i;
+        break;
+      }
+    auto stateAttrs = [&](StringRef name) {
+      return makeSignatureAttrs(
+          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
+                {MPTDialect::kUpdatesAttrName, str(name)}});
+    };
+    resultIndices.append({resultPos, resultPos, resultPos});
+    resultTypes.append({f32Scalar, i32Scalar, i32Scalar});
+    resultAttrs.append({stateAttrs(kScaleName), stateAttrs(kGrowthName),
+                        stateAttrs(kHysteresisName)});
+    plan.ret->insertOperands(resultPos, update.getResults());
+  }
+  resultIndices.push_back(numResults);
+  resultTypes.push_back(i1Scalar);
+  resultAttrs.push_back(
+      makeSignatureAttrs(ctx, {{MPTDialect::kRoleAttrName, str("output")},
+                               {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
+  plan.ret->insertOperands(plan.ret->getNumOperands(), foundInf);
+  (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+void MPTLossScalingPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  if (failed(validateOptions(module)))
+    return signalPassFailure();
+  if (mode == "none")
+    return;
+
+  // A module without any grad seed has nothing to scale.
+  bool anySeed = false;
+  module.walk([&](GradSeedOp) {
+    anySeed = true;
+    return WalkResult::interrupt();
+  });
+  if (!anySeed) {
+    Operation *anchor = module;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      anchor = func;
+      break;
+    }
+    anchor->emitWarning()
+        << "mpt-loss-scaling: no mpt.grad_seed in the module, so there is no "
+           "backward pass to scale; nothing was changed";
+    return;
+  }
+
+  SmallVector<ScalePlan> plans;
+  bool failedAny = false;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    Mode funcMode = mode == "dynamic"  ? Mode::Dynamic
+                    : mode == "static" ? Mode::Static
+                    : hasF16(func)     ? Mode::Dynamic
+                                       : Mode::None;
+    ScalePlan plan;
+    if (failed(analyze(func, funcMode, plan)))
+      failedAny = true;
+    else if (plan.seed)
+      plans.push_back(std::move(plan));
+  }
+  if (failedAny)
+    return signalPassFailure();
+  for (ScalePlan &plan : plans)
+    rewrite(plan);
+}

@@ -1,0 +1,15 @@
+// Option errors of mpt-loss-scaling.
+// RUN: not mpt-opt %s -mpt-loss-scaling=mode=always 2>&1 | FileCheck %s --check-prefix=MODE
+// RUN: not mpt-opt %s -mpt-loss-scaling=backoff-factor=1.5 2>&1 | FileCheck %s --check-prefix=BACKOFF
+// RUN: not mpt-opt %s -mpt-loss-scaling="min-scale=8 max-scale=4" 2>&1 | FileCheck %s --check-prefix=BOUNDS
+// RUN: not mpt-opt %s -mpt-loss-scaling=growth-interval=0 2>&1 | FileCheck %s --check-prefix=INTERVAL
+// RUN: not mpt-opt %s -mpt-loss-scaling=init-scale=1e39 2>&1 | FileCheck %s --check-prefix=INIT
+
+// MODE: error: mpt-loss-scaling: mode must be auto, dynamic, static or none, got 'always'
+// BACKOFF: error: mpt-loss-scaling: backoff-factor must lie in (0, 1), got 1.5
+// BOUNDS: error: mpt-loss-scaling: min-scale 8 is greater than max-scale 4
+// INTERVAL: error: mpt-loss-scaling: growth-interval must lie in [1, 2^31 - 1], got 0
+// INIT: error: mpt-loss-scaling: init-scale must be a finite f32 > 0, got 1e+39
+func.func @f(%w: tensor<f32>) -> tensor<f32> {
+  return %w : tensor<f32>
+}
