@@ -768,27 +768,53 @@ void FunctionAutocast::rewrite() {
           retyped.push_back(result);
   }
   // Phase 2: everything else that reads a now low-precision value gets it
-  // back in FP32 (one shared cast per value).
+  // back in FP32, through one shared cast per value.
   for (Value value : retyped) {
     SmallVector<OpOperand *> uses;
-    for (OpOperand &use : value.getUses())
-      uses.push_back(&use);
-    for (OpOperand *use : uses) {
-      Operation *owner = use->getOwner();
+    for (OpOperand &use : value.getUses()) {
+      Operation *owner = use.getOwner();
       auto it = nodeIndex.find(owner);
       bool ownerLow = it != nodeIndex.end() &&
                       nodes[it->second].color == Color::Low;
       if (ownerLow) {
         auto linalgOwner = dyn_cast<linalg::LinalgOp>(owner);
         bool isAccumulator = nodes[it->second].isAllow && linalgOwner &&
-                             linalgOwner.isDpsInit(use);
+                             linalgOwner.isDpsInit(&use);
         if (!isAccumulator)
           continue;
       }
-      if (isOptimizerGrad(*use))
+      if (isOptimizerGrad(use))
         continue;
-      use->set(convert(value, f32));
+      uses.push_back(&use);
     }
+    if (uses.empty())
+      continue;
+    // The up-cast goes right before its first reader when all readers share
+    // a block, so only the low-precision value stays alive until then (a
+    // forward activation the backward pass reads is kept in low precision).
+    Block *block = uses.front()->getOwner()->getBlock();
+    Operation *first = uses.front()->getOwner();
+    bool sameBlock = true;
+    for (OpOperand *use : uses) {
+      Operation *owner = use->getOwner();
+      if (owner->getBlock() != block) {
+        sameBlock = false;
+        break;
+      }
+      if (owner->isBeforeInBlock(first))
+        first = owner;
+    }
+    Value up;
+    if (sameBlock) {
+      OpBuilder b(first);
+      Type target = withElementType(value.getType(), f32);
+      up = CastOp::create(b, value.getLoc(), target, value);
+      ++fnStats.casts;
+    } else {
+      up = convert(value, f32);
+    }
+    for (OpOperand *use : uses)
+      use->set(up);
   }
 }
 
