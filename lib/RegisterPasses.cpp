@@ -1,10 +1,12 @@
 //===- RegisterPasses.cpp - register mpt's passes and pipelines -----------===//
 
+#include "mpt/Conversion/Passes.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 #include "mpt/InitAll.h"
 #include "mpt/Pipelines/Pipelines.h"
 
 void mlir::mpt::registerMPTPassesAndPipelines() {
   registerMPTPasses();
+  registerMPTConversionPasses();
   registerMixedPrecisionPipeline();
 }
