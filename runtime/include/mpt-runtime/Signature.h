@@ -1,0 +1,128 @@
+//===- Signature.h - The signature table of a compiled step ---*- C++ -*-===//
+//
+// What the runtime knows about a compiled function: every argument and
+// result with its role, element type and shape, how each state argument is
+// initialised, and which result replaces which argument on the next step.
+// mpt-compile fills a Manifest from the `mpt.role`/`mpt.name`/`mpt.init`/
+// `mpt.updates` attributes of the MLIR functions; the artifact carries it as
+// JSON (schema in docs/runtime.md).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_RUNTIME_SIGNATURE_H
+#define MPT_RUNTIME_SIGNATURE_H
+
+#include "mpt-runtime/DType.h"
+#include "mpt-runtime/Json.h"
+#include "mpt-runtime/Status.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mpt {
+namespace rt {
+
+/// The `mpt.role` of an argument or result. The numeric values are part of
+/// the checkpoint format.
+enum class Role : uint8_t {
+  Param = 1,
+  WorkingCopy = 2,
+  OptState = 3,
+  LossScaleState = 4,
+  Input = 5,
+  Loss = 6,
+  Output = 7,
+};
+
+/// "param", "working_copy", "opt_state", "loss_scale_state", "input",
+/// "loss", "output".
+const char *roleName(Role r);
+std::optional<Role> parseRole(std::string_view name);
+/// Param, working copy, optimizer state or loss-scale state: tensors the
+/// runtime owns and carries from step to step.
+bool isStateRole(Role r);
+
+/// How a state tensor starts (`init` in the table, `mpt.init` in MLIR).
+struct InitSpec {
+  enum class Dist : uint8_t { None, Zeros, Constant, Uniform, CastOf };
+  Dist dist = Dist::None;
+  double value = 0;   ///< constant
+  double low = 0;     ///< uniform
+  double high = 0;    ///< uniform
+  uint64_t seed = 0;  ///< uniform (full unsigned 64-bit range)
+  std::string source; ///< cast_of: the state tensor converted to this dtype
+
+  static InitSpec zeros();
+  static InitSpec constant(double v);
+  static InitSpec uniform(double low, double high, uint64_t seed);
+  static InitSpec castOf(std::string source);
+};
+
+/// One argument or result.
+struct TensorSpec {
+  std::string name;  ///< arguments: unique, required; results: optional
+  Role role = Role::Input;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape; ///< row-major; empty = 0-d (one element)
+  InitSpec init;              ///< state arguments
+  std::string updates;        ///< state results: the argument replaced
+
+  int64_t numElements() const;
+  size_t byteSize() const;
+  /// e.g. "f32[64, 10]".
+  std::string typeString() const;
+};
+
+/// One compiled function and its C entry point
+/// `int32_t <symbol>(void *const *buffers)`.
+struct FunctionSig {
+  std::string name;   ///< "train_step", "eval_step", ...
+  std::string symbol; ///< "mpt_" + name
+  std::vector<TensorSpec> args;
+  std::vector<TensorSpec> results;
+
+  /// Index of the argument named `name`, or -1.
+  int findArg(std::string_view argName) const;
+  /// Index of the result whose `name` is `resultName`, or -1.
+  int findResult(std::string_view resultName) const;
+  /// Index of the first result with `role`, or -1.
+  int findResultRole(Role role) const;
+};
+
+/// The signature table plus the options the artifact was compiled with.
+struct Manifest {
+  /// The manifest schema version this runtime reads and writes.
+  static constexpr int64_t kVersion = 1;
+
+  int64_t version = kVersion;
+  std::string target = "cpu";   ///< "cpu" or "cuda"
+  std::string precision = "f32"; ///< "f32", "f16" or "bf16"
+  /// Compile options as strings, in the order given.
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<FunctionSig> functions;
+  /// Free-form statistics from the compiler (e.g. activation bytes),
+  /// carried into mpt-run's report; null when absent.
+  Json stats;
+
+  const FunctionSig *findFunction(std::string_view name) const;
+
+  /// Checks every rule of the schema (unique names, known roles and types,
+  /// results that update arguments of the same role, dtype and shape,
+  /// cast_of sources, ...). The message names the function and tensor.
+  Status validate() const;
+
+  Json toJson() const;
+  std::string toJsonText(int indent = 2) const;
+  /// Parses and validates.
+  static Expected<Manifest> fromJson(const Json &json);
+  static Expected<Manifest> fromJsonText(std::string_view text);
+};
+
+} // namespace rt
+} // namespace mpt
+
+#endif // MPT_RUNTIME_SIGNATURE_H
