@@ -1,0 +1,168 @@
+//===- Device.h - The device interface of the runtime ---------*- C++ -*-===//
+//
+// What the session needs from a backend: memory (allocate, free, copies),
+// code (load a module, launch an entry), and synchronisation. The CPU
+// backend implements it now; a CUDA driver backend (libcuda.so.1 loaded with
+// dlopen, PTX JIT-loaded with cuModuleLoadDataEx, kernels launched with
+// cuLaunchKernel) and a PTX-emulating backend (runtime/lib/PTXEmu) fit
+// behind the same class:
+//
+//   operation       cpu                     cuda                  cuda-emu
+//   allocate        aligned host memory     cuMemAlloc            emulated global memory
+//   copy*           memcpy                  cuMemcpy{HtoD,DtoH,DtoD}  emulator copies
+//   loadModule      ELF .so via memfd +     PTX via               PTX parsed by the
+//                   dlopen                  cuModuleLoadDataEx    emulator
+//   launch          call the C entry        cuLaunchKernel        emulated launch
+//   synchronize     no-op                   cuCtxSynchronize      no-op
+//   loadProgram     the .so's mpt_* entries host .so + PTX module host .so + PTX module
+//
+// Device pointers are 64-bit integers (CUdeviceptr, the emulator's
+// addresses, host addresses on the CPU) and are never dereferenced on the
+// host except by the CPU backend.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_RUNTIME_DEVICE_H
+#define MPT_RUNTIME_DEVICE_H
+
+#include "mpt-runtime/Artifact.h"
+#include "mpt-runtime/Status.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mpt {
+namespace rt {
+
+/// An address in a device's memory.
+using DevicePtr = uint64_t;
+
+/// The kinds of code a device can load.
+enum class CodeKind : uint8_t {
+  NativeSharedObject, ///< an ELF shared object for the host CPU
+  Ptx,                ///< PTX text
+};
+
+/// Code to load, borrowed for the duration of loadModule.
+struct CodeImage {
+  CodeKind kind = CodeKind::NativeSharedObject;
+  std::string_view bytes;
+  std::string name; ///< for messages (usually the artifact's path)
+};
+
+/// Loaded code; owned by the caller, unloaded when destroyed. A module must
+/// not outlive the device that loaded it.
+class Module {
+public:
+  virtual ~Module();
+  virtual CodeKind kind() const = 0;
+  /// Whether `entry` exists (an exported C function, or a PTX `.entry`).
+  virtual bool hasEntry(const std::string &entry) const = 0;
+};
+
+struct Dim3 {
+  uint32_t x = 1, y = 1, z = 1;
+};
+
+struct LaunchConfig {
+  Dim3 grid;
+  Dim3 block;
+  uint32_t sharedBytes = 0;
+};
+
+/// The compiled functions of an artifact, loaded for one device.
+class Program {
+public:
+  virtual ~Program();
+  /// Runs the entry `symbol` (`int32_t symbol(void *const *buffers)`) with
+  /// the device addresses of all arguments then all results; the work may
+  /// still be in flight on return (call Device::synchronize).
+  virtual Status call(const std::string &symbol, const DevicePtr *buffers,
+                      size_t count) = 0;
+};
+
+struct DeviceMemoryUsage {
+  uint64_t currentBytes = 0; ///< allocated through allocate() now
+  uint64_t peakBytes = 0;    ///< the most allocated at any time
+};
+
+class Device {
+public:
+  virtual ~Device();
+
+  /// The name createDevice() knows it by ("cpu").
+  virtual std::string name() const = 0;
+  /// One line for humans ("host CPU, 16 threads").
+  virtual std::string description() const = 0;
+
+  // Memory. Allocations are aligned to at least 64 bytes; a size of 0 is
+  // allowed and yields a valid, unique address.
+  virtual Expected<DevicePtr> allocate(size_t bytes) = 0;
+  virtual void release(DevicePtr ptr) = 0;
+  virtual Status copyToDevice(DevicePtr dst, const void *src,
+                              size_t bytes) = 0;
+  virtual Status copyToHost(void *dst, DevicePtr src, size_t bytes) = 0;
+  virtual Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) = 0;
+  virtual DeviceMemoryUsage memoryUsage() const = 0;
+
+  // Code.
+  virtual Expected<std::unique_ptr<Module>>
+  loadModule(const CodeImage &image) = 0;
+  /// Runs `entry` of `module`. For a native module the entry is a host C
+  /// function `int32_t entry(void *const *args)` called with `args`
+  /// (`config` must be 1x1x1; a non-zero return is an error). For a PTX
+  /// module it is a kernel launched with `config`, and `args` holds a
+  /// pointer to each parameter's value, as cuLaunchKernel's kernelParams.
+  virtual Status launch(Module &module, const std::string &entry,
+                        const LaunchConfig &config, void *const *args,
+                        size_t numArgs) = 0;
+  /// Waits for all launched work; reports errors of asynchronous work.
+  virtual Status synchronize() = 0;
+
+  /// Loads the code of `artifact` that this device runs its functions from
+  /// and checks that every function's entry exists. The default loads the
+  /// native shared object and calls each entry on the host through launch()
+  /// (the CPU backend); GPU backends load the host code and the PTX.
+  virtual Expected<std::unique_ptr<Program>>
+  loadProgram(const ArtifactContents &artifact, const std::string &name);
+};
+
+/// A device by name: "cpu". "cuda" and "cuda-emu" are reserved for the GPU
+/// backends and are an error ("not available in this build") until they
+/// exist; any other name is an unknown device.
+Expected<std::unique_ptr<Device>> createDevice(std::string_view name);
+/// The names createDevice() accepts in this build.
+std::vector<std::string> availableDevices();
+
+/// Device memory owned by one object (RAII).
+class DeviceBuffer {
+public:
+  DeviceBuffer() = default;
+  DeviceBuffer(Device *device, DevicePtr ptr, size_t bytes)
+      : device_(device), ptr_(ptr), bytes_(bytes) {}
+  DeviceBuffer(DeviceBuffer &&other) noexcept { *this = std::move(other); }
+  DeviceBuffer &operator=(DeviceBuffer &&other) noexcept;
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+  ~DeviceBuffer() { reset(); }
+
+  static Expected<DeviceBuffer> allocate(Device &device, size_t bytes);
+  void reset();
+  DevicePtr ptr() const { return ptr_; }
+  size_t bytes() const { return bytes_; }
+  explicit operator bool() const { return device_ != nullptr; }
+
+private:
+  Device *device_ = nullptr;
+  DevicePtr ptr_ = 0;
+  size_t bytes_ = 0;
+};
+
+} // namespace rt
+} // namespace mpt
+
+#endif // MPT_RUNTIME_DEVICE_H

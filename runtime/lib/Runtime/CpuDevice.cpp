@@ -1,0 +1,206 @@
+//===- CpuDevice.cpp - The CPU backend ------------------------------------===//
+
+#include "CpuDevice.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace mpt::rt;
+
+std::string CpuDevice::description() const {
+  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return "host CPU (" + std::to_string(n > 0 ? n : 1) + " cores online)";
+}
+
+Expected<DevicePtr> CpuDevice::allocate(size_t bytes) {
+  size_t rounded = (bytes + 63) / 64 * 64;
+  if (rounded == 0)
+    rounded = 64;
+  void *p = std::aligned_alloc(64, rounded);
+  if (!p)
+    return Status::error("out of host memory allocating " +
+                         std::to_string(bytes) + " bytes");
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto ptr = static_cast<DevicePtr>(reinterpret_cast<uintptr_t>(p));
+  sizes_[ptr] = bytes;
+  usage_.currentBytes += bytes;
+  if (usage_.currentBytes > usage_.peakBytes)
+    usage_.peakBytes = usage_.currentBytes;
+  return ptr;
+}
+
+void CpuDevice::release(DevicePtr ptr) {
+  if (!ptr)
+    return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = sizes_.find(ptr);
+    if (it != sizes_.end()) {
+      usage_.currentBytes -= it->second;
+      sizes_.erase(it);
+    }
+  }
+  std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)));
+}
+
+static void *hostPtr(DevicePtr p) {
+  return reinterpret_cast<void *>(static_cast<uintptr_t>(p));
+}
+
+Status CpuDevice::copyToDevice(DevicePtr dst, const void *src, size_t bytes) {
+  if (bytes)
+    std::memcpy(hostPtr(dst), src, bytes);
+  return Status::success();
+}
+
+Status CpuDevice::copyToHost(void *dst, DevicePtr src, size_t bytes) {
+  if (bytes)
+    std::memcpy(dst, hostPtr(src), bytes);
+  return Status::success();
+}
+
+Status CpuDevice::copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) {
+  if (bytes)
+    std::memmove(hostPtr(dst), hostPtr(src), bytes);
+  return Status::success();
+}
+
+DeviceMemoryUsage CpuDevice::memoryUsage() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return usage_;
+}
+
+namespace {
+using EntryFn = int32_t (*)(void *const *);
+
+class NativeModule : public Module {
+public:
+  NativeModule(void *handle, std::string name)
+      : handle_(handle), name_(std::move(name)) {}
+  ~NativeModule() override { ::dlclose(handle_); }
+
+  CodeKind kind() const override { return CodeKind::NativeSharedObject; }
+  bool hasEntry(const std::string &entry) const override {
+    return lookup(entry) != nullptr;
+  }
+
+  EntryFn lookup(const std::string &entry) const {
+    auto it = entries_.find(entry);
+    if (it != entries_.end())
+      return it->second;
+    ::dlerror();
+    void *sym = ::dlsym(handle_, entry.c_str());
+    auto fn = reinterpret_cast<EntryFn>(sym);
+    if (fn)
+      entries_[entry] = fn;
+    return fn;
+  }
+  const std::string &name() const { return name_; }
+
+private:
+  void *handle_;
+  std::string name_;
+  mutable std::unordered_map<std::string, EntryFn> entries_;
+};
+
+/// Replaces the /proc/self/fd/N (or temporary) path in a dlerror() message
+/// with the artifact's name.
+std::string cleanDlError(const char *err, const std::string &path,
+                         const std::string &name) {
+  std::string msg = err ? err : "unknown dlopen error";
+  size_t at = msg.find(path);
+  if (at != std::string::npos)
+    msg.replace(at, path.size(), name + " (native code)");
+  return msg;
+}
+
+bool writeAll(int fd, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+} // namespace
+
+Expected<std::unique_ptr<Module>>
+CpuDevice::loadModule(const CodeImage &image) {
+  if (image.kind != CodeKind::NativeSharedObject)
+    return Status::error(image.name +
+                         ": the cpu device runs native code, not PTX");
+  if (image.bytes.size() < 4 || image.bytes.substr(0, 4) != "\x7f"
+                                                             "ELF")
+    return Status::error(image.name +
+                         ": the native code is not an ELF shared object");
+  // Preferred: an anonymous in-memory file, opened through /proc.
+  int fd = ::memfd_create("mpt-step", MFD_CLOEXEC);
+  std::string path;
+  bool unlinkAfter = false;
+  if (fd >= 0) {
+    path = "/proc/self/fd/" + std::to_string(fd);
+    if (::access(path.c_str(), F_OK) != 0) { // /proc not mounted
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  if (fd < 0) {
+    // Fallback: a private temporary file, unlinked right after dlopen.
+    const char *tmp = std::getenv("TMPDIR");
+    path = std::string(tmp && *tmp ? tmp : "/tmp") + "/mpt-step-XXXXXX";
+    fd = ::mkstemp(path.data());
+    if (fd < 0)
+      return Status::error(image.name +
+                           ": cannot create a file to load the native code "
+                           "from: " +
+                           std::strerror(errno));
+    unlinkAfter = true;
+  }
+  if (!writeAll(fd, image.bytes)) {
+    std::string why = std::strerror(errno);
+    ::close(fd);
+    if (unlinkAfter)
+      ::unlink(path.c_str());
+    return Status::error(image.name + ": cannot stage the native code: " + why);
+  }
+  void *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  std::string err = handle ? "" : cleanDlError(::dlerror(), path, image.name);
+  if (unlinkAfter)
+    ::unlink(path.c_str());
+  // The mapping keeps the code alive; the descriptor is no longer needed.
+  ::close(fd);
+  if (!handle)
+    return Status::error(image.name + ": cannot load the native code: " + err);
+  return std::unique_ptr<Module>(new NativeModule(handle, image.name));
+}
+
+Status CpuDevice::launch(Module &module, const std::string &entry,
+                         const LaunchConfig &config, void *const *args,
+                         size_t numArgs) {
+  if (module.kind() != CodeKind::NativeSharedObject)
+    return Status::error("the cpu device cannot launch PTX kernels");
+  if (config.grid.x * config.grid.y * config.grid.z != 1 ||
+      config.block.x * config.block.y * config.block.z != 1)
+    return Status::error("native entries run once: launch " + entry +
+                         " with a 1x1x1 grid and block");
+  auto &native = static_cast<NativeModule &>(module);
+  EntryFn fn = native.lookup(entry);
+  if (!fn)
+    return Status::error(native.name() + ": the native code has no entry " +
+                         entry);
+  (void)numArgs;
+  int32_t rc = fn(args);
+  if (rc != 0)
+    return Status::error(entry + " returned error code " + std::to_string(rc));
+  return Status::success();
+}

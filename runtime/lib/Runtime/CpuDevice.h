@@ -1,0 +1,47 @@
+//===- CpuDevice.h - The CPU backend --------------------------*- C++ -*-===//
+//
+// Host memory and native code: the artifact's shared object is loaded from
+// memory (memfd_create + dlopen("/proc/self/fd/N"), or an unlinked private
+// temporary file where memfd is unavailable), so no file is left behind.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_RUNTIME_LIB_CPUDEVICE_H
+#define MPT_RUNTIME_LIB_CPUDEVICE_H
+
+#include "mpt-runtime/Device.h"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace mpt {
+namespace rt {
+
+class CpuDevice : public Device {
+public:
+  std::string name() const override { return "cpu"; }
+  std::string description() const override;
+
+  Expected<DevicePtr> allocate(size_t bytes) override;
+  void release(DevicePtr ptr) override;
+  Status copyToDevice(DevicePtr dst, const void *src, size_t bytes) override;
+  Status copyToHost(void *dst, DevicePtr src, size_t bytes) override;
+  Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) override;
+  DeviceMemoryUsage memoryUsage() const override;
+
+  Expected<std::unique_ptr<Module>> loadModule(const CodeImage &image) override;
+  Status launch(Module &module, const std::string &entry,
+                const LaunchConfig &config, void *const *args,
+                size_t numArgs) override;
+  Status synchronize() override { return Status::success(); }
+
+private:
+  mutable std::mutex mutex_;
+  std::unordered_map<DevicePtr, size_t> sizes_;
+  DeviceMemoryUsage usage_;
+};
+
+} // namespace rt
+} // namespace mpt
+
+#endif // MPT_RUNTIME_LIB_CPUDEVICE_H

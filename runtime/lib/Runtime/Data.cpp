@@ -1,0 +1,755 @@
+//===- Data.cpp - Data sets for training runs -----------------------------===//
+
+#include "mpt-runtime/Data.h"
+#include "mpt-runtime/FileIO.h"
+#include "mpt-runtime/Init.h"
+#include "mpt-runtime/Session.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
+
+#ifdef MPT_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+using namespace mpt::rt;
+
+int64_t NpyArray::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+static std::string shapeText(const std::vector<int64_t> &shape,
+                             bool anyFirst = false) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      s += ", ";
+    s += anyFirst && i == 0 ? "N" : std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+std::string mpt::rt::numpyTypeName(DType t) {
+  switch (t) {
+  case DType::F32:
+    return "float32";
+  case DType::F16:
+    return "float16";
+  case DType::BF16:
+    return "bfloat16 (uint16 bits)";
+  case DType::F64:
+    return "float64";
+  case DType::I1:
+    return "bool";
+  case DType::I8:
+    return "int8";
+  case DType::I32:
+    return "int32";
+  case DType::I64:
+    return "int64";
+  }
+  return "?";
+}
+
+std::string NpyArray::describe() const {
+  return numpyTypeName(dtype) + " " + shapeText(shape);
+}
+
+static const char *npyDescr(DType t) {
+  switch (t) {
+  case DType::F32:
+    return "<f4";
+  case DType::F16:
+    return "<f2";
+  case DType::BF16:
+    return "<u2";
+  case DType::F64:
+    return "<f8";
+  case DType::I1:
+    return "|b1";
+  case DType::I8:
+    return "|i1";
+  case DType::I32:
+    return "<i4";
+  case DType::I64:
+    return "<i8";
+  }
+  return "?";
+}
+
+//===----------------------------------------------------------------------===//
+// .npy
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Parses the Python dict literal of a .npy header.
+class HeaderParser {
+public:
+  explicit HeaderParser(std::string_view s) : s_(s) {}
+
+  bool parse(std::string &descr, bool &fortran, std::vector<int64_t> &shape,
+             std::string &error) {
+    bool haveDescr = false, haveOrder = false, haveShape = false;
+    skip();
+    if (!eat('{'))
+      return fail(error, "expected '{'");
+    while (true) {
+      skip();
+      if (eat('}'))
+        break;
+      std::string key;
+      if (!str(key))
+        return fail(error, "expected a quoted key");
+      skip();
+      if (!eat(':'))
+        return fail(error, "expected ':'");
+      skip();
+      if (key == "descr") {
+        if (!str(descr))
+          return fail(error, "descr must be a string (structured dtypes are "
+                             "not supported)");
+        haveDescr = true;
+      } else if (key == "fortran_order") {
+        if (s_.substr(p_, 4) == "True") {
+          fortran = true;
+          p_ += 4;
+        } else if (s_.substr(p_, 5) == "False") {
+          fortran = false;
+          p_ += 5;
+        } else {
+          return fail(error, "fortran_order must be True or False");
+        }
+        haveOrder = true;
+      } else if (key == "shape") {
+        if (!eat('('))
+          return fail(error, "shape must be a tuple");
+        while (true) {
+          skip();
+          if (eat(')'))
+            break;
+          size_t start = p_;
+          while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9')
+            ++p_;
+          if (start == p_ || p_ - start > 18)
+            return fail(error, "shape entries must be non-negative integers");
+          shape.push_back(
+              std::strtoll(std::string(s_.substr(start, p_ - start)).c_str(),
+                           nullptr, 10));
+          skip();
+          if (eat(','))
+            continue;
+          if (eat(')'))
+            break;
+          return fail(error, "bad shape tuple");
+        }
+        haveShape = true;
+      } else {
+        return fail(error, "unknown header key '" + key + "'");
+      }
+      skip();
+      if (eat(','))
+        continue;
+      skip();
+      if (eat('}'))
+        break;
+      return fail(error, "expected ',' or '}'");
+    }
+    if (!haveDescr || !haveOrder || !haveShape)
+      return fail(error, "the header lacks descr, fortran_order or shape");
+    return true;
+  }
+
+private:
+  bool fail(std::string &error, const std::string &msg) {
+    error = msg;
+    return false;
+  }
+  void skip() {
+    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n'))
+      ++p_;
+  }
+  bool eat(char c) {
+    if (p_ < s_.size() && s_[p_] == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  bool str(std::string &out) {
+    if (p_ >= s_.size() || (s_[p_] != '\'' && s_[p_] != '"'))
+      return false;
+    char q = s_[p_++];
+    size_t start = p_;
+    while (p_ < s_.size() && s_[p_] != q)
+      ++p_;
+    if (p_ >= s_.size())
+      return false;
+    out.assign(s_.substr(start, p_ - start));
+    ++p_;
+    return true;
+  }
+
+  std::string_view s_;
+  size_t p_ = 0;
+};
+} // namespace
+
+Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
+                                     const std::string &name) {
+  auto fail = [&](const std::string &why) {
+    return Status::error(name + ": " + why);
+  };
+  if (bytes.size() < 10 || bytes.substr(0, 6) != "\x93NUMPY")
+    return fail("not a .npy file");
+  int major = static_cast<unsigned char>(bytes[6]);
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = static_cast<unsigned char>(bytes[8]) |
+                (static_cast<unsigned char>(bytes[9]) << 8);
+    headerStart = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12)
+      return fail("truncated .npy header");
+    headerLen = 0;
+    for (int i = 0; i < 4; ++i)
+      headerLen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+    headerStart = 12;
+  } else {
+    return fail(".npy format version " + std::to_string(major) +
+                " is not supported");
+  }
+  if (bytes.size() < headerStart + headerLen)
+    return fail("truncated .npy header");
+  std::string descr, error;
+  bool fortran = false;
+  NpyArray a;
+  HeaderParser hp(bytes.substr(headerStart, headerLen));
+  if (!hp.parse(descr, fortran, a.shape, error))
+    return fail("bad .npy header: " + error);
+  if (fortran)
+    return fail("Fortran-order arrays are not supported (save with "
+                "np.ascontiguousarray)");
+  if (descr.size() == 3 && descr[0] == '=')
+    descr[0] = '<';
+  bool found = false;
+  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I1,
+                  DType::I8, DType::I32, DType::I64})
+    if (descr == npyDescr(t)) {
+      a.dtype = t;
+      found = true;
+    }
+  if (!found) {
+    std::string why = "dtype '" + descr + "' is not supported";
+    if (!descr.empty() && descr[0] == '>')
+      why += " (big-endian)";
+    return fail(why + "; use float32/float16/float64, int8/int32/int64 or "
+                      "bool");
+  }
+  size_t dataStart = headerStart + headerLen;
+  uint64_t want = static_cast<uint64_t>(a.numElements()) * dtypeSize(a.dtype);
+  uint64_t have = bytes.size() - dataStart;
+  if (have < want)
+    return fail("truncated .npy data (" + std::to_string(have) + " of " +
+                std::to_string(want) + " bytes for " + a.describe() + ")");
+  if (have > want)
+    return fail("corrupt .npy file (" + std::to_string(have - want) +
+                " bytes after the data)");
+  a.data.assign(bytes.substr(dataStart));
+  return a;
+}
+
+Expected<NpyArray> mpt::rt::readNpy(const std::string &path) {
+  Expected<std::string> bytes = readFile(path);
+  if (bytes.failed())
+    return bytes.status();
+  return parseNpy(*bytes, path);
+}
+
+std::string mpt::rt::serializeNpy(DType dtype,
+                                  const std::vector<int64_t> &shape,
+                                  std::string_view data) {
+  // numpy.lib.format._write_array_header + _wrap_header, version 1.0.
+  std::string shapeRepr = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      shapeRepr += ", ";
+    shapeRepr += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1)
+    shapeRepr += ",";
+  shapeRepr += ")";
+  std::string header = std::string("{'descr': '") + npyDescr(dtype) +
+                       "', 'fortran_order': False, 'shape': " + shapeRepr +
+                       ", }";
+  if (!shape.empty()) // room to grow the first axis in place
+    header.append(21 - std::to_string(shape[0]).size(), ' ');
+  size_t hlen = header.size() + 1;
+  size_t pad = 64 - ((10 + hlen) % 64);
+  header.append(pad, ' ');
+  header += '\n';
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(header.size() & 0xFF);
+  out += static_cast<char>((header.size() >> 8) & 0xFF);
+  out += header;
+  out.append(data.data(), data.size());
+  return out;
+}
+
+Status mpt::rt::writeNpy(const std::string &path, const NpyArray &array) {
+  return writeFileAtomic(path,
+                         serializeNpy(array.dtype, array.shape, array.data));
+}
+
+//===----------------------------------------------------------------------===//
+// Splits
+//===----------------------------------------------------------------------===//
+
+Expected<int64_t> mpt::rt::batchSize(const std::vector<const TensorSpec *> &inputs,
+                                     const std::string &function) {
+  if (inputs.empty())
+    return Status::error(function + " has no inputs to feed data to");
+  int64_t b = -1;
+  for (const TensorSpec *t : inputs) {
+    if (t->shape.empty() || t->shape[0] < 1)
+      return Status::error(function + ": input '" + t->name + "' (" +
+                           t->typeString() +
+                           ") has no batch dimension to feed samples along");
+    if (b >= 0 && t->shape[0] != b)
+      return Status::error(function + ": inputs disagree on the batch size (" +
+                           std::to_string(b) + " vs " +
+                           std::to_string(t->shape[0]) + " of '" + t->name +
+                           "')");
+    b = t->shape[0];
+  }
+  return b;
+}
+
+static std::vector<int64_t> sampleShape(const TensorSpec &t) {
+  return std::vector<int64_t>(t.shape.begin() + 1, t.shape.end());
+}
+
+Status mpt::rt::checkSplit(const Split &split,
+                           const std::vector<const TensorSpec *> &inputs,
+                           const std::string &where) {
+  int64_t count = -1;
+  std::string first;
+  for (const TensorSpec *t : inputs) {
+    std::string file = where + "/" + t->name + ".npy";
+    auto it = split.arrays.find(t->name);
+    if (it == split.arrays.end())
+      return Status::error("missing " + file + " (input '" + t->name + "', " +
+                           t->typeString() + ")");
+    const NpyArray &a = it->second;
+    std::vector<int64_t> want = sampleShape(*t);
+    bool shapeOk = a.shape.size() == t->shape.size() &&
+                   std::equal(want.begin(), want.end(), a.shape.begin() + 1);
+    if (!shapeOk || a.dtype != t->dtype) {
+      std::vector<int64_t> wantFull = t->shape;
+      return Status::error(
+          file + ": expected " + numpyTypeName(t->dtype) + " " +
+          shapeText(wantFull, true) + " (input '" + t->name + "', " +
+          t->typeString() + ", N samples), got " + a.describe());
+    }
+    if (count >= 0 && a.shape[0] != count)
+      return Status::error(file + " has " + std::to_string(a.shape[0]) +
+                           " samples but " + first + " has " +
+                           std::to_string(count));
+    count = a.shape[0];
+    first = file;
+    if (count < t->shape[0])
+      return Status::error(file + " has " + std::to_string(count) +
+                           " samples, fewer than one batch of " +
+                           std::to_string(t->shape[0]));
+  }
+  return Status::success();
+}
+
+static Status checkSplitCount(Split &split) {
+  split.count = -1;
+  for (auto &kv : split.arrays) {
+    if (split.count >= 0 && kv.second.shape[0] != split.count)
+      return Status::error("inconsistent sample counts");
+    split.count = kv.second.shape.empty() ? 0 : kv.second.shape[0];
+  }
+  return Status::success();
+}
+
+static Expected<Split> readSplit(const std::string &dir,
+                                 const std::vector<const TensorSpec *> &inputs) {
+  Split split;
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Status::error("data directory '" + dir + "' does not exist");
+  for (const TensorSpec *t : inputs) {
+    std::string path = dir + "/" + t->name + ".npy";
+    if (::stat(path.c_str(), &st) != 0)
+      return Status::error("missing " + path + " (input '" + t->name + "', " +
+                           t->typeString() + ")");
+    Expected<NpyArray> a = readNpy(path);
+    if (a.failed())
+      return a.status();
+    split.arrays[t->name] = a.take();
+  }
+  if (Status s = checkSplit(split, inputs, dir); s.failed())
+    return s;
+  (void)checkSplitCount(split);
+  return split;
+}
+
+Expected<Dataset>
+mpt::rt::loadDatasetDir(const std::string &dir,
+                        const std::vector<const TensorSpec *> &inputs,
+                        bool needTest) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Status::error("data directory '" + dir + "' does not exist");
+  Dataset d;
+  d.source = dir;
+  Expected<Split> train = readSplit(dir + "/train", inputs);
+  if (train.failed())
+    return train.status();
+  d.train = train.take();
+  if (needTest) {
+    Expected<Split> test = readSplit(dir + "/test", inputs);
+    if (test.failed())
+      return test.status();
+    d.test = test.take();
+  }
+  return d;
+}
+
+//===----------------------------------------------------------------------===//
+// Digits
+//===----------------------------------------------------------------------===//
+
+std::vector<std::string> mpt::rt::digitsCandidates() {
+  std::vector<std::string> c;
+  if (const char *env = std::getenv("MPT_DIGITS_CSV"); env && *env)
+    c.push_back(env);
+  c.push_back("/usr/lib/python3/dist-packages/sklearn/datasets/data/"
+              "digits.csv.gz");
+  c.push_back("/usr/share/python3-sklearn/datasets/data/digits.csv.gz");
+  return c;
+}
+
+/// The float input (x) and integer label input (y) of a classification step.
+static Status findXY(const std::vector<const TensorSpec *> &inputs,
+                     const TensorSpec *&x, const TensorSpec *&y,
+                     const std::string &what) {
+  x = y = nullptr;
+  for (const TensorSpec *t : inputs) {
+    if (isFloat(t->dtype)) {
+      if (x)
+        return Status::error(what + " needs exactly one float input, but '" +
+                             x->name + "' and '" + t->name + "' are float");
+      x = t;
+    } else {
+      if (y)
+        return Status::error(what + " needs exactly one integer input, but '" +
+                             y->name + "' and '" + t->name + "' are integer");
+      y = t;
+    }
+  }
+  if (!x || !y)
+    return Status::error(what +
+                         " needs one float input (samples) and one integer "
+                         "input (class labels)");
+  return Status::success();
+}
+
+Expected<Dataset>
+mpt::rt::loadDigits(const std::vector<const TensorSpec *> &inputs,
+                    const std::string &csvPath, int64_t testSize) {
+  const TensorSpec *x, *y;
+  if (Status st = findXY(inputs, x, y, "--data digits"); st.failed())
+    return st;
+  if (x->numElements() / std::max<int64_t>(x->shape[0], 1) != 64 ||
+      x->shape.empty())
+    return Status::error("--data digits: input '" + x->name + "' (" +
+                         x->typeString() +
+                         ") must hold 64 pixels (8x8) per sample");
+  if (y->shape.size() != 1)
+    return Status::error("--data digits: input '" + y->name + "' (" +
+                         y->typeString() + ") must be one label per sample");
+  std::string path = csvPath;
+  if (path.empty()) {
+    for (const std::string &c : digitsCandidates()) {
+      struct stat st;
+      if (::stat(c.c_str(), &st) == 0) {
+        path = c;
+        break;
+      }
+    }
+    if (path.empty())
+      return Status::error("--data digits: digits.csv.gz not found (install "
+                           "Debian's python3-sklearn, or set MPT_DIGITS_CSV)");
+  }
+#ifndef MPT_HAVE_ZLIB
+  return Status::error("--data digits: this mpt-run was built without zlib "
+                       "(install zlib1g-dev and rebuild); write a dataset "
+                       "directory with `python -m mpt.data digits -o DIR`");
+#else
+  gzFile gz = ::gzopen(path.c_str(), "rb");
+  if (!gz)
+    return Status::error("cannot open '" + path + "': " + std::strerror(errno));
+  std::string text;
+  char buf[1 << 16];
+  int n;
+  while ((n = ::gzread(gz, buf, sizeof(buf))) > 0)
+    text.append(buf, static_cast<size_t>(n));
+  int gzErr = 0;
+  const char *gzMsg = ::gzerror(gz, &gzErr);
+  std::string gzWhy = n < 0 && gzMsg ? gzMsg : "";
+  ::gzclose(gz);
+  if (n < 0)
+    return Status::error("cannot read '" + path + "': " + gzWhy);
+
+  std::vector<double> pixels;
+  std::vector<int32_t> labels;
+  size_t pos = 0, line = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos)
+      eol = text.size();
+    std::string row = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line;
+    if (row.find_first_not_of(" \r\t") == std::string::npos)
+      continue;
+    std::vector<double> vals;
+    const char *p = row.c_str();
+    while (true) {
+      char *end;
+      double v = std::strtod(p, &end);
+      if (end == p)
+        return Status::error(path + ": line " + std::to_string(line) +
+                             ": not a number");
+      vals.push_back(v);
+      p = end;
+      while (*p == ' ' || *p == '\r')
+        ++p;
+      if (*p == ',') {
+        ++p;
+        continue;
+      }
+      if (*p == '\0')
+        break;
+      return Status::error(path + ": line " + std::to_string(line) +
+                           ": unexpected character");
+    }
+    if (vals.size() != 65)
+      return Status::error(path + ": line " + std::to_string(line) + ": " +
+                           std::to_string(vals.size()) +
+                           " values, expected 64 pixels and a label");
+    for (int i = 0; i < 64; ++i) {
+      if (!(vals[i] >= 0 && vals[i] <= 16))
+        return Status::error(path + ": line " + std::to_string(line) +
+                             ": pixel values must be 0..16");
+      pixels.push_back(vals[i]);
+    }
+    if (vals[64] != std::round(vals[64]) || vals[64] < 0 || vals[64] > 9)
+      return Status::error(path + ": line " + std::to_string(line) +
+                           ": labels must be 0..9");
+    labels.push_back(static_cast<int32_t>(vals[64]));
+  }
+  int64_t total = static_cast<int64_t>(labels.size());
+  if (!(testSize > 0 && testSize < total))
+    return Status::error("--data digits: test size must be between 1 and " +
+                         std::to_string(total - 1));
+  Dataset d;
+  d.source = "digits";
+  auto makeSplit = [&](int64_t begin, int64_t count) {
+    Split s;
+    NpyArray xa, ya;
+    xa.dtype = x->dtype;
+    xa.shape = x->shape;
+    xa.shape[0] = count;
+    xa.data.resize(static_cast<size_t>(count * 64) * dtypeSize(x->dtype));
+    for (int64_t i = 0; i < count * 64; ++i)
+      // (pixel / 16.0) in double, one rounding: Python's astype(float32).
+      storeElement(x->dtype, pixels[(begin * 64) + i] / 16.0,
+                   xa.data.data() + i * dtypeSize(x->dtype));
+    ya.dtype = y->dtype;
+    ya.shape = {count};
+    ya.data.resize(static_cast<size_t>(count) * dtypeSize(y->dtype));
+    for (int64_t i = 0; i < count; ++i)
+      storeElement(y->dtype, labels[begin + i],
+                   ya.data.data() + i * dtypeSize(y->dtype));
+    s.arrays[x->name] = std::move(xa);
+    s.arrays[y->name] = std::move(ya);
+    s.count = count;
+    return s;
+  };
+  d.train = makeSplit(0, total - testSize);
+  d.test = makeSplit(total - testSize, testSize);
+  if (Status st = checkSplit(d.train, inputs, "digits/train"); st.failed())
+    return st;
+  return d;
+#endif
+}
+
+//===----------------------------------------------------------------------===//
+// Synthetic
+//===----------------------------------------------------------------------===//
+
+Expected<Dataset>
+mpt::rt::makeSynthetic(const std::vector<const TensorSpec *> &inputs,
+                       const SyntheticOptions &opt) {
+  if (opt.trainSamples < 1 || opt.testSamples < 0)
+    return Status::error("--data synthetic: sample counts must be positive");
+  int64_t total = opt.trainSamples + opt.testSamples;
+  std::map<std::string, NpyArray> full;
+  auto arrayFor = [&](const TensorSpec *t) {
+    NpyArray a;
+    a.dtype = t->dtype;
+    a.shape = t->shape;
+    a.shape[0] = total;
+    a.data.resize(static_cast<size_t>(a.numElements()) * dtypeSize(t->dtype));
+    return a;
+  };
+  for (const TensorSpec *t : inputs)
+    if (t->shape.empty())
+      return Status::error("--data synthetic: input '" + t->name +
+                           "' has no batch dimension");
+
+  const TensorSpec *x = nullptr, *y = nullptr;
+  std::vector<const TensorSpec *> floats, ints;
+  for (const TensorSpec *t : inputs)
+    (isFloat(t->dtype) ? floats : ints).push_back(t);
+  bool classification = floats.size() == 1 && ints.size() == 1 &&
+                        ints[0]->shape.size() == 1;
+  bool regression = floats.size() == 2 && ints.empty() &&
+                    floats[1]->shape.size() == 2;
+  if (classification || regression) {
+    x = floats[0];
+    y = classification ? ints[0] : floats[1];
+    int64_t width = classification ? opt.classes : y->shape[1];
+    if (classification && opt.classes < 2)
+      return Status::error("--classes must be at least 2");
+    int64_t d = x->numElements() / x->shape[0];
+    NpyArray xa = arrayFor(x), ya = arrayFor(y);
+    size_t xs = dtypeSize(x->dtype);
+    std::vector<double> xv(static_cast<size_t>(total * d));
+    for (int64_t i = 0; i < total * d; ++i) {
+      // float32(u), as numpy's astype(np.float32).
+      xv[i] = static_cast<float>(uniform01At(opt.seed, i));
+      storeElement(x->dtype, xv[i], xa.data.data() + i * xs);
+    }
+    // The teacher: w = u * 2 - 1, [d, width], seed + 1.
+    std::vector<double> w(static_cast<size_t>(d * width));
+    for (int64_t i = 0; i < d * width; ++i)
+      w[i] = uniform01At(opt.seed + 1, i) * 2.0 - 1.0;
+    std::vector<double> scores(static_cast<size_t>(total * width), 0.0);
+    for (int64_t n = 0; n < total; ++n)
+      for (int64_t k = 0; k < d; ++k) {
+        double xk = xv[n * d + k];
+        for (int64_t j = 0; j < width; ++j)
+          scores[n * width + j] += xk * w[k * width + j];
+      }
+    if (regression) {
+      for (int64_t i = 0; i < total * width; ++i)
+        storeElement(y->dtype, scores[i],
+                     ya.data.data() + i * dtypeSize(y->dtype));
+    } else {
+      std::vector<double> mean(static_cast<size_t>(width), 0.0);
+      for (int64_t n = 0; n < total; ++n)
+        for (int64_t j = 0; j < width; ++j)
+          mean[j] += scores[n * width + j];
+      for (double &m : mean)
+        m /= static_cast<double>(total);
+      for (int64_t n = 0; n < total; ++n) {
+        int64_t best = 0;
+        double bestV = scores[n * width] - mean[0];
+        for (int64_t j = 1; j < width; ++j) {
+          double v = scores[n * width + j] - mean[j];
+          if (v > bestV) {
+            best = j;
+            bestV = v;
+          }
+        }
+        storeElement(y->dtype, static_cast<double>(best),
+                     ya.data.data() + n * dtypeSize(y->dtype));
+      }
+    }
+    full[x->name] = std::move(xa);
+    full[y->name] = std::move(ya);
+  } else {
+    for (size_t j = 0; j < inputs.size(); ++j) {
+      const TensorSpec *t = inputs[j];
+      NpyArray a = arrayFor(t);
+      size_t es = dtypeSize(t->dtype);
+      int64_t k = t->dtype == DType::I1 ? 2 : opt.classes;
+      for (int64_t i = 0; i < a.numElements(); ++i) {
+        double u = uniform01At(opt.seed + j, static_cast<uint64_t>(i));
+        double v = isFloat(t->dtype) ? static_cast<double>(static_cast<float>(u))
+                                     : std::floor(u * static_cast<double>(k));
+        storeElement(t->dtype, v, a.data.data() + i * es);
+      }
+      full[t->name] = std::move(a);
+    }
+  }
+  Dataset d;
+  d.source = "synthetic";
+  auto slice = [&](int64_t begin, int64_t count) {
+    Split s;
+    for (auto &kv : full) {
+      NpyArray a;
+      a.dtype = kv.second.dtype;
+      a.shape = kv.second.shape;
+      a.shape[0] = count;
+      size_t row = kv.second.data.size() / static_cast<size_t>(total);
+      a.data = kv.second.data.substr(begin * row, count * row);
+      s.arrays[kv.first] = std::move(a);
+    }
+    s.count = count;
+    return s;
+  };
+  d.train = slice(0, opt.trainSamples);
+  if (opt.testSamples > 0)
+    d.test = slice(opt.trainSamples, opt.testSamples);
+  if (Status st = checkSplit(d.train, inputs, "synthetic/train"); st.failed())
+    return st;
+  return d;
+}
+
+//===----------------------------------------------------------------------===//
+// Batches
+//===----------------------------------------------------------------------===//
+
+int64_t mpt::rt::batchesPerEpoch(const Split &split, int64_t batch) {
+  return batch > 0 ? split.count / batch : 0;
+}
+
+Status mpt::rt::bindBatch(Session &session, const Split &split, int64_t batch,
+                          uint64_t index, bool eval) {
+  int64_t per = batchesPerEpoch(split, batch);
+  if (per < 1)
+    return Status::error("the data has fewer samples (" +
+                         std::to_string(split.count) +
+                         ") than one batch (" + std::to_string(batch) + ")");
+  int64_t b = static_cast<int64_t>(index % static_cast<uint64_t>(per));
+  std::vector<const TensorSpec *> specs =
+      eval ? session.evalInputSpecs() : session.inputSpecs();
+  for (const TensorSpec *t : specs) {
+    auto it = split.arrays.find(t->name);
+    if (it == split.arrays.end())
+      return Status::error("no data for input '" + t->name + "'");
+    const NpyArray &a = it->second;
+    size_t row = a.data.size() / static_cast<size_t>(split.count);
+    size_t bytes = row * static_cast<size_t>(batch);
+    const char *src = a.data.data() + static_cast<size_t>(b) * bytes;
+    Status st = eval ? session.setEvalInput(t->name, src, bytes)
+                     : session.setInput(t->name, src, bytes);
+    if (st.failed())
+      return st;
+  }
+  return Status::success();
+}

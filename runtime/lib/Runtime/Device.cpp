@@ -1,0 +1,101 @@
+//===- Device.cpp - The device interface and the device registry ----------===//
+
+#include "mpt-runtime/Device.h"
+
+#include "CpuDevice.h"
+
+#include <unordered_map>
+
+using namespace mpt::rt;
+
+Module::~Module() = default;
+Program::~Program() = default;
+Device::~Device() = default;
+
+namespace {
+/// The functions of a native shared object, called through Device::launch.
+class NativeProgram : public Program {
+public:
+  NativeProgram(Device &device, std::unique_ptr<Module> module)
+      : device_(device), module_(std::move(module)) {}
+
+  Status call(const std::string &symbol, const DevicePtr *buffers,
+              size_t count) override {
+    pointers_.resize(count);
+    for (size_t i = 0; i < count; ++i)
+      pointers_[i] = reinterpret_cast<void *>(static_cast<uintptr_t>(buffers[i]));
+    return device_.launch(*module_, symbol, LaunchConfig(), pointers_.data(),
+                          count);
+  }
+
+private:
+  Device &device_;
+  std::unique_ptr<Module> module_;
+  std::vector<void *> pointers_;
+};
+} // namespace
+
+Expected<std::unique_ptr<Program>>
+Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
+  if (artifact.nativeSharedObject.empty())
+    return Status::error(name + ": the artifact has no native code for device " +
+                         this->name() + " (target " +
+                         artifact.manifest.target + ")");
+  CodeImage image;
+  image.kind = CodeKind::NativeSharedObject;
+  image.bytes = artifact.nativeSharedObject;
+  image.name = name;
+  Expected<std::unique_ptr<Module>> module = loadModule(image);
+  if (module.failed())
+    return module.status();
+  for (const FunctionSig &f : artifact.manifest.functions)
+    if (!(*module)->hasEntry(f.symbol))
+      return Status::error(name + ": the native code does not export " +
+                           f.symbol + " (the entry of function " + f.name +
+                           ")");
+  return std::unique_ptr<Program>(
+      new NativeProgram(*this, module.take()));
+}
+
+Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {
+  if (name == "cpu")
+    return std::unique_ptr<Device>(new CpuDevice());
+  if (name == "cuda" || name == "cuda-emu")
+    return Status::error("device '" + std::string(name) +
+                         "' is not available in this build (available: cpu)");
+  std::string list;
+  for (const std::string &d : availableDevices())
+    list += (list.empty() ? "" : ", ") + d;
+  return Status::error("unknown device '" + std::string(name) +
+                       "' (available: " + list + ")");
+}
+
+std::vector<std::string> mpt::rt::availableDevices() { return {"cpu"}; }
+
+DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {
+  if (this != &other) {
+    reset();
+    device_ = other.device_;
+    ptr_ = other.ptr_;
+    bytes_ = other.bytes_;
+    other.device_ = nullptr;
+    other.ptr_ = 0;
+    other.bytes_ = 0;
+  }
+  return *this;
+}
+
+Expected<DeviceBuffer> DeviceBuffer::allocate(Device &device, size_t bytes) {
+  Expected<DevicePtr> p = device.allocate(bytes);
+  if (p.failed())
+    return p.status();
+  return DeviceBuffer(&device, *p, bytes);
+}
+
+void DeviceBuffer::reset() {
+  if (device_)
+    device_->release(ptr_);
+  device_ = nullptr;
+  ptr_ = 0;
+  bytes_ = 0;
+}

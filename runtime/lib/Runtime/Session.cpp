@@ -1,0 +1,813 @@
+//===- Session.cpp - Training sessions: state, steps, evaluation ----------===//
+
+#include "mpt-runtime/Session.h"
+#include "mpt-runtime/Init.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <unordered_map>
+
+using namespace mpt::rt;
+
+Expected<ArtifactRef> mpt::rt::loadArtifact(const std::string &path) {
+  Expected<ArtifactContents> a = readArtifactFile(path);
+  if (a.failed())
+    return a.status();
+  return ArtifactRef(std::make_shared<const ArtifactContents>(a.take()));
+}
+
+namespace {
+struct StateSlot {
+  const TensorSpec *spec = nullptr;
+  int resultIndex = -1; ///< the train result that updates it, or -1
+  DeviceBuffer cur;     ///< what the next step reads
+  DeviceBuffer next;    ///< where the next step writes (updated state only)
+};
+
+struct InputSlot {
+  const TensorSpec *spec = nullptr;
+  DeviceBuffer buf;
+  bool set = false;
+};
+
+/// How one argument of a function is bound.
+struct ArgBinding {
+  enum Kind { State, Input } kind = Input;
+  size_t index = 0; ///< into states or the function's inputs
+};
+} // namespace
+
+struct Session::Impl {
+  ArtifactRef artifact;
+  SessionOptions options;
+  // Declared first: destroyed last, after every buffer and module.
+  std::unique_ptr<Device> device;
+  std::unique_ptr<Program> program;
+  const FunctionSig *train = nullptr;
+  const FunctionSig *eval = nullptr;
+
+  std::vector<StateSlot> states;
+  std::unordered_map<std::string, size_t> stateByName;
+  std::vector<InputSlot> inputs;
+  std::vector<ArgBinding> trainArgs;
+  std::vector<DeviceBuffer> trainResults; ///< non-state results only
+  int lossResult = -1, foundInfResult = -1, scaleState = -1;
+  bool haveRun = false;
+  uint64_t step = 0;
+
+  std::vector<InputSlot> evalInputs;
+  std::vector<ArgBinding> evalArgs;
+  std::vector<DeviceBuffer> evalResults;
+  int evalLoss = -1, evalLogits = -1, evalLabels = -1;
+
+  std::vector<DevicePtr> callBuffers;
+
+  const std::string &name() const { return options.artifactName; }
+  Status build();
+  Status bindEval();
+  Status initialValues(std::map<std::string, std::string> &values) const;
+  Status readDouble(DevicePtr p, DType t, double &out) const;
+};
+
+static Expected<DeviceBuffer> zeroedBuffer(Device &device, size_t bytes) {
+  Expected<DeviceBuffer> b = DeviceBuffer::allocate(device, bytes);
+  if (b.failed())
+    return b.status();
+  if (bytes) {
+    std::string zeros(bytes, '\0');
+    if (Status st = device.copyToDevice(b->ptr(), zeros.data(), bytes);
+        st.failed())
+      return st;
+  }
+  return b;
+}
+
+Status Session::Impl::build() {
+  const Manifest &m = artifact->manifest;
+  train = m.findFunction(options.trainFunction);
+  if (!train) {
+    std::string list;
+    for (const FunctionSig &f : m.functions)
+      list += (list.empty() ? "" : ", ") + f.name;
+    return Status::error(name() + ": the artifact has no function '" +
+                         options.trainFunction + "' (it has: " + list + ")");
+  }
+  eval = options.evalFunction.empty() ? nullptr
+                                      : m.findFunction(options.evalFunction);
+
+  for (const TensorSpec &a : train->args) {
+    if (isStateRole(a.role)) {
+      StateSlot s;
+      s.spec = &a;
+      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      if (b.failed())
+        return b.status();
+      s.cur = b.take();
+      trainArgs.push_back({ArgBinding::State, states.size()});
+      stateByName[a.name] = states.size();
+      states.push_back(std::move(s));
+    } else {
+      InputSlot in;
+      in.spec = &a;
+      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      if (b.failed())
+        return b.status();
+      in.buf = b.take();
+      trainArgs.push_back({ArgBinding::Input, inputs.size()});
+      inputs.push_back(std::move(in));
+    }
+  }
+  for (size_t r = 0; r < train->results.size(); ++r) {
+    const TensorSpec &res = train->results[r];
+    Expected<DeviceBuffer> b = zeroedBuffer(*device, res.byteSize());
+    if (b.failed())
+      return b.status();
+    if (isStateRole(res.role)) {
+      StateSlot &s = states[stateByName.at(res.updates)];
+      s.resultIndex = static_cast<int>(r);
+      s.next = b.take();
+      trainResults.emplace_back();
+    } else {
+      trainResults.push_back(b.take());
+    }
+    if (res.role == Role::Loss)
+      lossResult = static_cast<int>(r);
+    if (res.role == Role::Output && res.name == "found_inf")
+      foundInfResult = static_cast<int>(r);
+  }
+  // The loss scale: state "loss_scale.scale", else the one scalar float
+  // loss-scale state whose name ends in "scale".
+  int candidates = 0, candidate = -1;
+  for (size_t i = 0; i < states.size(); ++i) {
+    const TensorSpec &s = *states[i].spec;
+    if (s.role != Role::LossScaleState || !isFloat(s.dtype) ||
+        s.numElements() != 1)
+      continue;
+    if (s.name == "loss_scale.scale") {
+      scaleState = static_cast<int>(i);
+      break;
+    }
+    if (s.name.size() >= 5 && s.name.compare(s.name.size() - 5, 5, "scale") == 0) {
+      ++candidates;
+      candidate = static_cast<int>(i);
+    }
+  }
+  if (scaleState < 0 && candidates == 1)
+    scaleState = candidate;
+  return eval ? bindEval() : Status::success();
+}
+
+Status Session::Impl::bindEval() {
+  std::string where = name() + ": function " + eval->name;
+  for (const TensorSpec &a : eval->args) {
+    if (isStateRole(a.role)) {
+      auto it = stateByName.find(a.name);
+      if (it == stateByName.end())
+        return Status::error(where + ": argument '" + a.name + "' (" +
+                             roleName(a.role) + ") is not a state of " +
+                             train->name);
+      const TensorSpec &s = *states[it->second].spec;
+      if (s.dtype != a.dtype || s.shape != a.shape)
+        return Status::error(where + ": argument '" + a.name + "' is " +
+                             a.typeString() + " but the state is " +
+                             s.typeString());
+      evalArgs.push_back({ArgBinding::State, it->second});
+    } else {
+      InputSlot in;
+      in.spec = &a;
+      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      if (b.failed())
+        return b.status();
+      in.buf = b.take();
+      evalArgs.push_back({ArgBinding::Input, evalInputs.size()});
+      evalInputs.push_back(std::move(in));
+    }
+  }
+  int outputs = 0, onlyOutput = -1;
+  for (size_t r = 0; r < eval->results.size(); ++r) {
+    const TensorSpec &res = eval->results[r];
+    Expected<DeviceBuffer> b = zeroedBuffer(*device, res.byteSize());
+    if (b.failed())
+      return b.status();
+    evalResults.push_back(b.take());
+    if (res.role == Role::Loss)
+      evalLoss = static_cast<int>(r);
+    if (res.role == Role::Output) {
+      ++outputs;
+      onlyOutput = static_cast<int>(r);
+      if (res.name == "logits")
+        evalLogits = static_cast<int>(r);
+    }
+  }
+  if (evalLogits < 0 && outputs == 1)
+    evalLogits = onlyOutput;
+  int ints = 0, onlyInt = -1;
+  for (size_t i = 0; i < evalInputs.size(); ++i) {
+    const TensorSpec &s = *evalInputs[i].spec;
+    if (s.name == "y") {
+      evalLabels = static_cast<int>(i);
+      break;
+    }
+    if (isInteger(s.dtype)) {
+      ++ints;
+      onlyInt = static_cast<int>(i);
+    }
+  }
+  if (evalLabels < 0 && ints == 1)
+    evalLabels = onlyInt;
+  return Status::success();
+}
+
+Status Session::Impl::initialValues(
+    std::map<std::string, std::string> &values) const {
+  // Plain inits first, then cast_of in dependency order (validated acyclic).
+  for (const StateSlot &s : states) {
+    if (s.spec->init.dist == InitSpec::Dist::CastOf)
+      continue;
+    std::string bytes(s.spec->byteSize(), '\0');
+    if (Status st = fillInitialValue(*s.spec, bytes.data()); st.failed())
+      return st.withContext(name());
+    values[s.spec->name] = std::move(bytes);
+  }
+  bool progress = true;
+  while (progress) {
+    progress = false;
+    for (const StateSlot &s : states) {
+      const TensorSpec &t = *s.spec;
+      if (t.init.dist != InitSpec::Dist::CastOf || values.count(t.name))
+        continue;
+      auto src = values.find(t.init.source);
+      if (src == values.end())
+        continue;
+      const TensorSpec &from = *states[stateByName.at(t.init.source)].spec;
+      std::string bytes(t.byteSize(), '\0');
+      convertElements(from.dtype, src->second.data(), t.dtype, bytes.data(),
+                      static_cast<size_t>(t.numElements()));
+      values[t.name] = std::move(bytes);
+      progress = true;
+    }
+  }
+  for (const StateSlot &s : states)
+    if (!values.count(s.spec->name))
+      return Status::error(name() + ": state '" + s.spec->name +
+                           "': cast_of source '" + s.spec->init.source +
+                           "' has no initial value");
+  return Status::success();
+}
+
+Status Session::Impl::readDouble(DevicePtr p, DType t, double &out) const {
+  unsigned char buf[8];
+  if (Status st = device->copyToHost(buf, p, dtypeSize(t)); st.failed())
+    return st;
+  out = loadElement(t, buf);
+  return Status::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Session
+//===----------------------------------------------------------------------===//
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+Expected<std::unique_ptr<Session>>
+Session::create(ArtifactRef artifact, std::string_view deviceName,
+                const SessionOptions &options) {
+  if (!artifact)
+    return Status::error("no artifact");
+  auto impl = std::make_unique<Impl>();
+  impl->artifact = std::move(artifact);
+  impl->options = options;
+  Expected<std::unique_ptr<Device>> dev = createDevice(deviceName);
+  if (dev.failed())
+    return dev.status();
+  impl->device = dev.take();
+  Expected<std::unique_ptr<Program>> prog =
+      impl->device->loadProgram(*impl->artifact, options.artifactName);
+  if (prog.failed())
+    return prog.status();
+  impl->program = prog.take();
+  if (Status st = impl->build(); st.failed())
+    return st;
+  std::unique_ptr<Session> s(new Session(std::move(impl)));
+  if (options.initializeState)
+    if (Status st = s->initializeState(); st.failed())
+      return st;
+  return s;
+}
+
+const Manifest &Session::manifest() const { return impl_->artifact->manifest; }
+const FunctionSig &Session::trainFunction() const { return *impl_->train; }
+const FunctionSig *Session::evalFunction() const { return impl_->eval; }
+Device &Session::device() { return *impl_->device; }
+
+std::vector<const TensorSpec *> Session::stateSpecs() const {
+  std::vector<const TensorSpec *> out;
+  for (const StateSlot &s : impl_->states)
+    out.push_back(s.spec);
+  return out;
+}
+
+const TensorSpec *Session::findState(std::string_view name) const {
+  auto it = impl_->stateByName.find(std::string(name));
+  return it == impl_->stateByName.end() ? nullptr
+                                        : impl_->states[it->second].spec;
+}
+
+Status Session::initializeState() {
+  std::map<std::string, std::string> values;
+  if (Status st = impl_->initialValues(values); st.failed())
+    return st;
+  for (StateSlot &s : impl_->states) {
+    const std::string &v = values[s.spec->name];
+    if (Status st = impl_->device->copyToDevice(s.cur.ptr(), v.data(), v.size());
+        st.failed())
+      return st;
+  }
+  impl_->step = 0;
+  impl_->haveRun = false;
+  return Status::success();
+}
+
+static Status sizeMismatch(const std::string &what, const TensorSpec &spec,
+                           size_t bytes) {
+  return Status::error(what + " '" + spec.name + "' is " + spec.typeString() +
+                       " (" + std::to_string(spec.byteSize()) +
+                       " bytes), got " + std::to_string(bytes) + " bytes");
+}
+
+Status Session::readState(std::string_view name, void *dst,
+                          size_t bytes) const {
+  auto it = impl_->stateByName.find(std::string(name));
+  if (it == impl_->stateByName.end())
+    return Status::error("no state named '" + std::string(name) + "'");
+  const StateSlot &s = impl_->states[it->second];
+  if (bytes != s.spec->byteSize())
+    return sizeMismatch("state", *s.spec, bytes);
+  return impl_->device->copyToHost(dst, s.cur.ptr(), bytes);
+}
+
+Status Session::writeState(std::string_view name, const void *src,
+                           size_t bytes) {
+  auto it = impl_->stateByName.find(std::string(name));
+  if (it == impl_->stateByName.end())
+    return Status::error("no state named '" + std::string(name) + "'");
+  StateSlot &s = impl_->states[it->second];
+  if (bytes != s.spec->byteSize())
+    return sizeMismatch("state", *s.spec, bytes);
+  return impl_->device->copyToDevice(s.cur.ptr(), src, bytes);
+}
+
+uint64_t Session::stepCount() const { return impl_->step; }
+void Session::setStepCount(uint64_t step) { impl_->step = step; }
+
+std::vector<const TensorSpec *> Session::inputSpecs() const {
+  std::vector<const TensorSpec *> out;
+  for (const InputSlot &i : impl_->inputs)
+    out.push_back(i.spec);
+  return out;
+}
+
+static Status setInputIn(Device &device, std::vector<InputSlot> &slots,
+                         const std::string &fn, std::string_view name,
+                         const void *data, size_t bytes) {
+  for (InputSlot &in : slots) {
+    if (in.spec->name != name)
+      continue;
+    if (bytes != in.spec->byteSize())
+      return sizeMismatch("input", *in.spec, bytes);
+    if (Status st = device.copyToDevice(in.buf.ptr(), data, bytes); st.failed())
+      return st;
+    in.set = true;
+    return Status::success();
+  }
+  std::string list;
+  for (const InputSlot &in : slots)
+    list += (list.empty() ? "" : ", ") + in.spec->name;
+  return Status::error(fn + " has no input named '" + std::string(name) +
+                       "' (inputs: " + (list.empty() ? "none" : list) + ")");
+}
+
+Status Session::setInput(std::string_view name, const void *data,
+                         size_t bytes) {
+  return setInputIn(*impl_->device, impl_->inputs, impl_->train->name, name,
+                    data, bytes);
+}
+
+static Status checkInputsSet(const std::vector<InputSlot> &slots,
+                             const std::string &fn) {
+  for (const InputSlot &in : slots)
+    if (!in.set)
+      return Status::error(fn + ": input '" + in.spec->name +
+                           "' was not set");
+  return Status::success();
+}
+
+Expected<StepResult> Session::step() {
+  Impl &I = *impl_;
+  const FunctionSig &f = *I.train;
+  if (Status st = checkInputsSet(I.inputs, f.name); st.failed())
+    return st;
+  I.callBuffers.clear();
+  for (const ArgBinding &b : I.trainArgs)
+    I.callBuffers.push_back(b.kind == ArgBinding::State
+                                ? I.states[b.index].cur.ptr()
+                                : I.inputs[b.index].buf.ptr());
+  for (size_t r = 0; r < f.results.size(); ++r)
+    I.callBuffers.push_back(
+        isStateRole(f.results[r].role)
+            ? I.states[I.stateByName.at(f.results[r].updates)].next.ptr()
+            : I.trainResults[r].ptr());
+  std::string at = "step " + std::to_string(I.step + 1);
+  if (Status st = I.program->call(f.symbol, I.callBuffers.data(),
+                                  I.callBuffers.size());
+      st.failed())
+    return st.withContext(at);
+  if (Status st = I.device->synchronize(); st.failed())
+    return st.withContext(at);
+  // The results become the next step's arguments.
+  for (StateSlot &s : I.states)
+    if (s.resultIndex >= 0)
+      std::swap(s.cur, s.next);
+  ++I.step;
+  I.haveRun = true;
+
+  StepResult r;
+  r.step = I.step;
+  r.loss = std::numeric_limits<double>::quiet_NaN();
+  if (I.lossResult >= 0)
+    if (Status st = I.readDouble(I.trainResults[I.lossResult].ptr(),
+                                 f.results[I.lossResult].dtype, r.loss);
+        st.failed())
+      return st;
+  if (I.foundInfResult >= 0) {
+    double v = 0;
+    if (Status st = I.readDouble(I.trainResults[I.foundInfResult].ptr(),
+                                 f.results[I.foundInfResult].dtype, v);
+        st.failed())
+      return st;
+    r.skipped = v != 0;
+  }
+  if (I.scaleState >= 0) {
+    double v = 0;
+    const StateSlot &s = I.states[I.scaleState];
+    if (Status st = I.readDouble(s.cur.ptr(), s.spec->dtype, v); st.failed())
+      return st;
+    r.scale = v;
+  }
+  return r;
+}
+
+Status Session::readResult(std::string_view name, void *dst,
+                           size_t bytes) const {
+  const Impl &I = *impl_;
+  const FunctionSig &f = *I.train;
+  int index = f.findResult(name);
+  if (index < 0 && name.size() > 1 && name[0] == '#') {
+    int i = std::atoi(std::string(name.substr(1)).c_str());
+    if (i >= 0 && static_cast<size_t>(i) < f.results.size())
+      index = i;
+  }
+  if (index < 0)
+    return Status::error(f.name + " has no result named '" +
+                         std::string(name) + "'");
+  if (!I.haveRun)
+    return Status::error("no step has run yet");
+  const TensorSpec &res = f.results[index];
+  if (bytes != res.byteSize())
+    return sizeMismatch("result", res, bytes);
+  DevicePtr p = isStateRole(res.role)
+                    ? I.states[I.stateByName.at(res.updates)].cur.ptr()
+                    : I.trainResults[index].ptr();
+  return I.device->copyToHost(dst, p, bytes);
+}
+
+std::vector<const TensorSpec *> Session::evalInputSpecs() const {
+  std::vector<const TensorSpec *> out;
+  for (const InputSlot &i : impl_->evalInputs)
+    out.push_back(i.spec);
+  return out;
+}
+
+Status Session::setEvalInput(std::string_view name, const void *data,
+                             size_t bytes) {
+  if (!impl_->eval)
+    return Status::error(impl_->name() + ": the artifact has no function '" +
+                         impl_->options.evalFunction + "'");
+  return setInputIn(*impl_->device, impl_->evalInputs, impl_->eval->name, name,
+                    data, bytes);
+}
+
+/// Index of the largest element of row `row` (NaN never wins; -1 if all
+/// are NaN).
+static int64_t argmaxRow(const std::string &host, DType t, int64_t row,
+                         int64_t k) {
+  size_t es = dtypeSize(t);
+  int64_t best = -1;
+  double bestV = 0;
+  for (int64_t j = 0; j < k; ++j) {
+    double v = loadElement(t, host.data() + (row * k + j) * es);
+    if (std::isnan(v))
+      continue;
+    if (best < 0 || v > bestV) {
+      best = j;
+      bestV = v;
+    }
+  }
+  return best;
+}
+
+Expected<EvalBatchResult> Session::evalBatch() {
+  Impl &I = *impl_;
+  if (!I.eval)
+    return Status::error(I.name() + ": the artifact has no function '" +
+                         I.options.evalFunction + "'");
+  const FunctionSig &f = *I.eval;
+  if (Status st = checkInputsSet(I.evalInputs, f.name); st.failed())
+    return st;
+  I.callBuffers.clear();
+  for (const ArgBinding &b : I.evalArgs)
+    I.callBuffers.push_back(b.kind == ArgBinding::State
+                                ? I.states[b.index].cur.ptr()
+                                : I.evalInputs[b.index].buf.ptr());
+  for (const DeviceBuffer &b : I.evalResults)
+    I.callBuffers.push_back(b.ptr());
+  if (Status st = I.program->call(f.symbol, I.callBuffers.data(),
+                                  I.callBuffers.size());
+      st.failed())
+    return st.withContext(f.name);
+  if (Status st = I.device->synchronize(); st.failed())
+    return st.withContext(f.name);
+
+  EvalBatchResult r;
+  r.loss = std::numeric_limits<double>::quiet_NaN();
+  if (I.evalLoss >= 0)
+    if (Status st = I.readDouble(I.evalResults[I.evalLoss].ptr(),
+                                 f.results[I.evalLoss].dtype, r.loss);
+        st.failed())
+      return st;
+  if (I.evalLogits < 0 || I.evalLabels < 0)
+    return r;
+  const TensorSpec &logits = f.results[I.evalLogits];
+  const TensorSpec &labels = *I.evalInputs[I.evalLabels].spec;
+  if (logits.shape.size() < 1 || !isFloat(logits.dtype))
+    return r;
+  int64_t k = logits.shape.back();
+  int64_t rows = k > 0 ? logits.numElements() / k : 0;
+  bool intLabels = isInteger(labels.dtype) && labels.numElements() == rows;
+  bool oneHot = isFloat(labels.dtype) && labels.shape == logits.shape;
+  if (!intLabels && !oneHot)
+    return r;
+  std::string hostLogits(logits.byteSize(), '\0'),
+      hostLabels(labels.byteSize(), '\0');
+  if (Status st = I.device->copyToHost(hostLogits.data(),
+                                       I.evalResults[I.evalLogits].ptr(),
+                                       hostLogits.size());
+      st.failed())
+    return st;
+  if (Status st = I.device->copyToHost(hostLabels.data(),
+                                       I.evalInputs[I.evalLabels].buf.ptr(),
+                                       hostLabels.size());
+      st.failed())
+    return st;
+  for (int64_t i = 0; i < rows; ++i) {
+    int64_t pred = argmaxRow(hostLogits, logits.dtype, i, k);
+    int64_t want =
+        intLabels ? static_cast<int64_t>(loadElement(
+                        labels.dtype,
+                        hostLabels.data() + i * dtypeSize(labels.dtype)))
+                  : argmaxRow(hostLabels, labels.dtype, i, k);
+    if (pred >= 0 && pred == want)
+      ++r.correct;
+  }
+  r.count = rows;
+  r.hasAccuracy = true;
+  return r;
+}
+
+MemoryStats Session::memoryStats() const {
+  MemoryStats m;
+  for (const StateSlot &s : impl_->states) {
+    uint64_t b = s.spec->byteSize();
+    if (s.spec->role == Role::Param)
+      m.parameterBytes += b;
+    m.stateBytes += b;
+    m.stateBufferBytes += s.cur.bytes() + s.next.bytes();
+  }
+  for (const InputSlot &i : impl_->inputs)
+    m.stepBufferBytes += i.buf.bytes();
+  for (const DeviceBuffer &b : impl_->trainResults)
+    m.stepBufferBytes += b.bytes();
+  for (const InputSlot &i : impl_->evalInputs)
+    m.evalBufferBytes += i.buf.bytes();
+  for (const DeviceBuffer &b : impl_->evalResults)
+    m.evalBufferBytes += b.bytes();
+  DeviceMemoryUsage u = impl_->device->memoryUsage();
+  m.deviceBytes = u.currentBytes;
+  m.peakDeviceBytes = u.peakBytes;
+  return m;
+}
+
+//===----------------------------------------------------------------------===//
+// Checkpoints
+//===----------------------------------------------------------------------===//
+//
+// Layout (little-endian):
+//   header   40 bytes: magic "\x89MPC\r\n\x1a\n", u32 version, u32 tensor
+//            count, u64 file size, u64 step count, u64 reserved (0)
+//   tensors  per tensor: u32 name length, name, u8 role, u8 dtype,
+//            u16 reserved, u32 rank, i64 dims[rank], u64 data bytes, data,
+//            zero padding to a multiple of 8
+//   trailer  u32 CRC-32 of every byte before it, "MPCE"
+
+static const char kCkptMagic[8] = {'\x89', 'M', 'P', 'C',
+                                   '\r',   '\n', '\x1a', '\n'};
+static const char kCkptEnd[4] = {'M', 'P', 'C', 'E'};
+static constexpr size_t kCkptHeader = 40;
+
+static void putLE(std::string &out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+static uint64_t getLE(const char *p, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i)
+    v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+Expected<std::string> Session::serializeCheckpoint() const {
+  std::string out;
+  out.append(kCkptMagic, 8);
+  putLE(out, kCheckpointFormatVersion, 4);
+  putLE(out, impl_->states.size(), 4);
+  putLE(out, 0, 8); // file size, patched below
+  putLE(out, impl_->step, 8);
+  putLE(out, 0, 8);
+  for (const StateSlot &s : impl_->states) {
+    const TensorSpec &t = *s.spec;
+    putLE(out, t.name.size(), 4);
+    out += t.name;
+    putLE(out, static_cast<uint8_t>(t.role), 1);
+    putLE(out, static_cast<uint8_t>(t.dtype), 1);
+    putLE(out, 0, 2);
+    putLE(out, t.shape.size(), 4);
+    for (int64_t d : t.shape)
+      putLE(out, static_cast<uint64_t>(d), 8);
+    putLE(out, t.byteSize(), 8);
+    size_t at = out.size();
+    out.resize(at + t.byteSize());
+    if (Status st = impl_->device->copyToHost(out.data() + at, s.cur.ptr(),
+                                              t.byteSize());
+        st.failed())
+      return st;
+    out.resize((out.size() + 7) / 8 * 8, '\0');
+  }
+  uint64_t size = out.size() + 8;
+  for (int i = 0; i < 8; ++i)
+    out[16 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  putLE(out, crc32(out.data(), out.size()), 4);
+  out.append(kCkptEnd, 4);
+  return out;
+}
+
+namespace {
+struct CkptTensor {
+  std::string name;
+  uint8_t role = 0, dtype = 0;
+  std::vector<int64_t> shape;
+  std::string_view data;
+};
+} // namespace
+
+static std::string describe(uint8_t role, uint8_t dtype,
+                            const std::vector<int64_t> &shape) {
+  TensorSpec t;
+  t.shape = shape;
+  std::string dt = "?";
+  if (auto d = parseDType(dtypeName(static_cast<DType>(dtype)))) {
+    t.dtype = *d;
+    dt = t.typeString();
+  }
+  return dt + " (" + roleName(static_cast<Role>(role)) + ")";
+}
+
+Status Session::restoreCheckpoint(std::string_view bytes,
+                                  const std::string &name) {
+  auto fail = [&](const std::string &why) {
+    return Status::error("checkpoint '" + name + "': " + why);
+  };
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kCkptMagic, 8) != 0)
+    return fail("not an mpt checkpoint (bad magic)");
+  if (bytes.size() < kCkptHeader + 8)
+    return fail("truncated (" + std::to_string(bytes.size()) + " bytes)");
+  uint32_t version = static_cast<uint32_t>(getLE(bytes.data() + 8, 4));
+  if (version > kCheckpointFormatVersion || version == 0)
+    return fail("format version " + std::to_string(version) +
+                " is not supported (this runtime reads version " +
+                std::to_string(kCheckpointFormatVersion) + ")");
+  uint32_t count = static_cast<uint32_t>(getLE(bytes.data() + 12, 4));
+  uint64_t size = getLE(bytes.data() + 16, 8);
+  uint64_t step = getLE(bytes.data() + 24, 8);
+  if (bytes.size() < size)
+    return fail("truncated (" + std::to_string(bytes.size()) + " of " +
+                std::to_string(size) + " bytes)");
+  if (bytes.size() > size || size < kCkptHeader + 8)
+    return fail("corrupt (the size in the header is " + std::to_string(size) +
+                " bytes, the file has " + std::to_string(bytes.size()) + ")");
+  if (std::memcmp(bytes.data() + size - 4, kCkptEnd, 4) != 0)
+    return fail("corrupt (bad end marker)");
+  uint32_t want = static_cast<uint32_t>(getLE(bytes.data() + size - 8, 4));
+  if (crc32(bytes.data(), size - 8) != want)
+    return fail("corrupt (checksum mismatch)");
+
+  std::vector<CkptTensor> tensors;
+  size_t pos = kCkptHeader, end = size - 8;
+  auto need = [&](uint64_t n) { return n <= end - pos; };
+  for (uint32_t i = 0; i < count; ++i) {
+    CkptTensor t;
+    if (!need(4))
+      return fail("corrupt (tensor table overruns the file)");
+    uint64_t nameLen = getLE(bytes.data() + pos, 4);
+    pos += 4;
+    if (!need(nameLen + 8))
+      return fail("corrupt (tensor table overruns the file)");
+    t.name.assign(bytes.data() + pos, nameLen);
+    pos += nameLen;
+    t.role = static_cast<uint8_t>(bytes[pos]);
+    t.dtype = static_cast<uint8_t>(bytes[pos + 1]);
+    uint64_t rank = getLE(bytes.data() + pos + 4, 4);
+    pos += 8;
+    if (rank > 64 || !need(rank * 8 + 8))
+      return fail("corrupt (tensor table overruns the file)");
+    for (uint64_t d = 0; d < rank; ++d, pos += 8)
+      t.shape.push_back(static_cast<int64_t>(getLE(bytes.data() + pos, 8)));
+    uint64_t n = getLE(bytes.data() + pos, 8);
+    pos += 8;
+    if (!need(n))
+      return fail("corrupt (tensor '" + t.name + "' overruns the file)");
+    t.data = bytes.substr(pos, n);
+    pos += n;
+    pos = std::min<size_t>((pos + 7) / 8 * 8, end);
+    tensors.push_back(std::move(t));
+  }
+
+  // Same state tensors, same roles, types and shapes.
+  std::string other = "it was written for another signature: ";
+  for (const StateSlot &s : impl_->states) {
+    const TensorSpec &t = *s.spec;
+    const CkptTensor *c = nullptr;
+    for (const CkptTensor &ct : tensors)
+      if (ct.name == t.name)
+        c = &ct;
+    if (!c)
+      return fail(other + "it has no state '" + t.name + "' (" +
+                  t.typeString() + ", " + roleName(t.role) + ")");
+    if (c->role != static_cast<uint8_t>(t.role) ||
+        c->dtype != static_cast<uint8_t>(t.dtype) || c->shape != t.shape)
+      return fail(other + "state '" + t.name + "' is " +
+                  describe(c->role, c->dtype, c->shape) +
+                  " in the checkpoint but " + t.typeString() + " (" +
+                  roleName(t.role) + ") in the artifact");
+    if (c->data.size() != t.byteSize())
+      return fail("corrupt (tensor '" + t.name + "' has " +
+                  std::to_string(c->data.size()) + " bytes, expected " +
+                  std::to_string(t.byteSize()) + ")");
+  }
+  for (const CkptTensor &ct : tensors)
+    if (!impl_->stateByName.count(ct.name))
+      return fail(other + "state '" + ct.name + "' (" +
+                  describe(ct.role, ct.dtype, ct.shape) +
+                  ") is not in the artifact");
+  if (tensors.size() != impl_->states.size())
+    return fail("corrupt (a state appears twice)");
+
+  for (const CkptTensor &ct : tensors) {
+    StateSlot &s = impl_->states[impl_->stateByName.at(ct.name)];
+    if (Status st = impl_->device->copyToDevice(s.cur.ptr(), ct.data.data(),
+                                                ct.data.size());
+        st.failed())
+      return st;
+  }
+  impl_->step = step;
+  impl_->haveRun = false;
+  return Status::success();
+}
+
+Status Session::saveCheckpoint(const std::string &path,
+                               const AtomicWriteOptions &options) const {
+  Expected<std::string> bytes = serializeCheckpoint();
+  if (bytes.failed())
+    return bytes.status();
+  return writeFileAtomic(path, *bytes, options);
+}
+
+Status Session::loadCheckpoint(const std::string &path) {
+  Expected<std::string> bytes = readFile(path);
+  if (bytes.failed())
+    return bytes.status();
+  return restoreCheckpoint(*bytes, path);
+}
