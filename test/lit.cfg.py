@@ -36,9 +36,14 @@ tools = [
     "mpt-opt",
     "mpt-capi-test",
     ToolSubst("mpt-ptx-emu", unresolved="ignore"),
+    ToolSubst("mpt-run", unresolved="ignore"),
+    ToolSubst("mpt-artifact", unresolved="ignore"),
     ToolSubst("mlir-opt-22", unresolved="ignore"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The host C compiler: runtime tests build small step functions with it.
+config.substitutions.append(("%host_cc", config.host_cc))
 
 config.substitutions.append(
     ("%mpt_plugin", os.path.join(config.mpt_obj_root, "lib", "libMPTPlugin.so")))
