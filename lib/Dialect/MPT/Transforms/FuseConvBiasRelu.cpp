@@ -1,12 +1,42 @@
-//===- FuseConvBiasRelu.cpp - placeholder until the pass lands ----------------------===//
+//===- FuseConvBiasRelu.cpp - conv/matmul + bias + ReLU fusion ------------===//
 //
-// NOT IMPLEMENTED YET: the pass fails with a diagnostic so nobody mistakes it
-// for a working rewrite.
+// Rewrites a contraction that starts from a zero accumulator
+// (`linalg.conv_2d_nhwc_hwcf`, `linalg.conv_2d_nchw_fchw`, `linalg.matmul`)
+// followed by a per-channel bias add and/or a ReLU (and at most one cast to
+// f16/bf16) into `mpt.fused_conv2d` / `mpt.fused_matmul`.
+//
+// The epilogue is matched as a chain of "stages": ops that each read the
+// running value and produce the next one. A stage is a `linalg.generic` whose
+// body is a sequence of bias add / ReLU / truncation steps, or one tensor-level
+// op (`arith.addf` with a broadcast bias, `arith.maximumf` / `maxnumf` with a
+// zero tensor, `arith.select` of `arith.cmpf` against zero, `mpt.cast`,
+// `arith.truncf`). Values in the middle of the chain that other ops still read
+// are kept observable: the pre-activation becomes the fused op's `aux` result
+// (the i1 ReLU mask when every extra reader only computes `pre > 0`), a value
+// read after the last bias/ReLU step ends the chain there, and a pre-bias
+// value read elsewhere declines the fusion.
 //
 //===----------------------------------------------------------------------===//
 
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
 
 namespace mlir::mpt {
 #define GEN_PASS_DEF_MPTFUSECONVBIASRELU
@@ -14,14 +44,1296 @@ namespace mlir::mpt {
 } // namespace mlir::mpt
 
 using namespace mlir;
+using namespace mlir::mpt;
 
 namespace {
-struct MPTFuseConvBiasReluPass : public mpt::impl::MPTFuseConvBiasReluBase<MPTFuseConvBiasReluPass> {
-  using Base::Base;
-  void runOnOperation() override {
-    getOperation()->emitError("FuseConvBiasRelu is not implemented yet");
-    signalPassFailure();
+
+//===----------------------------------------------------------------------===//
+// Decline reasons
+//===----------------------------------------------------------------------===//
+
+// The reason strings are part of the report format (docs/passes/
+// fuse-conv-bias-relu.md); keep them stable.
+constexpr llvm::StringLiteral kNonZeroInit = "non-zero init";
+constexpr llvm::StringLiteral kPreBiasUsed = "pre-bias value used elsewhere";
+constexpr llvm::StringLiteral kBiasNotPerChannel = "bias not per-channel";
+constexpr llvm::StringLiteral kUnsupportedLayout = "unsupported layout";
+constexpr llvm::StringLiteral kReluThreshold = "ReLU threshold is not zero";
+constexpr llvm::StringLiteral kElementType = "unsupported element type";
+constexpr llvm::StringLiteral kMatmulMaps = "non-default matmul indexing maps";
+constexpr llvm::StringLiteral kCroppedInput =
+    "input larger than the convolution windows";
+constexpr llvm::StringLiteral kTwoPrecisions =
+    "pre-activation read in two precisions";
+constexpr llvm::StringLiteral kOtherBlock =
+    "intermediate value used in another block";
+constexpr llvm::StringLiteral kBiasDominance =
+    "bias defined after the fusion point";
+
+//===----------------------------------------------------------------------===//
+// Small matchers
+//===----------------------------------------------------------------------===//
+
+/// True for a tensor that is +0.0 or -0.0 everywhere: a splat constant or a
+/// `linalg.fill` of a zero constant.
+static bool isZeroSplatTensor(Value v) {
+  if (matchPattern(v, m_AnyZeroFloat()))
+    return true;
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  return fill && fill.hasPureTensorSemantics() &&
+         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+}
+
+/// True for an accumulator init that is +0.0 everywhere (a -0.0 init could
+/// change the sign of a zero result, so it is not accepted).
+static bool isPosZeroInit(Value v) {
+  if (matchPattern(v, m_PosZeroFloat()))
+    return true;
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  return fill && fill.hasPureTensorSemantics() &&
+         matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+}
+
+/// True for a constant that is not a float zero (a ReLU with a threshold).
+static bool isNonZeroConstant(Value v) {
+  return matchPattern(v, m_Constant()) && !matchPattern(v, m_AnyZeroFloat());
+}
+
+/// `x PRED 0` after moving the zero to the right-hand side.
+static arith::CmpFPredicate swapPredicate(arith::CmpFPredicate p) {
+  using P = arith::CmpFPredicate;
+  switch (p) {
+  case P::OGT: return P::OLT;
+  case P::OGE: return P::OLE;
+  case P::OLT: return P::OGT;
+  case P::OLE: return P::OGE;
+  case P::UGT: return P::ULT;
+  case P::UGE: return P::ULE;
+  case P::ULT: return P::UGT;
+  case P::ULE: return P::UGE;
+  default: return p;
+  }
+}
+
+/// If `y` is ReLU(x) in one of its spellings — `maximumf`/`maxnumf` of x and
+/// zero in either order, or `select(cmpf(x > 0), x, 0)` with any of the
+/// ordered/unordered `>`/`>=` predicates (or `<`/`<=` with the select arms
+/// swapped, or the zero on the left) — returns x and appends the ops that
+/// compute it to `ops`. `thresholdMiss` is set when the shape matches but the
+/// threshold is a non-zero constant.
+static Value matchRelu(Value y, function_ref<bool(Value)> isZero,
+                       SmallVectorImpl<Operation *> &ops, bool &thresholdMiss) {
+  Operation *def = y.getDefiningOp();
+  if (!def)
+    return {};
+  if (isa<arith::MaximumFOp, arith::MaxNumFOp>(def)) {
+    Value lhs = def->getOperand(0), rhs = def->getOperand(1);
+    if (isZero(rhs) && !isZero(lhs)) {
+      ops.push_back(def);
+      return lhs;
+    }
+    if (isZero(lhs) && !isZero(rhs)) {
+      ops.push_back(def);
+      return rhs;
+    }
+    if (isNonZeroConstant(lhs) || isNonZeroConstant(rhs))
+      thresholdMiss = true;
+    return {};
+  }
+  auto select = dyn_cast<arith::SelectOp>(def);
+  if (!select)
+    return {};
+  auto cmp = select.getCondition().getDefiningOp<arith::CmpFOp>();
+  if (!cmp || !cmp->hasOneUse())
+    return {};
+  Value x;
+  arith::CmpFPredicate pred = cmp.getPredicate();
+  if (isZero(cmp.getRhs())) {
+    x = cmp.getLhs();
+  } else if (isZero(cmp.getLhs())) {
+    x = cmp.getRhs();
+    pred = swapPredicate(pred);
+  } else {
+    if (isNonZeroConstant(cmp.getLhs()) || isNonZeroConstant(cmp.getRhs()))
+      thresholdMiss = true;
+    return {};
+  }
+  using P = arith::CmpFPredicate;
+  bool greater = llvm::is_contained({P::OGT, P::OGE, P::UGT, P::UGE}, pred);
+  bool less = llvm::is_contained({P::OLT, P::OLE, P::ULT, P::ULE}, pred);
+  Value t = select.getTrueValue(), f = select.getFalseValue();
+  if ((greater && t == x && isZero(f)) || (less && isZero(t) && f == x)) {
+    ops.push_back(cmp);
+    ops.push_back(select);
+    return x;
+  }
+  return {};
+}
+
+/// True when `cmp` computes `x > 0` with NaN giving false (`cmpf ogt x, 0` or
+/// `cmpf olt 0, x`): exactly the ReLU mask.
+static bool isMaskCompare(arith::CmpFOp cmp, Value x,
+                          function_ref<bool(Value)> isZero) {
+  using P = arith::CmpFPredicate;
+  return (cmp.getPredicate() == P::OGT && cmp.getLhs() == x &&
+          isZero(cmp.getRhs())) ||
+         (cmp.getPredicate() == P::OLT && cmp.getRhs() == x &&
+          isZero(cmp.getLhs()));
+}
+
+/// A zero inside the body of `g`: a zero constant (defined in the body or
+/// above it) or the block argument of an input that is a zero splat.
+static bool isZeroInBody(linalg::GenericOp g, Value v) {
+  if (matchPattern(v, m_AnyZeroFloat()))
+    return true;
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || arg.getOwner() != g.getBody() ||
+      arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
+    return false;
+  return isZeroSplatTensor(g.getDpsInputOperand(arg.getArgNumber())->get());
+}
+
+//===----------------------------------------------------------------------===//
+// Bias operands
+//===----------------------------------------------------------------------===//
+
+enum class BiasKind { Bias, NotPerChannel, NotABias };
+
+/// Classifies the second operand of an add, read through `map` in a loop nest
+/// of `rank` parallel dimensions. A bias is a 1-D tensor read along the
+/// channel dimension `channelDim` (any single dimension when `channelDim` is
+/// negative, for layouts this pass does not know), either directly
+/// (`(d0, ..., dn) -> (dc)`) or through a broadcast to the full shape
+/// (`linalg.broadcast` or a broadcasting `linalg.generic`). `bias` is the 1-D
+/// value.
+static BiasKind classifyBias(Value operand, AffineMap map, int64_t rank,
+                             int64_t channelDim, int64_t channels,
+                             Value &bias) {
+  auto fromProjection = [&](Value vec, AffineMap m) -> BiasKind {
+    auto vecType = dyn_cast<RankedTensorType>(vec.getType());
+    if (!vecType || vecType.getRank() != 1 || m.getNumResults() != 1 ||
+        m.getNumDims() != rank || m.getNumSymbols() != 0)
+      return BiasKind::NotABias;
+    auto dim = dyn_cast<AffineDimExpr>(m.getResult(0));
+    if (!dim)
+      return BiasKind::NotABias;
+    if (channelDim >= 0 && dim.getPosition() != channelDim)
+      return BiasKind::NotPerChannel;
+    int64_t size = vecType.getDimSize(0);
+    if (channelDim >= 0 && !ShapedType::isDynamic(size) &&
+        !ShapedType::isDynamic(channels) && size != channels)
+      return BiasKind::NotABias;
+    bias = vec;
+    return BiasKind::Bias;
+  };
+
+  if (!map.isIdentity())
+    return fromProjection(operand, map);
+
+  // A full-size operand: a per-channel vector broadcast to the result shape.
+  if (auto bcast = operand.getDefiningOp<linalg::BroadcastOp>()) {
+    if (!bcast.hasPureTensorSemantics())
+      return BiasKind::NotABias;
+    Value vec = bcast.getInput();
+    auto vecType = dyn_cast<RankedTensorType>(vec.getType());
+    if (!vecType || vecType.getRank() != 1)
+      return BiasKind::NotABias;
+    ArrayRef<int64_t> added = bcast.getDimensions();
+    int64_t kept = -1;
+    for (int64_t d = 0; d < rank; ++d)
+      if (!llvm::is_contained(added, d))
+        kept = d;
+    if (kept < 0)
+      return BiasKind::NotABias;
+    MLIRContext *ctx = operand.getContext();
+    return fromProjection(
+        vec, AffineMap::get(rank, 0, getAffineDimExpr(kept, ctx), ctx));
+  }
+  if (auto g = operand.getDefiningOp<linalg::GenericOp>()) {
+    if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
+        g.getNumDpsInits() != 1 || g.getNumLoops() != rank ||
+        g.getNumParallelLoops() != g.getNumLoops() ||
+        !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+      return BiasKind::NotABias;
+    auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+    OpOperand *in = g.getDpsInputOperand(0);
+    if (yield.getNumOperands() != 1 ||
+        yield.getOperand(0) != g.getMatchingBlockArgument(in))
+      return BiasKind::NotABias;
+    return fromProjection(in->get(), g.getMatchingIndexingMap(in));
+  }
+  return BiasKind::NotABias;
+}
+
+/// Follows `mpt.cast` / `arith.extf` / `arith.truncf` back to the value they
+/// convert, as long as it is an f16, bf16 or f32 tensor: the epilogue adds
+/// the bias in FP32, so the most precise copy of it is the best one.
+static Value stripBiasCasts(Value bias) {
+  while (Operation *def = bias.getDefiningOp()) {
+    if (!isa<mpt::CastOp, arith::ExtFOp, arith::TruncFOp>(def))
+      break;
+    Value src = def->getOperand(0);
+    auto srcType = dyn_cast<RankedTensorType>(src.getType());
+    if (!srcType || srcType.getRank() != 1 ||
+        !isa<Float16Type, BFloat16Type, Float32Type>(srcType.getElementType()))
+      break;
+    bias = src;
+  }
+  return bias;
+}
+
+//===----------------------------------------------------------------------===//
+// Epilogue chains
+//===----------------------------------------------------------------------===//
+
+enum class StepKind { Cast, Bias, Relu };
+
+/// One elementwise step of an epilogue; `type` is the target element type of
+/// a cast.
+struct Step {
+  StepKind kind;
+  Type type;
+};
+
+/// An op of the epilogue chain: it reads the running value and produces the
+/// next one by applying `steps` in order.
+struct Stage {
+  Operation *op = nullptr;
+  /// Ops that belong to this stage only (the tensor-level `cmpf` of a select
+  /// ReLU); they read the running value too.
+  SmallVector<Operation *, 1> helpers;
+  SmallVector<Step, 3> steps;
+  /// The 1-D bias as this stage reads it (after any broadcast).
+  Value bias;
+
+  bool has(StepKind kind) const {
+    return llvm::any_of(steps, [&](const Step &s) { return s.kind == kind; });
+  }
+  bool isPartOf(Operation *user) const {
+    return user == op || llvm::is_contained(helpers, user);
   }
 };
+
+/// What the chain has applied so far.
+struct ChainState {
+  bool bias = false, relu = false, cast = false;
+  Type elementType;
+
+  /// Appends `steps` if they keep the chain a valid epilogue: bias before
+  /// ReLU, each at most once, at most one cast, and only from f32 down to
+  /// f16/bf16.
+  bool append(ArrayRef<Step> steps) {
+    ChainState next = *this;
+    for (const Step &step : steps) {
+      switch (step.kind) {
+      case StepKind::Cast:
+        if (next.cast || !next.elementType.isF32() ||
+            !isa<Float16Type, BFloat16Type>(step.type))
+          return false;
+        next.cast = true;
+        next.elementType = step.type;
+        break;
+      case StepKind::Bias:
+        if (next.bias || next.relu)
+          return false;
+        next.bias = true;
+        break;
+      case StepKind::Relu:
+        if (next.relu)
+          return false;
+        next.relu = true;
+        break;
+      }
+    }
+    *this = next;
+    return true;
+  }
+};
+
+/// Matches a `linalg.generic` that reads `cur` elementwise and whose body is
+/// `yield(step_n(...step_1(x)))` with bias / ReLU / truncf steps.
+static bool matchGenericStage(linalg::GenericOp g, Value cur,
+                              int64_t channelDim, Stage &stage,
+                              StringRef &nearMiss) {
+  if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
+      g.getNumResults() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops())
+    return false;
+  auto curType = cast<RankedTensorType>(cur.getType());
+  auto resultType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
+  if (!resultType || resultType.getShape() != curType.getShape() ||
+      g.getNumLoops() != resultType.getRank())
+    return false;
+  OpOperand *init = g.getDpsInitOperand(0);
+  if (!g.getMatchingIndexingMap(init).isIdentity() ||
+      !g.getMatchingBlockArgument(init).use_empty())
+    return false;
+  OpOperand *main = nullptr;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    if (in->get() != cur)
+      continue;
+    if (main)
+      return false;
+    main = in;
+  }
+  if (!main || !g.getMatchingIndexingMap(main).isIdentity())
+    return false;
+
+  Block *body = g.getBody();
+  Value x = g.getMatchingBlockArgument(main);
+  auto isZero = [&](Value v) { return isZeroInBody(g, v); };
+  llvm::SmallPtrSet<Operation *, 8> path;
+  SmallVector<Step, 3> reversed;
+  OpOperand *biasOperand = nullptr;
+  Value bias;
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
+    return false;
+  Value y = yield.getOperand(0);
+  while (y != x) {
+    Operation *def = y.getDefiningOp();
+    if (!def || def->getBlock() != body)
+      return false;
+    if (auto trunc = dyn_cast<arith::TruncFOp>(def)) {
+      if (trunc.getRoundingmodeAttr())
+        return false;
+      reversed.push_back({StepKind::Cast, trunc.getType()});
+      path.insert(def);
+      y = trunc.getIn();
+      continue;
+    }
+    SmallVector<Operation *, 2> reluOps;
+    bool thresholdMiss = false;
+    if (Value in = matchRelu(y, isZero, reluOps, thresholdMiss)) {
+      reversed.push_back({StepKind::Relu, Type()});
+      path.insert(reluOps.begin(), reluOps.end());
+      y = in;
+      continue;
+    }
+    if (thresholdMiss)
+      nearMiss = kReluThreshold;
+    auto add = dyn_cast<arith::AddFOp>(def);
+    if (!add || biasOperand)
+      return false;
+    Value next;
+    for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
+                        std::pair(add.getRhs(), add.getLhs())}) {
+      auto arg = dyn_cast<BlockArgument>(b);
+      if (!arg || arg.getOwner() != body ||
+          arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
+        continue;
+      OpOperand *operand = g.getDpsInputOperand(arg.getArgNumber());
+      if (operand == main)
+        continue;
+      Value vec;
+      switch (classifyBias(operand->get(), g.getMatchingIndexingMap(operand),
+                           resultType.getRank(), channelDim,
+                           channelDim >= 0 ? resultType.getDimSize(channelDim)
+                                           : ShapedType::kDynamic,
+                           vec)) {
+      case BiasKind::Bias:
+        biasOperand = operand;
+        bias = vec;
+        next = a;
+        break;
+      case BiasKind::NotPerChannel:
+        nearMiss = kBiasNotPerChannel;
+        break;
+      case BiasKind::NotABias:
+        break;
+      }
+      if (next)
+        break;
+    }
+    if (!next)
+      return false;
+    reversed.push_back({StepKind::Bias, Type()});
+    path.insert(def);
+    y = next;
+  }
+  if (reversed.empty())
+    return false;
+  // Nothing else may be computed in the body, and every other input is the
+  // bias or a zero the ReLU compares with.
+  for (Operation &op : body->without_terminator())
+    if (!path.contains(&op) && !op.hasTrait<OpTrait::ConstantLike>())
+      return false;
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in != main && in != biasOperand && !isZeroSplatTensor(in->get()))
+      return false;
+
+  stage.op = g;
+  stage.steps.assign(reversed.rbegin(), reversed.rend());
+  stage.bias = bias;
+  return true;
+}
+
+/// Matches `user` as the next stage of the chain whose running value is
+/// `cur`. `nearMiss` is set when `user` almost was one (a bias on the wrong
+/// dimension, a ReLU with a threshold).
+static bool matchStage(Operation *user, Value cur, int64_t channelDim,
+                       Stage &stage, StringRef &nearMiss) {
+  stage = Stage();
+  if (auto g = dyn_cast<linalg::GenericOp>(user))
+    return matchGenericStage(g, cur, channelDim, stage, nearMiss);
+
+  // Tensor-level ops: one result with the shape of `cur`.
+  auto curType = cast<RankedTensorType>(cur.getType());
+  if (user->getNumResults() != 1)
+    return false;
+  auto resultType = dyn_cast<RankedTensorType>(user->getResult(0).getType());
+  if (!resultType || resultType.getShape() != curType.getShape())
+    return false;
+  stage.op = user;
+
+  if (auto castOp = dyn_cast<mpt::CastOp>(user)) {
+    stage.steps.push_back({StepKind::Cast, resultType.getElementType()});
+    return true;
+  }
+  if (auto trunc = dyn_cast<arith::TruncFOp>(user)) {
+    if (trunc.getRoundingmodeAttr())
+      return false;
+    stage.steps.push_back({StepKind::Cast, resultType.getElementType()});
+    return true;
+  }
+  if (auto add = dyn_cast<arith::AddFOp>(user)) {
+    if (add.getLhs() == add.getRhs())
+      return false;
+    Value other = add.getLhs() == cur ? add.getRhs() : add.getLhs();
+    int64_t rank = curType.getRank();
+    Value vec;
+    switch (classifyBias(
+        other, AffineMap::getMultiDimIdentityMap(rank, user->getContext()),
+        rank, channelDim,
+        channelDim >= 0 ? curType.getDimSize(channelDim)
+                        : ShapedType::kDynamic,
+        vec)) {
+    case BiasKind::Bias:
+      stage.steps.push_back({StepKind::Bias, Type()});
+      stage.bias = vec;
+      return true;
+    case BiasKind::NotPerChannel:
+      nearMiss = kBiasNotPerChannel;
+      return false;
+    case BiasKind::NotABias:
+      return false;
+    }
+  }
+  if (isa<arith::MaximumFOp, arith::MaxNumFOp, arith::SelectOp>(user)) {
+    SmallVector<Operation *, 2> ops;
+    bool thresholdMiss = false;
+    Value x = matchRelu(user->getResult(0), isZeroSplatTensor, ops,
+                        thresholdMiss);
+    if (thresholdMiss)
+      nearMiss = kReluThreshold;
+    if (x != cur)
+      return false;
+    for (Operation *op : ops)
+      if (op != user)
+        stage.helpers.push_back(op);
+    stage.steps.push_back({StepKind::Relu, Type()});
+    return true;
+  }
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions
+//===----------------------------------------------------------------------===//
+
+enum class ContractionKind { Matmul, ConvNhwc, ConvNchw, ConvOther };
+
+/// The kind of a contraction this pass looks at, or nothing.
+static std::optional<ContractionKind> getContractionKind(Operation *op) {
+  if (isa<linalg::MatmulOp>(op))
+    return ContractionKind::Matmul;
+  if (isa<linalg::Conv2DNhwcHwcfOp>(op))
+    return ContractionKind::ConvNhwc;
+  if (isa<linalg::Conv2DNchwFchwOp>(op))
+    return ContractionKind::ConvNchw;
+  if (op->getName().getStringRef().starts_with("linalg.conv_2d"))
+    return ContractionKind::ConvOther;
+  return std::nullopt;
+}
+
+/// The result dimension that holds the output channel (-1: unknown).
+static int64_t getChannelDim(ContractionKind kind) {
+  switch (kind) {
+  case ContractionKind::Matmul: return 1;
+  case ContractionKind::ConvNhwc: return 3;
+  case ContractionKind::ConvNchw: return 1;
+  case ContractionKind::ConvOther: return -1;
+  }
+  llvm_unreachable("unknown contraction kind");
+}
+
+/// Everything `applyFusion` needs, decided by `analyzeContraction`.
+struct FusionPlan {
+  Operation *contraction = nullptr;
+  ContractionKind kind = ContractionKind::Matmul;
+  Value input, filter, bias;
+  SmallVector<int64_t, 2> strides{1, 1}, dilations{1, 1};
+  SmallVector<int64_t, 4> padding{0, 0, 0, 0};
+  bool padAbsorbed = false;
+  SmallVector<Stage> stages;
+  /// values[0] is the contraction result, values[i] the result of stage i.
+  SmallVector<Value> values;
+  Epilogue epilogue = Epilogue::none;
+  std::optional<AuxResult> aux;
+  Type auxType;
+  /// Uses of intermediate values outside the chain, rewired to the aux
+  /// result.
+  SmallVector<OpOperand *> extraUses;
+  Operation *insertionPoint = nullptr;
+  bool castFolded = false;
+};
+
+/// Why a candidate was declined: `reason` is one of the k* strings above,
+/// `detail` free text.
+struct Decline {
+  std::string reason, detail;
+};
+
+enum class Outcome { Fuse, Decline, NoEpilogue, Skip };
+
+static std::string typeToString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  type.print(os);
+  return s;
+}
+
+/// Checks element types: operands alike and f16/bf16/f32, accumulator f32.
+static LogicalResult checkElementTypes(Type a, Type b, Type acc,
+                                       Decline &decline) {
+  auto ok = [](Type t) { return isa<Float16Type, BFloat16Type, Float32Type>(t); };
+  if (!ok(a) || !ok(b) || !acc.isF32()) {
+    decline = {kElementType.str(),
+               "operands " + typeToString(a) + " x " + typeToString(b) +
+                   ", accumulator " + typeToString(acc) +
+                   " (needs f16/bf16/f32 operands and an f32 accumulator)"};
+    return failure();
+  }
+  if (a != b) {
+    decline = {kElementType.str(), "operand element types differ: " +
+                                       typeToString(a) + " and " +
+                                       typeToString(b)};
+    return failure();
+  }
+  return success();
+}
+
+/// Reads a `dense<...> : tensor<2xi64>` stride/dilation attribute.
+static SmallVector<int64_t, 2> getPair(DenseIntElementsAttr attr) {
+  SmallVector<int64_t, 2> values;
+  if (attr)
+    for (const APInt &v : attr.getValues<APInt>())
+      values.push_back(v.getSExtValue());
+  if (values.size() != 2)
+    values.assign({1, 1});
+  return values;
+}
+
+/// True when `value` is available just before `op`: it is a block argument
+/// of an enclosing block or defined before `op`'s ancestor in its block.
+static bool isAvailableBefore(Value value, Operation *op) {
+  Block *block = value.getParentBlock();
+  Operation *anc = block->findAncestorOpInBlock(*op);
+  if (!anc)
+    return false;
+  if (isa<BlockArgument>(value))
+    return true;
+  Operation *def = value.getDefiningOp();
+  return def != anc && def->isBeforeInBlock(anc);
+}
+
+/// Users of `v` in `block`, in block order, without duplicates.
+static SmallVector<Operation *> getUsersInBlockOrder(Value v, Block *block) {
+  llvm::SetVector<Operation *> users;
+  for (Operation *user : v.getUsers())
+    if (user->getBlock() == block)
+      users.insert(user);
+  SmallVector<Operation *> sorted = users.takeVector();
+  llvm::sort(sorted,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return sorted;
+}
+
+/// True for `mpt.cast` / `arith.extf` of a tensor that only widens: the sign
+/// of every value, and so the ReLU mask, is unchanged.
+static bool isWideningCast(Operation *op) {
+  if (!isa<mpt::CastOp, arith::ExtFOp>(op) ||
+      !isa<RankedTensorType>(op->getResult(0).getType()))
+    return false;
+  return mpt::CastOp::isLossless(op->getOperand(0).getType(),
+                                 op->getResult(0).getType());
+}
+
+/// True when the use only feeds `cmpf ogt pre, 0`, so it can read the ReLU
+/// mask instead: a tensor-level compare, a `linalg.generic` input whose
+/// block argument only feeds such compares, or a widening cast whose users
+/// all are mask uses.
+static bool isMaskUse(OpOperand &use, Type maskType) {
+  Operation *owner = use.getOwner();
+  if (auto cmp = dyn_cast<arith::CmpFOp>(owner))
+    return cmp.getType() == maskType &&
+           isMaskCompare(cmp, use.get(), isZeroSplatTensor);
+  if (isWideningCast(owner))
+    return llvm::all_of(owner->getResult(0).getUses(), [&](OpOperand &u) {
+      return isMaskUse(u, maskType);
+    });
+  auto g = dyn_cast<linalg::GenericOp>(owner);
+  if (!g || !g.hasPureTensorSemantics() || !g.isDpsInput(&use))
+    return false;
+  BlockArgument arg = g.getMatchingBlockArgument(&use);
+  auto isZero = [&](Value v) { return isZeroInBody(g, v); };
+  return llvm::all_of(arg.getUsers(), [&](Operation *user) {
+    auto cmp = dyn_cast<arith::CmpFOp>(user);
+    return cmp && isMaskCompare(cmp, arg, isZero);
+  });
+}
+
+/// Decides whether `op` fuses with the epilogue that follows it.
+static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
+                                  Decline &decline) {
+  std::optional<ContractionKind> kind = getContractionKind(op);
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!kind || !linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 || linalgOp.getNumDpsInputs() < 2 ||
+      linalgOp.getNumDpsInits() != 1)
+    return Outcome::Skip;
+  auto accType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!accType)
+    return Outcome::Skip;
+  plan = FusionPlan();
+  plan.contraction = op;
+  plan.kind = *kind;
+  int64_t channelDim = getChannelDim(*kind);
+
+  // 1. The epilogue chain, stage by stage.
+  Block *block = op->getBlock();
+  ChainState state;
+  state.elementType = accType.getElementType();
+  Value cur = op->getResult(0);
+  plan.values.push_back(cur);
+  StringRef nearMiss;
+  while (true) {
+    Stage next;
+    bool found = false;
+    for (Operation *user : getUsersInBlockOrder(cur, block)) {
+      Stage candidate;
+      if (!matchStage(user, cur, channelDim, candidate, nearMiss))
+        continue;
+      ChainState trial = state;
+      if (!trial.append(candidate.steps))
+        continue;
+      state = trial;
+      next = std::move(candidate);
+      found = true;
+      break;
+    }
+    if (!found)
+      break;
+    cur = next.op->getResult(0);
+    plan.stages.push_back(std::move(next));
+    plan.values.push_back(cur);
+  }
+
+  // The last stage that adds the bias or applies the ReLU; casts after it
+  // only fold in while nothing else reads the value before them.
+  auto lastSemantic = [&]() -> int64_t {
+    for (int64_t i = plan.stages.size(); i >= 1; --i)
+      if (plan.stages[i - 1].has(StepKind::Bias) ||
+          plan.stages[i - 1].has(StepKind::Relu))
+        return i;
+    return 0;
+  };
+  auto extraUsesOf = [&](int64_t i) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : plan.values[i].getUses())
+      if (!plan.stages[i].isPartOf(use.getOwner()))
+        uses.push_back(&use);
+    return uses;
+  };
+  int64_t last = lastSemantic();
+  if (last == 0) {
+    if (nearMiss == kBiasNotPerChannel) {
+      decline = {nearMiss.str(),
+                 "the added vector is not indexed by the output channel"};
+      return Outcome::Decline;
+    }
+    if (nearMiss == kReluThreshold) {
+      decline = {nearMiss.str(), "max/compare against a non-zero constant"};
+      return Outcome::Decline;
+    }
+    return Outcome::NoEpilogue;
+  }
+  for (int64_t i = last, e = plan.stages.size(); i < e; ++i) {
+    if (extraUsesOf(i).empty())
+      continue;
+    plan.stages.resize(i);
+    plan.values.resize(i + 1);
+    break;
+  }
+
+  // 2. The contraction itself.
+  if (*kind == ContractionKind::ConvOther) {
+    decline = {kUnsupportedLayout.str(),
+               op->getName().getStringRef().str() +
+                   " (supported: linalg.conv_2d_nhwc_hwcf, "
+                   "linalg.conv_2d_nchw_fchw)"};
+    return Outcome::Decline;
+  }
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op);
+      matmul && matmul.hasUserDefinedMaps()) {
+    decline = {kMatmulMaps.str(), "transposed or broadcast operands"};
+    return Outcome::Decline;
+  }
+  Value lhs = linalgOp.getDpsInputs()[0], rhs = linalgOp.getDpsInputs()[1];
+  Value init = linalgOp.getDpsInits()[0];
+  if (failed(checkElementTypes(getElementTypeOrSelf(lhs.getType()),
+                               getElementTypeOrSelf(rhs.getType()),
+                               accType.getElementType(), decline)))
+    return Outcome::Decline;
+  if (!isPosZeroInit(init)) {
+    decline = {kNonZeroInit.str(),
+               "the accumulator does not start from a +0.0 fill or constant"};
+    return Outcome::Decline;
+  }
+  plan.input = lhs;
+  plan.filter = rhs;
+
+  if (*kind != ContractionKind::Matmul) {
+    bool nhwc = *kind == ContractionKind::ConvNhwc;
+    if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
+      plan.strides = getPair(conv.getStrides());
+      plan.dilations = getPair(conv.getDilations());
+    } else {
+      auto nchw = cast<linalg::Conv2DNchwFchwOp>(op);
+      plan.strides = getPair(nchw.getStrides());
+      plan.dilations = getPair(nchw.getDilations());
+    }
+    int64_t hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3;
+    // A zero pad of the spatial dimensions that nothing else reads becomes
+    // the fused op's padding.
+    if (auto pad = lhs.getDefiningOp<tensor::PadOp>()) {
+      ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+      Value padValue = pad.getConstantPaddingValue();
+      bool spatialOnly =
+          low.size() == 4 && high.size() == 4 &&
+          llvm::all_of(llvm::concat<const int64_t>(low, high),
+                       [](int64_t p) { return !ShapedType::isDynamic(p); }) &&
+          llvm::all_of(llvm::seq<int64_t>(0, 4), [&](int64_t d) {
+            return d == hDim || d == wDim || (low[d] == 0 && high[d] == 0);
+          });
+      if (spatialOnly && padValue && matchPattern(padValue, m_AnyZeroFloat()) &&
+          pad->hasOneUse()) {
+        plan.input = pad.getSource();
+        plan.padding = {low[hDim], low[wDim], high[hDim], high[wDim]};
+        plan.padAbsorbed = true;
+      }
+    }
+    // The fused op's windows must cover the input exactly as far as the
+    // strides allow (linalg also accepts inputs with extra rows/columns).
+    auto inType = cast<RankedTensorType>(plan.input.getType());
+    auto filterType = cast<RankedTensorType>(rhs.getType());
+    int64_t khDim = nhwc ? 0 : 2, kwDim = nhwc ? 1 : 3;
+    for (int i = 0; i < 2; ++i) {
+      int64_t size = inType.getDimSize(i == 0 ? hDim : wDim);
+      int64_t k = filterType.getDimSize(i == 0 ? khDim : kwDim);
+      int64_t out = accType.getDimSize(i == 0 ? hDim : wDim);
+      if (ShapedType::isDynamic(size) || ShapedType::isDynamic(k) ||
+          ShapedType::isDynamic(out))
+        continue;
+      int64_t span = size + plan.padding[i] + plan.padding[i + 2] -
+                     plan.dilations[i] * (k - 1) - 1;
+      if (span < 0 || span / plan.strides[i] + 1 != out) {
+        decline = {kCroppedInput.str(),
+                   "the windows read only part of the (padded) input"};
+        return Outcome::Decline;
+      }
+    }
+  }
+
+  // 3. Intermediate values other ops still read.
+  int64_t numStages = plan.stages.size();
+  int64_t biasStage = 0, reluStage = 0;
+  for (int64_t i = 1; i <= numStages; ++i) {
+    if (plan.stages[i - 1].has(StepKind::Bias))
+      biasStage = i;
+    if (plan.stages[i - 1].has(StepKind::Relu))
+      reluStage = i;
+  }
+  for (int64_t i = 0; i < biasStage; ++i) {
+    if (!extraUsesOf(i).empty()) {
+      decline = {kPreBiasUsed.str(),
+                 "another op reads the " +
+                     std::string(i == 0 ? "contraction result"
+                                        : "value before the bias add") +
+                     "; fusing would hide it"};
+      return Outcome::Decline;
+    }
+  }
+  auto resultType = cast<RankedTensorType>(plan.values.back().getType());
+  if (reluStage) {
+    auto maskType = RankedTensorType::get(
+        resultType.getShape(), IntegerType::get(op->getContext(), 1));
+    bool allMask = true;
+    for (int64_t i = biasStage; i < reluStage; ++i) {
+      for (OpOperand *use : extraUsesOf(i)) {
+        allMask &= isMaskUse(*use, maskType);
+        plan.extraUses.push_back(use);
+      }
+    }
+    if (!plan.extraUses.empty()) {
+      if (allMask) {
+        plan.aux = AuxResult::relu_mask;
+        plan.auxType = maskType;
+      } else {
+        // One pre-activation result only: all readers must read one type.
+        llvm::SmallPtrSet<Type, 2> types;
+        for (OpOperand *use : plan.extraUses)
+          types.insert(use->get().getType());
+        if (types.size() != 1) {
+          decline = {kTwoPrecisions.str(),
+                     "the pre-activation is read before and after the cast"};
+          return Outcome::Decline;
+        }
+        plan.aux = AuxResult::pre_activation;
+        plan.auxType = RankedTensorType::get(
+            resultType.getShape(),
+            getElementTypeOrSelf(*types.begin()));
+      }
+    }
+  }
+
+  // 4. Where the fused op goes: before the first op that reads any value of
+  // the chain (all in the contraction's block).
+  Operation *ip = plan.stages.front().op;
+  auto consider = [&](Operation *user) -> bool {
+    Operation *anc = block->findAncestorOpInBlock(*user);
+    if (!anc)
+      return false;
+    if (anc->isBeforeInBlock(ip))
+      ip = anc;
+    return true;
+  };
+  for (int64_t i = 0; i < numStages; ++i)
+    for (Operation *user : plan.values[i].getUsers())
+      if (!consider(user)) {
+        decline = {kOtherBlock.str(), ""};
+        return Outcome::Decline;
+      }
+  plan.insertionPoint = ip;
+
+  if (biasStage) {
+    Value bias = plan.stages[biasStage - 1].bias;
+    Value stripped = stripBiasCasts(bias);
+    if (isAvailableBefore(stripped, ip))
+      plan.bias = stripped;
+    else if (isAvailableBefore(bias, ip))
+      plan.bias = bias;
+    else {
+      decline = {kBiasDominance.str(), ""};
+      return Outcome::Decline;
+    }
+  }
+  plan.epilogue = biasStage && reluStage ? Epilogue::bias_relu
+                  : biasStage            ? Epilogue::bias
+                                         : Epilogue::relu;
+  plan.castFolded = llvm::any_of(
+      plan.stages, [](const Stage &s) { return s.has(StepKind::Cast); });
+  return Outcome::Fuse;
+}
+
+/// Erases the ops of `roots` that nothing uses and that have no side
+/// effects, then does the same for the ops that defined the values they read
+/// (operands and values captured by their regions).
+static void eraseDeadRecursively(RewriterBase &rewriter,
+                                 ArrayRef<Operation *> roots) {
+  SmallVector<Operation *> worklist(roots);
+  llvm::SmallPtrSet<Operation *, 16> erased;
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (erased.contains(op) || !isOpTriviallyDead(op))
+      continue;
+    llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    erased.insert(op);
+    rewriter.eraseOp(op);
+    for (Value value : read)
+      if (Operation *def = value.getDefiningOp())
+        worklist.push_back(def);
+  }
+}
+
+/// Makes a use that `isMaskUse` accepted read `mask` instead.
+static void rewireMaskUse(RewriterBase &rewriter, OpOperand &use, Value mask) {
+  Operation *owner = use.getOwner();
+  if (auto cmp = dyn_cast<arith::CmpFOp>(owner)) {
+    rewriter.replaceOp(cmp, mask);
+    return;
+  }
+  if (isWideningCast(owner)) {
+    SmallVector<OpOperand *> uses = llvm::map_to_vector(
+        owner->getResult(0).getUses(), [](OpOperand &u) { return &u; });
+    for (OpOperand *u : uses)
+      rewireMaskUse(rewriter, *u, mask);
+    rewriter.eraseOp(owner);
+    return;
+  }
+  auto g = cast<linalg::GenericOp>(owner);
+  BlockArgument arg = g.getMatchingBlockArgument(&use);
+  rewriter.modifyOpInPlace(g, [&] {
+    use.set(mask);
+    arg.setType(rewriter.getI1Type());
+  });
+  for (Operation *user : llvm::make_early_inc_range(arg.getUsers()))
+    rewriter.replaceOp(user, arg);
+}
+
+/// Rewrites the chain `plan` describes into one fused op.
+static void applyFusion(RewriterBase &rewriter, FusionPlan &plan) {
+  Operation *op = plan.contraction;
+  MLIRContext *ctx = op->getContext();
+  SmallVector<Location> locs{op->getLoc()};
+  for (const Stage &stage : plan.stages)
+    locs.push_back(stage.op->getLoc());
+  Location loc = rewriter.getFusedLoc(locs);
+
+  Value last = plan.values.back();
+  Type resultType = last.getType();
+  Type auxType = plan.aux ? plan.auxType : Type();
+  AuxResultAttr auxAttr =
+      plan.aux ? AuxResultAttr::get(ctx, *plan.aux) : AuxResultAttr();
+  rewriter.setInsertionPoint(plan.insertionPoint);
+  Operation *fused;
+  if (plan.kind == ContractionKind::Matmul) {
+    fused = FusedMatmulOp::create(rewriter, loc, resultType, auxType,
+                                  plan.input, plan.filter, plan.bias,
+                                  plan.epilogue, auxAttr);
+  } else {
+    ConvLayout layout = plan.kind == ContractionKind::ConvNhwc
+                            ? ConvLayout::nhwc_hwcf
+                            : ConvLayout::nchw_fchw;
+    fused = FusedConv2DOp::create(rewriter, loc, resultType, auxType,
+                                  plan.input, plan.filter, plan.bias, layout,
+                                  plan.epilogue, auxAttr, plan.strides,
+                                  plan.dilations, plan.padding);
+  }
+
+  // Rewire the readers of intermediate values to the aux result.
+  if (plan.aux) {
+    Value aux = fused->getResult(1);
+    for (OpOperand *use : plan.extraUses) {
+      Operation *owner = use->getOwner();
+      if (*plan.aux == AuxResult::pre_activation) {
+        rewriter.modifyOpInPlace(owner, [&] { use->set(aux); });
+        continue;
+      }
+      rewireMaskUse(rewriter, *use, aux);
+    }
+  }
+  rewriter.replaceAllUsesWith(last, fused->getResult(0));
+
+  // The chain, then whatever only fed it (fills, empties, pads, casts of the
+  // bias, broadcasts).
+  SmallVector<Operation *> roots;
+  for (const Stage &stage : llvm::reverse(plan.stages)) {
+    roots.push_back(stage.op);
+    llvm::append_range(roots, stage.helpers);
+  }
+  roots.push_back(op);
+  eraseDeadRecursively(rewriter, roots);
+}
+
+//===----------------------------------------------------------------------===//
+// Report
+//===----------------------------------------------------------------------===//
+
+/// A source location as a short string: the name of a NameLoc,
+/// `file:line:col` of a FileLineColLoc.
+static std::string locToString(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().str() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    std::string s;
+    for (Location inner : fused.getLocations())
+      s += (s.empty() ? "" : ", ") + locToString(inner);
+    return s;
+  }
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  loc.print(os);
+  return s;
+}
+
+/// The decisions taken on one function.
+struct FunctionReport {
+  struct Fused {
+    std::string op, loc, into, epilogue, aux, resultType, biasType;
+    SmallVector<int64_t, 4> padding;
+    bool padAbsorbed = false, castFolded = false;
+  };
+  struct Declined {
+    std::string op, loc, reason, detail;
+  };
+  std::string name;
+  std::vector<Fused> fused;
+  std::vector<Declined> declined;
+  unsigned withoutEpilogue = 0;
+};
+
+/// Collects the reports of every function one pass instance (and its clones
+/// on other threads) processed. A file report is rewritten after each
+/// function so it is complete when the pass manager returns; `-` prints once,
+/// when the pass manager is destroyed.
+class ReportSink {
+public:
+  ~ReportSink() {
+    if (path == "-") {
+      print(llvm::outs());
+      llvm::outs().flush();
+    }
+  }
+
+  /// Records `report` and rewrites the report file.
+  LogicalResult record(FunctionReport report, StringRef reportPath,
+                       std::string &error) {
+    std::lock_guard<std::mutex> lock(mutex);
+    path = reportPath.str();
+    std::string name = report.name;
+    functions[name] = std::move(report);
+    if (path == "-")
+      return success();
+    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
+    if (!file)
+      return failure();
+    print(file->os());
+    file->keep();
+    return success();
+  }
+
+private:
+  void print(raw_ostream &os) {
+    std::map<std::string, unsigned> conv, matmul, aux, reasons;
+    unsigned fusedTotal = 0, declinedTotal = 0, castsFolded = 0,
+             padsAbsorbed = 0, withoutEpilogue = 0;
+    for (auto &[name, fn] : functions) {
+      for (const FunctionReport::Fused &f : fn.fused) {
+        ++fusedTotal;
+        ++(f.into == "mpt.fused_matmul" ? matmul : conv)[f.epilogue];
+        if (!f.aux.empty())
+          ++aux[f.aux];
+        castsFolded += f.castFolded;
+        padsAbsorbed += f.padAbsorbed;
+      }
+      for (const FunctionReport::Declined &d : fn.declined) {
+        ++declinedTotal;
+        ++reasons[d.reason];
+      }
+      withoutEpilogue += fn.withoutEpilogue;
+    }
+    llvm::json::OStream j(os, 2);
+    auto counts = [&](StringRef key, std::map<std::string, unsigned> &m,
+                      ArrayRef<StringRef> keys) {
+      j.attributeObject(key, [&] {
+        for (StringRef k : keys)
+          j.attribute(k, static_cast<int64_t>(m[k.str()]));
+      });
+    };
+    j.object([&] {
+      j.attribute("pass", "mpt-fuse-conv-bias-relu");
+      j.attributeObject("fused", [&] {
+        j.attribute("total", fusedTotal);
+        counts("conv2d", conv, {"bias", "relu", "bias_relu"});
+        counts("matmul", matmul, {"bias", "relu", "bias_relu"});
+      });
+      counts("aux", aux, {"relu_mask", "pre_activation"});
+      j.attribute("casts_folded", castsFolded);
+      j.attribute("paddings_absorbed", padsAbsorbed);
+      j.attributeObject("declined", [&] {
+        j.attribute("total", declinedTotal);
+        j.attributeObject("by_reason", [&] {
+          for (auto &[reason, n] : reasons)
+            j.attribute(reason, n);
+        });
+      });
+      j.attribute("without_epilogue", withoutEpilogue);
+      j.attributeArray("functions", [&] {
+        for (auto &[name, fn] : functions) {
+          j.object([&] {
+            j.attribute("name", fn.name);
+            j.attributeArray("fused", [&] {
+              for (const FunctionReport::Fused &f : fn.fused)
+                j.object([&] {
+                  j.attribute("op", f.op);
+                  j.attribute("loc", f.loc);
+                  j.attribute("into", f.into);
+                  j.attribute("epilogue", f.epilogue);
+                  if (!f.aux.empty())
+                    j.attribute("aux", f.aux);
+                  j.attribute("result_type", f.resultType);
+                  if (!f.biasType.empty())
+                    j.attribute("bias_type", f.biasType);
+                  if (f.into == "mpt.fused_conv2d") {
+                    j.attributeArray("padding", [&] {
+                      for (int64_t p : f.padding)
+                        j.value(p);
+                    });
+                    j.attribute("padding_absorbed", f.padAbsorbed);
+                  }
+                  j.attribute("cast_folded", f.castFolded);
+                });
+            });
+            j.attributeArray("declined", [&] {
+              for (const FunctionReport::Declined &d : fn.declined)
+                j.object([&] {
+                  j.attribute("op", d.op);
+                  j.attribute("loc", d.loc);
+                  j.attribute("reason", d.reason);
+                  if (!d.detail.empty())
+                    j.attribute("detail", d.detail);
+                });
+            });
+            j.attribute("without_epilogue", fn.withoutEpilogue);
+          });
+        }
+      });
+    });
+    os << "\n";
+  }
+
+  std::mutex mutex;
+  std::string path;
+  std::map<std::string, FunctionReport> functions;
+};
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Fuses one contraction with its epilogue (the public pattern form; the pass
+/// runs the same analysis directly to report every decision).
+template <typename OpTy>
+struct FuseContractionEpilogue : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    FusionPlan plan;
+    Decline decline;
+    switch (analyzeContraction(op, plan, decline)) {
+    case Outcome::Fuse:
+      applyFusion(rewriter, plan);
+      return success();
+    case Outcome::Decline:
+      return rewriter.notifyMatchFailure(op, decline.reason);
+    case Outcome::NoEpilogue:
+    case Outcome::Skip:
+      return rewriter.notifyMatchFailure(op, "no epilogue to fuse");
+    }
+    llvm_unreachable("unknown outcome");
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+/// Remembers the ops a rewriter erased.
+struct ErasedOps : public RewriterBase::Listener {
+  void notifyOperationErased(Operation *op) override { ops.insert(op); }
+  llvm::SmallPtrSet<Operation *, 16> ops;
+};
+
+struct MPTFuseConvBiasReluPass
+    : public mpt::impl::MPTFuseConvBiasReluBase<MPTFuseConvBiasReluPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    FunctionReport fnReport;
+    fnReport.name = func.getSymName().str();
+
+    SmallVector<Operation *> candidates;
+    func.walk([&](Operation *op) {
+      if (getContractionKind(op))
+        candidates.push_back(op);
+    });
+
+    // A fusion erases only its own chain, but keep track anyway so a
+    // candidate erased as dead code is never touched again.
+    ErasedOps erased;
+    IRRewriter rewriter(&getContext(), &erased);
+    for (Operation *op : candidates) {
+      if (erased.ops.contains(op))
+        continue;
+      FusionPlan plan;
+      Decline decline;
+      std::string opName = op->getName().getStringRef().str();
+      std::string loc = locToString(op->getLoc());
+      switch (analyzeContraction(op, plan, decline)) {
+      case Outcome::Fuse: {
+        FunctionReport::Fused f;
+        f.op = opName;
+        f.loc = loc;
+        f.into = plan.kind == ContractionKind::Matmul ? "mpt.fused_matmul"
+                                                      : "mpt.fused_conv2d";
+        f.epilogue = stringifyEpilogue(plan.epilogue).str();
+        if (plan.aux)
+          f.aux = stringifyAuxResult(*plan.aux).str();
+        f.resultType =
+            typeToString(getElementTypeOrSelf(plan.values.back().getType()));
+        if (plan.bias)
+          f.biasType = typeToString(getElementTypeOrSelf(plan.bias.getType()));
+        f.padding.assign(plan.padding.begin(), plan.padding.end());
+        f.padAbsorbed = plan.padAbsorbed;
+        f.castFolded = plan.castFolded;
+        fnReport.fused.push_back(std::move(f));
+        ++numFused;
+        if (plan.aux)
+          ++numAux;
+        applyFusion(rewriter, plan);
+        break;
+      }
+      case Outcome::Decline:
+        fnReport.declined.push_back(
+            {opName, loc, decline.reason, decline.detail});
+        ++numDeclined;
+        break;
+      case Outcome::NoEpilogue:
+        ++fnReport.withoutEpilogue;
+        break;
+      case Outcome::Skip:
+        break;
+      }
+    }
+
+    if (report.empty())
+      return;
+    std::string error;
+    if (failed(sink->record(std::move(fnReport), report, error))) {
+      func.emitError() << "cannot write the fusion report to '" << report
+                       << "': " << error;
+      signalPassFailure();
+    }
+  }
+
+  /// Shared by this pass and its clones (the copy constructor copies the
+  /// pointer), so one report covers every function.
+  std::shared_ptr<ReportSink> sink = std::make_shared<ReportSink>();
+};
+
 } // namespace
-void mlir::mpt::populateFuseConvBiasReluPatterns(RewritePatternSet &) {}
+
+void mlir::mpt::populateFuseConvBiasReluPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuseContractionEpilogue<linalg::Conv2DNhwcHwcfOp>,
+               FuseContractionEpilogue<linalg::Conv2DNchwFchwOp>,
+               FuseContractionEpilogue<linalg::MatmulOp>>(
+      patterns.getContext());
+}

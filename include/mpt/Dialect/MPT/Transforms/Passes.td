@@ -70,6 +70,13 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
     Option<"report", "report", "std::string", "\"\"",
            "Write the JSON fusion report to this file ('-' for stdout)">
   ];
+  let statistics = [
+    Statistic<"numFused", "fused", "Contractions fused with their epilogue">,
+    Statistic<"numDeclined", "declined",
+              "Contractions with an epilogue that were not fused">,
+    Statistic<"numAux", "aux-results",
+              "Fused ops that return a ReLU mask or pre-activation">
+  ];
 }
 
 def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {

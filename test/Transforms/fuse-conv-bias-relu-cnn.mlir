@@ -1,0 +1,90 @@
+// The whole CNN training step of the frontend (conv-ReLU-pool x2, dense head,
+// softmax cross-entropy, backward, SGD), FP32, every fusion decision checked.
+//
+// train_step: both convolutions fuse with bias + ReLU; their pre-activations
+// feed the ReLU gradients only through `cmpf ogt pre, 0`, so they return
+// aux<relu_mask> and the gradient generics read the masks. The padded inputs
+// are also read by the weight gradients, so the pads stay and the fused ops
+// have zero padding. The head fuses its bias (no ReLU: the logits). The two
+// backward matmuls have no epilogue and stay.
+// eval_step: no backward pass, so no aux results and the pads are absorbed.
+//
+// RUN: mpt-opt %S/Inputs/fuse-cnn-train-step.mlir -mpt-fuse-conv-bias-relu=report=%t.json \
+// RUN:   | FileCheck %s --implicit-check-not=linalg.conv_2d --implicit-check-not="arith.cmpf ogt"
+// RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
+
+// CHECK-LABEL: func.func @train_step
+// CHECK: %[[P0:.*]] = tensor.pad %arg6 low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[Y0:.*]], %[[M0:.*]] = mpt.fused_conv2d %[[P0]], %arg0 bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf32>, tensor<3x3x1x8xf32> -> tensor<2x8x8x8xf32>, tensor<2x8x8x8xi1>
+// CHECK: %[[POOL0:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[Y0]], %{{.*}} : tensor<2x8x8x8xf32>, tensor<2x2xf32>)
+// CHECK: %[[P1:.*]] = tensor.pad %[[POOL0]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: %[[Y1:.*]], %[[M1:.*]] = mpt.fused_conv2d %[[P1]], %arg2 bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x6x6x8xf32>, tensor<3x3x8x16xf32> -> tensor<2x4x4x16xf32>, tensor<2x4x4x16xi1>
+// CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[Y1]], %{{.*}} : tensor<2x4x4x16xf32>, tensor<2x2xf32>)
+// CHECK: %[[LOGITS:.*]] = mpt.fused_matmul %{{.*}}, %arg4 bias(%arg5 : tensor<10xf32>) epilogue<bias> : tensor<2x64xf32>, tensor<64x10xf32> -> tensor<2x10xf32>
+// The loss reads the logits.
+// CHECK: linalg.generic {{.*}} ins(%[[LOGITS]] : tensor<2x10xf32>)
+// Backward: the head's two gradient matmuls stay.
+// CHECK-COUNT-2: linalg.matmul
+// CHECK-NOT: linalg.matmul
+// conv1's ReLU gradient reads its mask.
+// CHECK: %[[G1:.*]] = linalg.generic {{.*}} ins(%[[M1]], %{{.*}} : tensor<2x4x4x16xi1>, tensor<2x4x4x16xf32>)
+// CHECK-NEXT: ^bb0(%[[IN1:.*]]: i1, %[[D1:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[Z1:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[S1:.*]] = arith.select %[[IN1]], %[[D1]], %[[Z1]] : f32
+// CHECK-NEXT: linalg.yield %[[S1]] : f32
+// conv1's weight gradient still reads the padded input.
+// CHECK: linalg.generic {{.*}} ins(%[[P1]], %[[G1]] : tensor<2x6x6x8xf32>, tensor<2x4x4x16xf32>)
+// The max-pool gradient reads the fused ReLU output.
+// CHECK: linalg.generic {{.*}} ins(%[[Y0]], %[[POOL0]], %{{.*}} : tensor<2x8x8x8xf32>, tensor<2x4x4x8xf32>, tensor<2x4x4x8xf32>)
+// CHECK: %[[G0:.*]] = linalg.generic {{.*}} ins(%[[M0]], %{{.*}} : tensor<2x8x8x8xi1>, tensor<2x8x8x8xf32>)
+// CHECK-NEXT: ^bb0(%{{.*}}: i1, %{{.*}}: f32, %{{.*}}: f32):
+// CHECK: linalg.generic {{.*}} ins(%[[P0]], %[[G0]] : tensor<2x10x10x1xf32>, tensor<2x8x8x8xf32>)
+// CHECK: mpt.sgd %arg0
+// CHECK: return
+
+// CHECK-LABEL: func.func @eval_step
+// CHECK-NOT: tensor.pad
+// CHECK: %[[E0:.*]] = mpt.fused_conv2d %arg6, %arg0 bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x8x8x1xf32>, tensor<3x3x1x8xf32> -> tensor<2x8x8x8xf32>
+// CHECK: %[[EP0:.*]] = linalg.pooling_nhwc_max {{.*}} ins(%[[E0]], %{{.*}} : tensor<2x8x8x8xf32>, tensor<2x2xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: %[[E1:.*]] = mpt.fused_conv2d %[[EP0]], %arg2 bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x8xf32>, tensor<3x3x8x16xf32> -> tensor<2x4x4x16xf32>
+// CHECK: linalg.pooling_nhwc_max {{.*}} ins(%[[E1]], %{{.*}} : tensor<2x4x4x16xf32>, tensor<2x2xf32>)
+// CHECK: %[[EL:.*]] = mpt.fused_matmul %{{.*}}, %arg4 bias(%arg5 : tensor<10xf32>) epilogue<bias> : tensor<2x64xf32>, tensor<64x10xf32> -> tensor<2x10xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return %{{.*}}, %[[EL]] : tensor<f32>, tensor<2x10xf32>
+
+// REPORT:      "fused": {
+// REPORT-NEXT:   "total": 6,
+// REPORT-NEXT:   "conv2d": {
+// REPORT-NEXT:     "bias": 0,
+// REPORT-NEXT:     "relu": 0,
+// REPORT-NEXT:     "bias_relu": 4
+// REPORT-NEXT:   },
+// REPORT-NEXT:   "matmul": {
+// REPORT-NEXT:     "bias": 2,
+// REPORT-NEXT:     "relu": 0,
+// REPORT-NEXT:     "bias_relu": 0
+// REPORT-NEXT:   }
+// REPORT-NEXT: },
+// REPORT-NEXT: "aux": {
+// REPORT-NEXT:   "relu_mask": 2,
+// REPORT-NEXT:   "pre_activation": 0
+// REPORT-NEXT: },
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "paddings_absorbed": 2,
+// REPORT-NEXT: "declined": {
+// REPORT-NEXT:   "total": 0,
+// REPORT-NEXT:   "by_reason": {}
+// REPORT-NEXT: },
+// REPORT-NEXT: "without_epilogue": 2,
+// REPORT:      "name": "eval_step",
+// REPORT:      "name": "train_step",
+// REPORT:        "loc": "conv0",
+// REPORT:        "aux": "relu_mask",
+// REPORT:        "padding_absorbed": false,
+// REPORT:        "loc": "conv1",
+// REPORT:        "aux": "relu_mask",
+// REPORT:        "loc": "head",
+// REPORT-NEXT:   "into": "mpt.fused_matmul",
+// REPORT-NEXT:   "epilogue": "bias",
+// REPORT:      "without_epilogue": 2
