@@ -9,4 +9,5 @@ void mlir::mpt::registerMPTPassesAndPipelines() {
   registerMPTPasses();
   registerMPTConversionPasses();
   registerMixedPrecisionPipeline();
+  registerLowerToCPUPipeline();
 }

@@ -81,6 +81,26 @@ void buildMixedPrecisionPipeline(OpPassManager &pm,
 /// Registers `mpt-mixed-precision`.
 void registerMixedPrecisionPipeline();
 
+/// Options of `mpt-lower-to-cpu`.
+struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
+  Option<bool> cInterface{
+      *this, "c-interface",
+      llvm::cl::desc("Give every public function a C interface "
+                     "(_mlir_ciface_<name>, memref descriptors by pointer)"),
+      llvm::cl::init(true)};
+};
+
+/// A (mixed-precision) training step to the LLVM dialect for the CPU: mpt
+/// ops to linalg, one-shot bufferization with results as out-parameters
+/// (the caller owns every buffer), deallocation of temporaries, loops,
+/// f16/bf16 arithmetic emulated in f32 with a rounding after each op, and
+/// the LLVM dialect.
+void buildLowerToCPUPipeline(OpPassManager &pm,
+                             const LowerToCPUOptions &options);
+
+/// Registers `mpt-lower-to-cpu`.
+void registerLowerToCPUPipeline();
+
 } // namespace mpt
 } // namespace mlir
 

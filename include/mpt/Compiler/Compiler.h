@@ -1,0 +1,73 @@
+//===- Compiler.h - FP32 training graph to an mpt artifact -----*- C++ -*-===//
+//
+// What mpt-compile does, as a library a framework compiler can call: run the
+// mixed-precision pipeline, read the signature table off the `mpt.*`
+// attributes, lower to native code and write one self-contained artifact
+// that libmpt_runtime loads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MPT_COMPILER_COMPILER_H
+#define MPT_COMPILER_COMPILER_H
+
+#include "mpt/Pipelines/Pipelines.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mpt::rt {
+struct Manifest;
+} // namespace mpt::rt
+
+namespace mlir::mpt {
+
+struct CompileOptions {
+  /// "cpu" (native code); "cuda" is not available in this build yet.
+  std::string target = "cpu";
+  /// "f32" (no rewrite) or the mpt-mixed-precision options.
+  std::string precision = "f32";
+  std::string lossScale = "auto";
+  double initScale = 65536.0, growthFactor = 2.0, backoffFactor = 0.5;
+  int64_t growthInterval = 2000, hysteresis = 1;
+  double minScale = 0.0, maxScale = 0.0;
+  bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
+  /// Autocast JSON report file ("" for none).
+  std::string autocastReport;
+  /// LLVM CPU name for the native code ("native" for this machine).
+  std::string cpu = "x86-64-v2";
+  /// The system C compiler/linker that makes the shared object.
+  std::string linker = "cc";
+  /// Keep the intermediate files (object, wrapper, shared object) here.
+  std::string keepTempsDir;
+
+  /// The options as strings, recorded in the artifact.
+  SmallVector<std::pair<std::string, std::string>> describe() const;
+};
+
+/// Runs mpt-mixed-precision on `module` when the precision is not f32.
+LogicalResult applyMixedPrecision(ModuleOp module,
+                                  const CompileOptions &options);
+
+/// Reads the signature table of every public function off the `mpt.*`
+/// attributes and the types (before lowering). Emits a diagnostic at the
+/// offending argument when something cannot run (dynamic shapes, element
+/// types the runtime does not know, missing names or roles).
+LogicalResult extractManifest(ModuleOp module, const CompileOptions &options,
+                              ::mpt::rt::Manifest &manifest);
+
+/// Lowers the module (with mpt ops) to native code and returns the bytes of
+/// a shared object exporting `int32_t mpt_<name>(void *const *buffers)` for
+/// every function of `manifest`.
+FailureOr<std::string> buildNativeSharedObject(ModuleOp module,
+                                               const ::mpt::rt::Manifest &manifest,
+                                               const CompileOptions &options);
+
+/// All of the above, then writes the artifact to `outputPath` (atomically).
+LogicalResult compileToArtifact(ModuleOp module, const CompileOptions &options,
+                                StringRef outputPath);
+
+} // namespace mlir::mpt
+
+#endif // MPT_COMPILER_COMPILER_H

@@ -1,0 +1,97 @@
+//===- Compiler.cpp - FP32 training graph to an mpt artifact --------------===//
+
+#include "mpt/Compiler/Compiler.h"
+
+#include "mpt-runtime/Artifact.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <sstream>
+
+using namespace mlir;
+using namespace mlir::mpt;
+namespace rt = ::mpt::rt;
+
+SmallVector<std::pair<std::string, std::string>>
+CompileOptions::describe() const {
+  auto number = [](double v) {
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  };
+  SmallVector<std::pair<std::string, std::string>> out = {
+      {"target", target}, {"precision", precision}, {"cpu", cpu}};
+  if (precision == "f32")
+    return out;
+  MixedPrecisionOptions mp;
+  mp.precision = precision;
+  mp.lossScale = lossScale;
+  std::string mode = resolveLossScaleMode(mp);
+  out.push_back({"loss-scale", mode});
+  if (mode != "none") {
+    out.push_back({"init-scale", number(initScale)});
+    if (mode == "dynamic") {
+      out.push_back({"growth-factor", number(growthFactor)});
+      out.push_back({"backoff-factor", number(backoffFactor)});
+      out.push_back({"growth-interval", std::to_string(growthInterval)});
+      out.push_back({"hysteresis", std::to_string(hysteresis)});
+      out.push_back({"min-scale", number(minScale)});
+      out.push_back({"max-scale", number(maxScale)});
+    }
+  }
+  out.push_back({"keep-working-copy", keepWorkingCopy ? "true" : "false"});
+  out.push_back({"fp32-masters", fp32Masters ? "true" : "false"});
+  out.push_back({"fuse", fuse ? "true" : "false"});
+  return out;
+}
+
+LogicalResult mpt::applyMixedPrecision(ModuleOp module,
+                                       const CompileOptions &options) {
+  if (options.precision == "f32")
+    return success();
+  if (options.precision != "f16" && options.precision != "bf16")
+    return module.emitError() << "precision must be f32, f16 or bf16, got '"
+                              << options.precision << "'";
+  MixedPrecisionOptions mp;
+  mp.precision = options.precision;
+  mp.lossScale = options.lossScale;
+  mp.initScale = options.initScale;
+  mp.growthFactor = options.growthFactor;
+  mp.backoffFactor = options.backoffFactor;
+  mp.growthInterval = options.growthInterval;
+  mp.hysteresis = options.hysteresis;
+  mp.minScale = options.minScale;
+  mp.maxScale = options.maxScale;
+  mp.keepWorkingCopy = options.keepWorkingCopy;
+  mp.fp32Masters = options.fp32Masters;
+  mp.fuse = options.fuse;
+  mp.report = options.autocastReport;
+  PassManager pm(module.getContext());
+  buildMixedPrecisionPipeline(pm, mp);
+  return pm.run(module);
+}
+
+LogicalResult mpt::compileToArtifact(ModuleOp module,
+                                     const CompileOptions &options,
+                                     StringRef outputPath) {
+  if (options.target != "cpu")
+    return module.emitError()
+           << "target '" << options.target
+           << "' is not available in this build; use --target=cpu";
+  if (failed(applyMixedPrecision(module, options)))
+    return failure();
+  rt::ArtifactContents artifact;
+  if (failed(extractManifest(module, options, artifact.manifest)))
+    return failure();
+  FailureOr<std::string> so =
+      buildNativeSharedObject(module, artifact.manifest, options);
+  if (failed(so))
+    return failure();
+  artifact.nativeSharedObject = std::move(*so);
+  rt::Status status = rt::writeArtifactFile(outputPath.str(), artifact);
+  if (status.failed())
+    return module.emitError() << "cannot write the artifact: "
+                              << status.message();
+  return success();
+}

@@ -1,0 +1,172 @@
+//===- Signature.cpp - the signature table from mpt.* attributes ----------===//
+//
+// The runtime binds state from the signature table alone, so everything it
+// needs is read here, before lowering erases the attributes: every argument's
+// name, role, element type, shape and initialiser; every result's role and
+// the argument it replaces next step.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpt/Compiler/Compiler.h"
+
+#include "mpt/Dialect/MPT/IR/MPTDialect.h"
+
+#include "mpt-runtime/Signature.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+
+using namespace mlir;
+using namespace mlir::mpt;
+namespace rt = ::mpt::rt;
+
+static std::optional<rt::DType> dtypeOf(Type element) {
+  if (element.isF32())
+    return rt::DType::F32;
+  if (element.isF16())
+    return rt::DType::F16;
+  if (element.isBF16())
+    return rt::DType::BF16;
+  if (element.isF64())
+    return rt::DType::F64;
+  if (element.isInteger(1))
+    return rt::DType::I1;
+  if (element.isInteger(8))
+    return rt::DType::I8;
+  if (element.isInteger(32))
+    return rt::DType::I32;
+  if (element.isInteger(64))
+    return rt::DType::I64;
+  return std::nullopt;
+}
+
+/// The dtype and static shape of a tensor the runtime allocates.
+static LogicalResult readType(Type type, Location loc, StringRef what,
+                              rt::TensorSpec &spec) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return emitError(loc) << what << " has type " << type
+                          << "; the runtime passes ranked tensors only";
+  if (!tensor.hasStaticShape())
+    return emitError(loc) << what << " has the dynamic shape " << type
+                          << "; compile with static shapes (batch size fixed)";
+  std::optional<rt::DType> dtype = dtypeOf(tensor.getElementType());
+  if (!dtype)
+    return emitError(loc) << what << " has element type "
+                          << tensor.getElementType()
+                          << ", which the runtime does not support (f32, f16, "
+                             "bf16, f64, i1, i8, i32, i64)";
+  spec.dtype = *dtype;
+  spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  return success();
+}
+
+static LogicalResult readInit(DictionaryAttr dict, Location loc,
+                              StringRef what, rt::InitSpec &init) {
+  auto dist = dict.getAs<StringAttr>("dist");
+  auto number = [&](StringRef key) {
+    auto value = dict.getAs<FloatAttr>(key);
+    return value ? value.getValueAsDouble() : 0.0;
+  };
+  if (!dist)
+    return emitError(loc) << what << ": mpt.init has no 'dist'";
+  if (dist.getValue() == "zeros") {
+    init = rt::InitSpec::zeros();
+  } else if (dist.getValue() == "constant") {
+    init = rt::InitSpec::constant(number("value"));
+  } else if (dist.getValue() == "uniform") {
+    auto seed = dict.getAs<IntegerAttr>("seed");
+    init = rt::InitSpec::uniform(number("low"), number("high"),
+                                 seed ? seed.getValue().getZExtValue() : 0);
+  } else if (dist.getValue() == "cast_of") {
+    auto source = dict.getAs<StringAttr>("source");
+    init = rt::InitSpec::castOf(source ? source.getValue().str() : "");
+  } else {
+    return emitError(loc) << what << ": mpt.init has unknown dist '"
+                          << dist.getValue() << "'";
+  }
+  return success();
+}
+
+LogicalResult mpt::extractManifest(ModuleOp module,
+                                   const CompileOptions &options,
+                                   rt::Manifest &manifest) {
+  manifest.target = options.target;
+  manifest.precision = options.precision;
+  for (const auto &[key, value] : options.describe())
+    manifest.options.push_back({key, value});
+
+  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    rt::FunctionSig sig;
+    sig.name = func.getSymName().str();
+    sig.symbol = "mpt_" + sig.name;
+    Location loc = func.getLoc();
+
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+      std::string what = "@" + sig.name + " argument #" + std::to_string(i);
+      Location argLoc = func.getArgument(i).getLoc();
+      rt::TensorSpec spec;
+      auto name = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
+      auto role = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
+      if (!name || !role)
+        return emitError(argLoc)
+               << what << " needs mpt.name and mpt.role: the runtime binds "
+                          "arguments by name and role";
+      spec.name = name.getValue().str();
+      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
+      if (!parsed)
+        return emitError(argLoc) << what << " has unknown role " << role;
+      spec.role = *parsed;
+      if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
+        return failure();
+      if (auto init =
+              func.getArgAttrOfType<DictionaryAttr>(i, MPTDialect::kInitAttrName))
+        if (failed(readInit(init, argLoc, what, spec.init)))
+          return failure();
+      if (rt::isStateRole(spec.role) &&
+          spec.init.dist == rt::InitSpec::Dist::None)
+        return emitError(argLoc)
+               << what << " (" << spec.name
+               << ") is state but has no mpt.init: the runtime would not know "
+                  "how to initialise it";
+      sig.args.push_back(std::move(spec));
+    }
+
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
+      std::string what = "@" + sig.name + " result #" + std::to_string(i);
+      rt::TensorSpec spec;
+      auto role =
+          func.getResultAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
+      if (!role)
+        return emitError(loc) << what << " needs mpt.role";
+      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
+      if (!parsed)
+        return emitError(loc) << what << " has unknown role " << role;
+      spec.role = *parsed;
+      if (auto name =
+              func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName))
+        spec.name = name.getValue().str();
+      if (auto updates = func.getResultAttrOfType<StringAttr>(
+              i, MPTDialect::kUpdatesAttrName))
+        spec.updates = updates.getValue().str();
+      if (failed(readType(func.getResultTypes()[i], loc, what, spec)))
+        return failure();
+      sig.results.push_back(std::move(spec));
+    }
+    manifest.functions.push_back(std::move(sig));
+  }
+
+  if (manifest.functions.empty())
+    return module.emitError()
+           << "no public function with a body to compile (expected e.g. "
+              "@train_step)";
+  rt::Status status = manifest.validate();
+  if (status.failed())
+    return module.emitError() << "invalid signature table: "
+                              << status.message();
+  return success();
+}

@@ -1,0 +1,124 @@
+//===- mpt-compile.cpp - FP32 training graph to an mpt artifact ----------===//
+//
+//   mpt-compile model.mlir --target=cpu --precision=f16 -o model.mpt
+//
+// Runs mpt-mixed-precision (unless --precision=f32), lowers to native code and
+// writes one self-contained artifact for mpt-run / libmpt_runtime. Errors are
+// diagnostics with a location; the output is written only on success.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpt/Compiler/Compiler.h"
+#include "mpt/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/ToolUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+cl::OptionCategory category("mpt-compile options");
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+                               cl::init("-"), cl::cat(category));
+cl::opt<std::string> outputFile("o", cl::desc("Output artifact (.mpt)"),
+                                cl::value_desc("file"), cl::Required,
+                                cl::cat(category));
+cl::opt<std::string> target("target", cl::desc("cpu"), cl::init("cpu"),
+                            cl::cat(category));
+cl::opt<std::string> precision("precision", cl::desc("f32, f16 or bf16"),
+                               cl::init("f32"), cl::cat(category));
+cl::opt<std::string>
+    lossScale("loss-scale",
+              cl::desc("dynamic, static, none or auto (dynamic for f16, none "
+                       "for bf16)"),
+              cl::init("auto"), cl::cat(category));
+cl::opt<double> initScale("init-scale", cl::init(65536.0), cl::cat(category),
+                          cl::desc("Initial (or static) loss scale"));
+cl::opt<double> growthFactor("growth-factor", cl::init(2.0), cl::cat(category),
+                             cl::desc("Loss-scale growth factor"));
+cl::opt<double> backoffFactor("backoff-factor", cl::init(0.5),
+                              cl::cat(category),
+                              cl::desc("Loss-scale backoff factor"));
+cl::opt<int64_t> growthInterval("growth-interval", cl::init(2000),
+                                cl::cat(category),
+                                cl::desc("Clean steps before the scale grows"));
+cl::opt<int64_t> hysteresis("hysteresis", cl::init(1), cl::cat(category),
+                            cl::desc("Overflows tolerated before backoff"));
+cl::opt<double> minScale("min-scale", cl::init(0.0), cl::cat(category),
+                         cl::desc("Lower bound of the scale (0: none)"));
+cl::opt<double> maxScale("max-scale", cl::init(0.0), cl::cat(category),
+                         cl::desc("Upper bound (0: largest finite f32)"));
+cl::opt<bool> keepWorkingCopy("keep-working-copy", cl::init(true),
+                              cl::cat(category),
+                              cl::desc("Carry the low-precision working copy "
+                                       "between steps"));
+cl::opt<bool> fp32Masters("fp32-masters", cl::init(true), cl::cat(category),
+                          cl::desc("FP32 master weights (false: pure low "
+                                   "precision, for comparison only)"));
+cl::opt<bool> fuse("fuse", cl::init(true), cl::cat(category),
+                   cl::desc("Fuse conv/matmul + bias + ReLU"));
+cl::opt<std::string> autocastReport("autocast-report", cl::init(""),
+                                    cl::cat(category),
+                                    cl::desc("Write the autocast JSON report"));
+cl::opt<std::string> cpu("cpu", cl::init("x86-64-v2"), cl::cat(category),
+                         cl::desc("LLVM CPU of the native code, or native"));
+cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
+                               cl::desc("Keep intermediate files in this "
+                                        "directory"));
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv, "mpt-compile: FP32 training graph to an mpt artifact\n");
+
+  mlir::DialectRegistry registry;
+  mlir::mpt::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto input = mlir::openInputFile(inputFile, &error);
+  if (!input) {
+    errs() << "mpt-compile: " << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  mlir::mpt::CompileOptions options;
+  options.target = target;
+  options.precision = precision;
+  options.lossScale = lossScale;
+  options.initScale = initScale;
+  options.growthFactor = growthFactor;
+  options.backoffFactor = backoffFactor;
+  options.growthInterval = growthInterval;
+  options.hysteresis = hysteresis;
+  options.minScale = minScale;
+  options.maxScale = maxScale;
+  options.keepWorkingCopy = keepWorkingCopy;
+  options.fp32Masters = fp32Masters;
+  options.fuse = fuse;
+  options.autocastReport = autocastReport;
+  options.cpu = cpu;
+  options.keepTempsDir = keepTemps;
+  if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile)))
+    return 1;
+  return 0;
+}
