@@ -24,10 +24,10 @@ CompileOptions::describe() const {
       {"target", target}, {"precision", precision}, {"cpu", cpu}};
   if (precision == "f32")
     return out;
-  MixedPrecisionOptions mp;
+  mlir::mpt::MixedPrecisionOptions mp;
   mp.precision = precision;
   mp.lossScale = lossScale;
-  std::string mode = resolveLossScaleMode(mp);
+  std::string mode = mlir::mpt::resolveLossScaleMode(mp);
   out.push_back({"loss-scale", mode});
   if (mode != "none") {
     out.push_back({"init-scale", number(initScale)});
@@ -46,14 +46,14 @@ CompileOptions::describe() const {
   return out;
 }
 
-LogicalResult mpt::applyMixedPrecision(ModuleOp module,
+LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
                                        const CompileOptions &options) {
   if (options.precision == "f32")
     return success();
   if (options.precision != "f16" && options.precision != "bf16")
     return module.emitError() << "precision must be f32, f16 or bf16, got '"
                               << options.precision << "'";
-  MixedPrecisionOptions mp;
+  mlir::mpt::MixedPrecisionOptions mp;
   mp.precision = options.precision;
   mp.lossScale = options.lossScale;
   mp.initScale = options.initScale;
@@ -68,24 +68,24 @@ LogicalResult mpt::applyMixedPrecision(ModuleOp module,
   mp.fuse = options.fuse;
   mp.report = options.autocastReport;
   PassManager pm(module.getContext());
-  buildMixedPrecisionPipeline(pm, mp);
+  mlir::mpt::buildMixedPrecisionPipeline(pm, mp);
   return pm.run(module);
 }
 
-LogicalResult mpt::compileToArtifact(ModuleOp module,
+LogicalResult mlir::mpt::compileToArtifact(ModuleOp module,
                                      const CompileOptions &options,
                                      StringRef outputPath) {
   if (options.target != "cpu")
     return module.emitError()
            << "target '" << options.target
            << "' is not available in this build; use --target=cpu";
-  if (failed(applyMixedPrecision(module, options)))
+  if (failed(mlir::mpt::applyMixedPrecision(module, options)))
     return failure();
   rt::ArtifactContents artifact;
-  if (failed(extractManifest(module, options, artifact.manifest)))
+  if (failed(mlir::mpt::extractManifest(module, options, artifact.manifest)))
     return failure();
   FailureOr<std::string> so =
-      buildNativeSharedObject(module, artifact.manifest, options);
+      mlir::mpt::buildNativeSharedObject(module, artifact.manifest, options);
   if (failed(so))
     return failure();
   artifact.nativeSharedObject = std::move(*so);

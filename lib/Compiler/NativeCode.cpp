@@ -225,12 +225,12 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
 }
 
 FailureOr<std::string>
-mpt::buildNativeSharedObject(ModuleOp module, const rt::Manifest &manifest,
+mlir::mpt::buildNativeSharedObject(ModuleOp module, const rt::Manifest &manifest,
                              const CompileOptions &options) {
   Location loc = module.getLoc();
   PassManager pm(module.getContext());
-  LowerToCPUOptions lowering;
-  buildLowerToCPUPipeline(pm, lowering);
+  mlir::mpt::LowerToCPUOptions lowering;
+  mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();
 

@@ -90,7 +90,7 @@ static LogicalResult readInit(DictionaryAttr dict, Location loc,
   return success();
 }
 
-LogicalResult mpt::extractManifest(ModuleOp module,
+LogicalResult mlir::mpt::extractManifest(ModuleOp module,
                                    const CompileOptions &options,
                                    rt::Manifest &manifest) {
   manifest.target = options.target;

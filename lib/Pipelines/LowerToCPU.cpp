@@ -29,20 +29,39 @@
 using namespace mlir;
 
 namespace {
-/// Marks every public function `llvm.emit_c_interface`.
-struct EmitCInterfacePass
-    : public PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
-  StringRef getArgument() const override { return "mpt-emit-c-interface"; }
+/// Gets public functions ready for the C entry points: marks them
+/// `llvm.emit_c_interface` and drops the `mpt.*` argument and result
+/// attributes (the signature table has been read; LLVM IR has no use for
+/// them).
+struct PrepareEntryPointsPass
+    : public PassWrapper<PrepareEntryPointsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrepareEntryPointsPass)
+  PrepareEntryPointsPass(bool cInterface) : cInterface(cInterface) {}
+  StringRef getArgument() const override { return "mpt-prepare-entry-points"; }
   StringRef getDescription() const override {
-    return "Mark public functions llvm.emit_c_interface";
+    return "Mark public functions llvm.emit_c_interface, drop mpt.* attributes";
   }
   void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (func.isPublic() && !func.isExternal())
+    auto isMPT = [](NamedAttribute attr) {
+      return attr.getName().getValue().starts_with("mpt.");
+    };
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+        if (DictionaryAttr attrs = func.getArgAttrDict(i))
+          for (NamedAttribute attr : attrs)
+            if (isMPT(attr))
+              func.removeArgAttr(i, attr.getName());
+      for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+        if (DictionaryAttr attrs = func.getResultAttrDict(i))
+          for (NamedAttribute attr : attrs)
+            if (isMPT(attr))
+              func.removeResultAttr(i, attr.getName());
+      if (cInterface && func.isPublic() && !func.isExternal())
         func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                       UnitAttr::get(&getContext()));
+    }
   }
+  bool cInterface;
 };
 } // namespace
 
@@ -52,6 +71,9 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
+  // The runtime sees only the entry points' buffers.
+  pm.addPass(std::make_unique<PrepareEntryPointsPass>(options.cInterface));
+
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -59,6 +81,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
+  // The caller (the runtime) owns every buffer, results included.
+  outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
@@ -77,8 +101,6 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  if (options.cInterface)
-    pm.addPass(std::make_unique<EmitCInterfacePass>());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -69,7 +69,7 @@ cl::opt<bool> fuse("fuse", cl::init(true), cl::cat(category),
 cl::opt<std::string> autocastReport("autocast-report", cl::init(""),
                                     cl::cat(category),
                                     cl::desc("Write the autocast JSON report"));
-cl::opt<std::string> cpu("cpu", cl::init("x86-64-v2"), cl::cat(category),
+cl::opt<std::string> cpu("cpu", cl::init("x86-64-v3"), cl::cat(category),
                          cl::desc("LLVM CPU of the native code, or native"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
@@ -86,6 +86,8 @@ int main(int argc, char **argv) {
   mlir::mpt::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics name the location; the whole op would drown the message.
+  context.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);

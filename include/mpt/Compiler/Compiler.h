@@ -36,7 +36,7 @@ struct CompileOptions {
   /// Autocast JSON report file ("" for none).
   std::string autocastReport;
   /// LLVM CPU name for the native code ("native" for this machine).
-  std::string cpu = "x86-64-v2";
+  std::string cpu = "x86-64-v3";
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.

@@ -995,7 +995,7 @@ struct MPTAutocastPass
       FunctionAutocast(func, policy, low, stats).run();
       const FunctionStats &f = stats.functions.back();
       if (emitSummary)
-        func.emitRemark() << "mpt-autocast: @" << f.name << ": " << f.lowOps
+        emitRemark(func.getLoc()) << "mpt-autocast: @" << f.name << ": " << f.lowOps
                           << "/" << f.floatOps << " float ops in " << precision
                           << " using " << f.casts << " casts; "
                           << (f.contractionFlops
