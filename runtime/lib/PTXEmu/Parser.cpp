@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 namespace mpt {
@@ -403,6 +404,7 @@ public:
   uint32_t zero = kNoSlot, sink = kNoSlot, carry = kNoSlot;
   std::vector<Fixup> fixups;
   std::vector<size_t> dynSharedConsts; ///< constSlots entries to patch
+  std::set<std::string> callParams;    ///< body `.param` (call sites)
   uint32_t line = 0, col = 0;
 
   [[noreturn]] void perr(const std::string &msg) {
@@ -680,6 +682,9 @@ uint32_t DecodeCtx::value(const Operand &op, Ty ty) {
     Special s;
     if (FunctionBuilder::specialByName(op.name, s))
       return fb.specialSlot(s);
+    if (fb.callParams.count(op.name))
+      error("call-site parameter '" + op.name +
+            "' (function calls are not supported)");
     uint32_t slot;
     Space sp;
     if (fb.symbolAddress(op.name, slot, sp))
@@ -765,6 +770,9 @@ void DecodeCtx::address(const Operand &op, uint32_t &base, int64_t &imm,
       *symSpace = sp;
     return;
   }
+  if (fb.callParams.count(op.name))
+    error("call-site parameter '" + op.name +
+          "' (function calls are not supported)");
   fb.perr("undeclared register or symbol '" + op.name + "' in address");
 }
 
@@ -1226,11 +1234,18 @@ private:
     f.line = cur().line;
     adv();
     uint32_t retBytes = 0;
+    std::vector<ParamInfo> rets;
     if (!isEntry && cur().is('('))
-      parseParamList(retBytes); // return parameters
+      rets = parseParamList(retBytes); // return parameters
     f.name = ident();
     if (cur().is('('))
       f.params = parseParamList(f.paramBytes);
+    // Return parameters of a .func are addressable like its parameters (the
+    // function is never entered: calls are not supported).
+    for (ParamInfo &r : rets) {
+      r.offset += f.paramBytes;
+      f.params.push_back(r);
+    }
     // Performance directives.
     for (;;) {
       const Tok &t = cur();
@@ -1339,8 +1354,13 @@ private:
             f.localVars.push_back(std::move(v));
           }
         } else if (d == ".param") {
-          // Call-site parameter declarations: calls are not supported; the
-          // call instruction itself reports that.
+          // Call-site parameter declarations: calls are not supported, so
+          // any instruction using them is unsupported.
+          adv();
+          while (cur().k == Tok::Dir || cur().k == Tok::Int)
+            adv();
+          if (cur().k == Tok::Ident)
+            fb.callParams.insert(cur().s);
           skipTo(';');
         } else if (d == ".pragma") {
           skipTo(';');
