@@ -93,8 +93,8 @@ Value scalarTensor(OpBuilder &b, Location loc, Value scalar) {
       b, loc, RankedTensorType::get({}, scalar.getType()), scalar);
 }
 
-using BodyFn = function_ref<SmallVector<Value>(OpBuilder &, Location,
-                                               ValueRange)>;
+using BodyFn =
+    function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
 
 /// An all-parallel `linalg.generic` over tensors of the shape of
 /// `inputs.front()`, with identity maps, producing one tensor per entry of
@@ -159,9 +159,9 @@ struct GradSeedLowering : public OpConversionPattern<GradSeedOp> {
       return success();
     }
     Value scale = extractScalar(rewriter, loc, adaptor.getScale());
-    rewriter.replaceOp(op, scalarTensor(rewriter, loc,
-                                        convertFloat(rewriter, loc, scale,
-                                                     element)));
+    rewriter.replaceOp(
+        op, scalarTensor(rewriter, loc,
+                         convertFloat(rewriter, loc, scale, element)));
     return success();
   }
 };
@@ -254,15 +254,14 @@ struct SGDLowering : public OpConversionPattern<SGDOp> {
             arith::MulFOp::create(b, l, f32Const(b, l, momentum), buf);
         Value fresh = g;
         if (dampening != 0)
-          fresh = arith::MulFOp::create(b, l, f32Const(b, l, 1.0 - dampening),
-                                        g);
+          fresh =
+              arith::MulFOp::create(b, l, f32Const(b, l, 1.0 - dampening), g);
         newBuffer = arith::AddFOp::create(b, l, decayed, fresh);
         update = newBuffer;
         if (nesterov)
           update = arith::AddFOp::create(
               b, l, g,
-              arith::MulFOp::create(b, l, f32Const(b, l, momentum),
-                                    newBuffer));
+              arith::MulFOp::create(b, l, f32Const(b, l, momentum), newBuffer));
       }
       Value newParam = arith::SubFOp::create(
           b, l, p, arith::MulFOp::create(b, l, f32Const(b, l, lr), update));
@@ -270,9 +269,8 @@ struct SGDLowering : public OpConversionPattern<SGDOp> {
                                  convertFloat(b, l, newParam, paramElement));
       SmallVector<Value> results = {stored};
       if (buffer)
-        results.push_back(
-            skipIfFound(b, l, found, args[2],
-                        convertFloat(b, l, newBuffer, paramElement)));
+        results.push_back(skipIfFound(
+            b, l, found, args[2], convertFloat(b, l, newBuffer, paramElement)));
       if (workingElement)
         results.push_back(convertFloat(b, l, stored, workingElement));
       return results;
@@ -378,8 +376,7 @@ struct AdamLowering : public OpConversionPattern<AdamOp> {
 // Loss scaling
 //===----------------------------------------------------------------------===//
 
-struct UnscaleAndCheckLowering
-    : public OpConversionPattern<UnscaleAndCheckOp> {
+struct UnscaleAndCheckLowering : public OpConversionPattern<UnscaleAndCheckOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(UnscaleAndCheckOp op, OpAdaptor adaptor,
@@ -405,8 +402,8 @@ struct UnscaleAndCheckLowering
     Value init = emptyTensor(b, loc, {}, b.getI1Type());
     Value flag =
         linalg::FillOp::create(
-            b, loc, ValueRange{arith::ConstantOp::create(b, loc,
-                                                         b.getBoolAttr(false))},
+            b, loc,
+            ValueRange{arith::ConstantOp::create(b, loc, b.getBoolAttr(false))},
             ValueRange{init})
             .getResult(0);
     Value infinity = f32Const(b, loc, INFINITY);
@@ -424,10 +421,9 @@ struct UnscaleAndCheckLowering
                    Value magnitude = math::AbsFOp::create(nb, l, args[0]);
                    Value nonFinite = arith::CmpFOp::create(
                        nb, l, arith::CmpFPredicate::UEQ, magnitude, infinity);
-                   linalg::YieldOp::create(
-                       nb, l,
-                       ValueRange{
-                           arith::OrIOp::create(nb, l, args[1], nonFinite)});
+                   linalg::YieldOp::create(nb, l,
+                                           ValueRange{arith::OrIOp::create(
+                                               nb, l, args[1], nonFinite)});
                  })
                  .getResult(0);
     }
@@ -515,8 +511,7 @@ SmallVector<Value> buildEpilogue(OpBuilder &b, Location loc, Value acc,
                                  Value bias, unsigned channelDim,
                                  Epilogue epilogue,
                                  std::optional<AuxResult> aux,
-                                 RankedTensorType resultType,
-                                 Type auxType) {
+                                 RankedTensorType resultType, Type auxType) {
   bool relu = epilogue == Epilogue::relu || epilogue == Epilogue::bias_relu;
   auto accType = cast<RankedTensorType>(acc.getType());
   unsigned rank = accType.getRank();
@@ -598,10 +593,10 @@ struct FusedMatmulLowering : public OpConversionPattern<FusedMatmulOp> {
                                  ValueRange{acc})
             .getResult(0);
     Value auxResult = op.getAuxResult();
-    rewriter.replaceOp(
-        op, buildEpilogue(b, loc, product, adaptor.getBias(), 1,
-                          op.getEpilogue(), op.getAux(), resultType,
-                          auxResult ? auxResult.getType() : Type()));
+    rewriter.replaceOp(op,
+                       buildEpilogue(b, loc, product, adaptor.getBias(), 1,
+                                     op.getEpilogue(), op.getAux(), resultType,
+                                     auxResult ? auxResult.getType() : Type()));
     return success();
   }
 };
@@ -632,15 +627,14 @@ struct FusedConv2DLowering : public OpConversionPattern<FusedConv2DOp> {
       high[wDim] = b.getIndexAttr(padding[3]);
       auto inputType = cast<RankedTensorType>(input.getType());
       SmallVector<int64_t> paddedShape(inputType.getShape());
-      for (auto [dim, lo, hi] :
-           {std::tuple{hDim, padding[0], padding[2]},
-            std::tuple{wDim, padding[1], padding[3]}})
+      for (auto [dim, lo, hi] : {std::tuple{hDim, padding[0], padding[2]},
+                                 std::tuple{wDim, padding[1], padding[3]}})
         if (!inputType.isDynamicDim(dim))
           paddedShape[dim] += lo + hi;
       Value zero = arith::ConstantOp::create(
           b, loc, FloatAttr::get(inputType.getElementType(), 0.0));
-      input = tensor::PadOp::create(b, loc, inputType.clone(paddedShape),
-                                    input, low, high, zero);
+      input = tensor::PadOp::create(b, loc, inputType.clone(paddedShape), input,
+                                    low, high, zero);
     }
 
     Value filter = adaptor.getFilter();
@@ -661,22 +655,20 @@ struct FusedConv2DLowering : public OpConversionPattern<FusedConv2DOp> {
     Attribute dilations = i64Vector(op.getDilations());
     Value conv;
     if (nhwc)
-      conv = linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{acc.getType()},
-                                              ValueRange{input, filter},
-                                              ValueRange{acc}, strides,
-                                              dilations)
+      conv = linalg::Conv2DNhwcHwcfOp::create(
+                 b, loc, TypeRange{acc.getType()}, ValueRange{input, filter},
+                 ValueRange{acc}, strides, dilations)
                  .getResult(0);
     else
-      conv = linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{acc.getType()},
-                                              ValueRange{input, filter},
-                                              ValueRange{acc}, strides,
-                                              dilations)
+      conv = linalg::Conv2DNchwFchwOp::create(
+                 b, loc, TypeRange{acc.getType()}, ValueRange{input, filter},
+                 ValueRange{acc}, strides, dilations)
                  .getResult(0);
     Value auxResult = op.getAuxResult();
-    rewriter.replaceOp(
-        op, buildEpilogue(b, loc, conv, adaptor.getBias(), cDim,
-                          op.getEpilogue(), op.getAux(), resultType,
-                          auxResult ? auxResult.getType() : Type()));
+    rewriter.replaceOp(op,
+                       buildEpilogue(b, loc, conv, adaptor.getBias(), cDim,
+                                     op.getEpilogue(), op.getAux(), resultType,
+                                     auxResult ? auxResult.getType() : Type()));
     return success();
   }
 };
@@ -709,6 +701,5 @@ void mlir::mpt::populateMPTToLinalgConversionPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LossLowering, GradSeedLowering, CastLowering, SGDLowering,
                AdamLowering, UnscaleAndCheckLowering, UpdateScaleLowering,
-               FusedMatmulLowering, FusedConv2DLowering>(
-      patterns.getContext());
+               FusedMatmulLowering, FusedConv2DLowering>(patterns.getContext());
 }

@@ -53,8 +53,7 @@ namespace {
 /// Names of the loss-scale state arguments and of the found_inf output.
 constexpr llvm::StringLiteral kScaleName = "loss_scale.scale";
 constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
-constexpr llvm::StringLiteral kHysteresisName =
-    "loss_scale.hysteresis_tracker";
+constexpr llvm::StringLiteral kHysteresisName = "loss_scale.hysteresis_tracker";
 constexpr llvm::StringLiteral kFoundInfName = "found_inf";
 
 enum class Mode { Dynamic, Static, None };
@@ -117,11 +116,8 @@ static std::string fmt(double value) {
 }
 
 LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
-  auto error = [&]() {
-    return anchor->emitError() << "mpt-loss-scaling: ";
-  };
-  if (mode != "auto" && mode != "dynamic" && mode != "static" &&
-      mode != "none")
+  auto error = [&]() { return anchor->emitError() << "mpt-loss-scaling: "; };
+  if (mode != "auto" && mode != "dynamic" && mode != "static" && mode != "none")
     return error() << "mode must be auto, dynamic, static or none, got '"
                    << mode << "'";
   if (!std::isfinite(initScale) || initScale <= 0 || initScale > FLT_MAX)
@@ -131,8 +127,7 @@ LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
       growthFactor > FLT_MAX)
     return error() << "growth-factor must be finite and > 1, got "
                    << fmt(growthFactor);
-  if (!std::isfinite(backoffFactor) || backoffFactor <= 0 ||
-      backoffFactor >= 1)
+  if (!std::isfinite(backoffFactor) || backoffFactor <= 0 || backoffFactor >= 1)
     return error() << "backoff-factor must lie in (0, 1), got "
                    << fmt(backoffFactor);
   int64_t i32Max = std::numeric_limits<int32_t>::max();
@@ -289,12 +284,12 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
                                    "named \""
                                 << name << "\"";
   for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-    if (auto name = func.getResultAttrOfType<StringAttr>(
-            i, MPTDialect::kNameAttrName);
+    if (auto name =
+            func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
         name && name.getValue() == kFoundInfName)
-      return func.emitError() << "mpt-loss-scaling: result #" << i
-                              << " is already named \"" << kFoundInfName
-                              << "\"";
+      return func.emitError()
+             << "mpt-loss-scaling: result #" << i << " is already named \""
+             << kFoundInfName << "\"";
 
   plan.func = func;
   plan.seed = seed;
@@ -431,9 +426,9 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   }
   resultIndices.push_back(numResults);
   resultTypes.push_back(i1Scalar);
-  resultAttrs.push_back(
-      makeSignatureAttrs(ctx, {{MPTDialect::kRoleAttrName, str("output")},
-                               {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
+  resultAttrs.push_back(makeSignatureAttrs(
+      ctx, {{MPTDialect::kRoleAttrName, str("output")},
+            {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
   plan.ret->insertOperands(plan.ret->getNumOperands(), foundInf);
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
 }

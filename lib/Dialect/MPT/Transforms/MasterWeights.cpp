@@ -199,8 +199,7 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
     if (fp32Masters) {
       if (isLowPrecision(paramElement)) {
         op->emitError() << "mpt-master-weights: parameter "
-                        << describeArg(func, index) << " is "
-                        << paramElement
+                        << describeArg(func, index) << " is " << paramElement
                         << "; FP32 master weights need FP32 parameters (the "
                            "input contract), or fp32-masters=false for pure "
                            "low-precision training";
@@ -427,9 +426,9 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
     StringRef paramName = getArgName(func, param->arg.getArgNumber());
     std::string wcName = uniqueName(names, (paramName + ".working_copy").str());
     wcNames.push_back(wcName);
-    DictionaryAttr init = makeSignatureAttrs(
-        ctx, {{"dist", StringAttr::get(ctx, "cast_of")},
-              {"source", StringAttr::get(ctx, paramName)}});
+    DictionaryAttr init =
+        makeSignatureAttrs(ctx, {{"dist", StringAttr::get(ctx, "cast_of")},
+                                 {"source", StringAttr::get(ctx, paramName)}});
     argIndices.push_back(argPos);
     argTypes.push_back(withElementType(param->arg.getType(), param->lowType));
     argAttrs.push_back(makeSignatureAttrs(

@@ -90,10 +90,10 @@ inline SmallVector<StateSlot> getStateSlots(Operation *op) {
     return slots;
   }
   auto adam = cast<AdamOp>(op);
-  slots.push_back({&adam.getMMutable(), cast<OpResult>(adam.getNewM()),
-                   "adam_m", true});
-  slots.push_back({&adam.getVMutable(), cast<OpResult>(adam.getNewV()),
-                   "adam_v", true});
+  slots.push_back(
+      {&adam.getMMutable(), cast<OpResult>(adam.getNewM()), "adam_m", true});
+  slots.push_back(
+      {&adam.getVMutable(), cast<OpResult>(adam.getNewV()), "adam_v", true});
   slots.push_back({&adam.getStepMutable(), cast<OpResult>(adam.getNewStep()),
                    "step", false});
   return slots;
@@ -101,16 +101,16 @@ inline SmallVector<StateSlot> getStateSlots(Operation *op) {
 
 /// The `mpt.role` of argument `index`, or "".
 inline StringRef getArgRole(func::FuncOp func, unsigned index) {
-  if (auto role = func.getArgAttrOfType<StringAttr>(index,
-                                                    MPTDialect::kRoleAttrName))
+  if (auto role =
+          func.getArgAttrOfType<StringAttr>(index, MPTDialect::kRoleAttrName))
     return role.getValue();
   return "";
 }
 
 /// The `mpt.name` of argument `index`, or "".
 inline StringRef getArgName(func::FuncOp func, unsigned index) {
-  if (auto name = func.getArgAttrOfType<StringAttr>(index,
-                                                    MPTDialect::kNameAttrName))
+  if (auto name =
+          func.getArgAttrOfType<StringAttr>(index, MPTDialect::kNameAttrName))
     return name.getValue();
   return "";
 }
