@@ -479,6 +479,9 @@ void MPTLossScalingPass::runOnOperation() {
   }
   if (failedAny)
     return signalPassFailure();
-  for (ScalePlan &plan : plans)
+  for (ScalePlan &plan : plans) {
     rewrite(plan);
+    ++numScaledSteps;
+    numUnscaledGradients += plan.grads.size();
+  }
 }

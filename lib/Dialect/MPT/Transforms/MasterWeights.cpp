@@ -472,6 +472,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
   }
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
   plan.ret->insertOperands(resultPos, resultValues);
+  numWorkingCopies += todo.size();
 }
 
 //===----------------------------------------------------------------------===//
@@ -500,6 +501,7 @@ void MPTMasterWeightsPass::castAtEntry(FunctionPlan &plan) {
       else
         op->moveBefore(&entry, entry.begin());
       previous = op;
+      ++numEntryCasts;
     }
   }
 }
@@ -577,6 +579,7 @@ void MPTMasterWeightsPass::storeInLowPrecision(FunctionPlan &plan) {
       retypeResult(slot.result, lowType, plan.ret);
     }
     retypeResult(cast<OpResult>(getNewParam(op)), lowType, plan.ret);
+    ++numLowPrecisionParams;
   }
   syncFunctionType(plan.func, plan.ret);
 }

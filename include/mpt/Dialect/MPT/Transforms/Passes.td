@@ -112,6 +112,14 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
            "the graph does not cast (auto: the type the function's "
            "parameters are cast to, f16 or bf16)">
   ];
+  let statistics = [
+    Statistic<"numWorkingCopies", "working-copies",
+              "Working-copy arguments added">,
+    Statistic<"numEntryCasts", "entry-casts",
+              "Parameter casts kept at function entry">,
+    Statistic<"numLowPrecisionParams", "low-precision-params",
+              "Parameters stored in low precision (fp32-masters=false)">
+  ];
 }
 
 def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
@@ -146,6 +154,12 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
            "Lower bound of the scale (0: none)">,
     Option<"maxScale", "max-scale", "double", "0.0",
            "Upper bound of the scale (0: the largest finite f32)">
+  ];
+  let statistics = [
+    Statistic<"numScaledSteps", "scaled-steps",
+              "Training steps given loss scaling">,
+    Statistic<"numUnscaledGradients", "unscaled-gradients",
+              "Gradients routed through mpt.unscale_and_check">
   ];
 }
 
