@@ -150,10 +150,11 @@ uint16_t floatToHalfRN(float f) {
 }
 
 double u64ToDoubleOdd(uint64_t v) {
-  if (v < (1ull << 54))
-    return (double)v;
+  if (v < (1ull << 53))
+    return (double)v; // exact
+  // Keep the top 53 bits and or the rest into the last one (round to odd).
   int msb = 63 - __builtin_clzll(v);
-  int shift = msb - 53;
+  int shift = msb - 52;
   uint64_t m = v >> shift;
   if (v & ((1ull << shift) - 1))
     m |= 1;

@@ -181,8 +181,8 @@ float i64ToF32(int64_t v, Round r);
 float u64ToF32(uint64_t v, Round r);
 double i64ToF64(int64_t v, Round r);
 double u64ToF64(uint64_t v, Round r);
-/// A 64-bit integer as a double rounded to odd at 54 bits (exact for
-/// |v| < 2^54): a correct intermediate for rounding to <= 52 bits.
+/// A 64-bit integer as a double rounded to odd at 53 bits (exact for
+/// v < 2^53): a correct intermediate for rounding to <= 51 bits.
 double u64ToDoubleOdd(uint64_t v);
 
 /// Float -> integer as PTX cvt does it: round with `mode` (RN = .rni,

@@ -906,9 +906,12 @@ private:
         err("unsupported target '" + m_.target + "'");
     } else if (d == ".address_size") {
       adv();
+      const Tok at = cur();
       m_.addressSize = (unsigned)integer();
       if (m_.addressSize != 64)
-        err(".address_size 32 is not supported (only 64)");
+        throw ParseError{at.line, at.col,
+                         ".address_size " + std::to_string(m_.addressSize) +
+                             " is not supported (only 64)"};
     } else if (d == ".file" || d == ".loc") {
       adv();
       skipLine(line);
