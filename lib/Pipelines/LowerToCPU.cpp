@@ -19,7 +19,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -63,6 +66,38 @@ struct PrepareEntryPointsPass
   }
   bool cInterface;
 };
+
+/// Turns memref.copy between strided buffers into linalg.copy, which becomes
+/// loops: the LLVM lowering of such a copy calls `memrefCopy` from MLIR's
+/// runner-utils library, which an artifact cannot depend on. Contiguous
+/// copies stay memref.copy (a memcpy).
+struct StridedCopiesToLoopsPass
+    : public PassWrapper<StridedCopiesToLoopsPass,
+                         OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(StridedCopiesToLoopsPass)
+  StringRef getArgument() const override {
+    return "mpt-strided-copies-to-loops";
+  }
+  StringRef getDescription() const override {
+    return "Lower strided memref.copy to linalg.copy";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+  void runOnOperation() override {
+    getOperation().walk([](memref::CopyOp copy) {
+      auto source = cast<MemRefType>(copy.getSource().getType());
+      auto target = cast<MemRefType>(copy.getTarget().getType());
+      if (memref::isStaticShapeAndContiguousRowMajor(source) &&
+          memref::isStaticShapeAndContiguousRowMajor(target))
+        return;
+      OpBuilder b(copy);
+      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
+                             copy.getTarget());
+      copy.erase();
+    });
+  }
+};
 } // namespace
 
 void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
@@ -87,6 +122,7 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
+  pm.addNestedPass<func::FuncOp>(std::make_unique<StridedCopiesToLoopsPass>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"f16", "bf16"};
