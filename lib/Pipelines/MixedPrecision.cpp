@@ -21,11 +21,13 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   MPTAutocastOptions autocast;
   autocast.precision = options.precision;
   autocast.report = options.report;
+  autocast.emitSummary = options.summary;
   pm.addPass(createMPTAutocast(autocast));
 
   MPTMasterWeightsOptions masters;
   masters.keepWorkingCopy = options.keepWorkingCopy;
   masters.fp32Masters = options.fp32Masters;
+  masters.precision = options.precision;
   pm.addPass(createMPTMasterWeights(masters));
 
   MPTLossScalingOptions scaling;

@@ -84,11 +84,82 @@ static void testPipeline(void) {
   mlirContextDestroy(ctx);
 }
 
+static const char *kMLPStep =
+    "func.func @train_step("
+    "%x: tensor<4x8xf32> {mpt.role = \"input\", mpt.name = \"x\"},"
+    "%w: tensor<8x2xf32> {mpt.role = \"param\", mpt.name = \"w\","
+    " mpt.init = {dist = \"zeros\"}})"
+    " -> (tensor<8x2xf32> {mpt.role = \"param\", mpt.updates = \"w\"},"
+    " tensor<f32> {mpt.role = \"loss\"}) {\n"
+    "  %zero = arith.constant 0.0 : f32\n"
+    "  %e = tensor.empty() : tensor<4x2xf32>\n"
+    "  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>\n"
+    "  %y = linalg.matmul ins(%x, %w : tensor<4x8xf32>, tensor<8x2xf32>)"
+    " outs(%i : tensor<4x2xf32>) -> tensor<4x2xf32>\n"
+    "  %e0 = tensor.empty() : tensor<f32>\n"
+    "  %i0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<f32>) -> tensor<f32>\n"
+    "  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,"
+    " affine_map<(d0, d1) -> ()>], iterator_types = [\"reduction\", \"reduction\"]}"
+    " ins(%y : tensor<4x2xf32>) outs(%i0 : tensor<f32>) {\n"
+    "  ^bb0(%a: f32, %o: f32):\n"
+    "    %r = arith.addf %a, %o : f32\n"
+    "    linalg.yield %r : f32\n"
+    "  } -> tensor<f32>\n"
+    "  %loss = mpt.loss %s : tensor<f32>\n"
+    "  %seed = mpt.grad_seed %loss : tensor<f32>\n"
+    "  %eb = tensor.empty() : tensor<4x2xf32>\n"
+    "  %dy = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> ()>,"
+    " affine_map<(d0, d1) -> (d0, d1)>], iterator_types = [\"parallel\", \"parallel\"]}"
+    " ins(%seed : tensor<f32>) outs(%eb : tensor<4x2xf32>) {\n"
+    "  ^bb0(%a: f32, %o: f32):\n"
+    "    linalg.yield %a : f32\n"
+    "  } -> tensor<4x2xf32>\n"
+    "  %et = tensor.empty() : tensor<8x4xf32>\n"
+    "  %xt = linalg.transpose ins(%x : tensor<4x8xf32>) outs(%et : tensor<8x4xf32>)"
+    " permutation = [1, 0]\n"
+    "  %ew = tensor.empty() : tensor<8x2xf32>\n"
+    "  %iw = linalg.fill ins(%zero : f32) outs(%ew : tensor<8x2xf32>) -> tensor<8x2xf32>\n"
+    "  %gw = linalg.matmul ins(%xt, %dy : tensor<8x4xf32>, tensor<4x2xf32>)"
+    " outs(%iw : tensor<8x2xf32>) -> tensor<8x2xf32>\n"
+    "  %w2 = mpt.sgd %w, %gw {lr = 0.5 : f32} : tensor<8x2xf32>\n"
+    "  return %w2, %loss : tensor<8x2xf32>, tensor<f32>\n"
+    "}\n";
+
+/* The mixed-precision pipeline runs through the C API: bf16 contractions,
+   an FP32 master with a bf16 working copy, no loss scaling for bf16. */
+static void testMixedPrecisionPipeline(void) {
+  MlirContext ctx = mlirContextCreate();
+  mptContextRegisterAll(ctx);
+  MlirModule module = parse(ctx, kMLPStep);
+  MlirLogicalResult result = mptRunMixedPrecisionPipeline(
+      module, mlirStringRefCreateFromCString("precision=bf16 summary=false"));
+  // CHECK: mixed precision: ok
+  printf("mixed precision: %s\n",
+         mlirLogicalResultIsSuccess(result) ? "ok" : "failed");
+  // CHECK-LABEL: func.func @train_step
+  // CHECK-SAME: mpt.name = "w.working_copy", mpt.role = "working_copy"
+  // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xbf16>, tensor<8x2xbf16>)
+  // CHECK-NOT: mpt.update_scale
+  // CHECK: mpt.sgd {{.*}} -> tensor<8x2xbf16>
+  mlirOperationPrint(mlirModuleGetOperation(module), printToStdout, NULL);
+  printf("\n");
+
+  // Bad options are a failure with a diagnostic.
+  // CHECK: bad options: failed
+  result = mptRunMixedPrecisionPipeline(
+      module, mlirStringRefCreateFromCString("precision=fp8"));
+  printf("bad options: %s\n",
+         mlirLogicalResultIsFailure(result) ? "failed" : "ok");
+  mlirModuleDestroy(module);
+  mlirContextDestroy(ctx);
+}
+
 int main(void) {
   /* Diagnostics go to stderr: keep stdout unbuffered so the two interleave in
      order. */
   setvbuf(stdout, NULL, _IONBF, 0);
   testDialectHandle();
   testPipeline();
+  testMixedPrecisionPipeline();
   return 0;
 }

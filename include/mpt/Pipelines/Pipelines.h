@@ -68,6 +68,9 @@ struct MixedPrecisionOptions
       *this, "report",
       llvm::cl::desc("Write the autocast JSON report to this file"),
       llvm::cl::init("")};
+  Option<bool> summary{*this, "summary",
+                       llvm::cl::desc("Emit autocast's one-line remark"),
+                       llvm::cl::init(true)};
 };
 
 /// The loss-scaling mode the pipeline uses: `auto` resolves to dynamic for
