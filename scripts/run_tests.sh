@@ -8,7 +8,7 @@ build=${MPT_BUILD_DIR:-$root/build}
 python=${PYTHON:-python3}
 
 bash "$root/scripts/setup.sh" || exit 1
-bash "$root/scripts/build.sh" || { echo "BUILD FAILED"; exit 1; }
+bash "$root/scripts/build.sh" all mpt-test-deps || { echo "BUILD FAILED"; exit 1; }
 
 declare -A status
 echo "== lit: regression and unit tests =="

@@ -1,6 +1,18 @@
-// Stock mlir-opt-22 loads mpt as a plugin: the dialect parses and folds.
+// Stock mlir-opt-22 loads mpt as a plugin: the dialect parses and folds, and
+// mpt's passes and pipelines run (reached through --pass-pipeline: plugin
+// passes are registered after the command line is parsed).
 // REQUIRES: stock-mlir-opt
 // RUN: %stock_mlir_opt %s --load-dialect-plugin=%mpt_plugin --load-pass-plugin=%mpt_plugin --pass-pipeline='builtin.module(canonicalize)' | FileCheck %s
+// RUN: %stock_mlir_opt %S/../Transforms/Inputs/mlp_train_step.mlir --load-dialect-plugin=%mpt_plugin --load-pass-plugin=%mpt_plugin --pass-pipeline='builtin.module(mpt-autocast{precision=bf16 summary=false})' | FileCheck %s --check-prefix=AUTOCAST
+// RUN: %stock_mlir_opt %S/../Transforms/Inputs/mlp_train_step.mlir --load-dialect-plugin=%mpt_plugin --load-pass-plugin=%mpt_plugin --pass-pipeline='builtin.module(mpt-mixed-precision{summary=false})' | FileCheck %s --check-prefix=PIPELINE
+
+// AUTOCAST-LABEL: func.func @train_step
+// AUTOCAST: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x64xbf16>, tensor<64x16xbf16>) outs(%{{.*}} : tensor<4x16xf32>)
+
+// PIPELINE-LABEL: func.func @train_step
+// PIPELINE: mpt.fused_matmul
+// PIPELINE: mpt.unscale_and_check
+// PIPELINE: mpt.update_scale
 
 // CHECK-LABEL: func.func @plugin_dialect
 // CHECK-SAME: (%[[X:[^:]*]]: tensor<4xf16>

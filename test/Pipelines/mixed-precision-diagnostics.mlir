@@ -1,0 +1,19 @@
+// On a graph without a grad seed or without optimizer ops, the passes that
+// need them say so and leave the graph valid; the pipeline still succeeds.
+// RUN: mpt-opt %s -split-input-file --mpt-mixed-precision=summary=false -verify-diagnostics | FileCheck %s
+
+// A forward-only function: autocast applies, master weights and loss
+// scaling have nothing to do and say so.
+module {
+  // CHECK-LABEL: func.func @forward_only
+  // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xf16>, tensor<8x2xf16>)
+  // expected-warning @below {{mpt-master-weights: no mpt.sgd or mpt.adam op in the module; there are no parameters to keep as masters, nothing was changed}}
+  // expected-warning @below {{mpt-loss-scaling: no mpt.grad_seed in the module, so there is no backward pass to scale; nothing was changed}}
+  func.func @forward_only(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>) -> tensor<4x2xf32> {
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<4x2xf32>
+    %i = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+    %y = linalg.matmul ins(%x, %w : tensor<4x8xf32>, tensor<8x2xf32>) outs(%i : tensor<4x2xf32>) -> tensor<4x2xf32>
+    return %y : tensor<4x2xf32>
+  }
+}
