@@ -393,7 +393,7 @@ func.func @fuse_autocast_form_folds_cast(%x: tensor<1x8x8x3xf16>, %f: tensor<3x3
 // mask and the gradient generic reads it (its compare is gone).
 // CHECK-LABEL: func.func @fuse_autocast_form_relu_mask
 // CHECK-SAME: (%[[X:.*]]: tensor<4x16xbf16>, %[[W:.*]]: tensor<16x8xbf16>, %[[B:.*]]: tensor<8xf32>, %[[G:.*]]: tensor<4x8xbf16>)
-// CHECK-NEXT: %[[Y:.*]], %[[MASK:.*]] = mpt.fused_matmul %[[X]], %[[W]] bias(%[[B]] : tensor<8xf32>) epilogue<bias_relu> aux<relu_mask> : tensor<4x16xbf16>, tensor<16x8xbf16> -> tensor<4x8xbf16>, tensor<4x8xi1>
+// CHECK: %[[Y:.*]], %[[MASK:.*]] = mpt.fused_matmul %[[X]], %[[W]] bias(%[[B]] : tensor<8xf32>) epilogue<bias_relu> aux<relu_mask> : tensor<4x16xbf16>, tensor<16x8xbf16> -> tensor<4x8xbf16>, tensor<4x8xi1>
 // CHECK: %[[GRAD:.*]] = linalg.generic {{.*}} ins(%[[MASK]], %[[G]] : tensor<4x8xi1>, tensor<4x8xbf16>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: i1, %[[IN1:.*]]: bf16, %{{.*}}: bf16):
 // CHECK-NOT: arith.cmpf
@@ -615,8 +615,7 @@ func.func @fuse_aux_pre_activation(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>, %
 // in f16 (the type the reader uses) while the fused op reads the f32 bias.
 // The mask-only reader next to it reads the pre-activation too.
 // CHECK-LABEL: func.func @fuse_autocast_form_aux_pre_activation_f16
-// CHECK-NEXT: %[[Y:.*]], %[[PRE:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<8xf32>) epilogue<bias_relu> aux<pre_activation> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>, tensor<4x8xf16>
-// CHECK-NEXT: arith.constant
+// CHECK: %[[Y:.*]], %[[PRE:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<8xf32>) epilogue<bias_relu> aux<pre_activation> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>, tensor<4x8xf16>
 // CHECK-NEXT: %[[MASK:.*]] = arith.cmpf ogt, %[[PRE]], %{{.*}} : tensor<4x8xf16>
 // CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[PRE]] : tensor<4x8xf16>
 // CHECK-NEXT: return %[[Y]], %[[MASK]], %[[NEG]]
@@ -717,6 +716,97 @@ func.func @fuse_bias_before_residual_add(%x: tensor<1x4x4x2xf32>, %f: tensor<1x1
   %s = arith.addf %pre, %res : tensor<1x4x4x3xf32>
   %r = arith.maximumf %s, %init : tensor<1x4x4x3xf32>
   return %r : tensor<1x4x4x3xf32>
+}
+
+// -----
+
+// Dynamic shapes: the fused op carries them; a dynamic bias length is fine.
+// CHECK-LABEL: func.func @fuse_matmul_dynamic_shapes
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<?xf32>) epilogue<bias_relu> : tensor<?x16xf32>, tensor<16x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_matmul_dynamic_shapes(%x: tensor<?x16xf32>, %w: tensor<16x?xf32>, %b: tensor<?xf32>, %n: index, %m: index) -> tensor<?x?xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%n, %m) : tensor<?x?xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<?x16xf32>, tensor<16x?xf32>) outs(%init : tensor<?x?xf32>) -> tensor<?x?xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %b : tensor<?x?xf32>, tensor<?xf32>) outs(%e : tensor<?x?xf32>) {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    %y = arith.maximumf %s, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+
+// Contractions inside loop bodies fuse within their block.
+// CHECK-LABEL: func.func @fuse_in_loop_body
+// CHECK: scf.for
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} epilogue<relu>
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[Y]], %{{.*}}
+// CHECK-NEXT: scf.yield %[[S]]
+func.func @fuse_in_loop_body(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>, %lb: index, %ub: index, %st: index) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %res = scf.for %i = %lb to %ub step %st iter_args(%acc = %init) -> tensor<4x8xf32> {
+    %m = linalg.matmul ins(%x, %w : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+    %r = arith.maximumf %m, %init : tensor<4x8xf32>
+    %s = arith.addf %r, %acc : tensor<4x8xf32>
+    scf.yield %s : tensor<4x8xf32>
+  }
+  return %res : tensor<4x8xf32>
+}
+
+// -----
+
+// The pre-activation is read in another block: that reader is dominated by
+// the fused op too and reads aux<pre_activation>.
+// CHECK-LABEL: func.func @fuse_aux_read_in_other_block
+// CHECK: %[[Y:.*]], %[[PRE:.*]] = mpt.fused_matmul {{.*}} epilogue<relu> aux<pre_activation>
+// CHECK: ^bb1:
+// CHECK-NEXT: %[[N:.*]] = arith.negf %[[PRE]]
+// CHECK-NEXT: return %[[Y]], %[[N]]
+func.func @fuse_aux_read_in_other_block(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %r = arith.maximumf %m, %init : tensor<4x8xf32>
+  cf.br ^bb1
+^bb1:
+  %n = arith.negf %m : tensor<4x8xf32>
+  return %r, %n : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// The bias is computed between the contraction and the bias add: the fused
+// op goes after it, before the first reader of its results.
+// CHECK-LABEL: func.func @fuse_bias_computed_inside_chain
+// CHECK: %[[B2:.*]] = arith.mulf %{{.*}}, %{{.*}} : tensor<8xf32>
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[B2]] : tensor<8xf32>) epilogue<bias_relu> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_bias_computed_inside_chain(%x: tensor<4x16xf16>, %w: tensor<16x8xf16>, %b: tensor<8xf32>) -> tensor<4x8xf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x16xf16>, tensor<16x8xf16>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m16 = mpt.cast %m : tensor<4x8xf32> to tensor<4x8xf16>
+  %b2 = arith.mulf %b, %b : tensor<8xf32>
+  %b16 = mpt.cast %b2 : tensor<8xf32> to tensor<8xf16>
+  %e16 = tensor.empty() : tensor<4x8xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m16, %b16 : tensor<4x8xf16>, tensor<8xf16>) outs(%e16 : tensor<4x8xf16>) {
+  ^bb0(%in: f16, %bias: f16, %out: f16):
+    %s = arith.addf %in, %bias : f16
+    %z = arith.constant 0.0 : f16
+    %y = arith.maximumf %s, %z : f16
+    linalg.yield %y : f16
+  } -> tensor<4x8xf16>
+  return %r : tensor<4x8xf16>
 }
 
 // -----
@@ -989,6 +1079,22 @@ func.func @negative_conv_cropped_input(%x: tensor<1x8x4x1xf32>, %f: tensor<1x1x1
   %c = linalg.conv_2d_nhwc_hwcf ins(%x, %f : tensor<1x8x4x1xf32>, tensor<1x1x1x1xf32>) outs(%init : tensor<1x4x4x1xf32>) -> tensor<1x4x4x1xf32>
   %r = arith.maximumf %c, %init : tensor<1x4x4x1xf32>
   return %r : tensor<1x4x4x1xf32>
+}
+
+// -----
+
+// A convolution whose output height/width is dynamic stays (the CPU lowering
+// of mpt.fused_conv2d needs static spatial sizes).
+// CHECK-LABEL: func.func @negative_conv_dynamic_spatial_size
+// CHECK-NOT: mpt.fused
+// CHECK: linalg.conv_2d_nhwc_hwcf
+func.func @negative_conv_dynamic_spatial_size(%x: tensor<1x?x?x2xf32>, %f: tensor<1x1x2x3xf32>, %h: index, %w: index) -> tensor<1x?x?x3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty(%h, %w) : tensor<1x?x?x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x?x?x3xf32>) -> tensor<1x?x?x3xf32>
+  %c = linalg.conv_2d_nhwc_hwcf ins(%x, %f : tensor<1x?x?x2xf32>, tensor<1x1x2x3xf32>) outs(%init : tensor<1x?x?x3xf32>) -> tensor<1x?x?x3xf32>
+  %r = arith.maximumf %c, %init : tensor<1x?x?x3xf32>
+  return %r : tensor<1x?x?x3xf32>
 }
 
 // -----

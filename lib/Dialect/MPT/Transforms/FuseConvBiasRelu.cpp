@@ -61,12 +61,12 @@ constexpr llvm::StringLiteral kUnsupportedLayout = "unsupported layout";
 constexpr llvm::StringLiteral kReluThreshold = "ReLU threshold is not zero";
 constexpr llvm::StringLiteral kElementType = "unsupported element type";
 constexpr llvm::StringLiteral kMatmulMaps = "non-default matmul indexing maps";
+constexpr llvm::StringLiteral kDynamicSpatial =
+    "dynamic convolution output size";
 constexpr llvm::StringLiteral kCroppedInput =
     "input larger than the convolution windows";
 constexpr llvm::StringLiteral kTwoPrecisions =
     "pre-activation read in two precisions";
-constexpr llvm::StringLiteral kOtherBlock =
-    "intermediate value used in another block";
 constexpr llvm::StringLiteral kBiasDominance =
     "bias defined after the fusion point";
 
@@ -578,6 +578,8 @@ struct FusionPlan {
   SmallVector<Stage> stages;
   /// values[0] is the contraction result, values[i] the result of stage i.
   SmallVector<Value> values;
+  /// 1-based indices of the stages with the bias add and the ReLU (0: none).
+  int64_t biasStage = 0, reluStage = 0;
   Epilogue epilogue = Epilogue::none;
   std::optional<AuxResult> aux;
   Type auxType;
@@ -693,69 +695,58 @@ static bool isMaskUse(OpOperand &use, Type maskType) {
   });
 }
 
-/// Decides whether `op` fuses with the epilogue that follows it.
-static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
-                                  Decline &decline) {
-  std::optional<ContractionKind> kind = getContractionKind(op);
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!kind || !linalgOp || !linalgOp.hasPureTensorSemantics() ||
-      op->getNumResults() != 1 || linalgOp.getNumDpsInputs() < 2 ||
-      linalgOp.getNumDpsInits() != 1)
-    return Outcome::Skip;
-  auto accType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!accType)
-    return Outcome::Skip;
-  plan = FusionPlan();
-  plan.contraction = op;
-  plan.kind = *kind;
-  int64_t channelDim = getChannelDim(*kind);
+/// Index (1-based) of the last stage that adds the bias or applies the ReLU,
+/// 0 when there is none.
+static int64_t lastSemanticStage(ArrayRef<Stage> stages) {
+  for (int64_t i = stages.size(); i >= 1; --i)
+    if (stages[i - 1].has(StepKind::Bias) || stages[i - 1].has(StepKind::Relu))
+      return i;
+  return 0;
+}
 
-  // 1. The epilogue chain, stage by stage.
+/// Uses of `plan.values[i]` other than by stage i + 1.
+static SmallVector<OpOperand *> getExtraUses(const FusionPlan &plan,
+                                             int64_t i) {
+  SmallVector<OpOperand *> uses;
+  for (OpOperand &use : plan.values[i].getUses())
+    if (!plan.stages[i].isPartOf(use.getOwner()))
+      uses.push_back(&use);
+  return uses;
+}
+
+/// Step 1: follows the users of the contraction result stage by stage. Casts
+/// after the last bias/ReLU stage fold in only while nothing else reads the
+/// value they convert. Returns NoEpilogue / Decline when there is nothing to
+/// fuse.
+static Outcome buildChain(FusionPlan &plan, int64_t channelDim,
+                          Decline &decline) {
+  Operation *op = plan.contraction;
   Block *block = op->getBlock();
-  ChainState state;
-  state.elementType = accType.getElementType();
   Value cur = op->getResult(0);
+  ChainState state;
+  state.elementType = getElementTypeOrSelf(cur.getType());
   plan.values.push_back(cur);
   StringRef nearMiss;
   while (true) {
-    Stage next;
-    bool found = false;
+    std::optional<Stage> next;
     for (Operation *user : getUsersInBlockOrder(cur, block)) {
       Stage candidate;
-      if (!matchStage(user, cur, channelDim, candidate, nearMiss))
-        continue;
       ChainState trial = state;
-      if (!trial.append(candidate.steps))
+      if (!matchStage(user, cur, channelDim, candidate, nearMiss) ||
+          !trial.append(candidate.steps))
         continue;
       state = trial;
       next = std::move(candidate);
-      found = true;
       break;
     }
-    if (!found)
+    if (!next)
       break;
-    cur = next.op->getResult(0);
-    plan.stages.push_back(std::move(next));
+    cur = next->op->getResult(0);
+    plan.stages.push_back(std::move(*next));
     plan.values.push_back(cur);
   }
 
-  // The last stage that adds the bias or applies the ReLU; casts after it
-  // only fold in while nothing else reads the value before them.
-  auto lastSemantic = [&]() -> int64_t {
-    for (int64_t i = plan.stages.size(); i >= 1; --i)
-      if (plan.stages[i - 1].has(StepKind::Bias) ||
-          plan.stages[i - 1].has(StepKind::Relu))
-        return i;
-    return 0;
-  };
-  auto extraUsesOf = [&](int64_t i) {
-    SmallVector<OpOperand *> uses;
-    for (OpOperand &use : plan.values[i].getUses())
-      if (!plan.stages[i].isPartOf(use.getOwner()))
-        uses.push_back(&use);
-    return uses;
-  };
-  int64_t last = lastSemantic();
+  int64_t last = lastSemanticStage(plan.stages);
   if (last == 0) {
     if (nearMiss == kBiasNotPerChannel) {
       decline = {nearMiss.str(),
@@ -769,178 +760,232 @@ static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
     return Outcome::NoEpilogue;
   }
   for (int64_t i = last, e = plan.stages.size(); i < e; ++i) {
-    if (extraUsesOf(i).empty())
+    if (getExtraUses(plan, i).empty())
       continue;
     plan.stages.resize(i);
     plan.values.resize(i + 1);
     break;
   }
+  for (int64_t i = 1, e = plan.stages.size(); i <= e; ++i) {
+    if (plan.stages[i - 1].has(StepKind::Bias))
+      plan.biasStage = i;
+    if (plan.stages[i - 1].has(StepKind::Relu))
+      plan.reluStage = i;
+  }
+  return Outcome::Fuse;
+}
 
-  // 2. The contraction itself.
-  if (*kind == ContractionKind::ConvOther) {
+/// Step 2 for convolutions: strides, dilations, an absorbable zero pad, and
+/// shapes the fused op can express.
+static LogicalResult checkConvolution(FusionPlan &plan, Decline &decline) {
+  Operation *op = plan.contraction;
+  bool nhwc = plan.kind == ContractionKind::ConvNhwc;
+  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
+    plan.strides = getPair(conv.getStrides());
+    plan.dilations = getPair(conv.getDilations());
+  } else {
+    auto nchw = cast<linalg::Conv2DNchwFchwOp>(op);
+    plan.strides = getPair(nchw.getStrides());
+    plan.dilations = getPair(nchw.getDilations());
+  }
+  int64_t hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3;
+  auto accType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (accType.isDynamicDim(hDim) || accType.isDynamicDim(wDim)) {
+    decline = {kDynamicSpatial.str(),
+               "the output height or width is dynamic"};
+    return failure();
+  }
+
+  // A zero pad of the spatial dimensions that nothing else reads becomes the
+  // fused op's padding.
+  if (auto pad = plan.input.getDefiningOp<tensor::PadOp>()) {
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    Value padValue = pad.getConstantPaddingValue();
+    bool spatialOnly =
+        low.size() == 4 && high.size() == 4 &&
+        llvm::none_of(llvm::concat<const int64_t>(low, high),
+                      ShapedType::isDynamic) &&
+        llvm::all_of(llvm::seq<int64_t>(0, 4), [&](int64_t d) {
+          return d == hDim || d == wDim || (low[d] == 0 && high[d] == 0);
+        });
+    if (spatialOnly && padValue && matchPattern(padValue, m_AnyZeroFloat()) &&
+        pad->hasOneUse() && isa<RankedTensorType>(pad.getSource().getType())) {
+      plan.input = pad.getSource();
+      plan.padding = {low[hDim], low[wDim], high[hDim], high[wDim]};
+      plan.padAbsorbed = true;
+    }
+  }
+
+  // The fused op's windows must cover the input exactly as far as the strides
+  // allow (linalg also accepts inputs with extra rows or columns).
+  auto inType = cast<RankedTensorType>(plan.input.getType());
+  auto filterType = cast<RankedTensorType>(plan.filter.getType());
+  int64_t khDim = nhwc ? 0 : 2, kwDim = nhwc ? 1 : 3;
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = inType.getDimSize(i == 0 ? hDim : wDim);
+    int64_t k = filterType.getDimSize(i == 0 ? khDim : kwDim);
+    int64_t out = accType.getDimSize(i == 0 ? hDim : wDim);
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(k))
+      continue;
+    int64_t span = size + plan.padding[i] + plan.padding[i + 2] -
+                   plan.dilations[i] * (k - 1) - 1;
+    if (span < 0 || span / plan.strides[i] + 1 != out) {
+      decline = {kCroppedInput.str(),
+                 "the windows read only part of the (padded) input"};
+      return failure();
+    }
+  }
+  return success();
+}
+
+/// Step 2: the contraction itself — layout, maps, element types, zero init.
+static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
+  Operation *op = plan.contraction;
+  if (plan.kind == ContractionKind::ConvOther) {
     decline = {kUnsupportedLayout.str(),
                op->getName().getStringRef().str() +
                    " (supported: linalg.conv_2d_nhwc_hwcf, "
                    "linalg.conv_2d_nchw_fchw)"};
-    return Outcome::Decline;
+    return failure();
   }
   if (auto matmul = dyn_cast<linalg::MatmulOp>(op);
       matmul && matmul.hasUserDefinedMaps()) {
     decline = {kMatmulMaps.str(), "transposed or broadcast operands"};
-    return Outcome::Decline;
+    return failure();
   }
-  Value lhs = linalgOp.getDpsInputs()[0], rhs = linalgOp.getDpsInputs()[1];
-  Value init = linalgOp.getDpsInits()[0];
-  if (failed(checkElementTypes(getElementTypeOrSelf(lhs.getType()),
-                               getElementTypeOrSelf(rhs.getType()),
-                               accType.getElementType(), decline)))
-    return Outcome::Decline;
-  if (!isPosZeroInit(init)) {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  plan.input = linalgOp.getDpsInputs()[0];
+  plan.filter = linalgOp.getDpsInputs()[1];
+  if (!isa<RankedTensorType>(plan.input.getType()) ||
+      !isa<RankedTensorType>(plan.filter.getType())) {
+    decline = {kElementType.str(), "unranked operands"};
+    return failure();
+  }
+  if (failed(checkElementTypes(getElementTypeOrSelf(plan.input.getType()),
+                               getElementTypeOrSelf(plan.filter.getType()),
+                               getElementTypeOrSelf(op->getResult(0)),
+                               decline)))
+    return failure();
+  if (!isPosZeroInit(linalgOp.getDpsInits()[0])) {
     decline = {kNonZeroInit.str(),
                "the accumulator does not start from a +0.0 fill or constant"};
-    return Outcome::Decline;
+    return failure();
   }
-  plan.input = lhs;
-  plan.filter = rhs;
+  if (plan.kind == ContractionKind::Matmul)
+    return success();
+  return checkConvolution(plan, decline);
+}
 
-  if (*kind != ContractionKind::Matmul) {
-    bool nhwc = *kind == ContractionKind::ConvNhwc;
-    if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
-      plan.strides = getPair(conv.getStrides());
-      plan.dilations = getPair(conv.getDilations());
-    } else {
-      auto nchw = cast<linalg::Conv2DNchwFchwOp>(op);
-      plan.strides = getPair(nchw.getStrides());
-      plan.dilations = getPair(nchw.getDilations());
-    }
-    int64_t hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3;
-    // A zero pad of the spatial dimensions that nothing else reads becomes
-    // the fused op's padding.
-    if (auto pad = lhs.getDefiningOp<tensor::PadOp>()) {
-      ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
-      Value padValue = pad.getConstantPaddingValue();
-      bool spatialOnly =
-          low.size() == 4 && high.size() == 4 &&
-          llvm::all_of(llvm::concat<const int64_t>(low, high),
-                       [](int64_t p) { return !ShapedType::isDynamic(p); }) &&
-          llvm::all_of(llvm::seq<int64_t>(0, 4), [&](int64_t d) {
-            return d == hDim || d == wDim || (low[d] == 0 && high[d] == 0);
-          });
-      if (spatialOnly && padValue && matchPattern(padValue, m_AnyZeroFloat()) &&
-          pad->hasOneUse()) {
-        plan.input = pad.getSource();
-        plan.padding = {low[hDim], low[wDim], high[hDim], high[wDim]};
-        plan.padAbsorbed = true;
-      }
-    }
-    // The fused op's windows must cover the input exactly as far as the
-    // strides allow (linalg also accepts inputs with extra rows/columns).
-    auto inType = cast<RankedTensorType>(plan.input.getType());
-    auto filterType = cast<RankedTensorType>(rhs.getType());
-    int64_t khDim = nhwc ? 0 : 2, kwDim = nhwc ? 1 : 3;
-    for (int i = 0; i < 2; ++i) {
-      int64_t size = inType.getDimSize(i == 0 ? hDim : wDim);
-      int64_t k = filterType.getDimSize(i == 0 ? khDim : kwDim);
-      int64_t out = accType.getDimSize(i == 0 ? hDim : wDim);
-      if (ShapedType::isDynamic(size) || ShapedType::isDynamic(k) ||
-          ShapedType::isDynamic(out))
-        continue;
-      int64_t span = size + plan.padding[i] + plan.padding[i + 2] -
-                     plan.dilations[i] * (k - 1) - 1;
-      if (span < 0 || span / plan.strides[i] + 1 != out) {
-        decline = {kCroppedInput.str(),
-                   "the windows read only part of the (padded) input"};
-        return Outcome::Decline;
-      }
-    }
+/// Step 3: values in the middle of the chain that other ops still read. A
+/// pre-bias value declines; pre-activation readers get the aux result.
+static LogicalResult planIntermediates(FusionPlan &plan, Decline &decline) {
+  for (int64_t i = 0; i < plan.biasStage; ++i) {
+    if (getExtraUses(plan, i).empty())
+      continue;
+    decline = {kPreBiasUsed.str(),
+               "another op reads the " +
+                   std::string(i == 0 ? "contraction result"
+                                      : "value before the bias add") +
+                   "; fusing would hide it"};
+    return failure();
   }
+  if (!plan.reluStage)
+    return success();
 
-  // 3. Intermediate values other ops still read.
-  int64_t numStages = plan.stages.size();
-  int64_t biasStage = 0, reluStage = 0;
-  for (int64_t i = 1; i <= numStages; ++i) {
-    if (plan.stages[i - 1].has(StepKind::Bias))
-      biasStage = i;
-    if (plan.stages[i - 1].has(StepKind::Relu))
-      reluStage = i;
-  }
-  for (int64_t i = 0; i < biasStage; ++i) {
-    if (!extraUsesOf(i).empty()) {
-      decline = {kPreBiasUsed.str(),
-                 "another op reads the " +
-                     std::string(i == 0 ? "contraction result"
-                                        : "value before the bias add") +
-                     "; fusing would hide it"};
-      return Outcome::Decline;
-    }
-  }
   auto resultType = cast<RankedTensorType>(plan.values.back().getType());
-  if (reluStage) {
-    auto maskType = RankedTensorType::get(
-        resultType.getShape(), IntegerType::get(op->getContext(), 1));
-    bool allMask = true;
-    for (int64_t i = biasStage; i < reluStage; ++i) {
-      for (OpOperand *use : extraUsesOf(i)) {
-        allMask &= isMaskUse(*use, maskType);
-        plan.extraUses.push_back(use);
-      }
-    }
-    if (!plan.extraUses.empty()) {
-      if (allMask) {
-        plan.aux = AuxResult::relu_mask;
-        plan.auxType = maskType;
-      } else {
-        // One pre-activation result only: all readers must read one type.
-        llvm::SmallPtrSet<Type, 2> types;
-        for (OpOperand *use : plan.extraUses)
-          types.insert(use->get().getType());
-        if (types.size() != 1) {
-          decline = {kTwoPrecisions.str(),
-                     "the pre-activation is read before and after the cast"};
-          return Outcome::Decline;
-        }
-        plan.aux = AuxResult::pre_activation;
-        plan.auxType = RankedTensorType::get(
-            resultType.getShape(),
-            getElementTypeOrSelf(*types.begin()));
-      }
+  auto maskType = RankedTensorType::get(
+      resultType.getShape(), IntegerType::get(resultType.getContext(), 1));
+  bool allMask = true;
+  for (int64_t i = plan.biasStage; i < plan.reluStage; ++i) {
+    for (OpOperand *use : getExtraUses(plan, i)) {
+      allMask &= isMaskUse(*use, maskType);
+      plan.extraUses.push_back(use);
     }
   }
+  if (plan.extraUses.empty())
+    return success();
+  if (allMask) {
+    plan.aux = AuxResult::relu_mask;
+    plan.auxType = maskType;
+    return success();
+  }
+  // One pre-activation result only: every reader must read the same type.
+  llvm::SmallPtrSet<Type, 2> types;
+  for (OpOperand *use : plan.extraUses)
+    types.insert(use->get().getType());
+  if (types.size() != 1) {
+    decline = {kTwoPrecisions.str(),
+               "the pre-activation is read before and after the cast"};
+    return failure();
+  }
+  plan.aux = AuxResult::pre_activation;
+  plan.auxType = RankedTensorType::get(resultType.getShape(),
+                                       getElementTypeOrSelf(*types.begin()));
+  return success();
+}
 
-  // 4. Where the fused op goes: before the first op that reads any value of
-  // the chain (all in the contraction's block).
-  Operation *ip = plan.stages.front().op;
-  auto consider = [&](Operation *user) -> bool {
-    Operation *anc = block->findAncestorOpInBlock(*user);
-    if (!anc)
-      return false;
-    if (anc->isBeforeInBlock(ip))
+/// Step 4: where the fused op goes. The chain's own ops are erased, so it
+/// only has to dominate the ops that will read its results: it goes right
+/// before the first of them in the contraction's block (readers of the final
+/// value, readers of the intermediates it rewires), and no later than the
+/// last stage, which dominates every reader of the final value elsewhere.
+/// The bias must be available there (its most precise copy if possible).
+static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
+  Block *block = plan.contraction->getBlock();
+  Operation *ip = plan.stages.back().op;
+  auto consider = [&](Operation *anc) {
+    if (anc && anc->isBeforeInBlock(ip))
       ip = anc;
-    return true;
   };
-  for (int64_t i = 0; i < numStages; ++i)
-    for (Operation *user : plan.values[i].getUsers())
-      if (!consider(user)) {
-        decline = {kOtherBlock.str(), ""};
-        return Outcome::Decline;
-      }
+  // Readers in other blocks are dominated by this block (SSA dominance of
+  // the values they read), hence by any op in it.
+  for (OpOperand *use : plan.extraUses)
+    consider(block->findAncestorOpInBlock(*use->getOwner()));
+  for (Operation *user : plan.values.back().getUsers())
+    consider(block->findAncestorOpInBlock(*user));
   plan.insertionPoint = ip;
 
-  if (biasStage) {
-    Value bias = plan.stages[biasStage - 1].bias;
-    Value stripped = stripBiasCasts(bias);
-    if (isAvailableBefore(stripped, ip))
-      plan.bias = stripped;
-    else if (isAvailableBefore(bias, ip))
-      plan.bias = bias;
-    else {
-      decline = {kBiasDominance.str(), ""};
-      return Outcome::Decline;
-    }
+  if (!plan.biasStage)
+    return success();
+  Value bias = plan.stages[plan.biasStage - 1].bias;
+  Value stripped = stripBiasCasts(bias);
+  if (isAvailableBefore(stripped, ip))
+    plan.bias = stripped;
+  else if (isAvailableBefore(bias, ip))
+    plan.bias = bias;
+  else {
+    decline = {kBiasDominance.str(), ""};
+    return failure();
   }
-  plan.epilogue = biasStage && reluStage ? Epilogue::bias_relu
-                  : biasStage            ? Epilogue::bias
-                                         : Epilogue::relu;
+  return success();
+}
+
+/// Decides whether `op` fuses with the epilogue that follows it.
+static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
+                                  Decline &decline) {
+  std::optional<ContractionKind> kind = getContractionKind(op);
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!kind || !linalgOp || !linalgOp.hasPureTensorSemantics() ||
+      op->getNumResults() != 1 || linalgOp.getNumDpsInputs() < 2 ||
+      linalgOp.getNumDpsInits() != 1)
+    return Outcome::Skip;
+  auto accType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!accType || accType.getEncoding())
+    return Outcome::Skip;
+  plan = FusionPlan();
+  plan.contraction = op;
+  plan.kind = *kind;
+
+  Outcome chain = buildChain(plan, getChannelDim(*kind), decline);
+  if (chain != Outcome::Fuse)
+    return chain;
+  if (failed(checkContraction(plan, decline)) ||
+      failed(planIntermediates(plan, decline)) ||
+      failed(planPlacement(plan, decline)))
+    return Outcome::Decline;
+  plan.epilogue = plan.biasStage && plan.reluStage ? Epilogue::bias_relu
+                  : plan.biasStage                 ? Epilogue::bias
+                                                   : Epilogue::relu;
   plan.castFolded = llvm::any_of(
       plan.stages, [](const Stage &s) { return s.has(StepKind::Cast); });
   return Outcome::Fuse;
