@@ -12,6 +12,14 @@
 // RUN: mpt-opt %S/Inputs/fuse-cnn-train-step.mlir -mpt-fuse-conv-bias-relu=report=%t.json \
 // RUN:   | FileCheck %s --implicit-check-not=linalg.conv_2d --implicit-check-not="arith.cmpf ogt"
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
+//
+// The same step after mpt-autocast (f16): the convolutions' cast-down folds
+// into f16 results, the fused ops read the f32 master biases, the ReLU
+// gradients read the masks (through autocast's up-casts of the
+// pre-activation, which disappear), and the eval step absorbs the pads.
+// RUN: mpt-opt %S/Inputs/fuse-cnn-train-step.mlir -mpt-autocast=summary=false \
+// RUN:   | mpt-opt -mpt-fuse-conv-bias-relu \
+// RUN:   | FileCheck %s --check-prefix=AUTOCAST --implicit-check-not=linalg.conv_2d --implicit-check-not="arith.cmpf ogt"
 
 // CHECK-LABEL: func.func @train_step
 // CHECK: %[[P0:.*]] = tensor.pad %arg6 low[0, 1, 1, 0] high[0, 1, 1, 0]
@@ -88,3 +96,13 @@
 // REPORT-NEXT:   "into": "mpt.fused_matmul",
 // REPORT-NEXT:   "epilogue": "bias",
 // REPORT:      "without_epilogue": 2
+
+// AUTOCAST-LABEL: func.func @train_step
+// AUTOCAST: %[[Y0:.*]], %[[M0:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>, tensor<2x8x8x8xi1>
+// AUTOCAST: %[[Y1:.*]], %[[M1:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x6x6x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>, tensor<2x4x4x16xi1>
+// AUTOCAST: mpt.fused_matmul %{{.*}}, %{{.*}} bias(%arg5 : tensor<10xf32>) epilogue<bias>
+// AUTOCAST: linalg.generic {{.*}} ins(%[[M1]], %{{.*}} : tensor<2x4x4x16xi1>,
+// AUTOCAST: linalg.generic {{.*}} ins(%[[M0]], %{{.*}} : tensor<2x8x8x8xi1>,
+// AUTOCAST-LABEL: func.func @eval_step
+// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x8x8x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>
+// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>
