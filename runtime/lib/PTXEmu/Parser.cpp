@@ -786,6 +786,19 @@ std::atomic<uint64_t> gModuleIds{1};
 
 uint64_t alignUp(uint64_t v, uint64_t a) { return a ? (v + a - 1) / a * a : v; }
 
+/// Places a shared/local variable at an offset aligned to exactly `align`
+/// (below 16 bytes): an access that needs more alignment than the PTX
+/// declares is then reported as misaligned every time, instead of working
+/// by luck as it may with ptxas's layout (a missing `.align 16` on a buffer
+/// used by ldmatrix or cp.async is a real bug).
+uint64_t placeExactly(uint64_t v, uint64_t align) {
+  v = alignUp(v, align);
+  if (align < 16)
+    while (v % (2 * align) == 0)
+      v += align;
+  return v;
+}
+
 class Parser {
 public:
   Parser(std::vector<Tok> toks, ModuleImpl &m) : t_(std::move(toks)), m_(m) {}
@@ -1113,7 +1126,7 @@ private:
         m_.externSharedAlign = std::max(m_.externSharedAlign, v.align);
       } else {
         v.isExtern = false;
-        v.offset = alignUp(m_.moduleSharedBytes, v.align);
+        v.offset = placeExactly(m_.moduleSharedBytes, v.align);
         m_.moduleSharedBytes = (uint32_t)(v.offset + v.size);
       }
       m_.sharedVars.push_back(std::move(v));
@@ -1348,11 +1361,11 @@ private:
         } else if (d == ".shared" || d == ".local" || d == ".shared::cta") {
           Variable v = parseVariable(false);
           if (v.space == Space::Shared) {
-            v.offset = alignUp(shared, v.align);
+            v.offset = placeExactly(shared, v.align);
             shared = (uint32_t)(v.offset + v.size);
             f.sharedVars.push_back(std::move(v));
           } else {
-            v.offset = alignUp(local, v.align);
+            v.offset = placeExactly(local, v.align);
             local = (uint32_t)(v.offset + v.size);
             f.localVars.push_back(std::move(v));
           }

@@ -58,6 +58,8 @@ class Runner:
                 cmd += ["--arg", "out:%s:%s:%s" %
                         (path, dtype, ",".join(map(str, shape)))]
                 outs.append((path, None, dtype))
+            elif kind == "null":
+                cmd += ["--arg", "null"]
             else:
                 cmd += ["--arg", "%s:%s" % (kind, a[1])]
         cmd += list(extra)

@@ -508,7 +508,7 @@ TEST(ExecTest, BarriersOrderSharedMemoryBetweenWarps) {
   add.u32 %r3, %r6, %r1;
   st.shared.u32 [%r3], %r2;
   bar.sync 0;
-  sub.u32 %r4, 1020, %r1;
+  sub.u32 %r4, 1020, %r1;   // s is 4-aligned (at offset 4)
   add.u32 %r4, %r6, %r4;
   ld.shared.u32 %r5, [%r4];
   mul.wide.u32 %rd2, %r0, 4;
@@ -521,7 +521,7 @@ TEST(ExecTest, BarriersOrderSharedMemoryBetweenWarps) {
   auto v = run<uint32_t>(ptx, 256, {1, 1, 1}, {256, 1, 1}, {}, &err);
   // `st.shared [s+0]` by every thread before the first barrier is a race.
   EXPECT_TRUE(v.empty());
-  EXPECT_NE(err.find("data race on shared memory at 0x0: write by warp 1 of a "
+  EXPECT_NE(err.find("data race on shared memory at 0x4: write by warp 1 of a "
                      "byte written by warp 0"),
             std::string::npos)
       << err;

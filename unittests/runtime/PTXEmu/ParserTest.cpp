@@ -86,7 +86,8 @@ TEST(ParserTest, ModuleDirectivesEntriesAndParameters) {
   EXPECT_EQ(k.params[3].offset, 24u); // aligned to 8
   // module .shared (100 bytes) then the function's 8 (4-aligned).
   EXPECT_EQ(k.staticSharedBytes, 108u);
-  EXPECT_EQ(k.localBytesPerThread, 24u);
+  // depot (align 8) is placed at an offset aligned to exactly 8.
+  EXPECT_EQ(k.localBytesPerThread, 32u);
   EXPECT_EQ(k.maxntid.x, 128u);
   EXPECT_EQ(m->kernels()[1].reqntid.x, 64u);
   EXPECT_TRUE(m->unsupported().empty());
