@@ -811,6 +811,28 @@ func.func @fuse_bias_computed_inside_chain(%x: tensor<4x16xf16>, %w: tensor<16x8
 
 // -----
 
+// In an FP32 chain the bias is added in f32 as the graph says: a widening
+// cast of it is skipped (exact), but the user's rounding of the bias to f16
+// before that is kept. (In the autocast form, where the unfused add runs in
+// f16, the f32 master is taken instead: @fuse_autocast_form_folds_cast.)
+// CHECK-LABEL: func.func @fuse_fp32_chain_keeps_bias_rounding
+// CHECK: %[[T:.*]] = arith.truncf %{{.*}} : tensor<8xf32> to tensor<8xf16>
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[T]] : tensor<8xf16>) epilogue<bias> : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_fp32_chain_keeps_bias_rounding(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %t = arith.truncf %b : tensor<8xf32> to tensor<8xf16>
+  %b32 = arith.extf %t : tensor<8xf16> to tensor<8xf32>
+  %bb = linalg.broadcast ins(%b32 : tensor<8xf32>) outs(%e : tensor<4x8xf32>) dimensions = [0]
+  %r = arith.addf %m, %bb : tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @negative_nonzero_init
 // CHECK-NOT: mpt.fused
 // CHECK: linalg.matmul

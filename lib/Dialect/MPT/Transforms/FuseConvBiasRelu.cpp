@@ -103,15 +103,24 @@ static bool isNonZeroConstant(Value v) {
 static arith::CmpFPredicate swapPredicate(arith::CmpFPredicate p) {
   using P = arith::CmpFPredicate;
   switch (p) {
-  case P::OGT: return P::OLT;
-  case P::OGE: return P::OLE;
-  case P::OLT: return P::OGT;
-  case P::OLE: return P::OGE;
-  case P::UGT: return P::ULT;
-  case P::UGE: return P::ULE;
-  case P::ULT: return P::UGT;
-  case P::ULE: return P::UGE;
-  default: return p;
+  case P::OGT:
+    return P::OLT;
+  case P::OGE:
+    return P::OLE;
+  case P::OLT:
+    return P::OGT;
+  case P::OLE:
+    return P::OGE;
+  case P::UGT:
+    return P::ULT;
+  case P::UGE:
+    return P::ULE;
+  case P::ULT:
+    return P::UGT;
+  case P::ULE:
+    return P::UGE;
+  default:
+    return p;
   }
 }
 
@@ -266,9 +275,13 @@ static BiasKind classifyBias(Value operand, AffineMap map, int64_t rank,
 }
 
 /// Follows `mpt.cast` / `arith.extf` / `arith.truncf` back to the value they
-/// convert, as long as it is an f16, bf16 or f32 tensor: the epilogue adds
-/// the bias in FP32, so the most precise copy of it is the best one.
-static Value stripBiasCasts(Value bias) {
+/// convert, as long as it is an f16, bf16 or f32 tensor. Widening casts are
+/// exact and always skipped. Narrowing casts are skipped only when
+/// `allowNarrowing`: when the unfused bias add ran in low precision (after
+/// the accumulator was cast down), taking the f32 master is part of the
+/// documented FP32-epilogue improvement; in an FP32 chain the rounding of the
+/// bias is what the graph computes, so it stays.
+static Value stripBiasCasts(Value bias, bool allowNarrowing) {
   while (Operation *def = bias.getDefiningOp()) {
     if (!isa<mpt::CastOp, arith::ExtFOp, arith::TruncFOp>(def))
       break;
@@ -276,6 +289,9 @@ static Value stripBiasCasts(Value bias) {
     auto srcType = dyn_cast<RankedTensorType>(src.getType());
     if (!srcType || srcType.getRank() != 1 ||
         !isa<Float16Type, BFloat16Type, Float32Type>(srcType.getElementType()))
+      break;
+    if (!allowNarrowing &&
+        !mpt::CastOp::isLossless(src.getType(), bias.getType()))
       break;
     bias = src;
   }
@@ -317,6 +333,8 @@ struct Stage {
 /// What the chain has applied so far.
 struct ChainState {
   bool bias = false, relu = false, cast = false;
+  /// The bias is added after the cast down (in low precision).
+  bool biasAfterCast = false;
   Type elementType;
 
   /// Appends `steps` if they keep the chain a valid epilogue: bias before
@@ -337,6 +355,7 @@ struct ChainState {
         if (next.bias || next.relu)
           return false;
         next.bias = true;
+        next.biasAfterCast = next.cast;
         break;
       case StepKind::Relu:
         if (next.relu)
@@ -356,8 +375,7 @@ static bool matchGenericStage(linalg::GenericOp g, Value cur,
                               int64_t channelDim, Stage &stage,
                               StringRef &nearMiss) {
   if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
-      g.getNumResults() != 1 ||
-      g.getNumParallelLoops() != g.getNumLoops())
+      g.getNumResults() != 1 || g.getNumParallelLoops() != g.getNumLoops())
     return false;
   auto curType = cast<RankedTensorType>(cur.getType());
   auto resultType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
@@ -505,8 +523,7 @@ static bool matchStage(Operation *user, Value cur, int64_t channelDim,
     switch (classifyBias(
         other, AffineMap::getMultiDimIdentityMap(rank, user->getContext()),
         rank, channelDim,
-        channelDim >= 0 ? curType.getDimSize(channelDim)
-                        : ShapedType::kDynamic,
+        channelDim >= 0 ? curType.getDimSize(channelDim) : ShapedType::kDynamic,
         vec)) {
     case BiasKind::Bias:
       stage.steps.push_back({StepKind::Bias, Type()});
@@ -522,8 +539,8 @@ static bool matchStage(Operation *user, Value cur, int64_t channelDim,
   if (isa<arith::MaximumFOp, arith::MaxNumFOp, arith::SelectOp>(user)) {
     SmallVector<Operation *, 2> ops;
     bool thresholdMiss = false;
-    Value x = matchRelu(user->getResult(0), isZeroSplatTensor, ops,
-                        thresholdMiss);
+    Value x =
+        matchRelu(user->getResult(0), isZeroSplatTensor, ops, thresholdMiss);
     if (thresholdMiss)
       nearMiss = kReluThreshold;
     if (x != cur)
@@ -559,10 +576,14 @@ static std::optional<ContractionKind> getContractionKind(Operation *op) {
 /// The result dimension that holds the output channel (-1: unknown).
 static int64_t getChannelDim(ContractionKind kind) {
   switch (kind) {
-  case ContractionKind::Matmul: return 1;
-  case ContractionKind::ConvNhwc: return 3;
-  case ContractionKind::ConvNchw: return 1;
-  case ContractionKind::ConvOther: return -1;
+  case ContractionKind::Matmul:
+    return 1;
+  case ContractionKind::ConvNhwc:
+    return 3;
+  case ContractionKind::ConvNchw:
+    return 1;
+  case ContractionKind::ConvOther:
+    return -1;
   }
   llvm_unreachable("unknown contraction kind");
 }
@@ -580,6 +601,8 @@ struct FusionPlan {
   SmallVector<Value> values;
   /// 1-based indices of the stages with the bias add and the ReLU (0: none).
   int64_t biasStage = 0, reluStage = 0;
+  /// The unfused bias add runs after the cast down, in low precision.
+  bool biasAfterCast = false;
   Epilogue epilogue = Epilogue::none;
   std::optional<AuxResult> aux;
   Type auxType;
@@ -608,7 +631,9 @@ static std::string typeToString(Type type) {
 /// Checks element types: operands alike and f16/bf16/f32, accumulator f32.
 static LogicalResult checkElementTypes(Type a, Type b, Type acc,
                                        Decline &decline) {
-  auto ok = [](Type t) { return isa<Float16Type, BFloat16Type, Float32Type>(t); };
+  auto ok = [](Type t) {
+    return isa<Float16Type, BFloat16Type, Float32Type>(t);
+  };
   if (!ok(a) || !ok(b) || !acc.isF32()) {
     decline = {kElementType.str(),
                "operands " + typeToString(a) + " x " + typeToString(b) +
@@ -617,9 +642,9 @@ static LogicalResult checkElementTypes(Type a, Type b, Type acc,
     return failure();
   }
   if (a != b) {
-    decline = {kElementType.str(), "operand element types differ: " +
-                                       typeToString(a) + " and " +
-                                       typeToString(b)};
+    decline = {kElementType.str(),
+               "operand element types differ: " + typeToString(a) + " and " +
+                   typeToString(b)};
     return failure();
   }
   return success();
@@ -681,9 +706,8 @@ static bool isMaskUse(OpOperand &use, Type maskType) {
     return cmp.getType() == maskType &&
            isMaskCompare(cmp, use.get(), isZeroSplatTensor);
   if (isWideningCast(owner))
-    return llvm::all_of(owner->getResult(0).getUses(), [&](OpOperand &u) {
-      return isMaskUse(u, maskType);
-    });
+    return llvm::all_of(owner->getResult(0).getUses(),
+                        [&](OpOperand &u) { return isMaskUse(u, maskType); });
   auto g = dyn_cast<linalg::GenericOp>(owner);
   if (!g || !g.hasPureTensorSemantics() || !g.isDpsInput(&use))
     return false;
@@ -746,6 +770,7 @@ static Outcome buildChain(FusionPlan &plan, int64_t channelDim,
     plan.values.push_back(cur);
   }
 
+  plan.biasAfterCast = state.biasAfterCast;
   int64_t last = lastSemanticStage(plan.stages);
   if (last == 0) {
     if (nearMiss == kBiasNotPerChannel) {
@@ -791,8 +816,7 @@ static LogicalResult checkConvolution(FusionPlan &plan, Decline &decline) {
   int64_t hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3;
   auto accType = cast<RankedTensorType>(op->getResult(0).getType());
   if (accType.isDynamicDim(hDim) || accType.isDynamicDim(wDim)) {
-    decline = {kDynamicSpatial.str(),
-               "the output height or width is dynamic"};
+    decline = {kDynamicSpatial.str(), "the output height or width is dynamic"};
     return failure();
   }
 
@@ -948,7 +972,7 @@ static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
   if (!plan.biasStage)
     return success();
   Value bias = plan.stages[plan.biasStage - 1].bias;
-  Value stripped = stripBiasCasts(bias);
+  Value stripped = stripBiasCasts(bias, plan.biasAfterCast);
   if (isAvailableBefore(stripped, ip))
     plan.bias = stripped;
   else if (isAvailableBefore(bias, ip))
@@ -1054,9 +1078,9 @@ static void applyFusion(RewriterBase &rewriter, FusionPlan &plan) {
   rewriter.setInsertionPoint(plan.insertionPoint);
   Operation *fused;
   if (plan.kind == ContractionKind::Matmul) {
-    fused = FusedMatmulOp::create(rewriter, loc, resultType, auxType,
-                                  plan.input, plan.filter, plan.bias,
-                                  plan.epilogue, auxAttr);
+    fused =
+        FusedMatmulOp::create(rewriter, loc, resultType, auxType, plan.input,
+                              plan.filter, plan.bias, plan.epilogue, auxAttr);
   } else {
     ConvLayout layout = plan.kind == ContractionKind::ConvNhwc
                             ? ConvLayout::nhwc_hwcf
