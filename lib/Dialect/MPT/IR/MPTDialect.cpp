@@ -94,6 +94,50 @@ static bool isStateRole(Role role) {
 // Argument and result attributes
 //===----------------------------------------------------------------------===//
 
+/// The argument whose `mpt.name` is `name` (other than `except`), searching
+/// from `hint` and wrapping around: state arguments and their results come in
+/// the same order, so the search usually stops at once and verifying a
+/// function with thousands of parameters stays linear.
+static std::optional<unsigned> findArgByName(FunctionOpInterface func,
+                                             Attribute name, unsigned hint,
+                                             unsigned except = ~0u) {
+  unsigned n = func.getNumArguments();
+  for (unsigned k = 0; k < n; ++k) {
+    unsigned i = (hint + k) % n;
+    if (i != except && func.getArgAttr(i, MPTDialect::kNameAttrName) == name)
+      return i;
+  }
+  return std::nullopt;
+}
+
+/// Reports two arguments (or results) with the same `mpt.name`. Runs its
+/// linear check once per function: when verifying the first named one.
+static LogicalResult verifyUniqueNames(Operation *op, unsigned index,
+                                       bool results) {
+  auto func = cast<FunctionOpInterface>(op);
+  auto nameOf = [&](unsigned i) {
+    return results ? func.getResultAttr(i, MPTDialect::kNameAttrName)
+                   : func.getArgAttr(i, MPTDialect::kNameAttrName);
+  };
+  for (unsigned i = 0; i < index; ++i)
+    if (nameOf(i))
+      return success(); // an earlier one ran the check
+  unsigned n = results ? func.getNumResults() : func.getNumArguments();
+  DenseMap<Attribute, unsigned> seen;
+  for (unsigned i = index; i < n; ++i) {
+    Attribute name = nameOf(i);
+    if (!name)
+      continue;
+    auto [it, inserted] = seen.try_emplace(name, i);
+    if (!inserted)
+      return op->emitOpError()
+             << (results ? "results #" : "arguments #") << it->second
+             << " and #" << i << " have the same " << MPTDialect::kNameAttrName
+             << " " << name;
+  }
+  return success();
+}
+
 static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
                                     Attribute attr) {
   auto emit = [&]() {
@@ -125,10 +169,9 @@ static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
       return emit() << "with dist = \"cast_of\" needs a string 'source' "
                        "naming the argument it is cast from";
     auto func = cast<FunctionOpInterface>(op);
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-      if (i == argIndex || func.getArgAttr(i, MPTDialect::kNameAttrName) !=
-                               source)
-        continue;
+    if (std::optional<unsigned> found =
+            findArgByName(func, source, 0, argIndex)) {
+      unsigned i = *found;
       auto from = dyn_cast<ShapedType>(func.getArgumentTypes()[i]);
       auto to = dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]);
       if (!from != !to || (from && from.getShape() != to.getShape()))
@@ -186,13 +229,7 @@ LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
       return op->emitOpError() << "argument #" << argIndex << " has "
                                << kNameAttrName
                                << " that is not a non-empty string";
-    // Names are interned: pointer comparison finds duplicates.
-    for (unsigned i = 0; i < argIndex; ++i)
-      if (func.getArgAttr(i, kNameAttrName) == argName)
-        return op->emitOpError()
-               << "arguments #" << i << " and #" << argIndex
-               << " have the same " << kNameAttrName << " " << argName;
-    return success();
+    return verifyUniqueNames(op, argIndex, /*results=*/false);
   }
   if (name == kInitAttrName)
     return verifyInitAttr(op, argIndex, attr.getValue());
@@ -232,9 +269,9 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
     if (!target)
       return op->emitOpError() << "result #" << resultIndex << " has "
                                << kUpdatesAttrName << " that is not a string";
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-      if (func.getArgAttr(i, kNameAttrName) != target)
-        continue;
+    if (std::optional<unsigned> found =
+            findArgByName(func, target, resultIndex)) {
+      unsigned i = *found;
       Type argType = func.getArgumentTypes()[i];
       Type resultType = func.getResultTypes()[resultIndex];
       if (argType != resultType)
@@ -261,12 +298,7 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
       return op->emitOpError() << "result #" << resultIndex << " has "
                                << kNameAttrName
                                << " that is not a non-empty string";
-    for (unsigned i = 0; i < resultIndex; ++i)
-      if (func.getResultAttr(i, kNameAttrName) == resultName)
-        return op->emitOpError()
-               << "results #" << i << " and #" << resultIndex
-               << " have the same " << kNameAttrName << " " << resultName;
-    return success();
+    return verifyUniqueNames(op, resultIndex, /*results=*/true);
   }
   return op->emitOpError() << "result #" << resultIndex
                            << " has unknown mpt attribute '" << name

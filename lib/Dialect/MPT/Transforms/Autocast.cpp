@@ -556,25 +556,31 @@ void FunctionAutocast::color() {
     if (nodes[i].color == Color::Undecided && fromAllow[i] && toAllow[i])
       nodes[i].color = Color::Low;
 
-  // Step C: transparent ops join adjacent low-precision data.
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (unsigned i = 0; i < nodes.size(); ++i) {
-      Node &node = nodes[i];
-      if (node.color != Color::Undecided || !isTransparent(node))
-        continue;
-      bool fedLow = llvm::any_of(node.producers, [&](unsigned p) {
-        return producesLowData(p);
-      });
-      bool readLow = !node.users.empty() && !node.externalUser &&
-                     llvm::all_of(node.users, [&](unsigned u) {
-                       return nodes[u].color == Color::Low;
-                     });
-      if (fedLow || readLow) {
-        node.color = Color::Low;
-        changed = true;
-      }
-    }
+  // Step C: transparent ops join adjacent low-precision data. A worklist
+  // keeps it linear: a node is revisited only when a neighbour turned low.
+  auto joinsLow = [&](unsigned i) {
+    Node &node = nodes[i];
+    bool fedLow = llvm::any_of(node.producers, [&](unsigned p) {
+      return producesLowData(p);
+    });
+    bool readLow = !node.users.empty() && !node.externalUser &&
+                   llvm::all_of(node.users, [&](unsigned u) {
+                     return nodes[u].color == Color::Low;
+                   });
+    return fedLow || readLow;
+  };
+  for (unsigned i = 0; i < nodes.size(); ++i)
+    if (nodes[i].color == Color::Undecided && isTransparent(nodes[i]))
+      worklist.push_back(i);
+  while (!worklist.empty()) {
+    unsigned i = worklist.pop_back_val();
+    if (nodes[i].color != Color::Undecided || !joinsLow(i))
+      continue;
+    nodes[i].color = Color::Low;
+    for (unsigned next : llvm::concat<unsigned>(nodes[i].producers,
+                                                nodes[i].users))
+      if (nodes[next].color == Color::Undecided && isTransparent(nodes[next]))
+        worklist.push_back(next);
   }
 
   // Step D: the rest follow their inputs, in program order; ops fed only by
@@ -768,7 +774,10 @@ void FunctionAutocast::rewrite() {
           retyped.push_back(result);
   }
   // Phase 2: everything else that reads a now low-precision value gets it
-  // back in FP32, through one shared cast per value.
+  // back in FP32, through one shared cast per value. Program order is taken
+  // once up front: asking the block after each insertion would renumber it.
+  DenseMap<Operation *, unsigned> order;
+  func.getBody().walk([&](Operation *op) { order[op] = order.size(); });
   for (Value value : retyped) {
     SmallVector<OpOperand *> uses;
     for (OpOperand &use : value.getUses()) {
@@ -801,7 +810,7 @@ void FunctionAutocast::rewrite() {
         sameBlock = false;
         break;
       }
-      if (owner->isBeforeInBlock(first))
+      if (order.lookup(owner) < order.lookup(first))
         first = owner;
     }
     Value up;
