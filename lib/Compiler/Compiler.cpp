@@ -67,6 +67,7 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   mp.fp32Masters = options.fp32Masters;
   mp.fuse = options.fuse;
   mp.report = options.autocastReport;
+  mp.fusionReport = options.fusionReport;
   PassManager pm(module.getContext());
   mlir::mpt::buildMixedPrecisionPipeline(pm, mp);
   return pm.run(module);

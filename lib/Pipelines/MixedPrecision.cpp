@@ -41,8 +41,11 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   scaling.maxScale = options.maxScale;
   pm.addPass(createMPTLossScaling(scaling));
 
-  if (options.fuse)
-    pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu());
+  if (options.fuse) {
+    MPTFuseConvBiasReluOptions fusion;
+    fusion.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu(fusion));
+  }
 
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

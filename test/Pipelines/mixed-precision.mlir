@@ -3,6 +3,7 @@
 // RUN: mpt-opt %S/../Transforms/Inputs/mlp_train_step.mlir --mpt-mixed-precision=summary=false | FileCheck %s --check-prefix=F16
 // RUN: mpt-opt %S/../Transforms/Inputs/mlp_train_step.mlir --mpt-mixed-precision='precision=bf16 summary=false' | FileCheck %s --check-prefix=BF16
 // RUN: mpt-opt %S/../Transforms/Inputs/mlp_train_step.mlir --mpt-mixed-precision='loss-scale=static init-scale=1024 keep-working-copy=false fuse=false summary=false' | FileCheck %s --check-prefix=STATIC
+// RUN: mpt-opt %S/../Transforms/Inputs/mlp_train_step.mlir --mpt-mixed-precision='fusion-report=- summary=false' -o /dev/null | FileCheck %s --check-prefix=FUSION
 // The same through the pass manager's textual form, as framework compilers
 // and the C API build it.
 // RUN: mpt-opt %S/../Transforms/Inputs/mlp_train_step.mlir --pass-pipeline='builtin.module(mpt-mixed-precision{precision=f16 loss-scale=dynamic growth-interval=100 hysteresis=2 summary=false})' | FileCheck %s --check-prefix=OPTIONS
@@ -57,3 +58,7 @@
 
 // OPTIONS: mpt.name = "loss_scale.hysteresis_tracker"
 // OPTIONS: mpt.update_scale {{.*}} {growth_interval = 100 : i64, hysteresis = 2 : i64}
+
+// The fusion report of the pipeline: both dense layers fused.
+// FUSION: "pass": "mpt-fuse-conv-bias-relu",
+// FUSION: "total": 2,

@@ -69,6 +69,9 @@ cl::opt<bool> fuse("fuse", cl::init(true), cl::cat(category),
 cl::opt<std::string> autocastReport("autocast-report", cl::init(""),
                                     cl::cat(category),
                                     cl::desc("Write the autocast JSON report"));
+cl::opt<std::string> fusionReport("fusion-report", cl::init(""),
+                                  cl::cat(category),
+                                  cl::desc("Write the fusion JSON report"));
 cl::opt<std::string> cpu("cpu", cl::init("x86-64-v3"), cl::cat(category),
                          cl::desc("LLVM CPU of the native code, or native"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
@@ -118,6 +121,7 @@ int main(int argc, char **argv) {
   options.fp32Masters = fp32Masters;
   options.fuse = fuse;
   options.autocastReport = autocastReport;
+  options.fusionReport = fusionReport;
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
   if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile)))

@@ -33,8 +33,8 @@ struct CompileOptions {
   int64_t growthInterval = 2000, hysteresis = 1;
   double minScale = 0.0, maxScale = 0.0;
   bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
-  /// Autocast JSON report file ("" for none).
-  std::string autocastReport;
+  /// Autocast and fusion JSON report files ("" for none).
+  std::string autocastReport, fusionReport;
   /// LLVM CPU name for the native code ("native" for this machine).
   std::string cpu = "x86-64-v3";
   /// The system C compiler/linker that makes the shared object.

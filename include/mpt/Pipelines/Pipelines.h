@@ -68,6 +68,10 @@ struct MixedPrecisionOptions
       *this, "report",
       llvm::cl::desc("Write the autocast JSON report to this file"),
       llvm::cl::init("")};
+  Option<std::string> fusionReport{
+      *this, "fusion-report",
+      llvm::cl::desc("Write the fusion JSON report to this file"),
+      llvm::cl::init("")};
   Option<bool> summary{*this, "summary",
                        llvm::cl::desc("Emit autocast's one-line remark"),
                        llvm::cl::init(true)};
