@@ -432,7 +432,7 @@ int main(int argc, char **argv) {
     const LaunchStats &s = r.stats;
     std::printf("mpt-ptx-emu: %s: grid (%u,%u,%u) block (%u,%u,%u): "
                 "%" PRIu64 " thread instructions, %" PRIu64
-                " warp instructions (%" PRIu64 " mma.sync), %.3f s",
+                " warp instructions (%" PRIu64 " mma.sync), %.6f s",
                 k->name.c_str(), grid.x, grid.y, grid.z, block.x, block.y,
                 block.z, s.threadInstructions, s.warpInstructions,
                 s.mmaInstructions, seconds / (double)repeat);

@@ -310,8 +310,10 @@ bool decodeConvert(DecodeCtx &c) {
   if (md.hasRnd)
     flags |= kHasRnd;
   in.rnd = (uint8_t)md.rnd;
-  md.ftz = md.sat = md.relu = md.satfinite = false;
+  const bool hasRnd = md.hasRnd;
+  md.ftz = md.sat = md.relu = md.satfinite = md.hasRnd = false;
   c.noMoreMods();
+  md.hasRnd = hasRnd;
   in.flags = flags;
 
   auto badRnd = [&](const char *why) { c.error(why); };

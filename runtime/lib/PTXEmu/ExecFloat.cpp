@@ -431,8 +431,8 @@ bool decodeFloatArith(DecodeCtx &c) {
   const bool is16 = ty != Ty::F32 && ty != Ty::F64;
   // Modifiers.
   if (md.ftz) {
-    if (ty == Ty::F64 || ty == Ty::BF16 || ty == Ty::BF16x2)
-      c.error(".ftz is not valid for this type");
+    if (ty == Ty::F64)
+      c.error(".ftz is not valid for .f64");
     in.flags |= kFtz;
   }
   if (md.sat) {

@@ -404,13 +404,14 @@ bool decodeMemory(DecodeCtx &c) {
     for (const char *h : {"nc", "ca", "cg", "L2::cache_hint"})
       md.take(h);
     const Ty ty = c.oneType();
+    if (md.vec != 1 && md.vec != 2 && md.vec != 4)
+      c.error("unsupported vector width");
+    in.vec = (uint8_t)md.vec;
+    md.vec = 1;
     c.noMoreMods();
     const unsigned n = tyBytes(ty);
     if (n == 0 || n > 8)
       c.error(std::string("unsupported type .") + tyName(ty));
-    if (md.vec != 1 && md.vec != 2 && md.vec != 4)
-      c.error("unsupported vector width");
-    in.vec = (uint8_t)md.vec;
     in.ty = ty;
     Space sp = md.hasSpace ? md.space : Space::Generic;
     if (b == "ldu" && sp != Space::Global && sp != Space::Generic)
@@ -474,9 +475,9 @@ bool decodeMemory(DecodeCtx &c) {
     const bool noftz = md.noftz;
     md.noftz = false;
     const Ty ty = c.oneType();
-    c.noMoreMods();
     if (md.vec != 1)
       c.error("vector atomics are not supported");
+    c.noMoreMods();
     const bool isF = tyIsFloat(ty);
     if (isF && op != AAdd && op != AExch && op != AMin && op != AMax)
       c.error("floating-point atomics support add, min, max and exch");

@@ -205,6 +205,13 @@ inline double elem16(uint32_t reg, int half, bool bf) {
 
 /// sub: bit0 = K16 (else K8), bit1 = A/B bf16, bit2 = f16 accumulators (C
 /// and D, else f32).
+///
+/// On x86-64 an AVX2 clone is chosen at load time when the CPU has it. The
+/// products of f16/bf16 values are exact in f64, so whether the compiler
+/// fuses D + a * b into an FMA does not change a single bit.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void hMma(ExecCtx &c, const Inst &in, uint32_t m) {
   (void)m;
   const bool k16 = in.sub & 1, bf = in.sub & 2, f16acc = in.sub & 4;
@@ -243,14 +250,18 @@ void hMma(ExecCtx &c, const Inst &in, uint32_t m) {
             fp::floatOf(reg(cS[i], lane));
     }
   }
+  // D[i][j] = C[i][j] + A[i][0] B[0][j] + A[i][1] B[1][j] + ..., summed in
+  // this order (the j loop innermost keeps the order and vectorises).
   double D[16][8];
-  for (int i = 0; i < 16; ++i)
-    for (int j = 0; j < 8; ++j) {
-      double s = C[i][j];
-      for (int k = 0; k < K; ++k)
-        s += A[i][k] * B[k][j];
-      D[i][j] = s;
+  for (int i = 0; i < 16; ++i) {
+    for (int j = 0; j < 8; ++j)
+      D[i][j] = C[i][j];
+    for (int k = 0; k < K; ++k) {
+      const double a = A[i][k];
+      for (int j = 0; j < 8; ++j)
+        D[i][j] += a * B[k][j];
     }
+  }
   uint64_t *dS[4] = {c.R + (size_t)in.d[0] * 32, c.R + (size_t)in.d[1] * 32,
                      c.R + (size_t)in.d[2] * 32, c.R + (size_t)in.d[3] * 32};
   for (uint32_t lane = 0; lane < 32; ++lane) {

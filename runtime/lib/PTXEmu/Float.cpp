@@ -104,19 +104,6 @@ float roundToF32(double x, Round mode) {
   return floatOf((uint32_t)roundToFormat(x, 8, 23, mode));
 }
 
-float halfToFloat(uint16_t h) {
-  const uint32_t s = (uint32_t)(h & 0x8000u) << 16;
-  const uint32_t e = (h >> 10) & 0x1fu;
-  const uint32_t m = h & 0x3ffu;
-  if (e == 0x1f)
-    return floatOf(s | 0x7f800000u | (m << 13));
-  if (e == 0) {
-    float v = (float)m * 5.9604644775390625e-08f; // m * 2^-24, exact
-    return s ? -v : v;
-  }
-  return floatOf(s | ((e + 112u) << 23) | (m << 13));
-}
-
 uint16_t floatToHalfRN(float f) {
   const uint32_t x = bitsOf(f);
   const uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);

@@ -63,7 +63,18 @@ double formatToDouble(uint64_t bits, int expBits, int manBits);
 float roundToF32(double x, Round mode);
 
 // f16 -------------------------------------------------------------------------
-float halfToFloat(uint16_t h);
+inline float halfToFloat(uint16_t h) {
+  const uint32_t s = (uint32_t)(h & 0x8000u) << 16;
+  const uint32_t e = (h >> 10) & 0x1fu;
+  const uint32_t m = h & 0x3ffu;
+  if (e == 0x1f)
+    return floatOf(s | 0x7f800000u | (m << 13));
+  if (e == 0) {
+    const float v = (float)m * 5.9604644775390625e-08f; // m * 2^-24, exact
+    return s ? -v : v;
+  }
+  return floatOf(s | ((e + 112u) << 23) | (m << 13));
+}
 /// Fast round-to-nearest-even float -> f16 (bit-identical to roundToFormat).
 uint16_t floatToHalfRN(float f);
 inline uint16_t toHalf(double x, Round mode, bool satfinite = false) {

@@ -612,6 +612,20 @@ void DecodeCtx::need(size_t n) {
 void DecodeCtx::noMoreMods() {
   if (!mods.rest.empty())
     error("unsupported modifier ." + mods.rest.front());
+  // Classified modifiers a decoder did not consume are not silently
+  // ignored either (a stray .cc would lose a carry, .sat a clamp, ...).
+  const std::pair<bool, const char *> flags[] = {
+      {mods.ftz, "ftz"},           {mods.sat, "sat"},
+      {mods.approx, "approx"},     {mods.full, "full"},
+      {mods.relu, "relu"},         {mods.satfinite, "satfinite"},
+      {mods.nan, "NaN"},           {mods.noftz, "noftz"},
+      {mods.cc, "cc"},             {mods.hasRnd, "<rounding modifier>"},
+      {mods.vec != 1, "<vector width>"},
+  };
+  for (const auto &f : flags)
+    if (f.first)
+      error(std::string("unsupported modifier .") + f.second + " on " +
+            pi.base);
 }
 
 Ty DecodeCtx::oneType() {
