@@ -336,6 +336,13 @@ uint32_t Scheduler::uniformValue(const Inst &in, uint32_t s, uint32_t mask,
 void Scheduler::runGroup(WarpState &w, size_t gi) {
   uint32_t pc = w.groups[gi].pc;
   uint32_t mask = w.groups[gi].mask;
+  // Straight-line code stops where another group waits (the smallest pc
+  // above ours): that is where the two reconverge.
+  uint32_t stopPc = UINT32_MAX;
+  for (size_t i = 0; i < w.groups.size(); ++i)
+    if (i != gi && w.groups[i].state != Group::AtBarrier &&
+        w.groups[i].pc > pc && w.groups[i].pc < stopPc)
+      stopPc = w.groups[i].pc;
   uint64_t warpInsts = c.warpInsts, threadInsts = c.threadInsts;
   const uint32_t *P = c.P;
   auto save = [&]() {
@@ -361,7 +368,11 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
         c.warpInsts = warpInsts; // %clock
         in.fn(c, in, m);
       }
-      ++pc;
+      if (++pc == stopPc) {
+        save();
+        w.groups[gi].pc = pc;
+        return;
+      }
       continue;
     }
     ++warpInsts;
@@ -396,6 +407,10 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
           w.groups[gi].mask = mask;
           w.groups[gi].pc = pc + 1;
         }
+        // Collectives waiting for these lanes no longer wait for them.
+        for (Group &g : w.groups)
+          if (g.state == Group::AtCollective)
+            g.state = Group::Ready;
         checkAllBarriers();
         return;
       }

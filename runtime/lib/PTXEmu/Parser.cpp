@@ -1426,6 +1426,23 @@ private:
           break;
         }
       }
+      if (!found) {
+        // A label of a nested scope used from outside it: accept it when the
+        // name is unique in the function.
+        int matches = 0;
+        uint32_t at = 0;
+        for (const auto &sc : fb.scopes) {
+          auto it = sc.labels.find(fx.label);
+          if (it != sc.labels.end()) {
+            ++matches;
+            at = it->second;
+          }
+        }
+        if (matches == 1) {
+          f.code[fx.inst].target = at;
+          found = true;
+        }
+      }
       if (!found)
         throw ParseError{fx.line, fx.col, "undefined label '" + fx.label + "'"};
     }

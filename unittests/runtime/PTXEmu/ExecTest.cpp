@@ -473,6 +473,41 @@ $L_end:
     EXPECT_EQ(v[t], t % 4 == 0 ? 0x11111111u : 0xeeeeeeeeu) << t;
 }
 
+TEST(ExecTest, LanesReconvergeAfterAnIfThen) {
+  auto v = lanes(R"(
+  and.b32 %r1, %r0, 1;
+  setp.eq.u32 %p1, %r1, 0;
+  @%p1 bra $L_join;
+  add.u32 %r2, %r2, 1;
+  add.u32 %r2, %r2, 1;
+$L_join:
+  activemask.b32 %r10;
+)");
+  ASSERT_EQ(v.size(), 32u);
+  for (int t = 0; t < 32; ++t)
+    EXPECT_EQ(v[t], 0xffffffffu) << t;
+}
+
+TEST(ExecTest, ACollectiveStopsWaitingForLanesThatExit) {
+  // Lanes 0-15 reach the shuffle first and wait for 16-31, which then exit:
+  // shfl.sync waits only for non-exited lanes of its membermask.
+  auto v = run<uint32_t>(kernel(R"(
+  st.global.u32 [%rd3], 7;
+  setp.lt.u32 %p1, %r0, 16;
+  @%p1 bra $L_work;
+  bra.uni $L_exit;
+$L_work:
+  shfl.sync.bfly.b32 %r10, %r0, 1, 31, -1;
+  st.global.u32 [%rd3], %r10;
+$L_exit:
+  exit;
+)"),
+                         32);
+  ASSERT_EQ(v.size(), 32u);
+  for (uint32_t t = 0; t < 32; ++t)
+    EXPECT_EQ(v[t], t < 16 ? (t ^ 1) : 7u) << t;
+}
+
 TEST(ExecTest, PartialExitKeepsTheRestRunning) {
   auto v = run<uint32_t>(kernel(R"(
   st.global.u32 [%rd3], 7;
