@@ -643,7 +643,7 @@ def _emit_eval(step, maps: _Maps, locations: bool) -> list[str]:
     rtypes = ["tensor<f32>"]
     if step.output is not None:
         ty = tensor_type(step.output.shape, step.output.dtype)
-        results.append((ty, '{mpt.role = "output"}'))
+        results.append((ty, '{mpt.role = "output", mpt.name = "logits"}'))
         rets.append(f.names[step.output.id])
         rtypes.append(ty)
     return _finish(f, _signature("eval_step", args, arg_names, results), rets, rtypes)
@@ -651,7 +651,7 @@ def _emit_eval(step, maps: _Maps, locations: bool) -> list[str]:
 
 def _emit_grad(step, maps: _Maps, locations: bool) -> list[str]:
     """Debug function ``@grad_step``: the loss, then the raw gradients in parameter order (role
-    ``output``), with no mpt ops, so stock MLIR can lower and run it."""
+    ``output``, named ``grad.<param>``), with no mpt ops, so stock MLIR can lower and run it."""
     f = _Func(maps, locations, "none")
     args = step.eval_arguments()
     arg_names = _bind_args(f, step, args)
@@ -661,7 +661,7 @@ def _emit_grad(step, maps: _Maps, locations: bool) -> list[str]:
     rtypes = ["tensor<f32>"]
     for p, gr in zip(step.params, step.grads):
         ty = tensor_type(p.shape)
-        results.append((ty, '{mpt.role = "output"}'))
+        results.append((ty, f'{{mpt.role = "output", mpt.name = "grad.{p.attrs["name"]}"}}'))
         rets.append(f.names[gr.id])
         rtypes.append(ty)
     return _finish(f, _signature("grad_step", args, arg_names, results), rets, rtypes)

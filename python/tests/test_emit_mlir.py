@@ -83,7 +83,8 @@ def test_eval_step_signature():
     step = two_layer_mlp(Adam(lr=1e-3))
     args, res = signature(func_text(step.to_mlir(), "eval_step"))
     assert [re.search(r'mpt.role = "(\w+)"', a).group(1) for _, a in args] == ["param"] * 4 + ["input"] * 2
-    assert res == [("tensor<f32>", 'mpt.role = "loss"'), ("tensor<32x10xf32>", 'mpt.role = "output"')]
+    assert res == [("tensor<f32>", 'mpt.role = "loss"'),
+                   ("tensor<32x10xf32>", 'mpt.role = "output", mpt.name = "logits"')]
     assert "mpt." not in func_text(step.to_mlir(), "eval_step").split("\n", 1)[1]  # no mpt ops
 
 
