@@ -118,27 +118,28 @@ template <int Op> void hF32Gen(ExecCtx &c, const Inst &in, uint32_t m) {
       cc = fp::ftz(cc);
     }
     float res = 0;
+    const bool rn = r == Round::RN || approx;
     switch (Op) {
     case Add:
-      res = fp::addF32(a, b, r);
+      res = rn ? a + b : fp::addF32(a, b, r);
       break;
     case Sub:
-      res = fp::addF32(a, -b, r);
+      res = rn ? a - b : fp::addF32(a, -b, r);
       break;
     case Mul:
-      res = fp::mulF32(a, b, r);
+      res = rn ? a * b : fp::mulF32(a, b, r);
       break;
     case Fma:
-      res = fp::fmaF32(a, b, cc, r);
+      res = rn ? fp::fmaF32RN(a, b, cc) : fp::fmaF32(a, b, cc, r);
       break;
     case Div:
-      res = approx ? a / b : fp::divF32(a, b, r);
+      res = rn ? a / b : fp::divF32(a, b, r);
       break;
     case Rcp:
-      res = approx ? 1.0f / a : fp::rcpF32(a, r);
+      res = rn ? 1.0f / a : fp::rcpF32(a, r);
       break;
     case Sqrt:
-      res = approx ? std::sqrt(a) : fp::sqrtF32(a, r);
+      res = rn ? std::sqrt(a) : fp::sqrtF32(a, r);
       break;
     case Rsqrt:
       res = (float)(1.0 / std::sqrt((double)a));
