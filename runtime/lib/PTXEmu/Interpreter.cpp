@@ -767,6 +767,7 @@ LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m,
   B.warps.resize(nwarps);
   B.shared.resize(L.sharedBytes);
   B.asyncShadow.assign(L.sharedBytes, 0);
+  B.checkAsync = opts.checkAsyncCopies;
   if (opts.checkSharedRaces && L.sharedBytes)
     B.race.assign(L.sharedBytes, RaceShadow{});
   for (uint32_t wi = 0; wi < nwarps; ++wi) {

@@ -68,6 +68,7 @@ struct BlockState {
   /// Per shared byte: number of in-flight cp.async writing it.
   std::vector<uint8_t> asyncShadow;
   uint64_t asyncInFlight = 0;
+  bool checkAsync = true; ///< LaunchOptions::checkAsyncCopies
   std::vector<RaceShadow> race;
   uint32_t epoch = 1;
   BarrierState bars[16];
@@ -120,7 +121,7 @@ inline uint8_t *sharedAt(ExecCtx &c, const Inst &in, int lane, uint64_t off,
   if (off >= c.sharedSize || size > c.sharedSize - off)
     failAccess(c, in, lane, Space::Shared, off, size, acc, nullptr);
   BlockState &b = *c.block;
-  if (b.asyncInFlight) {
+  if (b.asyncInFlight && b.checkAsync) {
     const uint8_t *s = b.asyncShadow.data() + off;
     for (uint64_t i = 0; i < size; ++i)
       if (s[i])
