@@ -179,10 +179,31 @@ void hSet(ExecCtx &c, const Inst &in, uint32_t m) {
   else if (bop == BXor)
     t ^= cm;
   MPT_D(0);
-  const bool f32 = in.flags & 8;
+  // The value of "true" in the destination type (false is 0).
+  const uint64_t one = in.imm;
+  forLanes(m, [&](uint32_t l) { d0[l] = ((t >> l) & 1) ? one : 0; });
+}
+
+/// set on packed halves: each half of d from the comparison of that half.
+template <int Base> void hSetX2(ExecCtx &c, const Inst &in, uint32_t m) {
+  const bool ftz = in.flags & 1;
+  uint32_t lo = compareMask<uint16_t>(c, in, m, ftz, Base);
+  uint32_t hi = compareMask<uint16_t>(c, in, m, ftz, Base + 1);
+  const BoolOp bop = (BoolOp)(in.flags >> 4);
+  if (bop != BNone) {
+    uint32_t cm = c.P[in.a[2]];
+    if (in.flags & 2)
+      cm = ~cm;
+    auto comb = [&](uint32_t x) {
+      return bop == BAnd ? (x & cm) : bop == BOr ? (x | cm) : (x ^ cm);
+    };
+    lo = comb(lo);
+    hi = comb(hi);
+  }
+  MPT_D(0);
+  const uint64_t one = in.imm; // per half
   forLanes(m, [&](uint32_t l) {
-    bool v = (t >> l) & 1;
-    d0[l] = f32 ? (v ? 0x3f800000u : 0u) : (v ? 0xffffffffu : 0u);
+    d0[l] = (((lo >> l) & 1) ? one : 0) | ((((hi >> l) & 1) ? one : 0) << 16);
   });
 }
 
@@ -293,8 +314,34 @@ bool decodeCompare(DecodeCtx &c) {
         c.error("set needs a destination and a source type");
       dty = c.mods.types[0];
       ty = c.mods.types[1];
-      if (dty != Ty::U32 && dty != Ty::S32 && dty != Ty::F32)
-        c.error("set destination must be .u32, .s32 or .f32");
+      switch (dty) {
+      case Ty::U32:
+      case Ty::S32:
+        in.imm = 0xffffffff;
+        break;
+      case Ty::F32:
+        in.imm = 0x3f800000;
+        break;
+      case Ty::F16:
+      case Ty::F16x2:
+        in.imm = 0x3c00;
+        break;
+      case Ty::BF16:
+      case Ty::BF16x2:
+        in.imm = 0x3f80;
+        break;
+      case Ty::U16:
+      case Ty::S16:
+        in.imm = 0xffff;
+        break;
+      default:
+        c.error(std::string("unsupported set destination type .") +
+                tyName(dty));
+      }
+      const bool dPacked = dty == Ty::F16x2 || dty == Ty::BF16x2;
+      const bool sPacked = ty == Ty::F16x2 || ty == Ty::BF16x2;
+      if (dPacked != sPacked)
+        c.error("set with packed halves needs packed source and destination");
     } else {
       ty = c.oneType();
     }
@@ -311,7 +358,7 @@ bool decodeCompare(DecodeCtx &c) {
       op = op == Lt ? Lo : op == Le ? Ls : op == Gt ? Hi : Hs;
     }
     in.sub = op;
-    in.flags = (uint8_t)((ftz ? 1 : 0) | (bop << 4) | (dty == Ty::F32 ? 8 : 0));
+    in.flags = (uint8_t)((ftz ? 1 : 0) | (bop << 4));
     const size_t nops = bop == BNone ? 3 : 4;
     c.need(nops);
     const Operand &d = c.pi.ops[0];
@@ -326,7 +373,10 @@ bool decodeCompare(DecodeCtx &c) {
     }
     if (b == "set") {
       in.d[0] = c.dest(d);
-      in.fn = pickCmp<SetH>(ty);
+      if (ty == Ty::F16x2 || ty == Ty::BF16x2)
+        in.fn = ty == Ty::F16x2 ? hSetX2<0> : hSetX2<2>;
+      else
+        in.fn = pickCmp<SetH>(ty);
     } else {
       in.d[0] = c.pred(d);
       if (d.hasPair)

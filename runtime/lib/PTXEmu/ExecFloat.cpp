@@ -194,15 +194,22 @@ template <int Op> void hF32Gen(ExecCtx &c, const Inst &in, uint32_t m) {
 
 // f64 -------------------------------------------------------------------------
 
+inline double ftz64(double x) {
+  return std::fpclassify(x) == FP_SUBNORMAL ? std::copysign(0.0, x) : x;
+}
+
 template <int Op> void hF64Gen(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
   MPT_A(0);
   const uint64_t *a1 = c.R + (size_t)in.a[1] * 32;
   const uint64_t *a2 = c.R + (size_t)in.a[2] * 32;
   const Round r = (Round)in.rnd;
-  const bool rn = r == Round::RN;
+  const bool rn = r == Round::RN || (in.sub & 1);
+  const bool ftz = in.flags & kFtz;
   forLanes(m, [&](uint32_t l) {
     double a = rd<double>(a0[l]);
+    if (ftz)
+      a = ftz64(a);
     double b = 0, cc = 0;
     if (Op == Add || Op == Sub || Op == Mul || Op == Fma || Op == Div ||
         Op == Min || Op == Max || Op == Copysign)
@@ -254,7 +261,7 @@ template <int Op> void hF64Gen(ExecCtx &c, const Inst &in, uint32_t m) {
     default:
       break;
     }
-    d0[l] = wr<double>(res);
+    d0[l] = wr<double>(ftz ? ftz64(res) : res);
   });
 }
 
@@ -432,8 +439,10 @@ bool decodeFloatArith(DecodeCtx &c) {
   const bool is16 = ty != Ty::F32 && ty != Ty::F64;
   // Modifiers.
   if (md.ftz) {
-    if (ty == Ty::F64)
-      c.error(".ftz is not valid for .f64");
+    // f64 has .ftz only on rcp.approx / rsqrt.approx (the seeds of nvcc's
+    // double division and square root).
+    if (ty == Ty::F64 && !((op == Rcp || op == Rsqrt) && md.approx))
+      c.error(".ftz is not valid for .f64 " + b);
     in.flags |= kFtz;
   }
   if (md.sat) {

@@ -265,6 +265,30 @@ static void hCarry(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
+/// mad{c}.{lo,hi}{.cc}: d = part(a * b) + c (+ CC.CF for madc), optionally
+/// setting CC.CF to the carry out of the addition.
+template <typename T, bool Hi, bool UseCarry, bool SetCarry>
+static void hMadCarry(ExecCtx &c, const Inst &in, uint32_t m) {
+  using UT = U<T>;
+  using W = typename Wide<T>::type;
+  MPT_D(0);
+  MPT_A(0);
+  MPT_A(1);
+  MPT_A(2);
+  uint64_t *cc = c.R + (size_t)in.a[3] * 32;
+  forLanes(m, [&](uint32_t l) {
+    const W p = (W)rd<T>(a0[l]) * (W)rd<T>(a1[l]);
+    const UT part = Hi ? (UT)((U<W>)p >> (8 * sizeof(T))) : (UT)p;
+    const UT addend = (UT)rd<T>(a2[l]);
+    const UT cin = UseCarry ? (UT)(cc[l] & 1) : 0;
+    const UT r = (UT)(part + addend + cin);
+    const bool carry = (r < part) || (cin && r == part);
+    d0[l] = wr<T>((T)r);
+    if (SetCarry)
+      cc[l] = carry;
+  });
+}
+
 // Unary -----------------------------------------------------------------------
 
 template <typename Op> struct Un {
@@ -503,7 +527,7 @@ bool isIntTy(Ty t) { return tyIsInt(t); }
 bool decodeIntArith(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
-  static const char *ops[] = {"add", "sub", "mul", "mad", "mul24", "mad24",
+  static const char *ops[] = {"add", "sub", "mul", "mad", "madc", "mul24", "mad24",
                               "div", "rem", "abs", "neg", "min",   "max",
                               "popc", "clz", "brev", "bfe", "bfi",  "bfind",
                               "sad", "addc", "subc", "dp4a"};
@@ -583,6 +607,32 @@ bool decodeIntArith(DecodeCtx &c) {
     } else {
       bin(sub ? byIntType<Bin<OpSub>::H>(ty) : byIntType<Bin<OpAdd>::H>(ty));
     }
+  } else if ((b == "mad" && c.mods.cc) || b == "madc") {
+    const bool hi = c.mods.take("hi");
+    if (!hi && !c.mods.take("lo"))
+      c.error(b + " with a carry needs .lo or .hi");
+    if (tyBits(ty) != 32 && tyBits(ty) != 64)
+      c.error("carry arithmetic needs a 32- or 64-bit type");
+    c.need(4);
+    in.d[0] = c.dest(0);
+    in.a[0] = c.value(1, ty);
+    in.a[1] = c.value(2, ty);
+    in.a[2] = c.value(3, ty);
+    in.a[3] = c.carrySlot();
+    const bool useCarry = b == "madc", set = c.mods.cc;
+    c.mods.cc = false;
+#define MPT_MADC(T)                                                            \
+  (hi ? (useCarry ? (set ? hMadCarry<T, true, true, true>                      \
+                         : hMadCarry<T, true, true, false>)                    \
+                  : hMadCarry<T, true, false, true>)                           \
+      : (useCarry ? (set ? hMadCarry<T, false, true, true>                     \
+                         : hMadCarry<T, false, true, false>)                   \
+                  : hMadCarry<T, false, false, true>))
+    in.fn = ty == Ty::S32   ? MPT_MADC(int32_t)
+            : ty == Ty::S64 ? MPT_MADC(int64_t)
+            : tyBits(ty) == 64 ? MPT_MADC(uint64_t)
+                               : MPT_MADC(uint32_t);
+#undef MPT_MADC
   } else if (b == "mul" || b == "mad") {
     const bool mad = b == "mad";
     const bool lo = c.mods.take("lo"), hi = c.mods.take("hi"),

@@ -261,8 +261,23 @@ private:
       return tk;
     char c = peek();
     if (c == '.' && identStart(peek(1))) {
+      // A directive ends at the next '.': `.reg.b32` is `.reg .b32`.
       tk.k = Tok::Dir;
-      readName(tk);
+      tk.s = ".";
+      adv();
+      while (p_ < t_.size()) {
+        char ch = peek();
+        if (identChar(ch) && ch != '.') {
+          tk.s += ch;
+          adv();
+        } else if (ch == ':' && peek(1) == ':') {
+          tk.s += "::";
+          adv();
+          adv();
+        } else {
+          break;
+        }
+      }
       return tk;
     }
     if (identStart(c)) {

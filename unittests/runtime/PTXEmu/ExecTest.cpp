@@ -84,6 +84,30 @@ TEST(ExecTest, CarryChains) {
   EXPECT_EQ(one("sub.cc.u32 %r1, 0, 1;\n subc.u32 %r10, 1, 0;"), 0u);
 }
 
+TEST(ExecTest, MultiplyAddCarryChains) {
+  // (2^32-1)^2 = 0xfffffffe_00000001; adding c to the low word carries into
+  // the high word when it overflows.
+  EXPECT_EQ(one("mad.lo.cc.u32 %r1, -1, -1, 2;\n madc.hi.u32 %r10, -1, -1, 0;"),
+            0xfffffffeu);
+  EXPECT_EQ(one("mad.lo.cc.u32 %r1, -1, -1, -1;\n madc.hi.u32 %r10, -1, -1, 0;"),
+            0xffffffffu);
+  EXPECT_EQ(one("mad.lo.cc.u32 %r10, -1, -1, -1;"), 0u);
+}
+
+TEST(ExecTest, InlineAsmStyleBlocks) {
+  // nvcc's inline asm: `.reg.b32` without a space, names without '%',
+  // set with an f16 destination, hex literals with X and U.
+  EXPECT_EQ(one(R"({.reg.b16 h, p;
+  mov.b16 h, 0X3C00U;
+  set.eq.f16.f16 p, h, h;
+  cvt.u32.u16 %r10, p;
+})"),
+            0x3c00u);
+  // low halves 2 < 1 false, high halves 1 < 2 true
+  EXPECT_EQ(one("set.lt.f16x2.f16x2 %r10, 0x3c004000, 0x40003c00;"),
+            0x3c000000u);
+}
+
 TEST(ExecTest, BitInstructions) {
   EXPECT_EQ(one("shl.b32 %r10, 1, 31;"), 0x80000000u);
   EXPECT_EQ(one("shl.b32 %r10, 1, 32;"), 0u);
@@ -211,6 +235,8 @@ TEST(ExecTest, Float64) {
   EXPECT_EQ(d("max.f64 %fd1, 0d7FF8000000000000, 0d4000000000000000;"), 2.0);
   EXPECT_EQ(d("sqrt.rn.f64 %fd1, 0d4000000000000000;"), std::sqrt(2.0));
   EXPECT_EQ(d("abs.f64 %fd1, 0dC000000000000000;"), 2.0);
+  EXPECT_EQ(d("rcp.approx.ftz.f64 %fd1, 0d4010000000000000;"), 0.25);
+  EXPECT_EQ(d("rcp.approx.ftz.f64 %fd1, 0d0000000000000001;"), INFINITY);
 }
 
 TEST(ExecTest, HalfPrecisionArithmetic) {
