@@ -1,0 +1,186 @@
+//===- ArtifactTest.cpp - The artifact container: writer and reader -------===//
+
+#include "mpt-runtime/Artifact.h"
+#include "mpt-runtime/FileIO.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+#include <dirent.h>
+#include <unistd.h>
+
+using namespace mpt::rt;
+
+namespace {
+ArtifactContents sample() {
+  ArtifactContents a;
+  a.manifest.precision = "bf16";
+  a.manifest.options = {{"precision", "bf16"}};
+  FunctionSig f;
+  f.name = "train_step";
+  f.symbol = "mpt_train_step";
+  TensorSpec w;
+  w.name = "w";
+  w.role = Role::Param;
+  w.shape = {3};
+  w.init = InitSpec::zeros();
+  TensorSpec w2 = w;
+  w2.name.clear();
+  w2.init = {};
+  w2.updates = "w";
+  f.args = {w};
+  f.results = {w2};
+  a.manifest.functions = {f};
+  a.nativeSharedObject = std::string("\x7f" "ELF", 4) + std::string(200, 'x');
+  a.ptx = ".version 8.0\n.target sm_80\n";
+  return a;
+}
+
+void putU32(std::string &s, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    s[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+/// Recomputes the trailer checksum after an edit.
+void reseal(std::string &s) { putU32(s, s.size() - 8, crc32(s.data(), s.size() - 8)); }
+
+std::string tempDir() {
+  char tmpl[] = "/tmp/mpt-artifact-test-XXXXXX";
+  return ::mkdtemp(tmpl);
+}
+
+std::vector<std::string> listDir(const std::string &dir) {
+  std::vector<std::string> out;
+  DIR *d = ::opendir(dir.c_str());
+  while (dirent *e = ::readdir(d))
+    if (std::strcmp(e->d_name, ".") && std::strcmp(e->d_name, ".."))
+      out.push_back(e->d_name);
+  ::closedir(d);
+  return out;
+}
+} // namespace
+
+TEST(ArtifactTest, Crc32IsZlibs) {
+  EXPECT_EQ(crc32("123456789", 9), 0xCBF43926u);
+  EXPECT_EQ(crc32("", 0), 0u);
+}
+
+TEST(ArtifactTest, RoundTripsEverySection) {
+  ArtifactContents a = sample();
+  Expected<std::string> bytes = serializeArtifact(a);
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  EXPECT_EQ(bytes->substr(0, 8), std::string("\x89MPT\r\n\x1a\n", 8));
+  EXPECT_EQ(bytes->substr(bytes->size() - 4), "MPTE");
+  EXPECT_EQ(bytes->size() % 8, 0u);
+  Expected<ArtifactContents> back = parseArtifact(*bytes, "a.mpt");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->nativeSharedObject, a.nativeSharedObject);
+  EXPECT_EQ(back->ptx, a.ptx);
+  EXPECT_EQ(back->manifest.toJsonText(), a.manifest.toJsonText());
+}
+
+TEST(ArtifactTest, EverySingleByteChangeIsDetected) {
+  std::string bytes = *serializeArtifact(sample());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] ^= 0x10;
+    Expected<ArtifactContents> r = parseArtifact(bad, "a.mpt");
+    ASSERT_FALSE(r.ok()) << "a change at byte " << i << " went unnoticed";
+    ASSERT_EQ(r.message().rfind("a.mpt: ", 0), 0u) << r.message();
+  }
+}
+
+TEST(ArtifactTest, EveryTruncationIsDetected) {
+  std::string bytes = *serializeArtifact(sample());
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    Expected<ArtifactContents> r = parseArtifact(bytes.substr(0, n), "a.mpt");
+    ASSERT_FALSE(r.ok()) << n;
+    if (n >= 32) {
+      ASSERT_EQ(r.message(), "a.mpt: truncated artifact (" + std::to_string(n) +
+                                 " of " + std::to_string(bytes.size()) +
+                                 " bytes)");
+    }
+  }
+  Expected<ArtifactContents> r = parseArtifact(bytes + "x", "a.mpt");
+  EXPECT_EQ(r.message(),
+            "a.mpt: corrupt artifact (1 unexpected bytes after the end)");
+}
+
+TEST(ArtifactTest, RefusesNewerFormatsBeforeAnythingElse) {
+  std::string bytes = *serializeArtifact(sample());
+  putU32(bytes, 8, 7);
+  // Even with a wrong checksum the version is what the user must hear.
+  Expected<ArtifactContents> r = parseArtifact(bytes, "m.mpt");
+  EXPECT_EQ(r.message(),
+            "m.mpt: artifact format version 7 is newer than this runtime "
+            "supports (version 1); use an mpt-run from the same mpt as the "
+            "mpt-compile that wrote it");
+  EXPECT_EQ(parseArtifact("#!/bin/sh\n", "m.mpt").message(),
+            "m.mpt: not an mpt artifact (bad magic; expected a file written by "
+            "mpt-compile)");
+}
+
+TEST(ArtifactTest, SectionsOfUnknownKinds) {
+  std::string bytes = *serializeArtifact(sample());
+  // The PTX section (the third entry) becomes kind 99: an error, unless the
+  // writer marked it optional.
+  size_t entry = 32 + 2 * 32;
+  putU32(bytes, entry, 99);
+  reseal(bytes);
+  EXPECT_EQ(parseArtifact(bytes, "a").message(),
+            "a: section kind 99 is not known to this runtime; update mpt");
+  putU32(bytes, entry + 4, kSectionOptional);
+  reseal(bytes);
+  Expected<ArtifactContents> r = parseArtifact(bytes, "a");
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_TRUE(r->ptx.empty());
+  // A section pointing outside the file.
+  putU32(bytes, entry + 8, 0x7fffffff);
+  reseal(bytes);
+  EXPECT_EQ(parseArtifact(bytes, "a").message(),
+            "a: corrupt artifact (section 2 lies outside the file)");
+}
+
+TEST(ArtifactTest, WriterValidatesFirst) {
+  ArtifactContents a = sample();
+  a.nativeSharedObject.clear();
+  EXPECT_EQ(serializeArtifact(a).message(),
+            "a cpu artifact needs the native shared object");
+  a = sample();
+  a.nativeSharedObject = "not elf";
+  EXPECT_EQ(serializeArtifact(a).message(),
+            "the native shared object is not an ELF file");
+  a = sample();
+  a.manifest.functions[0].results[0].updates = "nothing";
+  EXPECT_EQ(serializeArtifact(a).message(),
+            "invalid signature table: function train_step, result #0: updates "
+            "'nothing', but no argument has that name");
+}
+
+TEST(ArtifactTest, FilesAreWrittenAtomically) {
+  std::string dir = tempDir();
+  std::string path = dir + "/model.mpt";
+  ASSERT_TRUE(writeArtifactFile(path, sample()).ok());
+  Expected<ArtifactContents> r = readArtifactFile(path);
+  ASSERT_TRUE(r.ok()) << r.message();
+  std::string before = *readFile(path);
+  // A failing write (after 100 bytes) keeps the old file, leaves no
+  // temporary file, and says so.
+  AtomicWriteOptions o;
+  o.chunkBytes = 50;
+  o.afterChunk = [](uint64_t n) { return n < 100; };
+  Status st = writeFileAtomic(path, std::string(1000, 'z'), o);
+  EXPECT_EQ(st.message(), "cannot write '" + path +
+                              "': write failed after 100 bytes (the previous "
+                              "file, if any, is unchanged)");
+  EXPECT_EQ(*readFile(path), before);
+  EXPECT_EQ(listDir(dir), std::vector<std::string>{"model.mpt"});
+  // Errors name the file.
+  EXPECT_EQ(readArtifactFile(dir + "/none.mpt").message(),
+            "cannot open '" + dir + "/none.mpt': No such file or directory");
+  EXPECT_EQ(writeArtifactFile(dir + "/no/such/dir.mpt", sample()).message(),
+            "cannot write '" + dir + "/no/such/dir.mpt': directory '" + dir +
+                "/no/such': No such file or directory");
+  ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
+}

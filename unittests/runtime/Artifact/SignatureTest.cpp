@@ -1,0 +1,202 @@
+//===- SignatureTest.cpp - The signature table: JSON and validation -------===//
+
+#include "mpt-runtime/Signature.h"
+
+#include "gtest/gtest.h"
+
+using namespace mpt::rt;
+
+namespace {
+TensorSpec tensor(std::string name, Role role, DType dtype,
+                  std::vector<int64_t> shape, InitSpec init = {}) {
+  TensorSpec t;
+  t.name = std::move(name);
+  t.role = role;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  t.init = std::move(init);
+  return t;
+}
+
+TensorSpec update(const TensorSpec &arg) {
+  TensorSpec t = arg;
+  t.name.clear();
+  t.init = {};
+  t.updates = arg.name;
+  return t;
+}
+
+/// A mixed-precision train step: master, working copy, momentum, loss
+/// scale, an input, the loss and found_inf.
+Manifest sample() {
+  Manifest m;
+  m.precision = "f16";
+  m.options = {{"precision", "f16"}, {"loss-scale", "dynamic"}};
+  FunctionSig f;
+  f.name = "train_step";
+  f.symbol = "mpt_train_step";
+  f.args = {
+      tensor("w", Role::Param, DType::F32, {4, 3},
+             InitSpec::uniform(-0.25, 0.25, 18446744073709551615ull)),
+      tensor("w.wc", Role::WorkingCopy, DType::F16, {4, 3},
+             InitSpec::castOf("w")),
+      tensor("w.momentum", Role::OptState, DType::F32, {4, 3},
+             InitSpec::zeros()),
+      tensor("loss_scale.scale", Role::LossScaleState, DType::F32, {},
+             InitSpec::constant(65536)),
+      tensor("x", Role::Input, DType::F32, {2, 4}),
+  };
+  f.results = {update(f.args[0]), update(f.args[1]), update(f.args[2]),
+               update(f.args[3])};
+  TensorSpec loss = tensor("", Role::Loss, DType::F32, {});
+  TensorSpec inf = tensor("found_inf", Role::Output, DType::I1, {});
+  f.results.push_back(loss);
+  f.results.push_back(inf);
+  m.functions.push_back(f);
+  return m;
+}
+} // namespace
+
+TEST(SignatureTest, RoundTripsThroughJson) {
+  Manifest m = sample();
+  ASSERT_TRUE(m.validate().ok()) << m.validate().message();
+  std::string text = m.toJsonText();
+  Expected<Manifest> back = Manifest::fromJsonText(text);
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->toJsonText(), text);
+  const FunctionSig &f = back->functions[0];
+  EXPECT_EQ(f.args[0].init.seed, 18446744073709551615ull);
+  EXPECT_EQ(f.args[1].init.dist, InitSpec::Dist::CastOf);
+  EXPECT_EQ(f.args[1].init.source, "w");
+  EXPECT_EQ(f.results[1].updates, "w.wc");
+  EXPECT_EQ(f.findResult("found_inf"), 5);
+  EXPECT_EQ(f.findResultRole(Role::Loss), 4);
+  EXPECT_EQ(f.findArg("x"), 4);
+  EXPECT_EQ(back->options[1].second, "dynamic");
+  // Seeds are written as strings (the full u64 range).
+  EXPECT_NE(text.find("\"seed\": \"18446744073709551615\""), std::string::npos);
+}
+
+TEST(SignatureTest, AcceptsSeedsAsNumbersAndDefaultsTheSymbol) {
+  Expected<Manifest> m = Manifest::fromJsonText(R"({
+    "format": "mpt-artifact", "version": 1, "target": "cpu",
+    "functions": [{"name": "train_step", "args": [
+      {"name": "w", "role": "param", "dtype": "bf16", "shape": [2],
+       "init": {"dist": "uniform", "low": 0, "high": 1, "seed": 9223372036854775808}}],
+      "results": []}]})");
+  ASSERT_TRUE(m.ok()) << m.message();
+  EXPECT_EQ(m->functions[0].symbol, "mpt_train_step");
+  EXPECT_EQ(m->functions[0].args[0].init.seed, 9223372036854775808ull);
+  EXPECT_EQ(m->precision, "f32");
+}
+
+TEST(SignatureTest, ValidationNamesTheFunctionAndTensor) {
+  struct Case {
+    std::function<void(Manifest &)> edit;
+    const char *message;
+  } cases[] = {
+      {[](Manifest &m) { m.functions[0].args[4].name = "w"; },
+       "function train_step, argument #4 'w': the name is used twice"},
+      {[](Manifest &m) { m.functions[0].args[0].name.clear(); },
+       "function train_step, argument #0 has no name"},
+      {[](Manifest &m) { m.functions[0].results[0].updates = "v"; },
+       "function train_step, result #0: updates 'v', but no argument has that "
+       "name"},
+      {[](Manifest &m) { m.functions[0].results[0].updates = "w.momentum"; },
+       "function train_step, result #0: role param updates 'w.momentum' of "
+       "role opt_state"},
+      {[](Manifest &m) { m.functions[0].results[1].dtype = DType::BF16; },
+       "function train_step, result #1: type bf16[4, 3] differs from argument "
+       "'w.wc' of type f16[4, 3]"},
+      {[](Manifest &m) {
+         m.functions[0].results.push_back(m.functions[0].results[0]);
+       },
+       "function train_step, result #6: 'w' is updated by two results"},
+      {[](Manifest &m) { m.functions[0].results[3].updates.clear(); },
+       "function train_step, result #3: a loss_scale_state result must name "
+       "the argument it updates"},
+      {[](Manifest &m) { m.functions[0].results[4].shape = {2}; },
+       "function train_step, result #4: the loss must be one float element, "
+       "not f32[2]"},
+      {[](Manifest &m) { m.functions[0].results[4].dtype = DType::I32; },
+       "function train_step, result #4: the loss must be one float element, "
+       "not i32[]"},
+      {[](Manifest &m) { m.functions[0].results[5].name = "found_inf"; m.functions[0].results[4].name = "found_inf"; },
+       "function train_step, result #5 'found_inf': the name is used twice"},
+      {[](Manifest &m) { m.functions[0].args[1].init = InitSpec::castOf("x"); },
+       "function train_step, argument #1 'w.wc': cast_of source 'x' is not a "
+       "state argument of train_step"},
+      {[](Manifest &m) { m.functions[0].args[0].init = InitSpec::castOf("w.wc"); },
+       "function train_step, argument 'w': cast_of sources form a cycle"},
+      {[](Manifest &m) { m.functions[0].args[2].dtype = DType::I32; m.functions[0].results[2].dtype = DType::I32; m.functions[0].args[2].init = InitSpec::uniform(0, 1, 1); },
+       "function train_step, argument #2 'w.momentum': uniform init needs a "
+       "float type, not i32"},
+      {[](Manifest &m) { m.functions[0].args[2].init = InitSpec::uniform(1, 0, 1); },
+       "function train_step, argument #2 'w.momentum': uniform init needs "
+       "finite low <= high"},
+      {[](Manifest &m) { m.functions[0].args[3].dtype = DType::I32; m.functions[0].results[3].dtype = DType::I32; m.functions[0].args[3].init = InitSpec::constant(0.5); },
+       "function train_step, argument #3 'loss_scale.scale': constant 0.5 is "
+       "not an integer of type i32"},
+      {[](Manifest &m) { m.functions[0].args[4].shape = {-1, 4}; },
+       "function train_step, argument #4 'x': shape f32[-1, 4] has a negative "
+       "or too large dimension"},
+      {[](Manifest &m) { m.functions[0].args[4].init = InitSpec::zeros(); },
+       "function train_step, argument #4 'x': inputs have no init"},
+      {[](Manifest &m) { m.functions[0].args[4].role = Role::Loss; },
+       "function train_step, argument #4 'x': role \"loss\" is a result role"},
+      {[](Manifest &m) { m.functions[0].symbol = "train_step"; },
+       "function train_step: entry symbol \"train_step\" must be an identifier "
+       "starting with mpt_"},
+      {[](Manifest &m) { m.functions.push_back(m.functions[0]); },
+       "function \"train_step\" appears twice"},
+      {[](Manifest &m) { m.target = "tpu"; },
+       "unknown target \"tpu\" (expected \"cpu\" or \"cuda\")"},
+      {[](Manifest &m) { m.functions.clear(); }, "the artifact has no functions"},
+  };
+  for (const Case &c : cases) {
+    Manifest m = sample();
+    c.edit(m);
+    Status st = m.validate();
+    EXPECT_EQ(st.message(), c.message);
+  }
+}
+
+TEST(SignatureTest, JsonErrorsNameTheField) {
+  struct Case {
+    const char *text, *message;
+  } cases[] = {
+      {"[]", "the signature table must be a JSON object"},
+      {R"({"format": "onnx", "version": 1})",
+       "signature table: format is \"onnx\", expected \"mpt-artifact\""},
+      {R"({"format": "mpt-artifact", "version": 2, "target": "cpu", "functions": []})",
+       "signature table version 2 is newer than this runtime reads (1); update "
+       "mpt"},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu"})",
+       "signature table: missing \"functions\""},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
+          {"name": "f", "args": [{"name": "a", "role": "parameter", "dtype": "f32", "shape": []}], "results": []}]})",
+       "function f, argument #0: unknown role \"parameter\""},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
+          {"name": "f", "args": [{"name": "a", "role": "param", "dtype": "f32", "shape": [1.5]}], "results": []}]})",
+       "function f, argument #0: shape entries must be non-negative integers"},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
+          {"name": "f", "args": [{"name": "a", "role": "param", "dtype": "f32", "shape": [],
+            "init": {"dist": "uniform", "low": 0, "high": 1, "seed": "-3"}}], "results": []}]})",
+       "function f, argument #0.init: seed \"-3\" is not an unsigned 64-bit "
+       "integer"},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
+          {"name": "f", "args": [{"name": "a", "role": "param", "dtype": "f32", "shape": [],
+            "init": {"dist": "normal"}}], "results": []}]})",
+       "function f, argument #0.init: unknown dist \"normal\" (expected zeros, "
+       "constant, uniform or cast_of)"},
+      {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
+          {"name": "f", "args": [{"name": "a", "role": "param", "dtype": "f32", "shape": 3}], "results": []}]})",
+       "function f, argument #0: \"shape\" must be a array, not a number"},
+      {"{", "signature table: JSON line 1, column 2: expected a string key in object"},
+  };
+  for (const Case &c : cases) {
+    Expected<Manifest> m = Manifest::fromJsonText(c.text);
+    ASSERT_FALSE(m.ok()) << c.text;
+    EXPECT_EQ(m.message(), c.message);
+  }
+}
