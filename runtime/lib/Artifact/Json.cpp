@@ -565,10 +565,13 @@ private:
       if (pos_ >= text_.size() || text_[pos_] != '"')
         return fail("expected a string key in object");
       std::string key;
+      size_t keyStart = pos_;
       if (!parseString(key))
         return false;
-      if (out.find(key))
+      if (out.find(key)) {
+        pos_ = keyStart;
         return fail("duplicate key \"" + key + "\"");
+      }
       skipSpace();
       if (pos_ >= text_.size() || text_[pos_] != ':')
         return fail("expected ':' after object key");

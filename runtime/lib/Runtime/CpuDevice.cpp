@@ -80,9 +80,16 @@ using EntryFn = int32_t (*)(void *const *);
 
 class NativeModule : public Module {
 public:
-  NativeModule(void *handle, std::string name)
-      : handle_(handle), name_(std::move(name)) {}
-  ~NativeModule() override { ::dlclose(handle_); }
+  /// `fd` (or -1) is the memfd the code was loaded from: it stays open while
+  /// the module is loaded so that no other module gets the same
+  /// /proc/self/fd/N name (dlopen matches already loaded objects by name).
+  NativeModule(void *handle, std::string name, int fd)
+      : handle_(handle), name_(std::move(name)), fd_(fd) {}
+  ~NativeModule() override {
+    ::dlclose(handle_);
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
 
   CodeKind kind() const override { return CodeKind::NativeSharedObject; }
   bool hasEntry(const std::string &entry) const override {
@@ -105,6 +112,7 @@ public:
 private:
   void *handle_;
   std::string name_;
+  int fd_;
   mutable std::unordered_map<std::string, EntryFn> entries_;
 };
 
@@ -173,15 +181,37 @@ CpuDevice::loadModule(const CodeImage &image) {
       ::unlink(path.c_str());
     return Status::error(image.name + ": cannot stage the native code: " + why);
   }
+  if (!unlinkAfter) {
+    // dlopen returns an already loaded object of the same name instead of
+    // reading the file: if an object that was never unloaded (linked with
+    // -z nodelete, as LLVM's CMake links shared objects) still holds this
+    // /proc/self/fd/N name, move to another descriptor number.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      void *old = ::dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+      if (!old)
+        break;
+      ::dlclose(old);
+      int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, fd + 1);
+      if (moved < 0)
+        break;
+      ::close(fd);
+      fd = moved;
+      path = "/proc/self/fd/" + std::to_string(fd);
+    }
+  }
   void *handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   std::string err = handle ? "" : cleanDlError(::dlerror(), path, image.name);
-  if (unlinkAfter)
+  if (unlinkAfter) {
     ::unlink(path.c_str());
-  // The mapping keeps the code alive; the descriptor is no longer needed.
-  ::close(fd);
-  if (!handle)
+    ::close(fd);
+    fd = -1;
+  }
+  if (!handle) {
+    if (fd >= 0)
+      ::close(fd);
     return Status::error(image.name + ": cannot load the native code: " + err);
-  return std::unique_ptr<Module>(new NativeModule(handle, image.name));
+  }
+  return std::unique_ptr<Module>(new NativeModule(handle, image.name, fd));
 }
 
 Status CpuDevice::launch(Module &module, const std::string &entry,

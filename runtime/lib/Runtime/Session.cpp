@@ -683,16 +683,15 @@ struct CkptTensor {
 };
 } // namespace
 
-static std::string describe(uint8_t role, uint8_t dtype,
-                            const std::vector<int64_t> &shape) {
+/// "f32[4]" for a checkpoint tensor (its dtype code may be unknown).
+static std::string typeOf(uint8_t dtype, const std::vector<int64_t> &shape) {
   TensorSpec t;
   t.shape = shape;
-  std::string dt = "?";
-  if (auto d = parseDType(dtypeName(static_cast<DType>(dtype)))) {
-    t.dtype = *d;
-    dt = t.typeString();
-  }
-  return dt + " (" + roleName(static_cast<Role>(role)) + ")";
+  auto d = parseDType(dtypeName(static_cast<DType>(dtype)));
+  if (!d)
+    return "dtype#" + std::to_string(dtype) + t.typeString().substr(3);
+  t.dtype = *d;
+  return t.typeString();
 }
 
 Status Session::restoreCheckpoint(std::string_view bytes,
@@ -769,8 +768,9 @@ Status Session::restoreCheckpoint(std::string_view bytes,
     if (c->role != static_cast<uint8_t>(t.role) ||
         c->dtype != static_cast<uint8_t>(t.dtype) || c->shape != t.shape)
       return fail(other + "state '" + t.name + "' is " +
-                  describe(c->role, c->dtype, c->shape) +
-                  " in the checkpoint but " + t.typeString() + " (" +
+                  typeOf(c->dtype, c->shape) + " (" +
+                  roleName(static_cast<Role>(c->role)) +
+                  ") in the checkpoint but " + t.typeString() + " (" +
                   roleName(t.role) + ") in the artifact");
     if (c->data.size() != t.byteSize())
       return fail("corrupt (tensor '" + t.name + "' has " +
@@ -780,7 +780,8 @@ Status Session::restoreCheckpoint(std::string_view bytes,
   for (const CkptTensor &ct : tensors)
     if (!impl_->stateByName.count(ct.name))
       return fail(other + "state '" + ct.name + "' (" +
-                  describe(ct.role, ct.dtype, ct.shape) +
+                  typeOf(ct.dtype, ct.shape) + ", " +
+                  roleName(static_cast<Role>(ct.role)) +
                   ") is not in the artifact");
   if (tensors.size() != impl_->states.size())
     return fail("corrupt (a state appears twice)");
