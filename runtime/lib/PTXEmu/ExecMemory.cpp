@@ -428,6 +428,9 @@ bool decodeMemory(DecodeCtx &c) {
     if (sp == Space::Generic && symSpace != Space::Generic &&
         symSpace != Space::Global && symSpace != Space::Const)
       sp = symSpace;
+    // Call-site parameters (and an inlined callee's) live in local memory.
+    if (sp == Space::Param && symSpace == Space::Local)
+      sp = Space::Local;
     if (is32 && sp != Space::Generic && sp != Space::Global &&
         sp != Space::Const)
       in.flags |= kAddr32;

@@ -157,6 +157,7 @@ struct Function {
   std::string name;
   bool isEntry = false;
   bool isDecl = false; ///< prototype without body
+  uint32_t numRets = 0; ///< return parameters (last in `params`)
   uint32_t line = 0;
   std::vector<ParamInfo> params;
   uint32_t paramBytes = 0;

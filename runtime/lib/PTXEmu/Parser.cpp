@@ -389,7 +389,7 @@ private:
 class FunctionBuilder {
 public:
   FunctionBuilder(ModuleImpl &m, Function &f) : m(m), f(f) {
-    scopes.push_back(Scope{{}, {}, -1});
+    scopes.push_back(Scope{{}, {}, -1, {}});
   }
 
   struct RegRef {
@@ -397,10 +397,18 @@ public:
     uint32_t idx;
     Ty ty;
   };
+  /// A variable declared in a function body (.shared/.local, and call-site
+  /// .param, which lives in local memory), or a callee parameter aliased to
+  /// the call site's variable while a call is inlined.
+  struct VarRef {
+    Space space;
+    uint32_t slot; ///< slot holding its address
+  };
   struct Scope {
     std::unordered_map<std::string, RegRef> regs;
     std::unordered_map<std::string, uint32_t> labels;
     int parent;
+    std::unordered_map<std::string, VarRef> vars;
   };
   struct Fixup {
     uint32_t inst;
@@ -419,15 +427,25 @@ public:
   uint32_t zero = kNoSlot, sink = kNoSlot, carry = kNoSlot;
   std::vector<Fixup> fixups;
   std::vector<size_t> dynSharedConsts; ///< constSlots entries to patch
-  std::set<std::string> callParams;    ///< body `.param` (call sites)
+  uint64_t sharedEnd = 0, localEnd = 0;  ///< layout of body variables
+  int inlineDepth = 0;
   uint32_t line = 0, col = 0;
+
+  const VarRef *findVar(const std::string &name) const {
+    for (int s = cur; s >= 0; s = scopes[s].parent) {
+      auto it = scopes[s].vars.find(name);
+      if (it != scopes[s].vars.end())
+        return &it->second;
+    }
+    return nullptr;
+  }
 
   [[noreturn]] void perr(const std::string &msg) {
     throw ParseError{line, col, msg};
   }
 
   void pushScope() {
-    scopes.push_back(Scope{{}, {}, cur});
+    scopes.push_back(Scope{{}, {}, cur, {}});
     cur = (int)scopes.size() - 1;
   }
   void popScope() { cur = scopes[cur].parent; }
@@ -555,18 +573,11 @@ public:
   /// Address (in its own state space) of a named variable or parameter.
   bool symbolAddress(const std::string &name, uint32_t &slotOut,
                      Space &space) {
-    for (const Variable &v : f.sharedVars)
-      if (v.name == name) {
-        slotOut = constSlot(v.offset);
-        space = Space::Shared;
-        return true;
-      }
-    for (const Variable &v : f.localVars)
-      if (v.name == name) {
-        slotOut = constSlot(v.offset);
-        space = Space::Local;
-        return true;
-      }
+    if (const VarRef *v = findVar(name)) {
+      slotOut = v->slot;
+      space = v->space;
+      return true;
+    }
     for (const ParamInfo &p : f.params)
       if (p.name == name) {
         slotOut = constSlot(p.offset);
@@ -711,9 +722,7 @@ uint32_t DecodeCtx::value(const Operand &op, Ty ty) {
     Special s;
     if (FunctionBuilder::specialByName(op.name, s))
       return fb.specialSlot(s);
-    if (fb.callParams.count(op.name))
-      error("call-site parameter '" + op.name +
-            "' (function calls are not supported)");
+
     uint32_t slot;
     Space sp;
     if (fb.symbolAddress(op.name, slot, sp))
@@ -799,9 +808,7 @@ void DecodeCtx::address(const Operand &op, uint32_t &base, int64_t &imm,
       *symSpace = sp;
     return;
   }
-  if (fb.callParams.count(op.name))
-    error("call-site parameter '" + op.name +
-          "' (function calls are not supported)");
+
   fb.perr("undeclared register or symbol '" + op.name + "' in address");
 }
 
@@ -833,14 +840,27 @@ public:
   Parser(std::vector<Tok> toks, ModuleImpl &m) : t_(std::move(toks)), m_(m) {}
 
   void run() {
+    // Phase 1: module structure; function bodies are only delimited.
     while (cur().k != Tok::End)
       topLevel();
+    // Phase 2: decode every body, now that every function and variable is
+    // known (calls are inlined, and callees may be defined after callers).
+    for (Function &f : m_.functions) {
+      auto it = bodies_.find(f.name);
+      if (it == bodies_.end())
+        continue;
+      p_ = it->second.first;
+      decodeBody(f);
+    }
   }
 
 private:
   std::vector<Tok> t_;
   size_t p_ = 0;
   ModuleImpl &m_;
+  /// Token range [first, second) of each function body, after its '{'.
+  std::unordered_map<std::string, std::pair<size_t, size_t>> bodies_;
+  uint32_t inlineLabels_ = 0;
 
   const Tok &cur() const { return t_[p_]; }
   const Tok &peekTok(size_t o = 1) const {
@@ -1285,8 +1305,9 @@ private:
     f.name = ident();
     if (cur().is('('))
       f.params = parseParamList(f.paramBytes);
-    // Return parameters of a .func are addressable like its parameters (the
-    // function is never entered: calls are not supported).
+    // Return parameters of a .func come after its parameters (calls are
+    // inlined: the names are aliased to the call site's variables).
+    f.numRets = (uint32_t)rets.size();
     for (ParamInfo &r : rets) {
       r.offset += f.paramBytes;
       f.params.push_back(r);
@@ -1336,7 +1357,16 @@ private:
     if (!cur().is('{'))
       err("expected '{' to begin the body of '" + f.name + "'" + got());
     adv();
-    parseBody(f);
+    const size_t start = p_;
+    for (int depth = 1; depth > 0; adv()) {
+      if (cur().k == Tok::End)
+        err("unexpected end of file in the body of '" + f.name + "'");
+      if (cur().is('{'))
+        ++depth;
+      else if (cur().is('}'))
+        --depth;
+    }
+    bodies_[f.name] = {start, p_};
     addFunction(std::move(f));
   }
 
@@ -1358,78 +1388,10 @@ private:
 
   // Function bodies -----------------------------------------------------------
 
-  void parseBody(Function &f) {
+  void decodeBody(Function &f) {
     FunctionBuilder fb(m_, f);
-    uint32_t shared = m_.moduleSharedBytes;
-    uint32_t local = 0;
-    int depth = 1;
-    std::vector<std::pair<std::string, uint32_t>> pendingLabels;
-    while (depth > 0) {
-      const Tok &t = cur();
-      fb.line = t.line;
-      fb.col = t.col;
-      if (t.k == Tok::End)
-        err("unexpected end of file in the body of '" + f.name + "'");
-      if (t.is('{')) {
-        adv();
-        ++depth;
-        fb.pushScope();
-        continue;
-      }
-      if (t.is('}')) {
-        adv();
-        --depth;
-        if (depth > 0)
-          fb.popScope();
-        continue;
-      }
-      if (t.k == Tok::Dir) {
-        const std::string d = t.s;
-        if (d == ".reg") {
-          parseRegDecl(fb);
-        } else if (d == ".shared" || d == ".local" || d == ".shared::cta") {
-          Variable v = parseVariable(false);
-          if (v.space == Space::Shared) {
-            v.offset = placeExactly(shared, v.align);
-            shared = (uint32_t)(v.offset + v.size);
-            f.sharedVars.push_back(std::move(v));
-          } else {
-            v.offset = placeExactly(local, v.align);
-            local = (uint32_t)(v.offset + v.size);
-            f.localVars.push_back(std::move(v));
-          }
-        } else if (d == ".param") {
-          // Call-site parameter declarations: calls are not supported, so
-          // any instruction using them is unsupported.
-          adv();
-          while (cur().k == Tok::Dir || cur().k == Tok::Int)
-            adv();
-          if (cur().k == Tok::Ident)
-            fb.callParams.insert(cur().s);
-          skipTo(';');
-        } else if (d == ".pragma") {
-          skipTo(';');
-        } else if (d == ".loc" || d == ".file") {
-          uint32_t line = t.line;
-          adv();
-          skipLine(line);
-        } else {
-          err("unexpected directive '" + d + "' in a function body");
-        }
-        continue;
-      }
-      if (t.k == Tok::Ident && peekTok().is(':')) {
-        std::string name = t.s;
-        adv();
-        adv();
-        auto &labels = fb.scopes[fb.cur].labels;
-        if (labels.count(name))
-          err("label '" + name + "' defined twice");
-        labels[name] = (uint32_t)f.code.size();
-        continue;
-      }
-      parseInstruction(fb);
-    }
+    fb.sharedEnd = m_.moduleSharedBytes;
+    parseStatements(fb, "");
     // Resolve branch targets.
     for (const auto &fx : fb.fixups) {
       bool found = false;
@@ -1469,12 +1431,231 @@ private:
     ex.index = (uint32_t)f.code.size();
     f.code.push_back(ex);
     f.text.push_back("<end of function>");
-    f.staticSharedBytes = shared;
-    f.dynamicSharedOffset =
-        (uint32_t)alignUp(shared, std::max<uint32_t>(16, m_.externSharedAlign));
+    f.staticSharedBytes = (uint32_t)fb.sharedEnd;
+    f.dynamicSharedOffset = (uint32_t)alignUp(
+        fb.sharedEnd, std::max<uint32_t>(16, m_.externSharedAlign));
     for (size_t i : fb.dynSharedConsts)
       f.constSlots[i].second = f.dynamicSharedOffset;
-    f.localBytes = (uint32_t)alignUp(local, 8);
+    f.localBytes = (uint32_t)alignUp(fb.localEnd, 8);
+  }
+
+  /// Declares a body variable in the current scope.
+  void declareVar(FunctionBuilder &fb, Variable v) {
+    Function &f = fb.f;
+    if (fb.scopes[fb.cur].vars.count(v.name))
+      err("variable '" + v.name + "' declared twice in one scope");
+    if (v.space == Space::Shared) {
+      v.offset = placeExactly(fb.sharedEnd, v.align);
+      fb.sharedEnd = v.offset + v.size;
+    } else {
+      v.offset = placeExactly(fb.localEnd, v.align);
+      fb.localEnd = v.offset + v.size;
+    }
+    fb.scopes[fb.cur].vars[v.name] =
+        FunctionBuilder::VarRef{v.space, fb.constSlot(v.offset)};
+    (v.space == Space::Shared ? f.sharedVars : f.localVars)
+        .push_back(std::move(v));
+  }
+
+  /// Statements of a body from the current token (just after its '{') to
+  /// its closing '}'. `retLabel` is set while a callee is inlined: its `ret`
+  /// becomes a branch to that label.
+  void parseStatements(FunctionBuilder &fb, const std::string &retLabel) {
+    Function &f = fb.f;
+    int depth = 1;
+    while (depth > 0) {
+      const Tok &t = cur();
+      fb.line = t.line;
+      fb.col = t.col;
+      if (t.k == Tok::End)
+        err("unexpected end of file in the body of '" + f.name + "'");
+      if (t.is('{')) {
+        adv();
+        ++depth;
+        fb.pushScope();
+        continue;
+      }
+      if (t.is('}')) {
+        adv();
+        --depth;
+        if (depth > 0)
+          fb.popScope();
+        continue;
+      }
+      if (t.k == Tok::Dir) {
+        const std::string d = t.s;
+        if (d == ".reg") {
+          parseRegDecl(fb);
+        } else if (d == ".shared" || d == ".local" || d == ".shared::cta") {
+          declareVar(fb, parseVariable(false));
+        } else if (d == ".param") {
+          // Call-site parameters live in the thread's local memory; the
+          // inlined callee's parameters are aliased to them.
+          Variable v = parseParamVariable();
+          v.space = Space::Local;
+          declareVar(fb, std::move(v));
+        } else if (d == ".pragma") {
+          skipTo(';');
+        } else if (d == ".loc" || d == ".file") {
+          uint32_t line = t.line;
+          adv();
+          skipLine(line);
+        } else {
+          err("unexpected directive '" + d + "' in a function body");
+        }
+        continue;
+      }
+      if (t.k == Tok::Ident && peekTok().is(':')) {
+        std::string name = t.s;
+        adv();
+        adv();
+        auto &labels = fb.scopes[fb.cur].labels;
+        if (labels.count(name))
+          err("label '" + name + "' defined twice");
+        labels[name] = (uint32_t)f.code.size();
+        continue;
+      }
+      parseInstruction(fb, retLabel);
+    }
+  }
+
+  /// `.param [.align N] .type name[N];` in a body.
+  Variable parseParamVariable() {
+    Variable v;
+    v.line = cur().line;
+    adv(); // .param
+    Ty ty = Ty::None;
+    uint32_t align = 0;
+    while (cur().k == Tok::Dir) {
+      if (cur().isDir(".align")) {
+        adv();
+        align = (uint32_t)integer();
+        continue;
+      }
+      Ty t;
+      if (!parseTy(cur().s.substr(1), t))
+        err("unexpected '" + cur().s + "' in a .param declaration");
+      ty = t;
+      adv();
+    }
+    if (ty == Ty::None)
+      err(".param without a type");
+    v.name = ident();
+    uint64_t count = 1;
+    while (cur().is('[')) {
+      adv();
+      count *= integer();
+      expect(']');
+    }
+    const uint32_t eb = std::max(1u, tyBytes(ty));
+    v.size = count * eb;
+    v.align = align ? align : eb;
+    expect(';');
+    return v;
+  }
+
+  /// Emits `@guard bra label` (the label is resolved at the end).
+  void emitBranch(FunctionBuilder &fb, const std::string &label,
+                  const std::string &guard, bool guardNeg, uint32_t line,
+                  const std::string &text) {
+    Function &f = fb.f;
+    Inst in;
+    in.ctl = Ctl::Bra;
+    in.line = line;
+    in.index = (uint32_t)f.code.size();
+    if (!guard.empty()) {
+      ParsedInst none;
+      DecodeCtx c{fb, none, Mods{}, in};
+      Operand g;
+      g.kind = Operand::Reg;
+      g.name = guard;
+      in.guard = (int32_t)c.pred(g);
+      in.guardNeg = guardNeg;
+    }
+    fb.fixups.push_back({in.index, label, fb.cur, line, 0});
+    f.code.push_back(in);
+    f.text.push_back(text);
+  }
+
+  /// Inlines `call (rets), callee, (args);`: the callee's body is decoded
+  /// in a new scope of the caller, its parameter names bound to the call
+  /// site's `.param` variables, its `ret` turned into a branch past it.
+  void inlineCall(FunctionBuilder &fb, ParsedInst &pi) {
+    auto unsupported = [&](const std::string &why) {
+      Inst in;
+      in.ctl = Ctl::Unsupported;
+      in.line = pi.line;
+      in.index = (uint32_t)fb.f.code.size();
+      fb.f.notes[in.index] = why;
+      if (fb.f.isEntry)
+        m_.unsupported.push_back("line " + std::to_string(pi.line) + ": " +
+                                 pi.text + " (" + why + ")");
+      fb.f.code.push_back(in);
+      fb.f.text.push_back(pi.text);
+    };
+    std::vector<std::string> rets, args;
+    std::string callee;
+    size_t i = 0;
+    auto names = [&](const Operand &op, std::vector<std::string> &out) {
+      for (const Operand &e : op.elems)
+        out.push_back(e.name);
+    };
+    if (i < pi.ops.size() && pi.ops[i].kind == Operand::List)
+      names(pi.ops[i++], rets);
+    if (i < pi.ops.size() && pi.ops[i].kind == Operand::Reg)
+      callee = pi.ops[i++].name;
+    if (i < pi.ops.size() && pi.ops[i].kind == Operand::List)
+      names(pi.ops[i++], args);
+    if (callee.empty() || i != pi.ops.size())
+      return unsupported("indirect calls and calls with a prototype are not "
+                         "supported");
+    auto fit = m_.functionIndex.find(callee);
+    auto bit = bodies_.find(callee);
+    if (fit == m_.functionIndex.end() || bit == bodies_.end())
+      return unsupported("call of '" + callee +
+                         "', which has no body in this module");
+    const Function &g = m_.functions[fit->second];
+    if (g.isEntry)
+      return unsupported("call of the kernel entry '" + callee + "'");
+    if (fb.inlineDepth >= 32)
+      return unsupported("calls nested more than 32 deep (recursion is not "
+                         "supported)");
+    const size_t nParams = g.params.size() - g.numRets;
+    if (rets.size() != g.numRets || args.size() != nParams)
+      return unsupported("call of '" + callee + "' with " +
+                         std::to_string(args.size()) + " argument(s) and " +
+                         std::to_string(rets.size()) + " result(s)");
+    const std::string id = std::to_string(inlineLabels_++);
+    const std::string skip = "$__inline_skip_" + id;
+    const std::string done = "$__inline_ret_" + id;
+    if (!pi.guard.empty())
+      emitBranch(fb, skip, pi.guard, !pi.guardNeg, pi.line,
+                 "@" + std::string(pi.guardNeg ? "" : "!") + pi.guard +
+                     " bra (around " + pi.text + ")");
+    // Bind the callee's parameter names in a new scope.
+    std::vector<std::pair<std::string, FunctionBuilder::VarRef>> binds;
+    for (size_t k = 0; k < g.params.size(); ++k) {
+      const std::string &site = k < nParams ? args[k] : rets[k - nParams];
+      const FunctionBuilder::VarRef *v = fb.findVar(site);
+      if (!v || v->space != Space::Local)
+        return unsupported("call argument '" + site +
+                           "' is not a .param variable of the call site");
+      binds.push_back({g.params[k].name, *v});
+    }
+    fb.pushScope();
+    const int scope = fb.cur;
+    for (auto &b : binds)
+      fb.scopes[scope].vars[b.first] = b.second;
+    const size_t saved = p_;
+    p_ = bit->second.first;
+    ++fb.inlineDepth;
+    parseStatements(fb, done);
+    --fb.inlineDepth;
+    p_ = saved;
+    fb.scopes[scope].labels[done] = (uint32_t)fb.f.code.size();
+    fb.popScope();
+    if (!pi.guard.empty())
+      fb.scopes[fb.cur].labels[skip] = (uint32_t)fb.f.code.size();
   }
 
   void parseRegDecl(FunctionBuilder &fb) {
@@ -1622,7 +1803,7 @@ private:
     err("unexpected token in an operand" + got());
   }
 
-  void parseInstruction(FunctionBuilder &fb) {
+  void parseInstruction(FunctionBuilder &fb, const std::string &retLabel) {
     Function &f = fb.f;
     ParsedInst pi;
     pi.line = cur().line;
@@ -1700,11 +1881,19 @@ private:
       pi.text = text + ";";
     }
     adv(); // ;
+    fb.line = pi.line;
+    fb.col = pi.col;
+    if (pi.base == "call") {
+      inlineCall(fb, pi);
+      return;
+    }
+    if (pi.base == "ret" && !retLabel.empty()) {
+      emitBranch(fb, retLabel, pi.guard, pi.guardNeg, pi.line, pi.text);
+      return;
+    }
     Inst in;
     in.line = pi.line;
     in.index = (uint32_t)f.code.size();
-    fb.line = pi.line;
-    fb.col = pi.col;
     decodeInstruction(fb, pi, in);
     f.code.push_back(in);
     f.text.push_back(pi.text);
@@ -1846,8 +2035,10 @@ private:
       in.line = line;
       in.index = index;
       f.notes[index] = u.msg;
-      m_.unsupported.push_back("line " + std::to_string(pi.line) + ": " +
-                               pi.text + " (" + u.msg + ")");
+      // A .func runs only inlined into kernels, where it is reported.
+      if (f.isEntry)
+        m_.unsupported.push_back("line " + std::to_string(pi.line) + ": " +
+                                 pi.text + " (" + u.msg + ")");
     }
   }
 };

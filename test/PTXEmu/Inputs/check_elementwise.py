@@ -92,7 +92,7 @@ x = rng.standard_normal(n) * 100
 y = rng.standard_normal(n) * 3
 y[np.abs(y) < 1e-6] = 1.0
 (out,) = R.run("math_f64", grid_for(n), (BLOCK, 1, 1),
-               [("in", x), ("in", y), ("out", "f64", (7, n)), ("i32", n)])
+               [("in", x), ("in", y), ("out", "f64", (9, n)), ("i32", n)])
 check_equal("math_f64.fma",
             out[0], np.array([float(Fraction(a) * Fraction(b) + Fraction(1, 4))
                               for a, b in zip(x, y)]))
@@ -106,6 +106,12 @@ check_bits("math_f64.mul_rz", out[5].view(np.uint64),
                      for a, b in zip(x, y)], dtype=np.uint64), f64nan)
 check_equal("math_f64.f32_roundtrip", out[6],
             x.astype(np.float32).astype(np.float64))
+# CUDA's pow and sin are within 2 ulp; the PTX calls helper functions.
+pw = np.power(np.abs(x), 0.5 * y)
+check_close("math_f64.pow(call)", out[7], pw, 4 * np.spacing(np.abs(pw)))
+sn = np.sin(x * 1e7)
+check_close("math_f64.sin_slow_path(call)", out[8], sn,
+            4 * np.spacing(np.abs(sn)) + 1e-300)
 
 # ---------------------------------------------------------------------------
 # f16x2 / bf16x2 / scalar f16

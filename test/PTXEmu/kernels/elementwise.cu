@@ -40,6 +40,11 @@ extern "C" __global__ void math_f64(const double *x, const double *y,
   out[4 * n + i] = fmax(a, b);       // max.f64
   out[5 * n + i] = __dmul_rz(a, b);  // mul.rz.f64
   out[6 * n + i] = (double)(float)a; // cvt.rn.f32.f64 + cvt.f64.f32
+  // nvcc does not inline these helpers: the PTX calls .func bodies
+  // (__internal_accurate_pow, the trig slow path), which the emulator
+  // inlines.
+  out[7 * n + i] = pow(fabs(a), 0.5 * b);
+  out[8 * n + i] = sin(a * 1e7);
 }
 
 // Packed f16x2: out[k * n + i] for k = 0..7

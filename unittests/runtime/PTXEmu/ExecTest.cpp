@@ -549,6 +549,110 @@ TEST(ExecTest, PartialExitKeepsTheRestRunning) {
   EXPECT_EQ(v[41], 7u);
 }
 
+TEST(ExecTest, CallsAreInlined) {
+  // sq3 is defined after the kernel, calls twice (nested), uses its own
+  // local depot and labels and returns an aggregate; one call is guarded.
+  const std::string ptx = module(R"(
+.func (.param .align 8 .b8 r[8]) sq3(.param .b32 a);
+
+.visible .entry k(.param .u64 out)
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<8>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [out];
+  mov.u32 %r1, %tid.x;
+  mov.u32 %r5, 1000;
+  {
+  .param .b32 param0;
+  st.param.b32 [param0], %r1;
+  .param .align 8 .b8 retval0[8];
+  call.uni (retval0), sq3, (param0);
+  ld.param.b32 %r2, [retval0];
+  ld.param.b32 %r3, [retval0+4];
+  }
+  setp.lt.u32 %p1, %r1, 4;
+  {
+  .param .b32 param0;
+  st.param.b32 [param0], %r2;
+  .param .align 8 .b8 retval0[8];
+  @%p1 call.uni (retval0), sq3, (param0);
+  @%p1 ld.param.b32 %r5, [retval0];
+  }
+  add.u32 %r4, %r2, %r3;
+  add.u32 %r4, %r4, %r5;
+  mul.wide.u32 %rd2, %r1, 4;
+  add.s64 %rd3, %rd1, %rd2;
+  st.global.u32 [%rd3], %r4;
+  ret;
+}
+
+// r = {x*x, (x odd ? 1 : 2)} via a helper
+.func (.param .align 8 .b8 r[8]) sq3(.param .b32 a)
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<6>;
+  .local .align 4 .b8 depot[8];
+  ld.param.b32 %r1, [a];
+  st.local.u32 [depot+4], %r1;
+  ld.local.u32 %r2, [depot+4];
+  mul.lo.u32 %r3, %r2, %r2;
+  st.param.b32 [r], %r3;
+  and.b32 %r4, %r1, 1;
+  setp.eq.u32 %p1, %r4, 1;
+  @%p1 bra $L_odd;
+  st.param.b32 [r+4], 2;
+  ret;
+$L_odd:
+  st.param.b32 [r+4], 1;
+  ret;
+}
+)");
+  std::string err;
+  auto m = Module::load(ptx, err);
+  ASSERT_TRUE(m) << err;
+  EXPECT_TRUE(m->unsupported().empty());
+  auto v = run<uint32_t>(ptx, 32);
+  ASSERT_EQ(v.size(), 32u);
+  for (uint32_t t = 0; t < 32; ++t) {
+    const uint32_t sq = t * t, parity = (t & 1) ? 1 : 2;
+    const uint32_t inner = t < 4 ? sq * sq : 1000;
+    EXPECT_EQ(v[t], sq + parity + inner) << t;
+  }
+}
+
+TEST(ExecTest, RecursionIsReportedNotInlinedForever) {
+  const std::string ptx = module(R"(
+.func f(.param .b32 a);
+.visible .entry k(.param .u64 out)
+{
+  .reg .b32 %r<2>;
+  {
+  .param .b32 param0;
+  st.param.b32 [param0], 1;
+  call.uni f, (param0);
+  }
+  ret;
+}
+.func f(.param .b32 a)
+{
+  {
+  .param .b32 param0;
+  st.param.b32 [param0], 1;
+  call.uni f, (param0);
+  }
+  ret;
+}
+)");
+  std::string err;
+  auto m = Module::load(ptx, err);
+  ASSERT_TRUE(m) << err;
+  ASSERT_EQ(m->unsupported().size(), 1u);
+  EXPECT_NE(m->unsupported()[0].find("recursion is not supported"),
+            std::string::npos)
+      << m->unsupported()[0];
+}
+
 // Barriers -------------------------------------------------------------------
 
 TEST(ExecTest, BarriersOrderSharedMemoryBetweenWarps) {
