@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The README main job on the bundled example FP32 training step: installs and
-# builds what is missing, verifies the example and prints it back through
-# mpt-opt.
+# The README main job: installs and builds what is missing, then compiles the
+# bundled FP32 CNN training step (examples/digits/cnn_train_step.mlir) in
+# FP32, FP16 and BF16, trains each on the handwritten digits on the CPU,
+# prints a comparison table and writes the loss and loss-scale curves to
+# out/digits/curves.png (see docs/examples.md). Extra arguments go to
+# examples/digits/train.py (e.g. --steps 500, --out DIR).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${MPT_BUILD_DIR:-$root/build}
-example=${1:-$root/examples/linear_mse_train_step.mlir}
+python=${PYTHON:-python3}
 
 bash "$root/scripts/setup.sh"
-bash "$root/scripts/build.sh" mpt-opt
+bash "$root/scripts/build.sh" mpt-compile mpt-run
 
-echo "== $example: verified and printed by mpt-opt =="
-"$build/bin/mpt-opt" "$example"
+cd "$root"
+"$python" "$root/examples/digits/train.py" --build-dir "$build" "$@"
