@@ -455,13 +455,8 @@ int main(int argc, char **argv) {
       s.testSamples = o.syntheticTest;
       data = orDie(makeSynthetic(trainInputs, s));
     } else {
-      data = orDie(loadDatasetDir(o.data, trainInputs, false));
-      if (o.eval) {
-        Expected<Dataset> test = loadDatasetDir(o.data, evalInputs, true);
-        if (test.failed())
-          die(test.message());
-        data.test = test->test;
-      }
+      data = orDie(
+          loadDatasetDir(o.data, trainInputs, o.eval ? &evalInputs : nullptr));
     }
     if (o.eval) {
       if (!data.test)

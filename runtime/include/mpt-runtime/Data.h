@@ -84,10 +84,12 @@ Status checkSplit(const Split &split,
                   const std::vector<const TensorSpec *> &inputs,
                   const std::string &where);
 
-/// Reads DIR/train (and DIR/test when `needTest`) for `inputs`.
-Expected<Dataset> loadDatasetDir(const std::string &dir,
-                                 const std::vector<const TensorSpec *> &inputs,
-                                 bool needTest);
+/// Reads DIR/train for `trainInputs` and, when `testInputs` is not null,
+/// DIR/test for those (eval_step's inputs).
+Expected<Dataset>
+loadDatasetDir(const std::string &dir,
+               const std::vector<const TensorSpec *> &trainInputs,
+               const std::vector<const TensorSpec *> *testInputs = nullptr);
 
 /// Where digits.csv.gz is looked for: $MPT_DIGITS_CSV, then Debian's
 /// python3-sklearn copies.

@@ -406,19 +406,19 @@ static Expected<Split> readSplit(const std::string &dir,
 
 Expected<Dataset>
 mpt::rt::loadDatasetDir(const std::string &dir,
-                        const std::vector<const TensorSpec *> &inputs,
-                        bool needTest) {
+                        const std::vector<const TensorSpec *> &trainInputs,
+                        const std::vector<const TensorSpec *> *testInputs) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return Status::error("data directory '" + dir + "' does not exist");
   Dataset d;
   d.source = dir;
-  Expected<Split> train = readSplit(dir + "/train", inputs);
+  Expected<Split> train = readSplit(dir + "/train", trainInputs);
   if (train.failed())
     return train.status();
   d.train = train.take();
-  if (needTest) {
-    Expected<Split> test = readSplit(dir + "/test", inputs);
+  if (testInputs) {
+    Expected<Split> test = readSplit(dir + "/test", *testInputs);
     if (test.failed())
       return test.status();
     d.test = test.take();

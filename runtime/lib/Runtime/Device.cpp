@@ -37,6 +37,10 @@ private:
 
 Expected<std::unique_ptr<Program>>
 Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
+  if (artifact.manifest.target != "cpu")
+    return Status::error(name + ": compiled for target '" +
+                         artifact.manifest.target + "', which device '" +
+                         this->name() + "' cannot run");
   if (artifact.nativeSharedObject.empty())
     return Status::error(name + ": the artifact has no native code for device " +
                          this->name() + " (target " +

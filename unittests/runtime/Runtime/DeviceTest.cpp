@@ -99,6 +99,11 @@ TEST(DeviceTest, LoadErrorsNameTheArtifact) {
   EXPECT_EQ(dev->loadProgram(a, "s.mpt").message(),
             "s.mpt: the native code does not export mpt_evaluate (the entry of "
             "function eval_step)");
+  ArtifactContents cuda = contents("sgd");
+  cuda.manifest.target = "cuda";
+  cuda.ptx = ".version 8.0\n";
+  EXPECT_EQ(dev->loadProgram(cuda, "c.mpt").message(),
+            "c.mpt: compiled for target 'cuda', which device 'cpu' cannot run");
   a.nativeSharedObject = std::string("\x7f" "ELF", 4) + "garbage";
   p = dev->loadProgram(a, "g.mpt");
   ASSERT_FALSE(p.ok());
