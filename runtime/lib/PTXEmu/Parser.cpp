@@ -906,7 +906,7 @@ private:
       err("expected an integer" + got());
     uint64_t v = cur().ival;
     adv();
-    return neg ? (uint64_t)(-(int64_t)v) : v;
+    return neg ? 0 - v : v;
   }
   void skipLine(uint32_t line) {
     while (cur().k != Tok::End && cur().line == line)
@@ -1124,7 +1124,7 @@ private:
       adv();
     }
     if (cur().k == Tok::Int) {
-      bits = neg ? (uint64_t)(-(int64_t)cur().ival) : cur().ival;
+      bits = neg ? 0 - cur().ival : cur().ival;
       if (tyIsFloat(ty)) {
         double d = neg ? -(double)cur().ival : (double)cur().ival;
         bits = ty == Ty::F32 ? fp::bitsOf((float)d) : fp::bitsOf(d);
@@ -1759,7 +1759,7 @@ private:
       }
       if (cur().k == Tok::Int) {
         op.kind = Operand::Imm;
-        op.ival = neg ? -(int64_t)cur().ival : (int64_t)cur().ival;
+        op.ival = (int64_t)(neg ? 0 - cur().ival : cur().ival);
       } else if (cur().k == Tok::Float) {
         op.kind = Operand::FImm;
         op.fval = neg ? -cur().fval : cur().fval;
