@@ -436,7 +436,9 @@ int main(int argc, char **argv) {
   // 2. The data.
   std::vector<const TensorSpec *> trainInputs = session->inputSpecs();
   std::vector<const TensorSpec *> evalInputs = session->evalInputSpecs();
-  bool needData = o.steps > 0 || o.eval || !o.dumpData.empty();
+  // A step without inputs trains without data.
+  bool needData = (o.steps > 0 && !trainInputs.empty()) || o.eval ||
+                  !o.dumpData.empty();
   int64_t batch = 0, evalBatch = 0;
   Dataset data;
   if (needData) {
@@ -500,7 +502,9 @@ int main(int argc, char **argv) {
   bool haveLast = false;
   double sumMs = 0;
   for (int64_t i = 0; i < o.steps; ++i) {
-    orDie(bindBatch(*session, data.train, batch, session->stepCount(), false));
+    if (needData)
+      orDie(bindBatch(*session, data.train, batch, session->stepCount(),
+                      false));
     auto t0 = std::chrono::steady_clock::now();
     StepResult r = orDie(session->step());
     double ms = 1e3 * seconds(std::chrono::steady_clock::now() - t0);
