@@ -34,6 +34,7 @@ config.environment["FILECHECK_OPTS"] = (
 tool_dirs = [config.mpt_tools_dir, config.llvm_tools_dir]
 tools = [
     "mpt-opt",
+    "mpt-compile",
     "mpt-capi-test",
     ToolSubst("mpt-ptx-emu", unresolved="ignore"),
     ToolSubst("mpt-run", unresolved="ignore"),

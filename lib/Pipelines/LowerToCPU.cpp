@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -124,6 +125,10 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
 
   pm.addNestedPass<func::FuncOp>(std::make_unique<StridedCopiesToLoopsPass>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Math functions on f16/bf16 compute in f32 and round once, like the
+  // arithmetic below; LLVM would otherwise call conversion routines no libgcc
+  // provides for bf16.
+  pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"f16", "bf16"};
   emulate.targetTypeStr = "f32";
