@@ -128,3 +128,24 @@ TEST(DeviceTest, TwoArtifactsWithTheSameEntryNamesStayApart) {
   EXPECT_FALSE(b->scale.has_value());
   EXPECT_EQ(a->loss, 1.0f); // w (1.0) * g
 }
+
+TEST(DeviceTest, CodeForAnotherX86LevelIsRefusedBeforeItRuns) {
+  std::unique_ptr<Device> dev = createDevice("cpu").take();
+  ArtifactContents a = contents("sgd");
+  a.manifest.options = {{"cpu", "x86-64"}};
+  EXPECT_TRUE(dev->loadProgram(a, "a.mpt").ok());
+  a.manifest.options = {{"cpu", "x86-64-v4"}};
+  Expected<std::unique_ptr<Program>> p = dev->loadProgram(a, "a.mpt");
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512vl")) {
+    EXPECT_TRUE(p.ok()) << p.message();
+  } else {
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.message().rfind("a.mpt: compiled for x86-64-v4, but this CPU "
+                                "lacks avx512",
+                                0),
+              0u)
+        << p.message();
+  }
+}
