@@ -87,7 +87,14 @@ struct Options {
   bool quiet = false;
 };
 
+/// A progress bar is drawn on the current line of the terminal.
+bool barOpen = false;
+
 [[noreturn]] void die(const std::string &message, int code = 1) {
+  if (barOpen) { // finish the bar's line so the error stands on its own
+    std::printf("\n");
+    std::fflush(stdout);
+  }
   std::fprintf(stderr, "mpt-run: error: %s\n", message.c_str());
   std::exit(code);
 }
@@ -359,7 +366,8 @@ public:
     std::printf("\r%3d%% [%s]%s\x1b[K",
                 static_cast<int>(total_ ? 100 * done / total_ : 100),
                 bar.c_str(), tail);
-    if (done == total_)
+    barOpen = done != total_;
+    if (!barOpen)
       std::printf("\n");
     std::fflush(stdout);
   }
