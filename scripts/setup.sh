@@ -2,7 +2,8 @@
 # Installs what a fresh Debian 12 machine lacks to build and test mpt, and
 # nothing when everything is there (idempotent):
 #   - LLVM/MLIR 22 (llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools)
-#   - cmake, ninja, ccache, g++, GoogleTest, python3-sklearn (digits data)
+#   - cmake, ninja, ccache, g++, GoogleTest, python3-sklearn (digits data),
+#     zlib1g-dev (the runtime reads digits.csv.gz)
 #   - the pinned Python packages of requirements.txt and the mpt frontend
 # The CUDA toolkit is optional (/usr/local/cuda); tests that need it report
 # themselves unsupported without it.
@@ -11,7 +12,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 say() { echo "[setup] $*"; }
 
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools cmake
-          ninja-build ccache g++ libgtest-dev python3-sklearn)
+          ninja-build ccache g++ libgtest-dev python3-sklearn zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

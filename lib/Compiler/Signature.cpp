@@ -10,6 +10,7 @@
 #include "mpt/Compiler/Compiler.h"
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/Transforms/TrainingStepAnalysis.h"
 
 #include "mpt-runtime/Signature.h"
 
@@ -159,6 +160,20 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
     }
     manifest.functions.push_back(std::move(sig));
   }
+
+  // Figures for mpt-run's report: bytes of activations each training step
+  // keeps for its backward pass, in the precision it keeps them.
+  rt::Json stats = rt::Json::object();
+  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    if (std::optional<int64_t> saved = measureSavedActivationBytes(func)) {
+      rt::Json entry = rt::Json::object();
+      entry.set("saved_activation_bytes", rt::Json::integer(*saved));
+      stats.set(func.getSymName().str(), std::move(entry));
+    }
+  }
+  manifest.stats = std::move(stats);
 
   if (manifest.functions.empty())
     return module.emitError()

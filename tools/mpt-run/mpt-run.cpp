@@ -667,6 +667,9 @@ int main(int argc, char **argv) {
     mem.set("step_buffer_bytes", Json::unsignedInteger(ms.stepBufferBytes));
     mem.set("eval_buffer_bytes", Json::unsignedInteger(ms.evalBufferBytes));
     mem.set("device_peak_bytes", Json::unsignedInteger(ms.peakDeviceBytes));
+    mem.set("step_scratch_peak_bytes",
+            ms.scratchPeakBytes ? Json::unsignedInteger(*ms.scratchPeakBytes)
+                                : Json::null());
     mem.set("host_peak_rss_bytes", Json::unsignedInteger(peakRssBytes()));
     rep.set("memory", std::move(mem));
     Json state = Json::array();

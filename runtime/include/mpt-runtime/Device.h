@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,9 @@ public:
   virtual CodeKind kind() const = 0;
   /// Whether `entry` exists (an exported C function, or a PTX `.entry`).
   virtual bool hasEntry(const std::string &entry) const = 0;
+  /// The address of an exported host symbol of native code (null when
+  /// absent or for device code).
+  virtual void *hostSymbol(const std::string &name) const { return nullptr; }
 };
 
 struct Dim3 {
@@ -83,6 +87,12 @@ public:
   /// still be in flight on return (call Device::synchronize).
   virtual Status call(const std::string &symbol, const DevicePtr *buffers,
                       size_t count) = 0;
+  /// The most bytes the compiled code itself held for temporaries at any
+  /// time since the program was loaded (not the runtime's buffers), when the
+  /// code reports it (mpt-compile's native code exports mpt_memory_stats).
+  virtual std::optional<uint64_t> scratchPeakBytes() const {
+    return std::nullopt;
+  }
 };
 
 struct DeviceMemoryUsage {

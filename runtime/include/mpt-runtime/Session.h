@@ -79,6 +79,10 @@ struct MemoryStats {
   uint64_t evalBufferBytes = 0;  ///< eval_step inputs and results
   uint64_t deviceBytes = 0;      ///< allocated on the device now
   uint64_t peakDeviceBytes = 0;
+  /// The most bytes the compiled step held for its own temporaries
+  /// (activations kept for the backward pass, intermediates), when the code
+  /// reports it.
+  std::optional<uint64_t> scratchPeakBytes;
 };
 
 class Session {

@@ -95,6 +95,10 @@ public:
   bool hasEntry(const std::string &entry) const override {
     return lookup(entry) != nullptr;
   }
+  void *hostSymbol(const std::string &name) const override {
+    ::dlerror();
+    return ::dlsym(handle_, name.c_str());
+  }
 
   EntryFn lookup(const std::string &entry) const {
     auto it = entries_.find(entry);

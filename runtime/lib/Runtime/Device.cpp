@@ -17,7 +17,18 @@ namespace {
 class NativeProgram : public Program {
 public:
   NativeProgram(Device &device, std::unique_ptr<Module> module)
-      : device_(device), module_(std::move(module)) {}
+      : device_(device), module_(std::move(module)) {
+    memoryStats_ = reinterpret_cast<MemoryStatsFn>(
+        module_->hostSymbol("mpt_memory_stats"));
+  }
+
+  std::optional<uint64_t> scratchPeakBytes() const override {
+    if (!memoryStats_)
+      return std::nullopt;
+    int64_t live = 0, peak = 0;
+    memoryStats_(&live, &peak, /*reset=*/0);
+    return static_cast<uint64_t>(peak < 0 ? 0 : peak);
+  }
 
   Status call(const std::string &symbol, const DevicePtr *buffers,
               size_t count) override {
@@ -29,9 +40,13 @@ public:
   }
 
 private:
+  /// `void mpt_memory_stats(int64_t *live, int64_t *peak, int reset)`.
+  using MemoryStatsFn = void (*)(int64_t *, int64_t *, int);
+
   Device &device_;
   std::unique_ptr<Module> module_;
   std::vector<void *> pointers_;
+  MemoryStatsFn memoryStats_ = nullptr;
 };
 } // namespace
 

@@ -607,6 +607,7 @@ MemoryStats Session::memoryStats() const {
   DeviceMemoryUsage u = impl_->device->memoryUsage();
   m.deviceBytes = u.currentBytes;
   m.peakDeviceBytes = u.peakBytes;
+  m.scratchPeakBytes = impl_->program->scratchPeakBytes();
   return m;
 }
 

@@ -26,8 +26,8 @@
 #include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/AutocastPolicy.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
+#include "mpt/Dialect/MPT/Transforms/TrainingStepAnalysis.h"
 
-#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -66,18 +66,6 @@ Type withElementType(Type type, Type element) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     return shaped.clone(element);
   return element;
-}
-
-/// Bytes of a statically shaped value (0 when dynamic or not shaped).
-int64_t staticBytes(Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  Type element = getElementTypeOrSelf(type);
-  int64_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
-  if (!shaped)
-    return width;
-  if (!shaped.hasStaticShape())
-    return 0;
-  return shaped.getNumElements() * width;
 }
 
 /// Converts one FP32 constant to the low-precision semantics with round to
@@ -262,36 +250,6 @@ struct ModuleStats {
   std::map<std::pair<std::string, std::string>, Fp32Entry> fp32; // op, reason
   SmallVector<FunctionStats> functions;
 };
-
-/// Bytes of forward values read after the forward pass: results of ops the
-/// loss depends on that some other op (the backward pass) also reads.
-int64_t savedActivationBytes(func::FuncOp func, bool &hasLoss) {
-  SetVector<Operation *> forward;
-  func.walk([&](LossOp loss) {
-    BackwardSliceOptions options;
-    options.inclusive = true;
-    (void)getBackwardSlice(loss.getOperation(), &forward, options);
-  });
-  hasLoss = !forward.empty();
-  int64_t bytes = 0;
-  for (Operation *op : forward) {
-    if (isa<arith::ConstantOp, tensor::EmptyOp>(op))
-      continue;
-    // A cast of an argument is the parameter's working copy: parameter
-    // memory, not an activation.
-    if (isa<CastOp>(op) && isa<BlockArgument>(op->getOperand(0)))
-      continue;
-    for (Value result : op->getResults()) {
-      bool readLater = llvm::any_of(result.getUsers(), [&](Operation *user) {
-        return !forward.contains(user) &&
-               !isa<func::ReturnOp, GradSeedOp>(user);
-      });
-      if (readLater)
-        bytes += staticBytes(result.getType());
-    }
-  }
-  return bytes;
-}
 
 /// 2 * iterations of a statically shaped contraction (0 when dynamic).
 int64_t contractionFlops(Operation *op) {
@@ -863,13 +821,14 @@ void FunctionAutocast::record() {
 
 void FunctionAutocast::run() {
   fnStats.name = func.getSymName().str();
-  fnStats.savedBefore = savedActivationBytes(func, fnStats.hasLoss);
+  std::optional<int64_t> before = measureSavedActivationBytes(func);
+  fnStats.hasLoss = before.has_value();
+  fnStats.savedBefore = before.value_or(0);
   buildGraph();
   color();
   record();
   rewrite();
-  bool unused;
-  fnStats.savedAfter = savedActivationBytes(func, unused);
+  fnStats.savedAfter = measureSavedActivationBytes(func).value_or(0);
 
   // Contraction FLOPs after the rewrite, low precision when the inputs are.
   func.walk([&](Operation *op) {
