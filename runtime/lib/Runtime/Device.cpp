@@ -3,6 +3,7 @@
 #include "mpt-runtime/Device.h"
 
 #include "CpuDevice.h"
+#include "CudaEmuDevice.h"
 
 #include <unordered_map>
 
@@ -79,9 +80,11 @@ Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
 Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {
   if (name == "cpu")
     return std::unique_ptr<Device>(new CpuDevice());
-  if (name == "cuda" || name == "cuda-emu")
-    return Status::error("device '" + std::string(name) +
-                         "' is not available in this build (available: cpu)");
+  if (name == "cuda-emu")
+    return std::unique_ptr<Device>(new CudaEmuDevice());
+  if (name == "cuda")
+    return Status::error("device 'cuda' is not available in this build "
+                         "(available: cpu, cuda-emu)");
   std::string list;
   for (const std::string &d : availableDevices())
     list += (list.empty() ? "" : ", ") + d;
@@ -89,7 +92,9 @@ Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {
                        "' (available: " + list + ")");
 }
 
-std::vector<std::string> mpt::rt::availableDevices() { return {"cpu"}; }
+std::vector<std::string> mpt::rt::availableDevices() {
+  return {"cpu", "cuda-emu"};
+}
 
 DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {
   if (this != &other) {

@@ -101,7 +101,8 @@ TEST(CApiTest, ErrorsComeBackAsMessages) {
   ASSERT_NE(a, nullptr) << mpt_last_error();
   EXPECT_EQ(mpt_session_create(a, "cuda"), nullptr);
   EXPECT_STREQ(mpt_last_error(),
-               "device 'cuda' is not available in this build (available: cpu)");
+               "device 'cuda' is not available in this build (available: cpu, "
+               "cuda-emu)");
   mpt_session *s = mpt_session_create(a, "cpu");
   ASSERT_NE(s, nullptr);
   mpt_step_result r;

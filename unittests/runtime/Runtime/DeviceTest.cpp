@@ -11,18 +11,19 @@
 using namespace mpt::rt;
 using namespace mpt::rt::test;
 
-TEST(DeviceTest, NamesAreCpuNowAndReservedForTheGpuBackends) {
-  EXPECT_EQ(availableDevices(), std::vector<std::string>{"cpu"});
+TEST(DeviceTest, NamesAreCpuAndTheEmulatorNowAndCudaIsReserved) {
+  EXPECT_EQ(availableDevices(), (std::vector<std::string>{"cpu", "cuda-emu"}));
   Expected<std::unique_ptr<Device>> cpu = createDevice("cpu");
   ASSERT_TRUE(cpu.ok());
   EXPECT_EQ((*cpu)->name(), "cpu");
   EXPECT_EQ(createDevice("cuda").message(),
-            "device 'cuda' is not available in this build (available: cpu)");
-  EXPECT_EQ(createDevice("cuda-emu").message(),
-            "device 'cuda-emu' is not available in this build (available: "
-            "cpu)");
+            "device 'cuda' is not available in this build (available: cpu, "
+            "cuda-emu)");
+  Expected<std::unique_ptr<Device>> emu = createDevice("cuda-emu");
+  ASSERT_TRUE(emu.ok());
+  EXPECT_EQ((*emu)->name(), "cuda-emu");
   EXPECT_EQ(createDevice("gpu").message(),
-            "unknown device 'gpu' (available: cpu)");
+            "unknown device 'gpu' (available: cpu, cuda-emu)");
 }
 
 TEST(DeviceTest, CpuMemoryIsAlignedAndCounted) {
