@@ -104,29 +104,6 @@ struct Arg {
   int buffer = -1; ///< index into buffers for in/out/inout
 };
 
-const char *kindName(ParamKind k) {
-  switch (k) {
-  case ParamKind::B8: return ".b8";
-  case ParamKind::B16: return ".b16";
-  case ParamKind::B32: return ".b32";
-  case ParamKind::B64: return ".b64";
-  case ParamKind::U8: return ".u8";
-  case ParamKind::U16: return ".u16";
-  case ParamKind::U32: return ".u32";
-  case ParamKind::U64: return ".u64";
-  case ParamKind::S8: return ".s8";
-  case ParamKind::S16: return ".s16";
-  case ParamKind::S32: return ".s32";
-  case ParamKind::S64: return ".s64";
-  case ParamKind::F16: return ".f16";
-  case ParamKind::BF16: return ".bf16";
-  case ParamKind::F32: return ".f32";
-  case ParamKind::F64: return ".f64";
-  case ParamKind::Aggregate: return ".b8[] (aggregate)";
-  }
-  return "?";
-}
-
 bool isFloatParam(ParamKind k) {
   return k == ParamKind::F16 || k == ParamKind::BF16 || k == ParamKind::F32 ||
          k == ParamKind::F64;
@@ -298,7 +275,7 @@ int main(int argc, char **argv) {
                     k.name.c_str(), k.line, k.params.size(),
                     k.staticSharedBytes, k.localBytesPerThread);
         for (const ParamInfo &p : k.params)
-          std::printf("  %s %s (%u bytes)\n", kindName(p.kind),
+          std::printf("  %s %s (%u bytes)\n", paramKindName(p.kind),
                       p.name.c_str(), p.size);
       }
     if (check) {
@@ -335,7 +312,7 @@ int main(int argc, char **argv) {
   if (argTexts.size() != k->params.size()) {
     std::string plist;
     for (const ParamInfo &p : k->params)
-      plist += std::string(plist.empty() ? "" : ", ") + kindName(p.kind) +
+      plist += std::string(plist.empty() ? "" : ", ") + paramKindName(p.kind) +
                " " + p.name;
     die("kernel '" + k->name + "' takes " + std::to_string(k->params.size()) +
         " parameter(s) (" + plist + "), but " +
@@ -349,7 +326,7 @@ int main(int argc, char **argv) {
     const ParamInfo &p = k->params[i];
     const std::string where = "argument " + std::to_string(i + 1) + " '" + t +
                               "' for parameter '" + p.name + "' (" +
-                              kindName(p.kind) + ")";
+                              paramKindName(p.kind) + ")";
     std::vector<std::string> parts = split(t, ':');
     const std::string kind = parts[0];
     if (kind == "in" || kind == "inout" || kind == "out" || kind == "null") {

@@ -58,6 +58,9 @@ enum class ParamKind : uint8_t {
   Aggregate,          ///< `.param .align A .b8 name[N]` (byval struct)
 };
 
+/// The PTX spelling of a parameter type (".u64", ".f32", ...).
+const char *paramKindName(ParamKind kind);
+
 /// One `.param` of a kernel entry.
 struct ParamInfo {
   std::string name;

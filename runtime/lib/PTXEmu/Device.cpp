@@ -265,7 +265,7 @@ static std::string dims(Dim3 d) {
          std::to_string(d.z) + ")";
 }
 
-static const char *paramKindName(ParamKind k) {
+const char *paramKindName(ParamKind k) {
   switch (k) {
   case ParamKind::B8: return ".b8";
   case ParamKind::B16: return ".b16";
@@ -283,7 +283,7 @@ static const char *paramKindName(ParamKind k) {
   case ParamKind::BF16: return ".bf16";
   case ParamKind::F32: return ".f32";
   case ParamKind::F64: return ".f64";
-  case ParamKind::Aggregate: return "aggregate";
+  case ParamKind::Aggregate: return ".b8[] (aggregate)";
   }
   return "?";
 }
