@@ -15,11 +15,13 @@ all of them. Reports, per model and precision:
 - memory, from the report's `memory` section: `state_bytes` (parameters,
   working copies, optimizer and loss-scale state, one copy),
   `device_peak_bytes` (the peak of the buffers the runtime allocates: state
-  double buffers, step inputs and outputs), `host_peak_rss_bytes` (the
-  process's VmHWM), and the step's own temporaries when the report has them
-  (any `memory` field with "temp" in its name);
-- the bytes of forward values the backward pass keeps, from mpt-compile's
-  --autocast-report (FP32: the report's FP32 count).
+  double buffers, step inputs and outputs), `step_scratch_peak_bytes` (the
+  most temporary memory the compiled step itself held, measured by the
+  step), `host_peak_rss_bytes` (the process's VmHWM);
+- the bytes of forward values the backward pass keeps: mpt-compile's figure
+  for the compiled step (the report's `artifact.stats.train_step.
+  saved_activation_bytes`), else its --autocast-report (FP32: the report's
+  FP32 count).
 
 These are CPU figures: FP16/BF16 arithmetic is emulated in FP32 with one
 rounding per op (contractions accumulate in FP32), so the low-precision steps
@@ -181,12 +183,18 @@ def main(argv=None):
         base = None
         for p in args.precisions:
             res = results[(m, p)]
-            mem = res["reports"][-1]["memory"]
-            temps = {k: v for k, v in mem.items() if "temp" in k}
+            last = res["reports"][-1]
+            mem = last["memory"]
+            stats = ((last["artifact"].get("stats") or {})
+                     .get("train_step") or {})
             med = statistics.median(res["ms"])
             if p == "f32":
                 base = med
             ac = res["autocast"]
+            saved = stats.get("saved_activation_bytes")
+            if saved is None:
+                saved = (ac["saved_activation_bytes"]["after"] if ac
+                         else fp32_saved)
             rows.append({
                 "model": m, "description": MODELS[m][2], "precision": p,
                 "step_ms_median": med,
@@ -199,25 +207,24 @@ def main(argv=None):
                 "parameter_bytes": mem["parameter_bytes"],
                 "device_peak_bytes": mem["device_peak_bytes"],
                 "host_peak_rss_bytes": mem["host_peak_rss_bytes"],
-                "temporaries": temps,
-                "saved_activation_bytes":
+                "step_scratch_peak_bytes": mem.get("step_scratch_peak_bytes"),
+                "saved_activation_bytes": saved,
+                "autocast_saved_activation_bytes":
                     ac["saved_activation_bytes"]["after"] if ac else fp32_saved,
             })
 
     head = ["model", "prec", "ms/step (median)", "p10-p90", "vs f32",
-            "state KiB", "runtime peak KiB", "peak RSS MiB",
-            "saved act. KiB", "compile s"]
-    temp_keys = sorted({k for r in rows for k in r["temporaries"]})
-    head += [f"{k} KiB" for k in temp_keys]
+            "state KiB", "runtime peak KiB", "step scratch peak KiB",
+            "peak RSS MiB", "saved act. KiB", "compile s"]
     body = []
     for r in rows:
         line = [r["model"], r["precision"], f"{r['step_ms_median']:.2f}",
                 f"{r['step_ms_p10']:.2f}-{r['step_ms_p90']:.2f}",
                 f"{r['vs_f32']:.2f}x" if r["vs_f32"] else "-",
                 kib(r["state_bytes"]), kib(r["device_peak_bytes"]),
+                kib(r["step_scratch_peak_bytes"]),
                 f"{r['host_peak_rss_bytes'] / 2**20:.1f}",
                 kib(r["saved_activation_bytes"]), f"{r['compile_s']:.1f}"]
-        line += [kib(r["temporaries"].get(k)) for k in temp_keys]
         body.append(line)
     widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
     print()

@@ -8,9 +8,10 @@ the CPU with ``mpt-run`` (same initial weights, same batches, same number of
 steps), evaluates it on the test split, and
 
 - prints a comparison table: test accuracy, final loss (mean over the last
-  epoch), skipped steps, median step time, parameter and state memory, and
-  the bytes of forward values the backward pass keeps (from mpt-compile's
-  ``--autocast-report``);
+  epoch), skipped steps, median step time, parameter and state memory, the
+  bytes of forward values the backward pass keeps (mpt-compile's figure,
+  carried in the artifact; mpt-compile's ``--autocast-report`` when an
+  artifact has none) and the step's measured scratch-memory peak;
 - writes the loss and loss-scale curves to ``OUT/curves.png`` and the
   numbers to ``OUT/summary.json``.
 
@@ -131,8 +132,14 @@ def summarize(precision, r, fp32_saved):
     per_epoch = rep["data"]["train_batches_per_epoch"] or 1
     tail = losses[-per_epoch:]
     mem = rep["memory"]
+    # The bytes of forward values the backward pass keeps: the compiled
+    # step's own figure (artifact stats, after fusion, at the precision the
+    # step keeps them), else mpt-autocast's report (before fusion).
+    stats = (rep["artifact"].get("stats") or {}).get("train_step") or {}
+    saved = stats.get("saved_activation_bytes")
     ac = r["autocast"]
-    saved = (ac["saved_activation_bytes"]["after"] if ac else fp32_saved)
+    if saved is None:
+        saved = ac["saved_activation_bytes"]["after"] if ac else fp32_saved
     return {
         "precision": precision,
         "test_accuracy": rep["eval"]["accuracy"],
@@ -144,6 +151,9 @@ def summarize(precision, r, fp32_saved):
         "parameter_bytes": mem["parameter_bytes"],
         "state_bytes": mem["state_bytes"],
         "saved_activation_bytes": saved,
+        "autocast_saved_activation_bytes":
+            ac["saved_activation_bytes"]["after"] if ac else fp32_saved,
+        "step_scratch_peak_bytes": mem.get("step_scratch_peak_bytes"),
         "compile_s": r["compile_s"],
         "run_s": r["run_s"],
     }
@@ -151,7 +161,7 @@ def summarize(precision, r, fp32_saved):
 
 def print_table(rows, steps):
     head = ["precision", "test acc", "final loss", "skipped", "ms/step",
-            "params", "state", "saved activations"]
+            "params", "state", "saved activations", "step scratch peak"]
     body = []
     for s in rows:
         body.append([
@@ -163,6 +173,7 @@ def print_table(rows, steps):
             human_bytes(s["parameter_bytes"]),
             human_bytes(s["state_bytes"]),
             human_bytes(s["saved_activation_bytes"]),
+            human_bytes(s["step_scratch_peak_bytes"]),
         ])
     widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
     line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
@@ -175,13 +186,15 @@ def print_table(rows, steps):
     for r in body:
         print(line(r))
     print()
-    print("final loss: mean training loss over the last epoch; ms/step: "
-          "median; params: FP32 master\nparameters; state: everything carried "
-          "between steps (parameters, f16/bf16 working copies,\nloss-scale "
-          "state); saved activations: forward values the backward pass reads "
-          "(mpt-autocast's\nreport; FP32 from the same report's FP32 count). "
-          "FP16/BF16 arithmetic is emulated in FP32\nwith a rounding per op on "
-          "the CPU, so they are slower here; their speed comes on GPUs.")
+    print("final loss: mean training loss over the last epoch. ms/step: "
+          "median. params: the FP32 master\nparameters. state: everything "
+          "carried between steps (parameters, f16/bf16 working copies,\n"
+          "loss-scale state). saved activations: forward values the backward "
+          "pass keeps, as compiled\n(mpt-compile's figure in the artifact). "
+          "step scratch peak: the most temporary memory the\ncompiled step "
+          "held (measured). FP16/BF16 arithmetic is emulated in FP32 with a "
+          "rounding per\nop on the CPU, so they are slower here; their speed "
+          "comes on GPUs.")
 
 
 def plot(results, steps, path):
