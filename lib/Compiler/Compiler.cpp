@@ -68,6 +68,7 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   mp.fuse = options.fuse;
   mp.report = options.autocastReport;
   mp.fusionReport = options.fusionReport;
+  mp.summary = options.remarks;
   PassManager pm(module.getContext());
   mlir::mpt::buildMixedPrecisionPipeline(pm, mp);
   return pm.run(module);

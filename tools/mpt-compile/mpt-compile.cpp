@@ -72,6 +72,8 @@ cl::opt<std::string> autocastReport("autocast-report", cl::init(""),
 cl::opt<std::string> fusionReport("fusion-report", cl::init(""),
                                   cl::cat(category),
                                   cl::desc("Write the fusion JSON report"));
+cl::opt<bool> remarks("remarks", cl::init(false), cl::cat(category),
+                      cl::desc("Print the passes' one-line summaries"));
 cl::opt<std::string> cpu("cpu", cl::init("x86-64-v3"), cl::cat(category),
                          cl::desc("LLVM CPU of the native code, or native"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
@@ -97,7 +99,7 @@ int main(int argc, char **argv) {
   std::string error;
   auto input = mlir::openInputFile(inputFile, &error);
   if (!input) {
-    errs() << "mpt-compile: " << error << "\n";
+    errs() << "mpt-compile: error: " << error << "\n";
     return 1;
   }
   sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
@@ -122,6 +124,7 @@ int main(int argc, char **argv) {
   options.fuse = fuse;
   options.autocastReport = autocastReport;
   options.fusionReport = fusionReport;
+  options.remarks = remarks;
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
   if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile)))

@@ -35,6 +35,8 @@ struct CompileOptions {
   bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
   /// Autocast and fusion JSON report files ("" for none).
   std::string autocastReport, fusionReport;
+  /// Emit the passes' one-line summaries as remarks.
+  bool remarks = false;
   /// LLVM CPU name for the native code ("native" for this machine).
   std::string cpu = "x86-64-v3";
   /// The system C compiler/linker that makes the shared object.
