@@ -113,25 +113,34 @@ inline uint32_t compareMask(ExecCtx &c, const Inst &in, uint32_t m,
   return res;
 }
 
+/// The boolean combination of setp/set (`.and`/`.or`/`.xor` with a
+/// predicate operand, optionally negated) applied to a lane mask.
+struct PredCombiner {
+  BoolOp op = BNone;
+  uint32_t with = 0;
+
+  PredCombiner(ExecCtx &c, const Inst &in) : op((BoolOp)(in.flags >> 4)) {
+    if (op != BNone) {
+      with = c.P[in.a[2]];
+      if (in.flags & 2)
+        with = ~with;
+    }
+  }
+  uint32_t operator()(uint32_t mask) const {
+    switch (op) {
+    case BAnd: return mask & with;
+    case BOr: return mask | with;
+    case BXor: return mask ^ with;
+    default: return mask;
+    }
+  }
+};
+
 template <typename T, int Half>
 void hSetp(ExecCtx &c, const Inst &in, uint32_t m) {
   const bool ftz = in.flags & 1;
   uint32_t t = compareMask<T>(c, in, m, ftz, Half);
-  const BoolOp bop = (BoolOp)(in.flags >> 4);
-  uint32_t cm = 0;
-  if (bop != BNone) {
-    cm = c.P[in.a[2]];
-    if (in.flags & 2)
-      cm = ~cm;
-  }
-  auto combine = [&](uint32_t x) {
-    switch (bop) {
-    case BAnd: return x & cm;
-    case BOr: return x | cm;
-    case BXor: return x ^ cm;
-    default: return x;
-    }
-  };
+  const PredCombiner combine(c, in);
   setPred(c.P[in.d[0]], combine(t), m);
   if (in.d[1] != kNoSlot)
     setPred(c.P[in.d[1]], combine(~t), m);
@@ -142,21 +151,7 @@ template <int Base> void hSetpX2(ExecCtx &c, const Inst &in, uint32_t m) {
   const bool ftz = in.flags & 1;
   uint32_t lo = compareMask<uint16_t>(c, in, m, ftz, Base);
   uint32_t hi = compareMask<uint16_t>(c, in, m, ftz, Base + 1);
-  const BoolOp bop = (BoolOp)(in.flags >> 4);
-  uint32_t cm = 0;
-  if (bop != BNone) {
-    cm = c.P[in.a[2]];
-    if (in.flags & 2)
-      cm = ~cm;
-  }
-  auto combine = [&](uint32_t x) {
-    switch (bop) {
-    case BAnd: return x & cm;
-    case BOr: return x | cm;
-    case BXor: return x ^ cm;
-    default: return x;
-    }
-  };
+  const PredCombiner combine(c, in);
   setPred(c.P[in.d[0]], combine(lo), m);
   setPred(c.P[in.d[1]], combine(hi), m);
 }
@@ -164,20 +159,7 @@ template <int Base> void hSetpX2(ExecCtx &c, const Inst &in, uint32_t m) {
 template <typename T, int Half>
 void hSet(ExecCtx &c, const Inst &in, uint32_t m) {
   const bool ftz = in.flags & 1;
-  uint32_t t = compareMask<T>(c, in, m, ftz, Half);
-  const BoolOp bop = (BoolOp)(in.flags >> 4);
-  uint32_t cm = 0;
-  if (bop != BNone) {
-    cm = c.P[in.a[2]];
-    if (in.flags & 2)
-      cm = ~cm;
-  }
-  if (bop == BAnd)
-    t &= cm;
-  else if (bop == BOr)
-    t |= cm;
-  else if (bop == BXor)
-    t ^= cm;
+  uint32_t t = PredCombiner(c, in)(compareMask<T>(c, in, m, ftz, Half));
   MPT_D(0);
   // The value of "true" in the destination type (false is 0).
   const uint64_t one = in.imm;
@@ -189,17 +171,9 @@ template <int Base> void hSetX2(ExecCtx &c, const Inst &in, uint32_t m) {
   const bool ftz = in.flags & 1;
   uint32_t lo = compareMask<uint16_t>(c, in, m, ftz, Base);
   uint32_t hi = compareMask<uint16_t>(c, in, m, ftz, Base + 1);
-  const BoolOp bop = (BoolOp)(in.flags >> 4);
-  if (bop != BNone) {
-    uint32_t cm = c.P[in.a[2]];
-    if (in.flags & 2)
-      cm = ~cm;
-    auto comb = [&](uint32_t x) {
-      return bop == BAnd ? (x & cm) : bop == BOr ? (x | cm) : (x ^ cm);
-    };
-    lo = comb(lo);
-    hi = comb(hi);
-  }
+  const PredCombiner combine(c, in);
+  lo = combine(lo);
+  hi = combine(hi);
   MPT_D(0);
   const uint64_t one = in.imm; // per half
   forLanes(m, [&](uint32_t l) {
