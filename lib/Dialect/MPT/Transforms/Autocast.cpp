@@ -962,6 +962,10 @@ struct MPTAutocastPass
         continue;
       FunctionAutocast(func, policy, low, stats).run();
       const FunctionStats &f = stats.functions.back();
+      numLowPrecisionOps += f.lowOps;
+      numFP32Ops += f.floatOps - f.lowOps;
+      numCasts += f.casts;
+      numConstantsNarrowed += f.constantsNarrowed;
       if (emitSummary)
         emitRemark(func.getLoc()) << "mpt-autocast: @" << f.name << ": " << f.lowOps
                           << "/" << f.floatOps << " float ops in " << precision

@@ -48,6 +48,16 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
     Option<"emitSummary", "summary", "bool", "true",
            "Emit the one-line summary as a remark">
   ];
+  // Compiled out of release builds of MLIR (Debian's among them): the report
+  // and the remark carry the same counts.
+  let statistics = [
+    Statistic<"numLowPrecisionOps", "num-low-precision-ops",
+              "Ops rewritten to low precision">,
+    Statistic<"numFP32Ops", "num-fp32-ops", "Float ops left in FP32">,
+    Statistic<"numCasts", "num-casts", "Casts inserted">,
+    Statistic<"numConstantsNarrowed", "num-constants-narrowed",
+              "Constants narrowed to the low-precision type">
+  ];
 }
 
 def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"> {
