@@ -35,6 +35,7 @@ tool_dirs = [config.mpt_tools_dir, config.llvm_tools_dir]
 tools = [
     "mpt-opt",
     "mpt-compile",
+    "mpt-translate",
     "mpt-capi-test",
     ToolSubst("mpt-ptx-emu", unresolved="ignore"),
     ToolSubst("mpt-run", unresolved="ignore"),

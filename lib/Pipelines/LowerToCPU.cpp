@@ -104,6 +104,9 @@ struct StridedCopiesToLoopsPass
 void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
                                   const LowerToCPUOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertMPTToLinalg());
+  // Elementwise arith/math on whole tensors (written by hand or by other
+  // frontends) becomes linalg.generic, which bufferizes.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
