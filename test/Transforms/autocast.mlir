@@ -406,3 +406,81 @@ func.func @autocast_optimizer_takes_low_precision_gradient(%w: tensor<8x8xf32>, 
   %w2 = mpt.sgd %w, %relu {lr = 0.1 : f32} : tensor<8x8xf32>
   return %w2 : tensor<8x8xf32>
 }
+
+// -----
+
+// scf.while: the carried value keeps its f32 type in both regions; the
+// contraction inside the body still runs in f16.
+// CHECK-LABEL: func.func @autocast_scf_while_carried_values_agree
+// CHECK: %[[R:.*]] = scf.while (%[[A:.*]] = %{{.*}}) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+// CHECK: scf.condition(%{{.*}}) %[[A]] : tensor<8x8xf32>
+// CHECK: ^bb0(%[[B:.*]]: tensor<8x8xf32>):
+// CHECK: %[[BH:.*]] = mpt.cast %[[B]] : tensor<8x8xf32> to tensor<8x8xf16>
+// CHECK: %[[M:.*]] = linalg.matmul ins(%[[BH]], %{{.*}} : tensor<8x8xf16>, tensor<8x8xf16>) outs(%{{.*}} : tensor<8x8xf32>)
+// CHECK: scf.yield %[[M]] : tensor<8x8xf32>
+func.func @autocast_scf_while_carried_values_agree(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>, %c: i1) -> tensor<8x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %r = scf.while (%a = %x) : (tensor<8x8xf32>) -> tensor<8x8xf32> {
+    scf.condition(%c) %a : tensor<8x8xf32>
+  } do {
+  ^bb0(%b: tensor<8x8xf32>):
+    %m = linalg.matmul ins(%b, %w : tensor<8x8xf32>, tensor<8x8xf32>) outs(%init : tensor<8x8xf32>) -> tensor<8x8xf32>
+    scf.yield %m : tensor<8x8xf32>
+  }
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+// Layer normalisation: the mean and the variance (reductions), rsqrt and the
+// normalisation that divides by them stay FP32 even when the input comes
+// from a contraction and the output feeds one.
+// CHECK-LABEL: func.func @negative_autocast_keeps_layer_norm_statistics_f32
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x16xf16>, tensor<16x16xf16>)
+// CHECK: %[[MEAN:.*]] = linalg.generic {{.*}} ins(%[[MM]] : tensor<8x16xf32>) outs(%{{.*}} : tensor<8xf32>)
+// CHECK: %[[VAR:.*]] = linalg.generic {{.*}} ins(%[[MM]], %[[MEAN]] : tensor<8x16xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<8xf32>)
+// CHECK: %[[NORM:.*]] = linalg.generic {{.*}} ins(%[[MM]], %[[MEAN]], %[[VAR]] : tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<8x16xf32>)
+// CHECK: math.rsqrt %{{.*}} : f32
+// CHECK: %[[NORMH:.*]] = mpt.cast %[[NORM]] : tensor<8x16xf32> to tensor<8x16xf16>
+// CHECK: linalg.matmul ins(%[[NORMH]], %{{.*}} : tensor<8x16xf16>, tensor<16x16xf16>)
+func.func @negative_autocast_keeps_layer_norm_statistics_f32(%x: tensor<8x16xf32>, %w: tensor<16x16xf32>) -> tensor<8x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x16xf32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<8x16xf32>, tensor<16x16xf32>) outs(%i : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %er = tensor.empty() : tensor<8xf32>
+  %ir = linalg.fill ins(%zero : f32) outs(%er : tensor<8xf32>) -> tensor<8xf32>
+  %mean = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%mm : tensor<8x16xf32>) outs(%ir : tensor<8xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %k = arith.constant 0.0625 : f32
+      %s = arith.mulf %a, %k : f32
+      %r = arith.addf %o, %s : f32
+      linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %var = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%mm, %mean : tensor<8x16xf32>, tensor<8xf32>) outs(%ir : tensor<8xf32>) {
+    ^bb0(%a: f32, %m: f32, %o: f32):
+      %k = arith.constant 0.0625 : f32
+      %d = arith.subf %a, %m : f32
+      %sq = arith.mulf %d, %d : f32
+      %s = arith.mulf %sq, %k : f32
+      %r = arith.addf %o, %s : f32
+      linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %norm = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %mean, %var : tensor<8x16xf32>, tensor<8xf32>, tensor<8xf32>) outs(%e : tensor<8x16xf32>) {
+    ^bb0(%a: f32, %m: f32, %v: f32, %o: f32):
+      %eps = arith.constant 1.0e-5 : f32
+      %d = arith.subf %a, %m : f32
+      %ve = arith.addf %v, %eps : f32
+      %rs = math.rsqrt %ve : f32
+      %r = arith.mulf %d, %rs : f32
+      linalg.yield %r : f32
+  } -> tensor<8x16xf32>
+  %i2 = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %y = linalg.matmul ins(%norm, %w : tensor<8x16xf32>, tensor<16x16xf32>) outs(%i2 : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
