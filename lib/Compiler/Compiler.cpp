@@ -75,8 +75,10 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
 }
 
 LogicalResult mlir::mpt::compileToArtifact(ModuleOp module,
-                                     const CompileOptions &options,
-                                     StringRef outputPath) {
+                                           const CompileOptions &requested,
+                                           StringRef outputPath) {
+  CompileOptions options = requested;
+  options.cpu = resolveTargetCPU(requested.cpu);
   if (options.target != "cpu")
     return module.emitError()
            << "target '" << options.target

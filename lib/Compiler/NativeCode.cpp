@@ -133,6 +133,22 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
   return src;
 }
 
+std::string mlir::mpt::resolveTargetCPU(StringRef cpu) {
+  if (cpu != "auto")
+    return cpu.str();
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto all = [&](std::initializer_list<const char *> names) {
+    return llvm::all_of(names, [&](const char *n) { return features.lookup(n); });
+  };
+  // The x86-64 micro-architecture levels (psABI): v3 adds AVX2, FMA and
+  // F16C, which the f16 conversions and the vectorised loops use.
+  if (all({"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe"}))
+    return "x86-64-v3";
+  if (all({"sse4.2", "popcnt", "ssse3", "cx16"}))
+    return "x86-64-v2";
+  return "x86-64";
+}
+
 /// Optimizes the LLVM module and emits an object file for `cpu`.
 static FailureOr<std::string> emitObject(llvm::Module &module,
                                          const CompileOptions &options,

@@ -74,8 +74,10 @@ cl::opt<std::string> fusionReport("fusion-report", cl::init(""),
                                   cl::desc("Write the fusion JSON report"));
 cl::opt<bool> remarks("remarks", cl::init(false), cl::cat(category),
                       cl::desc("Print the passes' one-line summaries"));
-cl::opt<std::string> cpu("cpu", cl::init("x86-64-v3"), cl::cat(category),
-                         cl::desc("LLVM CPU of the native code, or native"));
+cl::opt<std::string> cpu("cpu", cl::init("auto"), cl::cat(category),
+                         cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
+                                  "if this machine has it, else a lower "
+                                  "x86-64 level), native, or a CPU name"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));

@@ -37,8 +37,11 @@ struct CompileOptions {
   std::string autocastReport, fusionReport;
   /// Emit the passes' one-line summaries as remarks.
   bool remarks = false;
-  /// LLVM CPU name for the native code ("native" for this machine).
-  std::string cpu = "x86-64-v3";
+  /// LLVM CPU name for the native code: "auto" (x86-64-v3 when this machine
+  /// has it, else the best lower x86-64 level, so artifacts run where they
+  /// are built and on any machine of that level), "native", or a name such
+  /// as "x86-64-v2".
+  std::string cpu = "auto";
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.
@@ -47,6 +50,10 @@ struct CompileOptions {
   /// The options as strings, recorded in the artifact.
   SmallVector<std::pair<std::string, std::string>> describe() const;
 };
+
+/// The CPU name `cpu` stands for ("auto" resolves against this machine;
+/// anything else is returned as it is).
+std::string resolveTargetCPU(StringRef cpu);
 
 /// Runs mpt-mixed-precision on `module` when the precision is not f32.
 LogicalResult applyMixedPrecision(ModuleOp module,
