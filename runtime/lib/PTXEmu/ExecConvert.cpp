@@ -161,8 +161,10 @@ uint64_t convert(Ty dt, Ty at, Round rnd, uint8_t flags, uint64_t v) {
     else
       out = toFloatBits(dt, x, Round::RN, flags & kSatfinite); // exact
   }
+  // .sat clamps to [0.0, 1.0] and maps NaN to +0.0 (as add.sat & co.);
+  // without it a NaN result is the canonical NaN.
   if (bitsNaN(dt, out))
-    return canonicalNaN(dt);
+    return (flags & kSat) ? 0 : canonicalNaN(dt);
   if (dt == Ty::F32 && ftz)
     out = fp::bitsOf(fp::ftz(fp::floatOf((uint32_t)out)));
   if ((flags & kRelu) && bitsNeg(dt, out))

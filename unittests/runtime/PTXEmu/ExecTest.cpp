@@ -326,6 +326,23 @@ TEST(ExecTest, Conversions) {
   EXPECT_EQ(one("cvt.rni.f32.f32 %r10, 0f40200000;"), 0x40000000u);
   EXPECT_EQ(one("cvt.ftz.f32.f32 %r10, 0f80000001;"), 0x80000000u);
   EXPECT_EQ(one("cvt.sat.f32.f32 %r10, 0f40000000;"), 0x3f800000u);
+  // .sat maps NaN to +0.0 (the ISA's rule, as for add.sat), in every
+  // direction and with a rounding mode; without .sat NaN stays NaN.
+  EXPECT_EQ(one("cvt.sat.f32.f32 %r10, 0f7FC00000;"), 0u);
+  EXPECT_EQ(one("cvt.sat.f32.f32 %r10, 0fFFC00001;"), 0u);
+  EXPECT_EQ(one("cvt.rni.sat.f32.f32 %r10, 0f7FC00000;"), 0u);
+  EXPECT_EQ(one("cvt.rn.sat.f32.f64 %r10, 0d7FF8000000000000;"), 0u);
+  EXPECT_EQ(one("cvt.rn.sat.f16.f32 %h5, 0f7FC00000;\n cvt.u32.u16 %r10, %h5;"),
+            0u);
+  EXPECT_EQ(one("cvt.rn.sat.bf16.f32 %h5, 0f7FC00000;\n"
+                "cvt.u32.u16 %r10, %h5;"),
+            0u);
+  EXPECT_EQ(one("mov.b16 %h1, 0x7e00;\n cvt.sat.f32.f16 %f1, %h1;\n"
+                "mov.b32 %r10, %f1;"),
+            0u);
+  EXPECT_EQ(one("cvt.rn.f16.f32 %h5, 0f7FC00000;\n cvt.u32.u16 %r10, %h5;"),
+            0x7fffu);
+  EXPECT_EQ(one("cvt.sat.f32.f32 %r10, 0fBF800000;"), 0u); // -1 -> +0
   EXPECT_EQ(one("cvt.rn.f32.f64 %r10, 0d3FF0000010000000;"), 0x3f800000u);
   EXPECT_EQ(one("cvt.rp.f32.f64 %r10, 0d3FF0000010000000;"), 0x3f800001u);
   EXPECT_EQ(one("cvt.rn.f16.f64 %h5, 0d3FF0020000000001;\n"
