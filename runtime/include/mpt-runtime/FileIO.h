@@ -20,8 +20,12 @@
 namespace mpt {
 namespace rt {
 
-/// The whole file. Errors name the path and the OS reason.
-Expected<std::string> readFile(const std::string &path);
+/// The whole file. Errors name the path and the OS reason. Only regular
+/// files are read (a device like /dev/zero or a FIFO is refused), and no
+/// more than `maxBytes` (0: defaultReadLimit()).
+Expected<std::string> readFile(const std::string &path, uint64_t maxBytes = 0);
+/// The most readFile() reads by default: the machine's physical memory.
+uint64_t defaultReadLimit();
 
 struct AtomicWriteOptions {
   /// Test hook: called after each chunk written to the temporary file with
@@ -34,7 +38,9 @@ struct AtomicWriteOptions {
 
 /// Writes `data` to `<dir>/.<name>.tmp-XXXXXX`, fsyncs it, renames it to
 /// `path` and fsyncs the directory. On any failure the temporary file is
-/// removed and `path` is untouched.
+/// removed and `path` is untouched. A new file gets mode 0666 minus the
+/// umask (applied by the kernel; the umask is never changed); a file that
+/// is replaced keeps its mode. Safe to call from several threads.
 Status writeFileAtomic(const std::string &path, std::string_view data,
                        const AtomicWriteOptions &options = {});
 

@@ -3,6 +3,9 @@
 #include "mpt-runtime/FileIO.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <new>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,35 +16,83 @@ using namespace mpt::rt;
 
 static std::string osError() { return std::strerror(errno); }
 
-Expected<std::string> mpt::rt::readFile(const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+uint64_t mpt::rt::defaultReadLimit() {
+  long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && pageSize > 0)
+    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(pageSize);
+  return uint64_t(1) << 40;
+}
+
+static std::string bytesText(uint64_t n) { return std::to_string(n) + " bytes"; }
+
+Expected<std::string> mpt::rt::readFile(const std::string &path,
+                                        uint64_t maxBytes) {
+  if (maxBytes == 0)
+    maxBytes = defaultReadLimit();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0)
     return Status::error("cannot open '" + path + "': " + osError());
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-    std::string why = S_ISDIR(st.st_mode) ? "it is a directory" : osError();
+  auto fail = [&](const std::string &why) {
     ::close(fd);
     return Status::error("cannot read '" + path + "': " + why);
-  }
-  std::string data;
-  if (st.st_size > 0)
-    data.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      std::string why = osError();
-      ::close(fd);
-      return Status::error("cannot read '" + path + "': " + why);
+  };
+  struct stat st;
+  if (::fstat(fd, &st) != 0)
+    return fail(osError());
+  // Devices, FIFOs and sockets have no end (/dev/zero) or block (a FIFO).
+  if (S_ISDIR(st.st_mode))
+    return fail("it is a directory");
+  if (!S_ISREG(st.st_mode))
+    return fail("not a regular file");
+  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > maxBytes)
+    return fail("it is " + bytesText(static_cast<uint64_t>(st.st_size)) +
+                ", more than the " + bytesText(maxBytes) +
+                " this reader accepts");
+  try {
+    std::string data;
+    if (st.st_size > 0)
+      data.reserve(static_cast<size_t>(st.st_size));
+    char buf[1 << 16];
+    while (true) {
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        return fail(osError());
+      }
+      if (n == 0)
+        break;
+      // Files whose size stat() does not know (/proc) are capped too.
+      if (static_cast<uint64_t>(n) > maxBytes - data.size())
+        return fail("it is more than the " + bytesText(maxBytes) +
+                    " this reader accepts");
+      data.append(buf, static_cast<size_t>(n));
     }
-    if (n == 0)
-      break;
-    data.append(buf, static_cast<size_t>(n));
+    ::close(fd);
+    return data;
+  } catch (const std::bad_alloc &) {
+    return fail("out of memory reading " +
+                bytesText(static_cast<uint64_t>(st.st_size)));
   }
-  ::close(fd);
-  return data;
+}
+
+/// Six characters for a temporary file name: unpredictable enough that
+/// O_EXCL rarely has to retry, distinct across threads and processes.
+static std::string randomSuffix() {
+  static std::atomic<uint64_t> counter{0};
+  uint64_t z = counter.fetch_add(1) * 0x9E3779B97F4A7C15ull ^
+               (static_cast<uint64_t>(::getpid()) << 32) ^
+               static_cast<uint64_t>(
+                   std::chrono::steady_clock::now().time_since_epoch().count());
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  static const char kChars[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::string out;
+  for (int i = 0; i < 6; ++i, z /= 62)
+    out += kChars[z % 62];
+  return out;
 }
 
 static std::string dirOf(const std::string &path) {
@@ -82,8 +133,19 @@ Status mpt::rt::writeFileAtomic(const std::string &path, std::string_view data,
   if (Status st = checkWritableDestination(path); st.failed())
     return st;
   std::string dir = dirOf(path);
-  std::string tmpl = dir + "/." + baseOf(path) + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmpl.data());
+  // The temporary file is created with mode 0666, so the kernel applies the
+  // umask (and a default ACL of the directory) exactly as for any new file:
+  // the umask is never read or changed (umask() is process-wide, and
+  // setting it, even briefly, races with other threads creating files). An
+  // existing file keeps its mode.
+  std::string tmpl;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    tmpl = dir + "/." + baseOf(path) + ".tmp-" + randomSuffix();
+    fd = ::open(tmpl.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST)
+      break;
+  }
   if (fd < 0)
     return Status::error("cannot create a temporary file next to '" + path +
                          "': " + osError());
@@ -93,10 +155,10 @@ Status mpt::rt::writeFileAtomic(const std::string &path, std::string_view data,
     return Status::error("cannot write '" + path + "': " + why +
                          " (the previous file, if any, is unchanged)");
   };
-  // mkstemp creates 0600; give the file the usual permissions.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  struct stat old;
+  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode) &&
+      ::fchmod(fd, old.st_mode & 07777) != 0)
+    return failWith("cannot keep the file's mode: " + osError());
   uint64_t written = 0;
   size_t chunk = options.chunkBytes ? options.chunkBytes : (1 << 20);
   while (written < data.size()) {

@@ -7,6 +7,9 @@
 
 #include <cstring>
 #include <dirent.h>
+#include <sys/stat.h>
+#include <thread>
+#include <fcntl.h>
 #include <unistd.h>
 
 using namespace mpt::rt;
@@ -181,6 +184,92 @@ TEST(ArtifactTest, FilesAreWrittenAtomically) {
   EXPECT_EQ(writeArtifactFile(dir + "/no/such/dir.mpt", sample()).message(),
             "cannot write '" + dir + "/no/such/dir.mpt': directory '" + dir +
                 "/no/such': No such file or directory");
+  ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
+static mode_t modeOf(const std::string &path) {
+  struct stat st;
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 07777;
+}
+
+TEST(ArtifactTest, AtomicWritesKeepTheModeAndHonourTheUmask) {
+  std::string dir = tempDir();
+  std::string path = dir + "/report.json";
+  mode_t saved = ::umask(027);
+  // A new file: 0666 minus the umask.
+  ASSERT_TRUE(writeFileAtomic(path, "one").ok());
+  EXPECT_EQ(modeOf(path), 0640u);
+  ::umask(022);
+  // A file that is replaced keeps its own mode, whatever the umask.
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  ASSERT_TRUE(writeFileAtomic(path, "two").ok());
+  EXPECT_EQ(modeOf(path), 0600u);
+  ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+  ASSERT_TRUE(writeFileAtomic(path, "three").ok());
+  EXPECT_EQ(modeOf(path), 0444u);
+  EXPECT_EQ(*readFile(path), "three");
+  ::umask(saved);
+  EXPECT_EQ(listDir(dir), std::vector<std::string>{"report.json"});
+  ::unlink(path.c_str());
+  ::rmdir(dir.c_str());
+}
+
+TEST(ArtifactTest, AtomicWritesFromManyThreadsNeverTouchTheUmask) {
+  // writeFileAtomic used to set the process-wide umask to 0 for a moment; a
+  // file another thread created then got mode 0666.
+  std::string dir = tempDir();
+  mode_t saved = ::umask(077);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i)
+        ASSERT_TRUE(writeFileAtomic(dir + "/f" + std::to_string(t), "x").ok());
+    });
+  for (int i = 0; i < 400; ++i) {
+    std::string probe = dir + "/probe";
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    ASSERT_EQ(modeOf(probe), 0600u) << "the umask changed under this thread";
+    ::unlink(probe.c_str());
+  }
+  for (std::thread &t : threads)
+    t.join();
+  ::umask(saved);
+  for (const std::string &f : listDir(dir)) {
+    EXPECT_EQ(f.find(".tmp-"), std::string::npos) << f;
+    ::unlink((dir + "/" + f).c_str());
+  }
+  ::rmdir(dir.c_str());
+}
+
+TEST(ArtifactTest, ReadFileRefusesWhatIsNotARegularFileOrTooLarge) {
+  EXPECT_EQ(readFile("/dev/zero").message(),
+            "cannot read '/dev/zero': not a regular file");
+  std::string dir = tempDir();
+  EXPECT_EQ(readFile(dir).message(),
+            "cannot read '" + dir + "': it is a directory");
+  // A FIFO without a writer would block a reader forever.
+  std::string fifo = dir + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(readFile(fifo).message(),
+            "cannot read '" + fifo + "': not a regular file");
+  std::string path = dir + "/f";
+  ASSERT_TRUE(writeFileAtomic(path, std::string(1000, 'a')).ok());
+  EXPECT_EQ(readFile(path, 999).message(),
+            "cannot read '" + path +
+                "': it is 1000 bytes, more than the 999 bytes this reader "
+                "accepts");
+  EXPECT_EQ(readFile(path, 1000)->size(), 1000u);
+  // Files stat() reports as empty (/proc) are capped while reading.
+  EXPECT_EQ(readFile("/proc/self/status", 16).message(),
+            "cannot read '/proc/self/status': it is more than the 16 bytes "
+            "this reader accepts");
+  EXPECT_TRUE(readFile("/proc/self/status").ok());
+  EXPECT_GT(defaultReadLimit(), uint64_t(1) << 20);
+  ::unlink(fifo.c_str());
   ::unlink(path.c_str());
   ::rmdir(dir.c_str());
 }
