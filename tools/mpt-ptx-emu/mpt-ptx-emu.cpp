@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Npy.h"
-
+#include "mpt-runtime/FileIO.h"
+#include "mpt-runtime/Npy.h"
 #include "mpt-runtime/PTXEmu.h"
 
 #include <cerrno>
@@ -20,13 +20,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
 
 using namespace mpt::ptxemu;
-namespace npy = mpt::npy;
 
 namespace {
 
@@ -91,12 +90,70 @@ Dim3 parseDim(const std::string &opt, const std::string &s) {
   return d;
 }
 
+/// The .npy dtypes buffers may have, by the emulator's names. The container
+/// (header, shape, data size) is libmpt_runtime's (mpt-runtime/Npy.h).
+const struct {
+  const char *name;
+  const char *descr;
+} kDtypes[] = {
+    {"f16", "<f2"}, {"bf16", "<u2"}, {"f32", "<f4"}, {"f64", "<f8"},
+    {"i8", "|i1"},  {"u8", "|u1"},   {"i16", "<i2"}, {"u16", "<u2"},
+    {"i32", "<i4"}, {"u32", "<u4"},  {"i64", "<i8"}, {"u64", "<u8"},
+    {"bool", "|b1"},
+};
+
+std::string descrOf(const std::string &dtype) {
+  for (const auto &d : kDtypes)
+    if (dtype == d.name)
+      return d.descr;
+  return "";
+}
+
+/// The item size of a little-endian (or 1-byte) numeric descr, or of '<V2'
+/// (what np.save writes for ml_dtypes.bfloat16); 0 if not supported.
+size_t itemSizeOf(const std::string &descr) {
+  static const char *kAccepted[] = {"<f2", "<f4", "<f8", "|i1", "|u1",
+                                    "<i2", "<u2", "<i4", "<u4", "<i8",
+                                    "<u8", "|b1", "<V2", "|V2"};
+  for (const char *d : kAccepted)
+    if (descr == d)
+      return static_cast<size_t>(descr[2] - '0');
+  return 0;
+}
+
 struct Buffer {
   std::string mode; // in, inout, out
   std::string path;
-  npy::Array array;
+  std::string descr;
+  std::vector<int64_t> shape;
+  std::string data; ///< C-order little-endian bytes
   DevicePtr ptr = 0;
 };
+
+/// Reads an in/inout buffer; any problem is an error naming the file.
+mpt::rt::Status readBuffer(Buffer &b) {
+  mpt::rt::Expected<std::string> bytes = mpt::rt::readFile(b.path);
+  if (bytes.failed())
+    return bytes.status();
+  mpt::rt::Expected<mpt::rt::NpyHeader> h =
+      mpt::rt::parseNpyHeader(*bytes, b.path);
+  if (h.failed())
+    return h.status();
+  size_t item = itemSizeOf(h->descr);
+  if (!item)
+    return mpt::rt::Status::error(
+        b.path + ": dtype '" + h->descr +
+        "' is not supported (little-endian f2 f4 f8 i1 u1 i2 u2 i4 u4 i8 u8 "
+        "b1 or V2)");
+  mpt::rt::Expected<std::string_view> data = mpt::rt::npyData(
+      *bytes, *h, item, b.path, "dtype '" + h->descr + "'");
+  if (data.failed())
+    return data.status();
+  b.descr = h->descr;
+  b.shape = h->shape;
+  b.data.assign(*data);
+  return mpt::rt::Status::success();
+}
 
 struct Arg {
   std::string text;
@@ -179,7 +236,7 @@ std::vector<std::string> split(const std::string &s, char sep) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   std::string ptxPath, kernelName;
   bool haveGrid = false, haveBlock = false, list = false, check = false,
        quiet = false, zeroOutputs = false;
@@ -257,13 +314,11 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  std::ifstream in(ptxPath, std::ios::binary);
-  if (!in)
-    die("cannot open '" + ptxPath + "'");
-  std::stringstream text;
-  text << in.rdbuf();
+  mpt::rt::Expected<std::string> text = mpt::rt::readFile(ptxPath);
+  if (text.failed())
+    die(text.message());
   std::string err;
-  std::unique_ptr<Module> mod = Module::load(text.str(), err, ptxPath);
+  std::unique_ptr<Module> mod = Module::load(*text, err, ptxPath);
   if (!mod)
     die(err);
 
@@ -347,27 +402,38 @@ int main(int argc, char **argv) {
       if (kind == "out") {
         if (parts.size() != 4)
           die(where + ": expected out:FILE.npy:DTYPE:SHAPE");
-        b.array.descr = npy::descrOf(parts[2]);
-        if (b.array.descr.empty())
+        b.descr = descrOf(parts[2]);
+        if (b.descr.empty())
           die(where + ": unknown dtype '" + parts[2] +
               "' (f16 bf16 f32 f64 i8 u8 i16 u16 i32 u32 i64 u64 bool)");
         for (const std::string &s : split(parts[3], ',')) {
           uint64_t v;
-          if (!parseU64(s, v))
+          if (!parseU64(s, v) || v > static_cast<uint64_t>(INT64_MAX))
             die(where + ": bad shape '" + parts[3] + "' (like 64,64)");
-          b.array.shape.push_back(v);
+          b.shape.push_back(static_cast<int64_t>(v));
         }
-        b.array.data.assign(b.array.count() * b.array.itemSize(),
-                            zeroOutputs ? 0 : 0xff);
+        int64_t elements, bytes;
+        if (!mpt::rt::npyCheckedSize(b.shape, itemSizeOf(b.descr), elements,
+                                     bytes))
+          die(where + ": shape '" + parts[3] + "' is more than 2^63 bytes");
+        try {
+          b.data.assign(static_cast<size_t>(bytes),
+                        static_cast<char>(zeroOutputs ? 0 : 0xff));
+        } catch (const std::bad_alloc &) {
+          die(where + ": out of host memory for " + std::to_string(bytes) +
+              " bytes");
+        }
       } else {
         if (parts.size() != 2)
           die(where + ": expected " + kind + ":FILE.npy");
-        if (!npy::read(b.path, b.array, err))
-          die(where + ": " + err);
+        if (mpt::rt::Status st = readBuffer(b); st.failed())
+          die(where + ": " + st.message());
       }
-      b.ptr = dev.alloc(b.array.data.size());
-      if (!dev.memcpyHtoD(b.ptr, b.array.data.data(), b.array.data.size(),
-                          err))
+      b.ptr = dev.alloc(b.data.size());
+      if (!b.ptr)
+        die(where + ": cannot allocate " + std::to_string(b.data.size()) +
+            " bytes of emulated device memory");
+      if (!dev.memcpyHtoD(b.ptr, b.data.data(), b.data.size(), err))
         die(err);
       kargs.push_back(KernelArg::ptr(b.ptr));
       buffers.push_back(std::move(b));
@@ -400,10 +466,13 @@ int main(int argc, char **argv) {
   for (Buffer &b : buffers) {
     if (b.mode == "in")
       continue;
-    if (!dev.memcpyDtoH(b.array.data.data(), b.ptr, b.array.data.size(), err))
+    if (!dev.memcpyDtoH(b.data.data(), b.ptr, b.data.size(), err))
       die(err);
-    if (!npy::write(b.path, b.array, err))
-      die(err);
+    // Atomically: a crash or a full disk leaves an inout file as it was.
+    if (mpt::rt::Status st = mpt::rt::writeFileAtomic(
+            b.path, mpt::rt::serializeNpyFile(b.descr, b.shape, b.data));
+        st.failed())
+      die(st.message());
   }
   if (!quiet) {
     const LaunchStats &s = r.stats;
@@ -420,4 +489,13 @@ int main(int argc, char **argv) {
     std::printf("\n");
   }
   return 0;
+}
+
+int main(int argc, char **argv) {
+  // Nothing should run out of memory unnoticed: one error line, status 1.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc &) {
+    die("out of host memory");
+  }
 }

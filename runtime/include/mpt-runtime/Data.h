@@ -41,6 +41,8 @@ struct NpyArray {
   std::vector<int64_t> shape;
   std::string data;
 
+  /// The product of `shape`; -1 when a dimension is negative or the
+  /// product does not fit in int64 (parseNpy never returns such arrays).
   int64_t numElements() const;
   /// e.g. "float32 [1437, 8, 8, 1]" (numpy's names).
   std::string describe() const;
@@ -49,9 +51,10 @@ struct NpyArray {
 /// numpy's name of a dtype ("float32", "bfloat16 (as uint16 bits)", ...).
 std::string numpyTypeName(DType t);
 
-/// Parses .npy versions 1.0, 2.0 and 3.0 with dtypes <f4 <f8 <f2 |b1 |i1
-/// <i4 <i8 (and <u2, read as bf16 bits). Fortran order, big-endian and
-/// object arrays are errors naming the file.
+/// Parses .npy versions 1.0, 2.0 and 3.0 (the container is Npy.h's) with
+/// dtypes <f4 <f8 <f2 |b1 |i1 <i4 <i8 (and <u2, read as bf16 bits).
+/// Fortran order, big-endian and object arrays, negative or overflowing
+/// shapes, and missing or extra data bytes are errors naming the file.
 Expected<NpyArray> parseNpy(std::string_view bytes, const std::string &name);
 Expected<NpyArray> readNpy(const std::string &path);
 /// The bytes numpy's `np.save` (format 1.0) writes for this array, byte for

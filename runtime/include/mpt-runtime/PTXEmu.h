@@ -196,6 +196,8 @@ public:
   /// Allocates `bytes` (256-byte aligned, not initialised: filled with 0xFF).
   /// Allocations never reuse addresses and are separated by unmapped gaps,
   /// so an access just past an allocation is reported, never aliased.
+  /// Returns 0 (never throws) when `bytes` is over 1 TiB, the address space
+  /// is used up, or the host has not the memory.
   DevicePtr alloc(size_t bytes);
   /// Frees an allocation made by alloc(); false if `p` is not one.
   bool free(DevicePtr p);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <new>
 
 namespace mpt {
 namespace ptxemu {
@@ -24,16 +25,23 @@ static std::string hexAddr(uint64_t v) {
 
 uint64_t DeviceImpl::allocate(uint64_t bytes, bool readOnly,
                               const std::string &what, uint8_t fill) {
+  // Leave an unmapped gap after every allocation so that running off its end
+  // is reported instead of landing in the next one. Addresses are never
+  // reused: the next base must stay inside the 64-bit space.
+  uint64_t end;
+  if (bytes > kMaxAllocationBytes ||
+      __builtin_add_overflow(nextBase, bytes + kAllocationGap + 255, &end))
+    return 0;
   Allocation a;
   a.base = nextBase;
   a.size = bytes;
-  a.data.reset(new uint8_t[bytes ? bytes : 1]);
+  a.data.reset(new (std::nothrow) uint8_t[bytes ? bytes : 1]);
+  if (!a.data)
+    return 0;
   std::memset(a.data.get(), fill, bytes);
   a.readOnly = readOnly;
   a.what = what;
-  // Leave an unmapped gap after every allocation so that running off its end
-  // is reported instead of landing in the next one.
-  nextBase = (a.base + bytes + 0x10000 + 255) & ~uint64_t(255);
+  nextBase = end & ~uint64_t(255);
   allocated += bytes;
   uint64_t base = a.base;
   allocs.emplace(base, std::move(a));
@@ -101,6 +109,15 @@ bool DeviceImpl::instantiate(const ModuleImpl &m, ModuleInstance *&out,
     std::string what = std::string(v.space == Space::Const ? "constant" : "global") +
                        " variable '" + v.name + "'";
     uint64_t a = allocate(v.size, v.space == Space::Const, what, 0);
+    if (!a) {
+      for (uint64_t done : inst.globalAddr) {
+        allocated -= allocs.at(done).size;
+        allocs.erase(done);
+      }
+      error = "module '" + m.name + "': cannot allocate " +
+              std::to_string(v.size) + " bytes for " + what;
+      return false;
+    }
     Allocation *al = &allocs.at(a);
     if (!v.init.empty())
       std::memcpy(al->data.get(), v.init.data(),

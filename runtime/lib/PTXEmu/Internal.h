@@ -65,6 +65,9 @@ constexpr uint64_t kLocalWindow = 0x0000510000000000ull;
 constexpr uint64_t kParamWindow = 0x0000520000000000ull;
 constexpr uint64_t kWindowSize = 0x0000000100000000ull; // 4 GiB each
 constexpr uint64_t kGlobalBase = 0x0000700000000000ull;
+/// The largest single allocation (1 TiB), and the unmapped gap after each.
+constexpr uint64_t kMaxAllocationBytes = uint64_t(1) << 40;
+constexpr uint64_t kAllocationGap = 0x10000;
 inline bool inWindow(uint64_t a, uint64_t w) { return a - w < kWindowSize; }
 
 enum class Special : uint8_t {

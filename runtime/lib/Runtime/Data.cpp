@@ -3,6 +3,7 @@
 #include "mpt-runtime/Data.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Init.h"
+#include "mpt-runtime/Npy.h"
 #include "mpt-runtime/Session.h"
 
 #include <algorithm>
@@ -18,10 +19,8 @@
 using namespace mpt::rt;
 
 int64_t NpyArray::numElements() const {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
+  int64_t n, bytes;
+  return npyCheckedSize(shape, 1, n, bytes) ? n : -1;
 }
 
 static std::string shapeText(const std::vector<int64_t> &shape,
@@ -87,156 +86,14 @@ static const char *npyDescr(DType t) {
 // .npy
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Parses the Python dict literal of a .npy header.
-class HeaderParser {
-public:
-  explicit HeaderParser(std::string_view s) : s_(s) {}
-
-  bool parse(std::string &descr, bool &fortran, std::vector<int64_t> &shape,
-             std::string &error) {
-    bool haveDescr = false, haveOrder = false, haveShape = false;
-    skip();
-    if (!eat('{'))
-      return fail(error, "expected '{'");
-    while (true) {
-      skip();
-      if (eat('}'))
-        break;
-      std::string key;
-      if (!str(key))
-        return fail(error, "expected a quoted key");
-      skip();
-      if (!eat(':'))
-        return fail(error, "expected ':'");
-      skip();
-      if (key == "descr") {
-        if (!str(descr))
-          return fail(error, "descr must be a string (structured dtypes are "
-                             "not supported)");
-        haveDescr = true;
-      } else if (key == "fortran_order") {
-        if (s_.substr(p_, 4) == "True") {
-          fortran = true;
-          p_ += 4;
-        } else if (s_.substr(p_, 5) == "False") {
-          fortran = false;
-          p_ += 5;
-        } else {
-          return fail(error, "fortran_order must be True or False");
-        }
-        haveOrder = true;
-      } else if (key == "shape") {
-        if (!eat('('))
-          return fail(error, "shape must be a tuple");
-        while (true) {
-          skip();
-          if (eat(')'))
-            break;
-          size_t start = p_;
-          while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9')
-            ++p_;
-          if (start == p_ || p_ - start > 18)
-            return fail(error, "shape entries must be non-negative integers");
-          shape.push_back(
-              std::strtoll(std::string(s_.substr(start, p_ - start)).c_str(),
-                           nullptr, 10));
-          skip();
-          if (eat(','))
-            continue;
-          if (eat(')'))
-            break;
-          return fail(error, "bad shape tuple");
-        }
-        haveShape = true;
-      } else {
-        return fail(error, "unknown header key '" + key + "'");
-      }
-      skip();
-      if (eat(','))
-        continue;
-      skip();
-      if (eat('}'))
-        break;
-      return fail(error, "expected ',' or '}'");
-    }
-    if (!haveDescr || !haveOrder || !haveShape)
-      return fail(error, "the header lacks descr, fortran_order or shape");
-    return true;
-  }
-
-private:
-  bool fail(std::string &error, const std::string &msg) {
-    error = msg;
-    return false;
-  }
-  void skip() {
-    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\n'))
-      ++p_;
-  }
-  bool eat(char c) {
-    if (p_ < s_.size() && s_[p_] == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
-  bool str(std::string &out) {
-    if (p_ >= s_.size() || (s_[p_] != '\'' && s_[p_] != '"'))
-      return false;
-    char q = s_[p_++];
-    size_t start = p_;
-    while (p_ < s_.size() && s_[p_] != q)
-      ++p_;
-    if (p_ >= s_.size())
-      return false;
-    out.assign(s_.substr(start, p_ - start));
-    ++p_;
-    return true;
-  }
-
-  std::string_view s_;
-  size_t p_ = 0;
-};
-} // namespace
-
 Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
                                      const std::string &name) {
-  auto fail = [&](const std::string &why) {
-    return Status::error(name + ": " + why);
-  };
-  if (bytes.size() < 10 || bytes.substr(0, 6) != "\x93NUMPY")
-    return fail("not a .npy file");
-  int major = static_cast<unsigned char>(bytes[6]);
-  size_t headerLen, headerStart;
-  if (major == 1) {
-    headerLen = static_cast<unsigned char>(bytes[8]) |
-                (static_cast<unsigned char>(bytes[9]) << 8);
-    headerStart = 10;
-  } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12)
-      return fail("truncated .npy header");
-    headerLen = 0;
-    for (int i = 0; i < 4; ++i)
-      headerLen |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
-    headerStart = 12;
-  } else {
-    return fail(".npy format version " + std::to_string(major) +
-                " is not supported");
-  }
-  if (bytes.size() < headerStart + headerLen)
-    return fail("truncated .npy header");
-  std::string descr, error;
-  bool fortran = false;
+  Expected<NpyHeader> h = parseNpyHeader(bytes, name);
+  if (h.failed())
+    return h.status();
   NpyArray a;
-  HeaderParser hp(bytes.substr(headerStart, headerLen));
-  if (!hp.parse(descr, fortran, a.shape, error))
-    return fail("bad .npy header: " + error);
-  if (fortran)
-    return fail("Fortran-order arrays are not supported (save with "
-                "np.ascontiguousarray)");
-  if (descr.size() == 3 && descr[0] == '=')
-    descr[0] = '<';
+  a.shape = h->shape;
+  std::string descr = h->descr;
   bool found = false;
   for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I1,
                   DType::I8, DType::I32, DType::I64})
@@ -248,19 +105,19 @@ Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
     std::string why = "dtype '" + descr + "' is not supported";
     if (!descr.empty() && descr[0] == '>')
       why += " (big-endian)";
-    return fail(why + "; use float32/float16/float64, int8/int32/int64 or "
-                      "bool");
+    return Status::error(name + ": " + why +
+                         "; use float32/float16/float64, int8/int32/int64 or "
+                         "bool");
   }
-  size_t dataStart = headerStart + headerLen;
-  uint64_t want = static_cast<uint64_t>(a.numElements()) * dtypeSize(a.dtype);
-  uint64_t have = bytes.size() - dataStart;
-  if (have < want)
-    return fail("truncated .npy data (" + std::to_string(have) + " of " +
-                std::to_string(want) + " bytes for " + a.describe() + ")");
-  if (have > want)
-    return fail("corrupt .npy file (" + std::to_string(have - want) +
-                " bytes after the data)");
-  a.data.assign(bytes.substr(dataStart));
+  Expected<std::string_view> data =
+      npyData(bytes, *h, dtypeSize(a.dtype), name, a.describe());
+  if (data.failed())
+    return data.status();
+  try {
+    a.data.assign(*data);
+  } catch (const std::bad_alloc &) {
+    return Status::error(name + ": out of memory reading " + a.describe());
+  }
   return a;
 }
 
@@ -274,33 +131,7 @@ Expected<NpyArray> mpt::rt::readNpy(const std::string &path) {
 std::string mpt::rt::serializeNpy(DType dtype,
                                   const std::vector<int64_t> &shape,
                                   std::string_view data) {
-  // numpy.lib.format._write_array_header + _wrap_header, version 1.0.
-  std::string shapeRepr = "(";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      shapeRepr += ", ";
-    shapeRepr += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1)
-    shapeRepr += ",";
-  shapeRepr += ")";
-  std::string header = std::string("{'descr': '") + npyDescr(dtype) +
-                       "', 'fortran_order': False, 'shape': " + shapeRepr +
-                       ", }";
-  if (!shape.empty()) // room to grow the first axis in place
-    header.append(21 - std::to_string(shape[0]).size(), ' ');
-  size_t hlen = header.size() + 1;
-  size_t pad = 64 - ((10 + hlen) % 64);
-  header.append(pad, ' ');
-  header += '\n';
-  std::string out = "\x93NUMPY";
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(header.size() & 0xFF);
-  out += static_cast<char>((header.size() >> 8) & 0xFF);
-  out += header;
-  out.append(data.data(), data.size());
-  return out;
+  return serializeNpyFile(npyDescr(dtype), shape, data);
 }
 
 Status mpt::rt::writeNpy(const std::string &path, const NpyArray &array) {

@@ -2,6 +2,10 @@
 
 #include "PTXEmuTestUtil.h"
 
+#include "Runtime.h"
+
+#include <cstdint>
+
 using namespace mpt::ptxemu;
 using namespace mpt::ptxemu::test;
 
@@ -29,6 +33,43 @@ TEST(DeviceTest, AllocationsAreSeparatedAndChecked) {
   EXPECT_FALSE(dev.free(a));
   EXPECT_FALSE(dev.memcpyDtoH(buf, a, 4, err)); // use after free
   EXPECT_EQ(dev.allocatedBytes(), 100u);
+}
+
+TEST(DeviceTest, AllocationsThatCannotBeMadeReturnNullAndThrowNothing) {
+  Device dev;
+  DevicePtr a = dev.alloc(64);
+  ASSERT_NE(a, 0u);
+  // Far more than any host has (new[] used to throw std::bad_alloc).
+  EXPECT_EQ(dev.alloc(SIZE_MAX), 0u);
+  EXPECT_EQ(dev.alloc(SIZE_MAX - 4096), 0u);
+  // Over the 1 TiB cap, even where the host would overcommit.
+  EXPECT_EQ(dev.alloc((size_t(1) << 40) + 1), 0u);
+  EXPECT_EQ(dev.allocatedBytes(), 64u);
+  // The address space is never reused: near its end an allocation fails
+  // instead of wrapping around to low addresses.
+  dev.impl().nextBase = UINT64_MAX - 0x18000;
+  EXPECT_EQ(dev.alloc(0x10000), 0u);
+  DevicePtr last = dev.alloc(16);
+  EXPECT_EQ(last, UINT64_MAX - 0x18000);
+  EXPECT_EQ(dev.alloc(16), 0u);
+  EXPECT_EQ(dev.allocatedBytes(), 80u);
+  // Earlier allocations still work.
+  std::string err;
+  char buf[64] = {1};
+  EXPECT_TRUE(dev.memcpyHtoD(a, buf, 64, err)) << err;
+  // A module whose variables do not fit is an error, not an exception.
+  auto mod = Module::load(
+      module(".global .align 4 .b8 big[1099511627777];\n"
+             ".visible .entry k()\n{\n  ret;\n}\n"),
+      err);
+  ASSERT_TRUE(mod) << err;
+  Device fresh;
+  DevicePtr p;
+  size_t bytes;
+  EXPECT_FALSE(fresh.getGlobal(*mod, "big", p, bytes, err));
+  EXPECT_EQ(err, "module '<ptx>': cannot allocate 1099511627777 bytes for global "
+                 "variable 'big'");
+  EXPECT_EQ(fresh.allocatedBytes(), 0u);
 }
 
 TEST(DeviceTest, KernelsSeeAFreedBufferAsAnError) {

@@ -2,11 +2,6 @@
 
 #include "PTXEmuTestUtil.h"
 
-#include "Npy.h"
-
-#include <cstdio>
-#include <fstream>
-
 using namespace mpt::ptxemu;
 using namespace mpt::ptxemu::test;
 
@@ -214,77 +209,6 @@ TEST(ParserTest, UnsupportedModifiersAreNotIgnored) {
             std::string::npos);
   EXPECT_NE(m->unsupported()[2].find("only the .m8n8 shape is supported"),
             std::string::npos);
-}
-
-TEST(ParserTest, NpyRoundTrip) {
-  mpt::npy::Array a;
-  a.descr = "<f4";
-  a.shape = {2, 3};
-  float v[6] = {1, 2, 3, 4, 5, 6};
-  a.data.assign((uint8_t *)v, (uint8_t *)v + sizeof v);
-  std::string err;
-  const std::string path = ::testing::TempDir() + "/ptxemu_rt.npy";
-  ASSERT_TRUE(mpt::npy::write(path, a, err)) << err;
-  mpt::npy::Array b;
-  ASSERT_TRUE(mpt::npy::read(path, b, err)) << err;
-  EXPECT_EQ(b.descr, "<f4");
-  EXPECT_EQ(b.shape, (std::vector<uint64_t>{2, 3}));
-  EXPECT_EQ(b.data, a.data);
-  // The header is 64-byte aligned as NumPy writes it.
-  std::ifstream f(path, std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(f)),
-                  std::istreambuf_iterator<char>());
-  EXPECT_EQ((all.size() - 24) % 64, 0u);
-  // 0-d and 1-d shapes.
-  a.shape = {};
-  a.data.resize(4);
-  ASSERT_TRUE(mpt::npy::write(path, a, err));
-  ASSERT_TRUE(mpt::npy::read(path, b, err)) << err;
-  EXPECT_TRUE(b.shape.empty());
-  a.shape = {1};
-  ASSERT_TRUE(mpt::npy::write(path, a, err));
-  ASSERT_TRUE(mpt::npy::read(path, b, err)) << err;
-  EXPECT_EQ(b.shape, (std::vector<uint64_t>{1}));
-  std::remove(path.c_str());
-}
-
-TEST(ParserTest, NpyRejectsWhatItCannotRead) {
-  const std::string path = ::testing::TempDir() + "/ptxemu_bad.npy";
-  auto writeRaw = [&](const std::string &s) {
-    std::ofstream f(path, std::ios::binary);
-    f << s;
-  };
-  auto header = [](const std::string &dict) {
-    std::string h = dict;
-    while ((10 + h.size() + 1) % 64)
-      h += ' ';
-    h += '\n';
-    std::string s = "\x93NUMPY\x01";
-    s += '\0';
-    s += (char)(h.size() & 0xff);
-    s += (char)(h.size() >> 8);
-    return s + h;
-  };
-  mpt::npy::Array b;
-  std::string err;
-  writeRaw(header("{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }") +
-           std::string(4, '\0'));
-  EXPECT_FALSE(mpt::npy::read(path, b, err));
-  EXPECT_NE(err.find("unsupported dtype '>f4'"), std::string::npos) << err;
-  writeRaw(header("{'descr': '<f4', 'fortran_order': True, 'shape': (1,), }") +
-           std::string(4, '\0'));
-  EXPECT_FALSE(mpt::npy::read(path, b, err));
-  EXPECT_NE(err.find("Fortran-order"), std::string::npos) << err;
-  writeRaw(header("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }") +
-           std::string(4, '\0'));
-  EXPECT_FALSE(mpt::npy::read(path, b, err));
-  EXPECT_NE(err.find("data is 4 bytes, the header says 12"), std::string::npos)
-      << err;
-  writeRaw(header("{'descr': '<V2', 'fortran_order': False, 'shape': (2,), }") +
-           std::string(4, '\0'));
-  EXPECT_TRUE(mpt::npy::read(path, b, err)) << err; // ml_dtypes bfloat16
-  EXPECT_EQ(b.itemSize(), 2u);
-  std::remove(path.c_str());
 }
 
 } // namespace
