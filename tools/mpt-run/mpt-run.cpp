@@ -38,7 +38,9 @@ runs train_step, feeds the state results back, and reports loss, loss scale
 and skipped steps.
 
 options:
-  --device=NAME          device to run on: cpu (default cpu)
+  --device=NAME          device to run on: cpu (the default) or cuda-emu
+                         (the PTX emulator; it runs artifacts compiled for
+                         target cuda)
   --steps=N              training steps to run now (default 100); a resumed
                          run continues from the checkpoint's step count
   --data=SOURCE          DIR (DIR/train/<input>.npy, DIR/test/<input>.npy),

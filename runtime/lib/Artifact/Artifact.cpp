@@ -3,6 +3,8 @@
 #include "mpt-runtime/Artifact.h"
 #include "mpt-runtime/FileIO.h"
 
+#include "LittleEndian.h"
+
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -14,30 +16,6 @@ static const char kEndMagic[4] = {'M', 'P', 'T', 'E'};
 static constexpr size_t kHeaderBytes = 32;
 static constexpr size_t kSectionEntryBytes = 32;
 static constexpr size_t kTrailerBytes = 8;
-
-static void putU32(std::string &out, uint32_t v) {
-  for (int i = 0; i < 4; ++i)
-    out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-static void putU64(std::string &out, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-static uint32_t getU32(const char *p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i)
-    v |= uint32_t(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
-
-static uint64_t getU64(const char *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i)
-    v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
 
 static Status checkSections(const ArtifactContents &c) {
   if (c.manifest.target == "cpu" && c.nativeSharedObject.empty())
@@ -81,23 +59,23 @@ mpt::rt::serializeArtifact(const ArtifactContents &contents) {
   std::string out;
   out.reserve(fileSize);
   out.append(kMagic, 8);
-  putU32(out, kArtifactFormatVersion);
-  putU32(out, static_cast<uint32_t>(secs.size()));
-  putU64(out, fileSize);
-  putU64(out, 0);
+  putLE(out, kArtifactFormatVersion, 4);
+  putLE(out, static_cast<uint32_t>(secs.size()), 4);
+  putLE(out, fileSize, 8);
+  putLE(out, 0, 8);
   for (size_t i = 0; i < secs.size(); ++i) {
-    putU32(out, static_cast<uint32_t>(secs[i].kind));
-    putU32(out, 0);
-    putU64(out, offsets[i]);
-    putU64(out, secs[i].bytes.size());
-    putU64(out, 0);
+    putLE(out, static_cast<uint32_t>(secs[i].kind), 4);
+    putLE(out, 0, 4);
+    putLE(out, offsets[i], 8);
+    putLE(out, secs[i].bytes.size(), 8);
+    putLE(out, 0, 8);
   }
   for (size_t i = 0; i < secs.size(); ++i) {
     out.resize(offsets[i], '\0');
     out.append(secs[i].bytes.data(), secs[i].bytes.size());
   }
   out.resize(fileSize - kTrailerBytes, '\0');
-  putU32(out, crc32(out.data(), out.size()));
+  putLE(out, crc32(out.data(), out.size()), 4);
   out.append(kEndMagic, 4);
   return out;
 }
@@ -122,7 +100,7 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
   if (bytes.size() < kHeaderBytes)
     return fail("truncated artifact (" + std::to_string(bytes.size()) +
                 " bytes, shorter than the header)");
-  uint32_t version = getU32(bytes.data() + 8);
+  uint32_t version = static_cast<uint32_t>(getLE(bytes.data() + 8, 4));
   if (version > kArtifactFormatVersion)
     return fail("artifact format version " + std::to_string(version) +
                 " is newer than this runtime supports (version " +
@@ -131,8 +109,8 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
                 "wrote it");
   if (version == 0)
     return fail("invalid artifact format version 0");
-  uint32_t count = getU32(bytes.data() + 12);
-  uint64_t fileSize = getU64(bytes.data() + 16);
+  uint32_t count = static_cast<uint32_t>(getLE(bytes.data() + 12, 4));
+  uint64_t fileSize = getLE(bytes.data() + 16, 8);
   if (bytes.size() < fileSize)
     return fail("truncated artifact (" + std::to_string(bytes.size()) +
                 " of " + std::to_string(fileSize) + " bytes)");
@@ -146,7 +124,7 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
   const char *trailer = bytes.data() + fileSize - kTrailerBytes;
   if (std::memcmp(trailer + 4, kEndMagic, 4) != 0)
     return fail("corrupt artifact (bad end marker)");
-  uint32_t want = getU32(trailer);
+  uint32_t want = static_cast<uint32_t>(getLE(trailer, 4));
   uint32_t have = crc32(bytes.data(), fileSize - kTrailerBytes);
   if (want != have) {
     char buf[96];
@@ -161,9 +139,9 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
   uint64_t tableEnd = kHeaderBytes + uint64_t(count) * kSectionEntryBytes;
   for (uint32_t i = 0; i < count; ++i) {
     const char *e = bytes.data() + kHeaderBytes + i * kSectionEntryBytes;
-    uint32_t kind = getU32(e);
-    uint32_t flags = getU32(e + 4);
-    uint64_t off = getU64(e + 8), size = getU64(e + 16);
+    uint32_t kind = static_cast<uint32_t>(getLE(e, 4));
+    uint32_t flags = static_cast<uint32_t>(getLE(e + 4, 4));
+    uint64_t off = getLE(e + 8, 8), size = getLE(e + 16, 8);
     if (off < tableEnd || off > fileSize - kTrailerBytes ||
         size > fileSize - kTrailerBytes - off)
       return fail("corrupt artifact (section " + std::to_string(i) +

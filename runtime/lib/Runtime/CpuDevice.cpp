@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <unordered_map>
 
 using namespace mpt::rt;
 
@@ -25,27 +26,14 @@ Expected<DevicePtr> CpuDevice::allocate(size_t bytes) {
   if (!p)
     return Status::error("out of host memory allocating " +
                          std::to_string(bytes) + " bytes");
-  std::lock_guard<std::mutex> lock(mutex_);
   auto ptr = static_cast<DevicePtr>(reinterpret_cast<uintptr_t>(p));
-  sizes_[ptr] = bytes;
-  usage_.currentBytes += bytes;
-  if (usage_.currentBytes > usage_.peakBytes)
-    usage_.peakBytes = usage_.currentBytes;
+  memory_.allocated(ptr, bytes);
   return ptr;
 }
 
 void CpuDevice::release(DevicePtr ptr) {
-  if (!ptr)
-    return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = sizes_.find(ptr);
-    if (it != sizes_.end()) {
-      usage_.currentBytes -= it->second;
-      sizes_.erase(it);
-    }
-  }
-  std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)));
+  if (ptr && memory_.released(ptr))
+    std::free(reinterpret_cast<void *>(static_cast<uintptr_t>(ptr)));
 }
 
 static void *hostPtr(DevicePtr p) {
@@ -70,10 +58,7 @@ Status CpuDevice::copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) {
   return Status::success();
 }
 
-DeviceMemoryUsage CpuDevice::memoryUsage() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return usage_;
-}
+DeviceMemoryUsage CpuDevice::memoryUsage() const { return memory_.usage(); }
 
 namespace {
 using EntryFn = int32_t (*)(void *const *);

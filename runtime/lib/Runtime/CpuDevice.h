@@ -9,10 +9,9 @@
 #ifndef MPT_RUNTIME_LIB_CPUDEVICE_H
 #define MPT_RUNTIME_LIB_CPUDEVICE_H
 
-#include "mpt-runtime/Device.h"
+#include "MemoryAccounting.h"
 
-#include <mutex>
-#include <unordered_map>
+#include "mpt-runtime/Device.h"
 
 namespace mpt {
 namespace rt {
@@ -43,9 +42,7 @@ public:
               const std::string &name) override;
 
 private:
-  mutable std::mutex mutex_;
-  std::unordered_map<DevicePtr, size_t> sizes_;
-  DeviceMemoryUsage usage_;
+  MemoryAccounting memory_;
 };
 
 } // namespace rt

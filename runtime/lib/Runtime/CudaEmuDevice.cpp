@@ -32,19 +32,13 @@ Expected<DevicePtr> CudaEmuDevice::allocate(size_t bytes) {
   if (!p)
     return Status::error("cuda-emu: out of emulated device memory allocating " +
                          std::to_string(bytes) + " bytes");
-  sizes_[p] = bytes;
-  current_ += bytes;
-  peak_ = std::max(peak_, current_);
+  memory_.allocated(p, bytes);
   return p;
 }
 
 void CudaEmuDevice::release(DevicePtr ptr) {
-  auto it = sizes_.find(ptr);
-  if (it == sizes_.end())
-    return;
-  current_ -= it->second;
-  sizes_.erase(it);
-  emu_.free(ptr);
+  if (memory_.released(ptr))
+    emu_.free(ptr);
 }
 
 Status CudaEmuDevice::copyToDevice(DevicePtr dst, const void *src,
@@ -71,10 +65,7 @@ Status CudaEmuDevice::copyOnDevice(DevicePtr dst, DevicePtr src,
 }
 
 DeviceMemoryUsage CudaEmuDevice::memoryUsage() const {
-  DeviceMemoryUsage usage;
-  usage.currentBytes = current_;
-  usage.peakBytes = peak_;
-  return usage;
+  return memory_.usage();
 }
 
 Expected<std::unique_ptr<Module>>

@@ -10,10 +10,10 @@
 #ifndef MPT_RUNTIME_LIB_CUDAEMUDEVICE_H
 #define MPT_RUNTIME_LIB_CUDAEMUDEVICE_H
 
+#include "MemoryAccounting.h"
+
 #include "mpt-runtime/Device.h"
 #include "mpt-runtime/PTXEmu.h"
-
-#include <unordered_map>
 
 namespace mpt {
 namespace rt {
@@ -52,8 +52,7 @@ public:
 
 private:
   ptxemu::Device emu_;
-  std::unordered_map<DevicePtr, size_t> sizes_;
-  uint64_t current_ = 0, peak_ = 0;
+  MemoryAccounting memory_;
 };
 
 } // namespace rt

@@ -173,6 +173,9 @@ Status mpt::rt::checkSplit(const Split &split,
   int64_t count = -1;
   std::string first;
   for (const TensorSpec *t : inputs) {
+    if (t->shape.empty())
+      return Status::error("input '" + t->name + "' (" + t->typeString() +
+                           ") has no batch dimension to feed samples along");
     std::string file = where + "/" + t->name + ".npy";
     auto it = split.arrays.find(t->name);
     if (it == split.arrays.end())
@@ -203,16 +206,6 @@ Status mpt::rt::checkSplit(const Split &split,
   return Status::success();
 }
 
-static Status checkSplitCount(Split &split) {
-  split.count = -1;
-  for (auto &kv : split.arrays) {
-    if (split.count >= 0 && kv.second.shape[0] != split.count)
-      return Status::error("inconsistent sample counts");
-    split.count = kv.second.shape.empty() ? 0 : kv.second.shape[0];
-  }
-  return Status::success();
-}
-
 static Expected<Split> readSplit(const std::string &dir,
                                  const std::vector<const TensorSpec *> &inputs) {
   Split split;
@@ -229,9 +222,11 @@ static Expected<Split> readSplit(const std::string &dir,
       return a.status();
     split.arrays[t->name] = a.take();
   }
+  // checkSplit made sure every array has a batch axis and that the sample
+  // counts agree.
   if (Status s = checkSplit(split, inputs, dir); s.failed())
     return s;
-  (void)checkSplitCount(split);
+  split.count = split.arrays.empty() ? 0 : split.arrays.begin()->second.shape[0];
   return split;
 }
 
@@ -302,8 +297,8 @@ mpt::rt::loadDigits(const std::vector<const TensorSpec *> &inputs,
   const TensorSpec *x, *y;
   if (Status st = findXY(inputs, x, y, "--data digits"); st.failed())
     return st;
-  if (x->numElements() / std::max<int64_t>(x->shape[0], 1) != 64 ||
-      x->shape.empty())
+  if (x->shape.empty() || x->shape[0] < 1 ||
+      x->numElements() / x->shape[0] != 64)
     return Status::error("--data digits: input '" + x->name + "' (" +
                          x->typeString() +
                          ") must hold 64 pixels (8x8) per sample");

@@ -3,6 +3,8 @@
 #include "mpt-runtime/Session.h"
 #include "mpt-runtime/Init.h"
 
+#include "../Artifact/LittleEndian.h"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -628,18 +630,6 @@ static const char kCkptMagic[8] = {'\x89', 'M', 'P', 'C',
 static const char kCkptEnd[4] = {'M', 'P', 'C', 'E'};
 static constexpr size_t kCkptHeader = 40;
 
-static void putLE(std::string &out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i)
-    out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-
-static uint64_t getLE(const char *p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i)
-    v |= uint64_t(static_cast<unsigned char>(p[i])) << (8 * i);
-  return v;
-}
-
 Expected<std::string> Session::serializeCheckpoint() const {
   std::string out;
   out.append(kCkptMagic, 8);
@@ -667,9 +657,7 @@ Expected<std::string> Session::serializeCheckpoint() const {
       return st;
     out.resize((out.size() + 7) / 8 * 8, '\0');
   }
-  uint64_t size = out.size() + 8;
-  for (int i = 0; i < 8; ++i)
-    out[16 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  setLE(out, 16, out.size() + 8, 8); // the file size
   putLE(out, crc32(out.data(), out.size()), 4);
   out.append(kCkptEnd, 4);
   return out;

@@ -180,3 +180,40 @@ TEST(DataTest, DigitsFollowTheFrontendsSplit) {
             "--data digits needs one float input (samples) and one integer "
             "input (class labels)");
 }
+
+TEST(DataTest, InputsWithoutABatchAxisAreErrorsNotOutOfBoundsReads) {
+  // loadDigits read x->shape[0] before checking that the shape has one, and
+  // checkSplit read the sample count of a 0-d array.
+  TensorSpec x, y;
+  x.name = "x";
+  x.role = Role::Input;
+  x.dtype = DType::F32;
+  y.name = "y";
+  y.role = Role::Input;
+  y.dtype = DType::I32;
+  y.shape = {4};
+  std::vector<const TensorSpec *> in = {&x, &y};
+  EXPECT_EQ(loadDigits(in, "/nonexistent.csv.gz").message(),
+            "--data digits: input 'x' (f32[]) must hold 64 pixels (8x8) per "
+            "sample");
+  x.shape = {0, 64};
+  EXPECT_EQ(loadDigits(in, "/nonexistent.csv.gz").message(),
+            "--data digits: input 'x' (f32[0, 64]) must hold 64 pixels (8x8) "
+            "per sample");
+  x.shape = {};
+  Split split;
+  split.arrays["x"].dtype = DType::F32;
+  split.arrays["x"].data = std::string(4, '\0');
+  split.arrays["y"].dtype = DType::I32;
+  split.arrays["y"].shape = {4};
+  split.arrays["y"].data = std::string(16, '\0');
+  EXPECT_EQ(checkSplit(split, in, "d/train").message(),
+            "input 'x' (f32[]) has no batch dimension to feed samples along");
+  NpyArray big;
+  big.shape = {INT64_MAX, 2};
+  EXPECT_EQ(big.numElements(), -1);
+  big.shape = {-1};
+  EXPECT_EQ(big.numElements(), -1);
+  big.shape = {3, 5};
+  EXPECT_EQ(big.numElements(), 15);
+}
