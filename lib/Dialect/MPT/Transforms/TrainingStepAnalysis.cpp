@@ -12,9 +12,12 @@
 using namespace mlir;
 using namespace mlir::mpt;
 
-/// Bytes of a statically shaped value (0 when dynamic).
+/// Bytes of a statically shaped value of integers or floats (0 when dynamic,
+/// and for index and other types, which are not activations).
 static int64_t staticBytes(Type type) {
   Type element = getElementTypeOrSelf(type);
+  if (!element.isIntOrFloat())
+    return 0;
   int64_t width = (element.getIntOrFloatBitWidth() + 7) / 8;
   auto shaped = dyn_cast<ShapedType>(type);
   if (!shaped)
