@@ -166,7 +166,7 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
   });
   if (seeds.empty()) {
     if (!optimizers.empty())
-      func.emitWarning()
+      mlir::emitWarning(func.getLoc())
           << "mpt-loss-scaling: '" << func.getSymName()
           << "' has optimizer ops but no mpt.grad_seed, so its gradients "
              "cannot be scaled; the function is left unchanged";
@@ -304,6 +304,44 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
 // Rewrite
 //===----------------------------------------------------------------------===//
 
+/// Warns about results of the step that still carry the loss scale: values
+/// computed from the backward pass before its gradients are unscaled (say, a
+/// gradient norm taken before the last gradient exists).
+static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
+  Block &entry = plan.func.front();
+  llvm::DenseSet<Value> scaled;
+  SmallVector<Value> worklist = {plan.seed.getResult()};
+  scaled.insert(plan.seed.getResult());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      Operation *ancestor = entry.findAncestorOpInBlock(*user);
+      // The unscale op and the optimizer ops end the scaled region.
+      if (!ancestor || ancestor == unscale || isOptimizer(ancestor) ||
+          isa<UpdateScaleOp>(ancestor))
+        continue;
+      for (Value result : ancestor->getResults())
+        if (scaled.insert(result).second)
+          worklist.push_back(result);
+    }
+  }
+  for (OpOperand &operand : plan.ret->getOpOperands()) {
+    if (!scaled.contains(operand.get()))
+      continue;
+    unsigned index = operand.getOperandNumber();
+    InFlightDiagnostic diag =
+        mlir::emitWarning(plan.func.getLoc())
+        << "mpt-loss-scaling: result #" << index;
+    if (auto name = plan.func.getResultAttrOfType<StringAttr>(
+            index, MPTDialect::kNameAttrName))
+      diag << " (\"" << name.getValue() << "\")";
+    diag << " of '" << plan.func.getSymName()
+         << "' is computed from the backward pass before its gradients are "
+            "unscaled, so it is multiplied by the loss scale; compute it "
+            "from the gradients after the last one exists";
+  }
+}
+
 void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
@@ -388,6 +426,30 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
     getFoundInfOperand(op).assign(foundInf);
   }
 
+  // Every later use of a gradient (a gradient returned as an output, a
+  // gradient norm) reads the unscaled value, as after PyTorch's
+  // `scaler.unscale_`. Earlier uses belong to the backward pass, which is
+  // scaled throughout.
+  for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled())) {
+    Value replacement;
+    for (OpOperand &use : llvm::make_early_inc_range(grad.getUses())) {
+      Operation *ancestor = entry.findAncestorOpInBlock(*use.getOwner());
+      if (!ancestor || ancestor == unscale.getOperation() ||
+          !unscale->isBeforeInBlock(ancestor))
+        continue;
+      if (!replacement) {
+        replacement = unscaled;
+        if (unscaled.getType() != grad.getType()) {
+          b.setInsertionPointAfter(unscale);
+          replacement =
+              CastOp::create(b, grad.getLoc(), grad.getType(), unscaled);
+        }
+      }
+      use.set(replacement);
+    }
+  }
+  warnScaledResults(plan, unscale);
+
   // 4. Next step's scale state after the step, and the results.
   SmallVector<unsigned> resultIndices;
   SmallVector<Type> resultTypes;
@@ -456,7 +518,7 @@ void MPTLossScalingPass::runOnOperation() {
       anchor = func;
       break;
     }
-    anchor->emitWarning()
+    mlir::emitWarning(anchor->getLoc())
         << "mpt-loss-scaling: no mpt.grad_seed in the module, so there is no "
            "backward pass to scale; nothing was changed";
     return;

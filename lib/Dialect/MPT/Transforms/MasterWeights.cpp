@@ -627,7 +627,7 @@ void MPTMasterWeightsPass::runOnOperation() {
       anchor = func;
       break;
     }
-    anchor->emitWarning()
+    mlir::emitWarning(anchor->getLoc())
         << "mpt-master-weights: no mpt.sgd or mpt.adam op in the module; "
            "there are no parameters to keep as masters, nothing was changed";
     return;
