@@ -57,6 +57,11 @@ struct ParamPlan {
   /// True when the pass has nothing to do for this parameter (it already has
   /// a working copy, or it is already stored in low precision).
   bool done = false;
+  /// keep-working-copy=true only: the step returns something other than the
+  /// optimizer's new parameter (say, a clamped one), so a working copy the
+  /// optimizer writes would drift from the parameter; the parameter is cast
+  /// at function entry instead.
+  bool castAtEntry = false;
 };
 
 /// Everything the pass does in one function.
@@ -86,7 +91,9 @@ private:
   FailureOr<FunctionPlan> analyze(func::FuncOp func, Type forcedType);
   void attachRoles(FunctionPlan &plan);
   void keepWorkingCopies(FunctionPlan &plan);
-  void castAtEntry(FunctionPlan &plan);
+  /// Casts the parameters at function entry: all of them, or (`all` false)
+  /// those marked `castAtEntry`.
+  void castAtEntry(FunctionPlan &plan, bool all);
   void storeInLowPrecision(FunctionPlan &plan);
 };
 
@@ -182,6 +189,11 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
       continue;
     }
 
+    // The runtime carries the returned parameter to the next step; state
+    // derived from the optimizer's result must match it.
+    bool returnsNewParam = llvm::is_contained(plan.ret->getOperands(),
+                                              getNewParam(op));
+
     ParamPlan param_;
     param_.optimizer = op;
     param_.arg = arg;
@@ -220,9 +232,30 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
       }
       if (!lowTypes.empty())
         param_.lowType = lowTypes.front();
+      if (keepWorkingCopy && !param_.done && param_.lowType &&
+          !returnsNewParam) {
+        param_.castAtEntry = true;
+        mlir::emitWarning(op->getLoc())
+            << "mpt-master-weights: the step does not return this optimizer "
+               "op's new value of parameter "
+            << describeArg(func, index)
+            << " (it returns something computed from it, or nothing), so a "
+               "working copy written by the optimizer would differ from the "
+               "parameter; the parameter is cast to "
+            << param_.lowType << " at function entry instead";
+      }
     } else {
       if (isLowPrecision(paramElement)) {
         param_.done = true; // already stored in low precision
+      } else if (!returnsNewParam) {
+        op->emitError() << "mpt-master-weights: fp32-masters=false stores "
+                           "the optimizer's new value of parameter "
+                        << describeArg(func, index)
+                        << " in low precision, but the step returns "
+                           "something else for it (or nothing); return the "
+                           "optimizer op's result";
+        failed = true;
+        continue;
       } else if (getWorkingCopy(op)) {
         op->emitError() << "mpt-master-weights: fp32-masters=false needs the "
                            "FP32 input form, but this op already writes a "
@@ -402,7 +435,8 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
 
   SmallVector<ParamPlan *> todo;
   for (ParamPlan &param : plan.params)
-    if (!param.done && param.lowType && !param.casts.empty())
+    if (!param.done && !param.castAtEntry && param.lowType &&
+        !param.casts.empty())
       todo.push_back(&param);
   if (todo.empty())
     return;
@@ -479,11 +513,11 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
 // keep-working-copy=false
 //===----------------------------------------------------------------------===//
 
-void MPTMasterWeightsPass::castAtEntry(FunctionPlan &plan) {
+void MPTMasterWeightsPass::castAtEntry(FunctionPlan &plan, bool all) {
   Block &entry = plan.func.front();
   Operation *previous = nullptr;
   for (ParamPlan &param : plan.params) {
-    if (param.done || param.casts.empty())
+    if (param.done || param.casts.empty() || (!all && !param.castAtEntry))
       continue;
     // One cast per (parameter, type), at entry in parameter order.
     llvm::MapVector<Type, CastOp> kept;
@@ -649,9 +683,11 @@ void MPTMasterWeightsPass::runOnOperation() {
     attachRoles(plan);
     if (!fp32Masters)
       storeInLowPrecision(plan);
-    else if (keepWorkingCopy)
+    else if (keepWorkingCopy) {
       keepWorkingCopies(plan);
-    else
-      castAtEntry(plan);
+      castAtEntry(plan, /*all=*/false);
+    } else {
+      castAtEntry(plan, /*all=*/true);
+    }
   }
 }
