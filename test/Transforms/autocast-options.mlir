@@ -2,7 +2,6 @@
 // RUN: mpt-opt %s -split-input-file -mpt-autocast='fp32-ops=linalg.matmul summary=false' | FileCheck %s --check-prefix=FP32MM
 // RUN: mpt-opt %s -split-input-file -mpt-autocast='fp32-ops=math.tanh summary=false' | FileCheck %s --check-prefix=FP32TANH
 // RUN: mpt-opt %s -split-input-file -mpt-autocast='unlisted-ops=math.tanh summary=false report=-' | FileCheck %s --check-prefix=UNLISTED
-// RUN: mpt-opt %s -split-input-file -mpt-autocast='low-precision-ops=math.exp summary=false' | FileCheck %s --check-prefix=LOWEXP
 
 // FP32MM-LABEL: func.func @matmul_then_tanh
 // FP32MM-NOT: mpt.cast
@@ -21,8 +20,6 @@
 // UNLISTED: func.func @matmul_then_tanh
 // UNLISTED: math.tanh %{{.*}} : f32
 
-// LOWEXP-LABEL: func.func @matmul_then_tanh
-// LOWEXP: math.tanh %{{.*}} : f16
 func.func @matmul_then_tanh(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x8xf32>

@@ -484,3 +484,79 @@ func.func @negative_autocast_keeps_layer_norm_statistics_f32(%x: tensor<8x16xf32
   %y = linalg.matmul ins(%norm, %w : tensor<8x16xf32>, tensor<16x16xf32>) outs(%i2 : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
+
+// -----
+
+// A contraction reading an FP32 constant that f16 cannot hold (1e5 > 65504)
+// computes in FP32: casting the constant would make it inf.
+// CHECK-LABEL: func.func @negative_autocast_contraction_with_wide_constant
+// CHECK-NOT: mpt.cast
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x2xf32>, tensor<2x2xf32>)
+func.func @negative_autocast_contraction_with_wide_constant(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense<[[1.0e5, 0.0], [0.0, 1.0]]> : tensor<2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x2xf32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%i : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %m : tensor<2x2xf32>
+}
+
+// -----
+
+// An i32 converted to float between two contractions stays FP32 (70000 is
+// inf in f16, and f16 holds integers exactly only up to 2048); an i8 one
+// follows the contractions into f16.
+// CHECK-LABEL: func.func @autocast_int_to_float_by_width
+// CHECK: %[[M:.*]] = linalg.matmul
+// CHECK: linalg.generic {{.*}} ins(%[[M]] : tensor<2x4xf32>)
+// CHECK: arith.sitofp %{{.*}} : i32 to f32
+// CHECK: %[[M2:.*]] = linalg.matmul
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2x4xf16>) outs(%{{.*}} : tensor<2x4xf16>)
+// CHECK: arith.sitofp %{{.*}} : i8 to f16
+func.func @autocast_int_to_float_by_width(%x: tensor<2x4xf32>, %w: tensor<4x4xf32>) -> tensor<2x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4xf32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x4xf32>) outs(%i : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %c = arith.constant 70000 : i32
+      %f = arith.sitofp %c : i32 to f32
+      %r = arith.addf %a, %f : f32
+      linalg.yield %r : f32
+  } -> tensor<2x4xf32>
+  %m2 = linalg.matmul ins(%t, %w : tensor<2x4xf32>, tensor<4x4xf32>) outs(%i : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %t2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m2 : tensor<2x4xf32>) outs(%e : tensor<2x4xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %c = arith.constant 100 : i8
+      %f = arith.sitofp %c : i8 to f32
+      %r = arith.addf %a, %f : f32
+      linalg.yield %r : f32
+  } -> tensor<2x4xf32>
+  %m3 = linalg.matmul ins(%t2, %w : tensor<2x4xf32>, tensor<4x4xf32>) outs(%i : tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %m3 : tensor<2x4xf32>
+}
+
+// -----
+
+// A mul-add reduction whose two inputs are indexed alike is a sum of an
+// elementwise product (here the cross-entropy sum(y * log p)), not a
+// contraction: no element is reused, and sums are FP32.
+// CHECK-LABEL: func.func @negative_autocast_weighted_sum_is_not_a_contraction
+// CHECK-NOT: mpt.cast
+// CHECK-NOT: f16
+func.func @negative_autocast_weighted_sum_is_not_a_contraction(%y: tensor<8x10xf32>, %p: tensor<8x10xf32>) -> tensor<f32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<f32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<f32>) -> tensor<f32>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]}
+      ins(%y, %p : tensor<8x10xf32>, tensor<8x10xf32>) outs(%i : tensor<f32>) {
+    ^bb0(%a: f32, %b: f32, %o: f32):
+      %m = arith.mulf %a, %b : f32
+      %r = arith.addf %o, %m : f32
+      linalg.yield %r : f32
+  } -> tensor<f32>
+  return %s : tensor<f32>
+}

@@ -39,6 +39,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -347,6 +348,15 @@ void FunctionAutocast::buildGraph() {
     if (!touchesOnlyF32(op, low, isAllow))
       return opaqueBody ? WalkResult::skip() : WalkResult::advance();
 
+    // A contraction that reads an FP32 constant out of the low type's range
+    // (or one that would flush to zero) computes in FP32.
+    if (isAllow && llvm::any_of(dataOperands(op, true), [&](OpOperand *in) {
+          auto constant = in->get().getDefiningOp<arith::ConstantOp>();
+          return constant && isF32Valued(constant.getType()) &&
+                 !isNarrowableConstant(constant, low);
+        }))
+      isAllow = false;
+
     Node node;
     node.op = op;
     node.cls = cls;
@@ -388,7 +398,10 @@ void FunctionAutocast::color() {
   for (Node &node : nodes) {
     switch (node.cls.cls) {
     case PrecisionClass::LowPrecision:
-      node.color = Color::Low;
+      if (node.isAllow)
+        node.color = Color::Low;
+      else
+        setFP32(node, "out-of-range constant");
       continue;
     case PrecisionClass::FP32:
       setFP32(node, "fp32");
@@ -954,6 +967,32 @@ struct MPTAutocastPass
       module.emitError() << "mpt-autocast: " << error
                          << "; name each op in one option only";
       return signalPassFailure();
+    }
+
+    // Only contractions can be in the low-precision class: its ops read
+    // low-precision inputs into an FP32 accumulator.
+    if (!lowPrecisionOps.empty()) {
+      llvm::StringSet<> named;
+      for (const std::string &name : lowPrecisionOps)
+        named.insert(name);
+      bool wrong = false;
+      module.walk([&](Operation *op) {
+        if (!named.contains(op->getName().getStringRef()) ||
+            AutocastPolicy::isContractionLike(op))
+          return;
+        // The implicit bodies of named linalg ops are not the user's ops.
+        Operation *parent = op->getParentOp();
+        if (isa<linalg::LinalgOp>(parent) && !isa<linalg::GenericOp>(parent))
+          return;
+        op->emitError()
+            << "mpt-autocast: low-precision-ops names '" << op->getName()
+            << "', but this op is not a contraction (low-precision inputs, "
+               "FP32 accumulator); name it in follow-ops to compute it in "
+            << precision << " when its inputs are";
+        wrong = true;
+      });
+      if (wrong)
+        return signalPassFailure();
     }
 
     ModuleStats stats;

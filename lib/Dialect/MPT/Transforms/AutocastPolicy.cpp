@@ -182,9 +182,15 @@ static Value stripExt(Value v) {
 }
 
 /// True for a body `yield(addf(out, mulf(a, b)))` with `a` and `b` block
-/// arguments of two inputs (optionally widened) and `out` the output's.
+/// arguments of two inputs (optionally widened) and `out` the output's, the
+/// inputs indexed differently. Two inputs indexed alike (sum(y * log p), a
+/// weighted sum) reuse no element across outputs: that is a reduction of an
+/// elementwise product, not a contraction.
 static bool isMulAddBody(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] == maps[1])
     return false;
   Block &body = op->getRegion(0).front();
   auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
@@ -216,6 +222,33 @@ static bool isMulAddBody(linalg::LinalgOp op) {
     if (&inner != add && &inner != mul && !isa<arith::ExtFOp>(inner))
       return false;
   return true;
+}
+
+/// Integer-to-float conversions of integers wider than 8 bits are FP32:
+/// bf16 holds every integer of up to 8 bits exactly, f16 up to 11 bits, and
+/// f16 overflows past 65504 (an i32 count or index converted in f16 may be
+/// rounded or become inf).
+static std::optional<std::string> wideIntToFloat(Operation &op) {
+  if (!isa<arith::SIToFPOp, arith::UIToFPOp>(op))
+    return std::nullopt;
+  Type source = getElementTypeOrSelf(op.getOperand(0).getType());
+  unsigned width = source.getIntOrFloatBitWidth();
+  if (width <= 8)
+    return std::nullopt;
+  return op.getName().getStringRef().str() + " from i" +
+         std::to_string(width) + " (exact in f16/bf16 only up to 8 bits)";
+}
+
+bool AutocastPolicy::isContractionLike(Operation *op) {
+  if (isa<FusedMatmulOp, FusedConv2DOp>(op))
+    return true;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp)
+    return false;
+  if (isa<linalg::GenericOp>(op))
+    return linalgOp.getNumReductionLoops() > 0 && isMulAddBody(linalgOp);
+  return linalg::isaContractionOpInterface(linalgOp) ||
+         linalg::isaConvolutionOpInterface(linalgOp);
 }
 
 /// True when `v` comes from a reduction, possibly through reshapes and
@@ -297,6 +330,11 @@ Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
       cls = *listed;
       if (cls == PrecisionClass::FP32)
         reason = "fp32 op " + name.str();
+      if (std::optional<std::string> wide = wideIntToFloat(inner);
+          wide && cls == PrecisionClass::Follow) {
+        cls = PrecisionClass::FP32;
+        reason = *wide;
+      }
     } else {
       cls = PrecisionClass::Unknown;
       reason = "unknown payload op " + name.str();
@@ -356,6 +394,11 @@ Classification AutocastPolicy::classify(Operation *op) const {
     result.isContraction = *listed == PrecisionClass::LowPrecision;
     if (*listed == PrecisionClass::FP32)
       result.reason = "fp32 op";
+    if (std::optional<std::string> wide = wideIntToFloat(*op);
+        wide && *listed == PrecisionClass::Follow) {
+      result.cls = PrecisionClass::FP32;
+      result.reason = *wide;
+    }
     return result;
   }
   if (isa<linalg::LinalgOp>(op)) {

@@ -73,6 +73,12 @@ public:
   /// of their linalg op, not on their own.
   Classification classify(Operation *op) const;
 
+  /// True for ops that compute as contractions (low-precision inputs, FP32
+  /// accumulator): linalg contractions and convolutions, mul-add
+  /// linalg.generic ops whose inputs are indexed differently, and the mpt
+  /// fused ops. Only such ops can be in the low-precision class.
+  static bool isContractionLike(Operation *op);
+
   /// Every name in the lists with its class, sorted (for docs and reports).
   SmallVector<std::pair<std::string, PrecisionClass>> listAll() const;
 

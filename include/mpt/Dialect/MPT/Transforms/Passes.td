@@ -32,8 +32,9 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
     Option<"precision", "precision", "std::string", "\"f16\"",
            "Low-precision type: f16 or bf16">,
     ListOption<"lowPrecisionOps", "low-precision-ops", "std::string",
-               "Op names (or payload op names of linalg.generic) to move to "
-               "the always-low-precision class">,
+               "Contraction op names (linalg contractions and convolutions, "
+               "mpt fused ops) to move to the always-low-precision class; "
+               "naming an op that is not a contraction is an error">,
     ListOption<"fp32Ops", "fp32-ops", "std::string",
                "Op names to move to the always-FP32 class">,
     ListOption<"followOps", "follow-ops", "std::string",
