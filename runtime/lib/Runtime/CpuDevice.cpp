@@ -1,6 +1,7 @@
 //===- CpuDevice.cpp - The CPU backend ------------------------------------===//
 
 #include "CpuDevice.h"
+#include "HostCpu.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -224,57 +225,11 @@ Status CpuDevice::launch(Module &module, const std::string &entry,
   return Status::success();
 }
 
-/// The features of an x86-64 micro-architecture level this CPU lacks (empty
-/// when it has them all, or when `level` is not one of the levels).
-static std::string missingFeatures(const std::string &level) {
-  std::string missing;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  __builtin_cpu_init();
-  auto need = [&](bool have, const char *feature) {
-    if (!have)
-      missing += (missing.empty() ? "" : ", ") + std::string(feature);
-  };
-  int rank = level == "x86-64-v2" ? 2
-             : level == "x86-64-v3" ? 3
-             : level == "x86-64-v4" ? 4
-                                    : 0;
-  if (rank >= 2) {
-    need(__builtin_cpu_supports("ssse3"), "ssse3");
-    need(__builtin_cpu_supports("sse4.1"), "sse4.1");
-    need(__builtin_cpu_supports("sse4.2"), "sse4.2");
-    need(__builtin_cpu_supports("popcnt"), "popcnt");
-  }
-  if (rank >= 3) {
-    need(__builtin_cpu_supports("avx"), "avx");
-    need(__builtin_cpu_supports("avx2"), "avx2");
-    need(__builtin_cpu_supports("fma"), "fma");
-    need(__builtin_cpu_supports("bmi"), "bmi");
-    need(__builtin_cpu_supports("bmi2"), "bmi2");
-  }
-  if (rank >= 4) {
-    need(__builtin_cpu_supports("avx512f"), "avx512f");
-    need(__builtin_cpu_supports("avx512bw"), "avx512bw");
-    need(__builtin_cpu_supports("avx512cd"), "avx512cd");
-    need(__builtin_cpu_supports("avx512dq"), "avx512dq");
-    need(__builtin_cpu_supports("avx512vl"), "avx512vl");
-  }
-#else
-  (void)level;
-#endif
-  return missing;
-}
-
 Expected<std::unique_ptr<Program>>
 CpuDevice::loadProgram(const ArtifactContents &artifact,
                        const std::string &name) {
-  for (const auto &option : artifact.manifest.options)
-    if (option.first == "cpu") {
-      std::string missing = missingFeatures(option.second);
-      if (!missing.empty())
-        return Status::error(name + ": compiled for " + option.second +
-                             ", but this CPU lacks " + missing +
-                             " (compile with a lower --cpu level, e.g. "
-                             "x86-64)");
-    }
+  std::string mismatch = cpuMismatch(artifact.manifest.options);
+  if (!mismatch.empty())
+    return Status::error(name + ": " + mismatch);
   return Device::loadProgram(artifact, name);
 }

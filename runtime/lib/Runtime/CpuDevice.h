@@ -34,9 +34,10 @@ public:
                 size_t numArgs) override;
   Status synchronize() override { return Status::success(); }
 
-  /// Also refuses code compiled for an x86-64 level (the artifact's "cpu"
-  /// option, e.g. x86-64-v3) whose instructions this CPU lacks, rather than
-  /// dying of SIGILL in the middle of a step.
+  /// Also refuses code compiled for features this CPU lacks (the
+  /// artifact's "cpu-features" option, else the x86-64 level in its "cpu"
+  /// option; HostCpu.h), rather than dying of SIGILL in the middle of a
+  /// step.
   Expected<std::unique_ptr<Program>>
   loadProgram(const ArtifactContents &artifact,
               const std::string &name) override;

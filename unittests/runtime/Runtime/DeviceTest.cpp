@@ -4,8 +4,12 @@
 
 #include "mpt-runtime/Device.h"
 
+#include "HostCpu.h"
+
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 using namespace mpt::rt;
@@ -149,4 +153,138 @@ TEST(DeviceTest, CodeForAnotherX86LevelIsRefusedBeforeItRuns) {
               0u)
         << p.message();
   }
+}
+
+namespace {
+/// A CPU that has every feature except `lacking`; `unknown` cannot be
+/// tested.
+FeatureTest cpuWithout(std::set<std::string> lacking,
+                       std::set<std::string> unknown = {}) {
+  return [=](std::string_view f) -> std::optional<bool> {
+    if (unknown.count(std::string(f)))
+      return std::nullopt;
+    return !lacking.count(std::string(f));
+  };
+}
+
+using Options = std::vector<std::pair<std::string, std::string>>;
+} // namespace
+
+TEST(DeviceTest, TheX86_64_v3CheckCoversEveryFeatureOfTheLevel) {
+  // The level check used to test avx, avx2, fma, bmi, bmi2 only: code
+  // compiled for x86-64-v3 also uses f16c, lzcnt and movbe.
+  Options v3 = {{"cpu", "x86-64-v3"}};
+  EXPECT_EQ(cpuMismatch(v3, cpuWithout({"f16c", "lzcnt", "movbe"})),
+            "compiled for x86-64-v3, but this CPU lacks f16c, lzcnt, movbe "
+            "(compile with a lower --cpu level, e.g. x86-64)");
+  EXPECT_EQ(cpuMismatch({{"cpu", "x86-64-v2"}}, cpuWithout({"cx16"})),
+            "compiled for x86-64-v2, but this CPU lacks cx16 (compile with a "
+            "lower --cpu level, e.g. x86-64)");
+  // Levels are cumulative; plain x86-64 and named CPUs without a feature
+  // list check nothing.
+  EXPECT_EQ(cpuMismatch({{"cpu", "x86-64-v4"}}, cpuWithout({"popcnt"})),
+            "compiled for x86-64-v4, but this CPU lacks popcnt (compile with "
+            "a lower --cpu level, e.g. x86-64)");
+  EXPECT_EQ(cpuMismatch({{"cpu", "x86-64"}}, cpuWithout({"avx", "sse4.2"})), "");
+  EXPECT_EQ(cpuMismatch({{"cpu", "znver4"}}, cpuWithout({"avx512f"})), "");
+  EXPECT_EQ(cpuMismatch({}, cpuWithout({"avx"})), "");
+  std::vector<std::string> v3f = x86LevelFeatures("x86-64-v3");
+  for (const char *f : {"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt",
+                        "movbe", "sse4.2", "popcnt", "ssse3", "cx16"})
+    EXPECT_NE(std::find(v3f.begin(), v3f.end(), f), v3f.end()) << f;
+}
+
+TEST(DeviceTest, TheRecordedCpuFeaturesAreCheckedOneByOne) {
+  // "cpu-features" (what mpt-compile compiled with) takes precedence over
+  // the level, for every --cpu: levels, native (recorded as the CPU's name)
+  // and named CPUs.
+  Options znver4 = {{"cpu", "znver4"},
+                    {"cpu-features", "avx,avx2,avx512f,avx512fp16,lzcnt"}};
+  EXPECT_EQ(cpuMismatch(znver4, cpuWithout({"avx512fp16", "lzcnt"})),
+            "compiled for znver4, but this CPU lacks avx512fp16, lzcnt "
+            "(compile with a lower --cpu level, e.g. x86-64)");
+  EXPECT_EQ(cpuMismatch(znver4, cpuWithout({"avx512vnni"})), "");
+  // Features this runtime cannot test are ignored (and mentioned nowhere);
+  // '+' prefixes, spaces, disabled ('-') entries and repeats are fine.
+  Options listed = {{"cpu", "x86-64-v4"},
+                    {"cpu-features", "+avx2, +fast-gather,-avx512f,avx2,,bmi"}};
+  EXPECT_EQ(cpuMismatch(listed, cpuWithout({"avx512f", "fast-gather"},
+                                           {"fast-gather"})),
+            "");
+  EXPECT_EQ(cpuMismatch(listed, cpuWithout({"avx2", "bmi"}, {"fast-gather"})),
+            "compiled for x86-64-v4, but this CPU lacks avx2, bmi (compile "
+            "with a lower --cpu level, e.g. x86-64)");
+  // Without a cpu option the features name the target.
+  EXPECT_EQ(cpuMismatch({{"cpu-features", "f16c"}}, cpuWithout({"f16c"})),
+            "compiled for the CPU features f16c, but this CPU lacks f16c "
+            "(compile with a lower --cpu level, e.g. x86-64)");
+  EXPECT_EQ(missingCpuFeatures("a,b,a,-c,+d", cpuWithout({"a", "c", "d"})),
+            (std::vector<std::string>{"a", "d"}));
+}
+
+TEST(DeviceTest, HostFeaturesAgreeWithTheKernel) {
+#if defined(__x86_64__)
+  // /proc/cpuinfo's flags, an independent account of the same CPUID bits
+  // (lzcnt is "abm" there).
+  std::ifstream info("/proc/cpuinfo");
+  std::string line, flags;
+  while (std::getline(info, line))
+    if (line.rfind("flags", 0) == 0) {
+      flags = " " + line.substr(line.find(':') + 1) + " ";
+      break;
+    }
+  if (flags.empty())
+    GTEST_SKIP() << "no /proc/cpuinfo flags";
+  std::map<std::string, std::string> names = {
+      {"sse2", "sse2"},         {"ssse3", "ssse3"},
+      {"sse4.1", "sse4_1"},     {"sse4.2", "sse4_2"},
+      {"popcnt", "popcnt"},     {"cx16", "cx16"},
+      {"sahf", "lahf_lm"},      {"avx", "avx"},
+      {"avx2", "avx2"},         {"fma", "fma"},
+      {"f16c", "f16c"},         {"bmi", "bmi1"},
+      {"bmi2", "bmi2"},         {"lzcnt", "abm"},
+      {"movbe", "movbe"},       {"xsave", "xsave"},
+      {"avx512f", "avx512f"},   {"avx512bw", "avx512bw"},
+      {"avx512vl", "avx512vl"}, {"avx512dq", "avx512dq"},
+      {"avx512cd", "avx512cd"}, {"avx512bf16", "avx512_bf16"},
+      {"avx512fp16", "avx512_fp16"}, {"amx-tile", "amx_tile"},
+  };
+  for (const auto &[llvm, kernel] : names) {
+    std::optional<bool> have = hostHasCpuFeature(llvm);
+    ASSERT_TRUE(have.has_value()) << llvm;
+    EXPECT_EQ(*have, flags.find(" " + kernel + " ") != std::string::npos)
+        << llvm << " (" << kernel << ")";
+  }
+  EXPECT_EQ(hostHasCpuFeature("fast-variable-perlane-shuffle"), std::nullopt);
+  EXPECT_EQ(hostHasCpuFeature("no-such-feature"), std::nullopt);
+#else
+  GTEST_SKIP() << "not an x86-64 host";
+#endif
+}
+
+TEST(DeviceTest, CodeNeedingAFeatureThisCpuLacksIsRefused) {
+  std::unique_ptr<Device> dev = createDevice("cpu").take();
+  ArtifactContents a = contents("sgd");
+  a.manifest.options = {{"cpu", "somecpu"},
+                        {"cpu-features", "sse2,no-such-feature"}};
+  EXPECT_TRUE(dev->loadProgram(a, "a.mpt").ok());
+  // A feature this host lacks, if there is one it can test.
+  std::string lacking;
+  for (const char *f : {"amx-tile", "avx512fp16", "avx512vp2intersect",
+                        "avx512bf16", "xop", "fma4", "sse4a", "tbm",
+                        "avx512f", "avx2"})
+    if (hostHasCpuFeature(f) == false) {
+      lacking = f;
+      break;
+    }
+  if (lacking.empty())
+    GTEST_SKIP() << "this CPU has every feature the test could ask for";
+  a.manifest.options = {{"cpu", "somecpu"},
+                        {"cpu-features", "sse2," + lacking}};
+  Expected<std::unique_ptr<Program>> p = dev->loadProgram(a, "a.mpt");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.message(), "a.mpt: compiled for somecpu, but this CPU lacks " +
+                             lacking +
+                             " (compile with a lower --cpu level, e.g. "
+                             "x86-64)");
 }
