@@ -52,8 +52,8 @@ double halfBitsToDouble(uint16_t h);
 double bf16BitsToDouble(uint16_t b);
 
 /// Writes `x` as one element of type `t` at `dst`, rounding floats to
-/// nearest even. Integers are converted with C truncation (callers check
-/// that `x` is integral and in range first).
+/// nearest even. Integers are converted with C truncation, saturating at
+/// the type's range (NaN -> 0); i1 is 1 for any non-zero `x`.
 void storeElement(DType t, double x, void *dst);
 /// Reads one element of type `t` as a double (exact for every type except
 /// i64 beyond 2^53).

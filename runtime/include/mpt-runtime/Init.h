@@ -38,6 +38,10 @@ double uniform01At(uint64_t seed, uint64_t index);
 /// `dst` (spec.byteSize() bytes). cast_of and a missing init are errors
 /// here: the session resolves cast_of through convertElements.
 Status fillInitialValue(const TensorSpec &spec, void *dst);
+/// The same for elements [first, first + count) (row-major) only, into
+/// `dst` (count elements): large tensors are initialised piece by piece.
+Status fillInitialValue(const TensorSpec &spec, void *dst, uint64_t first,
+                        uint64_t count);
 
 /// Converts `count` elements between float types with one rounding (RNE).
 /// Integer types are converted exactly (values must be representable).

@@ -3,6 +3,7 @@
 #include "mpt-runtime/DType.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 using namespace mpt::rt;
@@ -152,6 +153,12 @@ double mpt::rt::bf16BitsToDouble(uint16_t b) {
   return formatBitsToDouble(b, 8, 7);
 }
 
+static double saturate(double x, double lo, double hi) {
+  if (!(x == x))
+    return 0;
+  return x < lo ? lo : x > hi ? hi : x;
+}
+
 void mpt::rt::storeElement(DType t, double x, void *dst) {
   switch (t) {
   case DType::F64:
@@ -177,18 +184,24 @@ void mpt::rt::storeElement(DType t, double x, void *dst) {
     std::memcpy(dst, &v, 1);
     return;
   }
+  // Integers saturate (NaN -> 0): converting a double outside the range of
+  // the type would be undefined behaviour.
   case DType::I8: {
-    int8_t v = static_cast<int8_t>(x);
+    int8_t v = static_cast<int8_t>(saturate(x, -128.0, 127.0));
     std::memcpy(dst, &v, 1);
     return;
   }
   case DType::I32: {
-    int32_t v = static_cast<int32_t>(x);
+    int32_t v = static_cast<int32_t>(saturate(x, -2147483648.0, 2147483647.0));
     std::memcpy(dst, &v, 4);
     return;
   }
   case DType::I64: {
-    int64_t v = static_cast<int64_t>(x);
+    // 2^63 is the first double above the range.
+    int64_t v = x >= 9223372036854775808.0 ? INT64_MAX
+                : x < -9223372036854775808.0 ? INT64_MIN
+                : x == x                     ? static_cast<int64_t>(x)
+                                             : 0;
     std::memcpy(dst, &v, 8);
     return;
   }

@@ -19,7 +19,13 @@ double mpt::rt::uniform01At(uint64_t seed, uint64_t index) {
 }
 
 Status mpt::rt::fillInitialValue(const TensorSpec &spec, void *dst) {
-  size_t n = static_cast<size_t>(spec.numElements());
+  return fillInitialValue(spec, dst, 0,
+                          static_cast<uint64_t>(spec.numElements()));
+}
+
+Status mpt::rt::fillInitialValue(const TensorSpec &spec, void *dst,
+                                 uint64_t first, uint64_t count) {
+  size_t n = static_cast<size_t>(count);
   size_t es = dtypeSize(spec.dtype);
   auto *out = static_cast<unsigned char *>(dst);
   switch (spec.init.dist) {
@@ -44,7 +50,8 @@ Status mpt::rt::fillInitialValue(const TensorSpec &spec, void *dst) {
   case InitSpec::Dist::Uniform: {
     double low = spec.init.low, span = spec.init.high - spec.init.low;
     for (size_t i = 0; i < n; ++i)
-      storeElement(spec.dtype, low + span * uniform01At(spec.init.seed, i),
+      storeElement(spec.dtype,
+                   low + span * uniform01At(spec.init.seed, first + i),
                    out + i * es);
     return Status::success();
   }

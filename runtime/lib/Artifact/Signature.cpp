@@ -150,6 +150,39 @@ static bool shapeFits(const std::vector<int64_t> &shape, DType t) {
   return n <= limit / static_cast<int64_t>(dtypeSize(t));
 }
 
+/// The integers a constant init of an integer type may be: the type's
+/// range (i1: 0 or 1), and for i64 at most 2^53 in magnitude (JSON numbers
+/// are doubles; larger integers are not all exact).
+static bool integerConstantFits(double v, DType t) {
+  if (!(std::trunc(v) == v)) // NaN, infinities, fractions
+    return false;
+  switch (t) {
+  case DType::I1:
+    return v == 0 || v == 1;
+  case DType::I8:
+    return v >= -128 && v <= 127;
+  case DType::I32:
+    return v >= -2147483648.0 && v <= 2147483647.0;
+  case DType::I64:
+    return std::fabs(v) <= 9007199254740992.0;
+  default:
+    return true;
+  }
+}
+
+static std::string integerRange(DType t) {
+  switch (t) {
+  case DType::I1:
+    return "0 or 1";
+  case DType::I8:
+    return "-128..127";
+  case DType::I32:
+    return "-2147483648..2147483647";
+  default:
+    return "-2^53..2^53";
+  }
+}
+
 Status Manifest::validate() const {
   if (version < 1 || version > kVersion)
     return Status::error("manifest version " + std::to_string(version) +
@@ -200,13 +233,14 @@ Status Manifest::validate() const {
           return Status::error(at + ": uniform init needs finite low <= high");
         break;
       case InitSpec::Dist::Constant:
-        if (isInteger(a.dtype) &&
-            (std::trunc(a.init.value) != a.init.value ||
-             std::fabs(a.init.value) > 9007199254740992.0))
+        // Checked before anything converts it: a double outside the range
+        // of the integer type is undefined behaviour to cast.
+        if (isInteger(a.dtype) && !integerConstantFits(a.init.value, a.dtype))
           return Status::error(at + ": constant " +
                                formatDouble(a.init.value) +
                                " is not an integer of type " +
-                               dtypeName(a.dtype));
+                               dtypeName(a.dtype) + " (" +
+                               integerRange(a.dtype) + ")");
         break;
       case InitSpec::Dist::CastOf: {
         int src = f.findArg(a.init.source);

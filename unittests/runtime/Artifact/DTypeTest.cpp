@@ -125,3 +125,35 @@ TEST(DTypeTest, StoreAndLoadElements) {
   storeElement(DType::F32, 0.1, buf);
   EXPECT_EQ(loadElement(DType::F32, buf), static_cast<double>(0.1f));
 }
+
+TEST(DTypeTest, IntegerStoresSaturate) {
+  // storeElement never converts a double outside the integer's range (that
+  // is undefined behaviour): it saturates, and NaN stores 0.
+  auto i8 = [](double x) {
+    int8_t v;
+    storeElement(DType::I8, x, &v);
+    return static_cast<int>(v);
+  };
+  EXPECT_EQ(i8(300), 127);
+  EXPECT_EQ(i8(-300), -128);
+  EXPECT_EQ(i8(-7.9), -7);
+  EXPECT_EQ(i8(NAN), 0);
+  auto i32 = [](double x) {
+    int32_t v;
+    storeElement(DType::I32, x, &v);
+    return v;
+  };
+  EXPECT_EQ(i32(1e10), INT32_MAX);
+  EXPECT_EQ(i32(-1e10), INT32_MIN);
+  EXPECT_EQ(i32(-INFINITY), INT32_MIN);
+  auto i64 = [](double x) {
+    int64_t v;
+    storeElement(DType::I64, x, &v);
+    return v;
+  };
+  EXPECT_EQ(i64(1e19), INT64_MAX);
+  EXPECT_EQ(i64(-1e19), INT64_MIN);
+  EXPECT_EQ(i64(-9223372036854775808.0), INT64_MIN);
+  EXPECT_EQ(i64(NAN), 0);
+  EXPECT_EQ(i64(12345), 12345);
+}

@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
+
 using namespace mpt::rt;
 
 namespace {
@@ -136,7 +138,7 @@ TEST(SignatureTest, ValidationNamesTheFunctionAndTensor) {
        "finite low <= high"},
       {[](Manifest &m) { m.functions[0].args[3].dtype = DType::I32; m.functions[0].results[3].dtype = DType::I32; m.functions[0].args[3].init = InitSpec::constant(0.5); },
        "function train_step, argument #3 'loss_scale.scale': constant 0.5 is "
-       "not an integer of type i32"},
+       "not an integer of type i32 (-2147483648..2147483647)"},
       {[](Manifest &m) { m.functions[0].args[4].shape = {-1, 4}; },
        "function train_step, argument #4 'x': shape f32[-1, 4] has a negative "
        "or too large dimension"},
@@ -159,6 +161,41 @@ TEST(SignatureTest, ValidationNamesTheFunctionAndTensor) {
     Status st = m.validate();
     EXPECT_EQ(st.message(), c.message);
   }
+}
+
+TEST(SignatureTest, IntegerConstantsMustFitTheirType) {
+  // Checked against the type's range before anything casts the double
+  // (only |v| <= 2^53 was checked: 300 for an i8 was undefined behaviour).
+  auto withConstant = [](DType t, double v) {
+    Manifest m = sample();
+    m.functions[0].args[3].dtype = t;
+    m.functions[0].results[3].dtype = t;
+    m.functions[0].args[3].init = InitSpec::constant(v);
+    return m.validate();
+  };
+  const char *at = "function train_step, argument #3 'loss_scale.scale': ";
+  EXPECT_EQ(withConstant(DType::I8, 300).message(),
+            std::string(at) + "constant 300.0 is not an integer of type i8 "
+                              "(-128..127)");
+  EXPECT_EQ(withConstant(DType::I8, -129).message(),
+            std::string(at) + "constant -129.0 is not an integer of type i8 "
+                              "(-128..127)");
+  EXPECT_TRUE(withConstant(DType::I8, -128).ok());
+  EXPECT_TRUE(withConstant(DType::I8, 127).ok());
+  EXPECT_EQ(withConstant(DType::I32, 4294967296.0).message(),
+            std::string(at) + "constant 4294967296.0 is not an integer of "
+                              "type i32 (-2147483648..2147483647)");
+  EXPECT_TRUE(withConstant(DType::I32, -2147483648.0).ok());
+  EXPECT_FALSE(withConstant(DType::I32, 2147483648.0).ok());
+  EXPECT_EQ(withConstant(DType::I1, 2).message(),
+            std::string(at) + "constant 2.0 is not an integer of type i1 (0 "
+                              "or 1)");
+  EXPECT_TRUE(withConstant(DType::I1, 1).ok());
+  EXPECT_FALSE(withConstant(DType::I1, -1).ok());
+  EXPECT_TRUE(withConstant(DType::I64, 9007199254740992.0).ok());
+  EXPECT_FALSE(withConstant(DType::I64, 1e19).ok());
+  EXPECT_FALSE(withConstant(DType::I64, std::nan("")).ok());
+  EXPECT_FALSE(withConstant(DType::I32, INFINITY).ok());
 }
 
 TEST(SignatureTest, JsonErrorsNameTheField) {
