@@ -58,9 +58,8 @@ public:
             ++p_;
           if (start == p_ || p_ - start > 18)
             return fail(error, "shape entries must be non-negative integers");
-          shape.push_back(
-              std::strtoll(std::string(s_.substr(start, p_ - start)).c_str(),
-                           nullptr, 10));
+          shape.push_back(std::strtoll(
+              std::string(s_.substr(start, p_ - start)).c_str(), nullptr, 10));
           skip();
           if (eat(','))
             continue;
@@ -221,9 +220,9 @@ std::string mpt::rt::serializeNpyFile(std::string_view descr,
                                       const std::vector<int64_t> &shape,
                                       std::string_view data) {
   // numpy.lib.format._write_array_header + _wrap_header.
-  std::string header = "{'descr': '" + std::string(descr) +
-                       "', 'fortran_order': False, 'shape': " +
-                       shapeTuple(shape) + ", }";
+  std::string header =
+      "{'descr': '" + std::string(descr) +
+      "', 'fortran_order': False, 'shape': " + shapeTuple(shape) + ", }";
   if (!shape.empty()) // room to grow the first axis in place
     header.append(21 - std::min<size_t>(21, std::to_string(shape[0]).size()),
                   ' ');

@@ -161,8 +161,7 @@ std::vector<std::string> mpt::rt::x86LevelFeatures(std::string_view level) {
   // As LLVM defines the levels (X86.td): each includes the one below.
   static const std::vector<std::vector<std::string>> kLevels = {
       {"cx16", "sahf", "popcnt", "sse3", "ssse3", "sse4.1", "sse4.2"},
-      {"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe",
-       "xsave"},
+      {"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave"},
       {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"},
   };
   size_t rank = level == "x86-64-v2"   ? 1

@@ -1,4 +1,4 @@
-//===- HostCpu.h - Does this CPU run the artifact's native code? -*- C++ -*-===//
+//===- HostCpu.h - Can this CPU run an artifact's code? ------*- C++ -*-===//
 //
 // mpt-compile records what it compiled the native code for in the
 // artifact's options: `cpu` (an x86-64 level such as x86-64-v3, "native"
@@ -50,9 +50,9 @@ std::vector<std::string> missingCpuFeatures(std::string_view list,
 /// this CPU lacks f16c, lzcnt (...)"; empty when it can. Uses the option
 /// `cpu-features` when present, else the level in `cpu` (artifacts written
 /// before mpt-compile recorded the features).
-std::string cpuMismatch(
-    const std::vector<std::pair<std::string, std::string>> &options,
-    const FeatureTest &has = hostHasCpuFeature);
+std::string
+cpuMismatch(const std::vector<std::pair<std::string, std::string>> &options,
+            const FeatureTest &has = hostHasCpuFeature);
 
 } // namespace rt
 } // namespace mpt
