@@ -48,3 +48,24 @@ bad = bytearray(ckpt)
 bad[60] ^= 0x01
 open(f"{t}/corrupt.ckpt", "wb").write(bad)
 open(f"{t}/truncated.ckpt", "wb").write(ckpt[:-9])
+
+
+def reseal(c):
+    """Fixes the size and the CRC-32 of an edited checkpoint."""
+    import struct
+    import zlib
+    c = bytearray(c)
+    c[16:24] = struct.pack("<Q", len(c))
+    c[-8:-4] = struct.pack("<I", zlib.crc32(bytes(c[:-8])))
+    return bytes(c)
+
+
+import struct  # noqa: E402
+
+open(f"{t}/extra.ckpt", "wb").write(reseal(ckpt[:-8] + b"GARBAGE!" + ckpt[-8:]))
+at_max = bytearray(ckpt)
+at_max[24:32] = struct.pack("<Q", 2**64 - 1)
+open(f"{t}/maxstep.ckpt", "wb").write(reseal(at_max))
+near_max = bytearray(ckpt)
+near_max[24:32] = struct.pack("<Q", 2**64 - 2)
+open(f"{t}/nearmax.ckpt", "wb").write(reseal(near_max))

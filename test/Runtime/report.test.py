@@ -36,6 +36,13 @@ assert m["step_buffer_bytes"] == 4 * 32 * 64 + 4 * 32 + 4, m
 assert m["eval_buffer_bytes"] == 4 * 32 * 64 + 4 * 32 + 4 + 4 * 320, m
 assert m["device_peak_bytes"] >= m["state_buffer_bytes"] + m["step_buffer_bytes"]
 assert m["host_peak_rss_bytes"] > 0
+# linear.c reports its temporaries: 2560 bytes in train_step, 81920 in
+# eval_step. Each function's peak is its own (the train peak used to
+# include eval_step's temporaries); step_scratch_peak_bytes is the train
+# one, as before.
+assert m["train_scratch_peak_bytes"] == 2560, m
+assert m["eval_scratch_peak_bytes"] == 81920, m
+assert m["step_scratch_peak_bytes"] == 2560, m
 assert [s["name"] for s in r["state"]] == ["W", "b", "W.momentum", "b.momentum"]
 assert r["state"][0] == {"name": "W", "role": "param", "type": "f32[64, 10]", "bytes": 2560}
 
@@ -45,4 +52,8 @@ assert [s["scale"] for s in ls["steps"]] == [4.0, 1.0, 1.0, 2.0, 0.5], ls["steps
 assert [s["skipped"] for s in ls["steps"]] == [False, True, False, False, True]
 assert ls["summary"]["skipped_steps"] == 2 and ls["summary"]["final_scale"] == 0.5
 assert ls["eval"] is None and ls["data"]["train_batches_per_epoch"] == 3
+# Code that does not report its temporaries.
+assert ls["memory"]["train_scratch_peak_bytes"] is None
+assert ls["memory"]["eval_scratch_peak_bytes"] is None
+assert ls["memory"]["step_scratch_peak_bytes"] is None
 print("ok")

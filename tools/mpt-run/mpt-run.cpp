@@ -21,6 +21,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
+#include <new>
+#include <optional>
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -424,11 +427,153 @@ AtomicWriteOptions checkpointWriteOptions() {
   return o;
 }
 
+/// What is recorded of each step for the report (and nothing without
+/// --report): 40 bytes a step, serialised when the report is written.
+struct StepRecord {
+  uint64_t step;
+  double loss;
+  double scale; ///< valid when hasScale
+  double ms;
+  bool hasScale;
+  bool skipped;
+};
+
+/// Appends the report's "steps" array at depth 1 of the indented report,
+/// exactly as Json::dump(2) prints an array of flat objects.
+void appendSteps(std::string &out, const std::vector<StepRecord> &steps) {
+  if (steps.empty()) {
+    out += "[]";
+    return;
+  }
+  out += "[";
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const StepRecord &r = steps[i];
+    out += i ? ",\n    " : "\n    ";
+    out += "{\"step\": " + std::to_string(r.step);
+    out += ", \"loss\": " + Json::number(r.loss).dump();
+    out += ", \"scale\": ";
+    out += r.hasScale ? Json::number(r.scale).dump() : "null";
+    out += r.skipped ? ", \"skipped\": true" : ", \"skipped\": false";
+    out += ", \"ms\": " + Json::number(std::round(r.ms * 1e4) / 1e4).dump();
+    out += "}";
+  }
+  out += "\n  ]";
+}
+
+/// The report, indented by 2, with the member "steps" (a placeholder in
+/// `report`) printed from the compact records: a long run's steps never
+/// exist as a JSON tree, and the text is built in one buffer.
+std::string reportText(const Json &report,
+                       const std::vector<StepRecord> &steps) {
+  std::string out;
+  out.reserve(steps.size() * 96 + (1 << 16));
+  out += "{";
+  const std::vector<Json::Member> &members = report.members();
+  for (size_t i = 0; i < members.size(); ++i) {
+    out += i ? ",\n  " : "\n  ";
+    appendJsonString(out, members[i].first);
+    out += ": ";
+    if (members[i].first == "steps") {
+      appendSteps(out, steps);
+      continue;
+    }
+    // The value one level deeper: JSON strings hold no raw newlines.
+    for (char c : members[i].second.dump(2)) {
+      out += c;
+      if (c == '\n')
+        out += "  ";
+    }
+  }
+  out += "\n}\n";
+  return out;
+}
+
+/// Which file a path names: device and inode when it exists, and the
+/// real path of its directory plus its name.
+struct FileKey {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::string canonical;
+};
+
+FileKey fileKey(const std::string &path) {
+  FileKey k;
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    k.exists = true;
+    k.dev = st.st_dev;
+    k.ino = st.st_ino;
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "."
+                    : slash == 0               ? "/"
+                                               : path.substr(0, slash);
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  char *real = ::realpath(dir.c_str(), nullptr);
+  k.canonical = (real ? std::string(real) : dir) + "/" + base;
+  std::free(real);
+  return k;
+}
+
+bool sameFile(const FileKey &a, const FileKey &b) {
+  if (a.exists && b.exists)
+    return a.dev == b.dev && a.ino == b.ino;
+  return a.canonical == b.canonical;
+}
+
+/// A file mpt-run reads or writes, for the overlap check.
+struct NamedPath {
+  std::string what; ///< "the model", "--report", ...
+  std::string path;
+};
+
+/// Refuses outputs that would overwrite an input (the model, the
+/// checkpoint resumed from, data files) or each other, before anything is
+/// written. --checkpoint may be the checkpoint it resumes from.
+void checkOverlaps(const std::vector<NamedPath> &inputs,
+                   const std::vector<NamedPath> &outputs) {
+  std::vector<FileKey> in, out;
+  for (const NamedPath &p : inputs)
+    in.push_back(fileKey(p.path));
+  for (const NamedPath &p : outputs)
+    out.push_back(fileKey(p.path));
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    for (size_t j = 0; j < inputs.size(); ++j) {
+      if (!sameFile(out[i], in[j]))
+        continue;
+      if (outputs[i].what == "--checkpoint" && inputs[j].what == "--resume")
+        continue; // saving where it resumed from is the usual thing to do
+      std::string input = inputs[j].what == "--resume"
+                              ? "the checkpoint it resumes from (--resume)"
+                              : inputs[j].what;
+      die(outputs[i].what + " '" + outputs[i].path + "' would overwrite " +
+          input + " '" + inputs[j].path + "'; choose another path");
+    }
+    for (size_t j = 0; j < i; ++j)
+      if (sameFile(out[i], out[j]))
+        die(outputs[j].what + " '" + outputs[j].path + "' and " +
+            outputs[i].what + " '" + outputs[i].path +
+            "' are the same file");
+  }
+}
+
 } // namespace
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   Options o = parseArgs(argc, argv);
   auto tStart = std::chrono::steady_clock::now();
+
+  // 0. No output may overwrite an input or another output (checked again
+  //    below with the data and dump files, once they are known).
+  std::vector<NamedPath> inputs = {{"the model", o.model}}, outputs;
+  if (!o.resume.empty())
+    inputs.push_back({"--resume", o.resume});
+  if (!o.report.empty())
+    outputs.push_back({"--report", o.report});
+  if (!o.checkpoint.empty())
+    outputs.push_back({"--checkpoint", o.checkpoint});
+  checkOverlaps(inputs, outputs);
 
   // 1. The artifact, the device, the state.
   ArtifactRef artifact = orDie(loadArtifact(o.model));
@@ -439,6 +584,10 @@ int main(int argc, char **argv) {
       orDie(Session::create(artifact, o.device, so));
   if (!o.resume.empty())
     orDie(session->loadCheckpoint(o.resume));
+  if (static_cast<uint64_t>(o.steps) >
+      std::numeric_limits<uint64_t>::max() - session->stepCount())
+    die("--steps " + std::to_string(o.steps) + ": the step count would pass "
+        "2^64 - 1 (it is " + std::to_string(session->stepCount()) + ")");
   if (o.eval && !session->evalFunction())
     die(o.model + ": --eval needs an eval_step function, and the artifact "
                   "has none");
@@ -477,7 +626,39 @@ int main(int argc, char **argv) {
     }
   }
 
-  // 3. Every output must be writable before the first step.
+  // 3. Every output must be writable, and overwrite no input, before the
+  //    first step.
+  if (needData && o.data != "synthetic") {
+    if (o.data == "digits") {
+      std::string csv = o.digitsCsv;
+      for (const std::string &c : digitsCandidates())
+        if (csv.empty() && ::access(c.c_str(), F_OK) == 0)
+          csv = c;
+      if (!csv.empty())
+        inputs.push_back({"the digits data", csv});
+    } else {
+      for (const TensorSpec *t : trainInputs)
+        inputs.push_back(
+            {"the data file", o.data + "/train/" + t->name + ".npy"});
+      if (o.eval)
+        for (const TensorSpec *t : evalInputs)
+          inputs.push_back(
+              {"the data file", o.data + "/test/" + t->name + ".npy"});
+    }
+  }
+  if (!o.dumpState.empty())
+    for (const TensorSpec *t : session->stateSpecs())
+      outputs.push_back({"--dump-state", o.dumpState + "/" + t->name + ".npy"});
+  if (!o.dumpData.empty()) {
+    for (const auto &kv : data.train.arrays)
+      outputs.push_back(
+          {"--dump-data", o.dumpData + "/train/" + kv.first + ".npy"});
+    if (data.test)
+      for (const auto &kv : data.test->arrays)
+        outputs.push_back(
+            {"--dump-data", o.dumpData + "/test/" + kv.first + ".npy"});
+  }
+  checkOverlaps(inputs, outputs);
   if (!o.report.empty())
     orDie(checkWritableDestination(o.report));
   if (!o.checkpoint.empty())
@@ -505,8 +686,10 @@ int main(int argc, char **argv) {
   Progress progress(o, static_cast<int64_t>(session->stepCount()), o.steps);
   uint64_t firstStep = session->stepCount();
   AtomicWriteOptions ckptOptions = checkpointWriteOptions();
-  Json stepsJson = Json::array();
-  std::vector<double> stepMs;
+  // Per-step data only for the report: a run without --report keeps
+  // nothing per step, however long it is.
+  bool record = !o.report.empty();
+  std::vector<StepRecord> records;
   int64_t skipped = 0;
   StepResult last;
   bool haveLast = false;
@@ -518,16 +701,11 @@ int main(int argc, char **argv) {
     auto t0 = std::chrono::steady_clock::now();
     StepResult r = orDie(session->step());
     double ms = 1e3 * seconds(std::chrono::steady_clock::now() - t0);
-    stepMs.push_back(ms);
     sumMs += ms;
     skipped += r.skipped;
-    Json sj = Json::object();
-    sj.set("step", Json::unsignedInteger(r.step));
-    sj.set("loss", Json::number(r.loss));
-    sj.set("scale", r.scale ? Json::number(*r.scale) : Json::null());
-    sj.set("skipped", Json::boolean(r.skipped));
-    sj.set("ms", Json::number(std::round(ms * 1e4) / 1e4));
-    stepsJson.push(std::move(sj));
+    if (record)
+      records.push_back({r.step, r.loss, r.scale.value_or(0), ms,
+                         r.scale.has_value(), r.skipped});
     last = r;
     haveLast = true;
     progress.update(i + 1, r, skipped, sumMs / (i + 1));
@@ -581,12 +759,13 @@ int main(int argc, char **argv) {
   if (!o.dumpState.empty()) {
     orDie(makeDirs(o.dumpState));
     for (const TensorSpec *t : session->stateSpecs()) {
-      NpyArray a;
-      a.dtype = t->dtype;
-      a.shape = t->shape;
-      a.data.resize(t->byteSize());
-      orDie(session->readState(t->name, a.data.data(), a.data.size()));
-      orDie(writeNpy(o.dumpState + "/" + t->name + ".npy", a));
+      // The .npy header, then the state read straight behind it: one host
+      // copy of the tensor.
+      std::string file = serializeNpy(t->dtype, t->shape, "");
+      size_t header = file.size();
+      file.resize(header + t->byteSize());
+      orDie(session->readState(t->name, file.data() + header, t->byteSize()));
+      orDie(writeFileAtomic(o.dumpState + "/" + t->name + ".npy", file));
     }
   }
   if (!o.report.empty()) {
@@ -629,7 +808,7 @@ int main(int argc, char **argv) {
     run.set("checkpoint",
             o.checkpoint.empty() ? Json::null() : Json::string(o.checkpoint));
     rep.set("run", std::move(run));
-    rep.set("steps", std::move(stepsJson));
+    rep.set("steps", Json::null()); // printed from `records`
     Json summary = Json::object();
     summary.set("final_loss", haveLast ? Json::number(last.loss) : Json::null());
     summary.set("final_scale", haveLast && last.scale
@@ -643,8 +822,11 @@ int main(int argc, char **argv) {
     timing.set("train_s", Json::number(seconds(tTrained - tLoaded)));
     timing.set("eval_s", Json::number(seconds(tEvaluated - tTrained)));
     Json sms = Json::object();
-    if (!stepMs.empty()) {
-      std::vector<double> sorted = stepMs;
+    if (!records.empty()) {
+      std::vector<double> sorted;
+      sorted.reserve(records.size());
+      for (const StepRecord &r : records)
+        sorted.push_back(r.ms);
       std::sort(sorted.begin(), sorted.end());
       size_t n = sorted.size();
       double median = n % 2 ? sorted[n / 2]
@@ -669,16 +851,21 @@ int main(int argc, char **argv) {
     mem.set("step_buffer_bytes", Json::unsignedInteger(ms.stepBufferBytes));
     mem.set("eval_buffer_bytes", Json::unsignedInteger(ms.evalBufferBytes));
     mem.set("device_peak_bytes", Json::unsignedInteger(ms.peakDeviceBytes));
-    mem.set("step_scratch_peak_bytes",
-            ms.scratchPeakBytes ? Json::unsignedInteger(*ms.scratchPeakBytes)
-                                : Json::null());
+    auto optional = [](const std::optional<uint64_t> &v) {
+      return v ? Json::unsignedInteger(*v) : Json::null();
+    };
+    mem.set("train_scratch_peak_bytes", optional(ms.trainScratchPeakBytes));
+    mem.set("eval_scratch_peak_bytes", optional(ms.evalScratchPeakBytes));
+    // The name reports had before eval_step's temporaries were kept apart:
+    // train_step's.
+    mem.set("step_scratch_peak_bytes", optional(ms.trainScratchPeakBytes));
     mem.set("host_peak_rss_bytes", Json::unsignedInteger(peakRssBytes()));
     rep.set("memory", std::move(mem));
     Json state = Json::array();
     for (const TensorSpec *t : session->stateSpecs())
       state.push(tensorSummary(*t));
     rep.set("state", std::move(state));
-    orDie(writeFileAtomic(o.report, rep.dump(2) + "\n"));
+    orDie(writeFileAtomic(o.report, reportText(rep, records)));
   }
   if (o.steps > 0)
     progress.message(
@@ -689,4 +876,16 @@ int main(int argc, char **argv) {
         "  skipped " + std::to_string(skipped) + "  " +
         fmtNum(sumMs / static_cast<double>(o.steps), "%.3f") + " ms/step");
   return 0;
+}
+
+int main(int argc, char **argv) {
+  // Running out of memory anywhere is one error line, not an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc &) {
+    if (barOpen)
+      std::fputs("\n", stdout);
+    std::fputs("mpt-run: error: out of memory\n", stderr);
+    return 1;
+  }
 }

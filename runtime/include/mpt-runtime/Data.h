@@ -118,6 +118,9 @@ struct SyntheticOptions {
 /// it is the regression variant. Otherwise input j (in argument order) is
 /// drawn from the init RNG with seed S + j: floats uniform in [0, 1),
 /// integers uniform in [0, K).
+/// Everything is generated in memory: sizes beyond the machine's memory
+/// (huge --classes or sample counts) and labels a dtype cannot hold are
+/// errors before anything is allocated.
 Expected<Dataset> makeSynthetic(const std::vector<const TensorSpec *> &inputs,
                                 const SyntheticOptions &options);
 

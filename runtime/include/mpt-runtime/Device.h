@@ -2,10 +2,10 @@
 //
 // What the session needs from a backend: memory (allocate, free, copies),
 // code (load a module, launch an entry), and synchronisation. The CPU
-// backend implements it now; a CUDA driver backend (libcuda.so.1 loaded with
-// dlopen, PTX JIT-loaded with cuModuleLoadDataEx, kernels launched with
-// cuLaunchKernel) and a PTX-emulating backend (runtime/lib/PTXEmu) fit
-// behind the same class:
+// backend and the PTX-emulating backend (cuda-emu, runtime/lib/PTXEmu)
+// implement it; a CUDA driver backend (libcuda.so.1 loaded with dlopen, PTX
+// JIT-loaded with cuModuleLoadDataEx, kernels launched with cuLaunchKernel)
+// fits behind the same class:
 //
 //   operation       cpu                     cuda                  cuda-emu
 //   allocate        aligned host memory     cuMemAlloc            emulated global memory
@@ -88,11 +88,16 @@ public:
   virtual Status call(const std::string &symbol, const DevicePtr *buffers,
                       size_t count) = 0;
   /// The most bytes the compiled code itself held for temporaries at any
-  /// time since the program was loaded (not the runtime's buffers), when the
-  /// code reports it (mpt-compile's native code exports mpt_memory_stats).
+  /// time since the last resetScratchPeak() (or since the program was
+  /// loaded; not the runtime's buffers), when the code reports it
+  /// (mpt-compile's native code exports `void mpt_memory_stats(int64_t
+  /// *live, int64_t *peak, int reset)`).
   virtual std::optional<uint64_t> scratchPeakBytes() const {
     return std::nullopt;
   }
+  /// Starts a new peak: from now on scratchPeakBytes() counts from the
+  /// bytes alive now (`mpt_memory_stats(..., reset=1)`).
+  virtual void resetScratchPeak() {}
 };
 
 struct DeviceMemoryUsage {
@@ -117,6 +122,9 @@ public:
                               size_t bytes) = 0;
   virtual Status copyToHost(void *dst, DevicePtr src, size_t bytes) = 0;
   virtual Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) = 0;
+  /// Sets `bytes` bytes at `dst` to zero. The default copies from a small
+  /// host buffer of zeros piece by piece; backends memset.
+  virtual Status fillZero(DevicePtr dst, size_t bytes);
   virtual DeviceMemoryUsage memoryUsage() const = 0;
 
   // Code.
@@ -141,9 +149,9 @@ public:
   loadProgram(const ArtifactContents &artifact, const std::string &name);
 };
 
-/// A device by name: "cpu". "cuda" and "cuda-emu" are reserved for the GPU
-/// backends and are an error ("not available in this build") until they
-/// exist; any other name is an unknown device.
+/// A device by name: "cpu" or "cuda-emu". "cuda" is reserved for the
+/// driver backend and is an error ("not available in this build") until it
+/// exists; any other name is an unknown device.
 Expected<std::unique_ptr<Device>> createDevice(std::string_view name);
 /// The names createDevice() accepts in this build.
 std::vector<std::string> availableDevices();

@@ -79,10 +79,13 @@ struct MemoryStats {
   uint64_t evalBufferBytes = 0;  ///< eval_step inputs and results
   uint64_t deviceBytes = 0;      ///< allocated on the device now
   uint64_t peakDeviceBytes = 0;
-  /// The most bytes the compiled step held for its own temporaries
-  /// (activations kept for the backward pass, intermediates), when the code
-  /// reports it.
-  std::optional<uint64_t> scratchPeakBytes;
+  /// The most bytes the compiled code held for its own temporaries
+  /// (activations kept for the backward pass, intermediates) during one
+  /// call of train_step, and of eval_step, when the code reports it (the
+  /// peak is reset before every call, so one function's temporaries never
+  /// count for the other).
+  std::optional<uint64_t> trainScratchPeakBytes;
+  std::optional<uint64_t> evalScratchPeakBytes;
 };
 
 class Session {
@@ -115,7 +118,8 @@ public:
   /// Copies one input (spec.byteSize() bytes, row-major) for the next
   /// steps; it stays bound until set again.
   Status setInput(std::string_view name, const void *data, size_t bytes);
-  /// Runs train_step once. On error the state is unchanged.
+  /// Runs train_step once. On error the state is unchanged. A step count of
+  /// 2^64 - 1 cannot advance: step() refuses to run.
   Expected<StepResult> step();
   /// Copies result `name` (or, for an unnamed result, `#<index>`) of the
   /// last train step to `dst`.
@@ -126,15 +130,17 @@ public:
   Status setEvalInput(std::string_view name, const void *data, size_t bytes);
   /// Runs eval_step on the current state and the bound eval inputs.
   /// Accuracy: argmax of the output named "logits" (or the only output)
-  /// against the integer input named "y" (or the only integer input), or
-  /// the argmax of one-hot float labels shaped like the logits.
+  /// against the integer input named "y" (or the only integer input), one
+  /// label per row of the logits. Float labels (a regression target) give
+  /// no accuracy (hasAccuracy false).
   Expected<EvalBatchResult> evalBatch();
 
   // Checkpoints.
   /// The checkpoint file bytes of the current state and step count.
   Expected<std::string> serializeCheckpoint() const;
   /// Restores state and step count; on any error (corrupt, truncated,
-  /// another signature) the session is unchanged.
+  /// bytes after the last tensor, a step count of 2^64 - 1, another
+  /// signature) the session is unchanged.
   Status restoreCheckpoint(std::string_view bytes, const std::string &name);
   /// Written atomically (temporary file + rename).
   Status saveCheckpoint(const std::string &path,
@@ -147,6 +153,10 @@ public:
 
 private:
   explicit Session(std::unique_ptr<Impl> impl);
+  static Expected<std::unique_ptr<Session>>
+  createOrThrow(ArtifactRef artifact, std::string_view device,
+                const SessionOptions &options);
+  Expected<std::string> serializeCheckpointOrThrow() const;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -53,6 +53,12 @@ Status CpuDevice::copyToHost(void *dst, DevicePtr src, size_t bytes) {
   return Status::success();
 }
 
+Status CpuDevice::fillZero(DevicePtr dst, size_t bytes) {
+  if (bytes)
+    std::memset(hostPtr(dst), 0, bytes);
+  return Status::success();
+}
+
 Status CpuDevice::copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) {
   if (bytes)
     std::memmove(hostPtr(dst), hostPtr(src), bytes);

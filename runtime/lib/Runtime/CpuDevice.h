@@ -26,6 +26,7 @@ public:
   Status copyToDevice(DevicePtr dst, const void *src, size_t bytes) override;
   Status copyToHost(void *dst, DevicePtr src, size_t bytes) override;
   Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) override;
+  Status fillZero(DevicePtr dst, size_t bytes) override;
   DeviceMemoryUsage memoryUsage() const override;
 
   Expected<std::unique_ptr<Module>> loadModule(const CodeImage &image) override;

@@ -64,6 +64,15 @@ Status CudaEmuDevice::copyOnDevice(DevicePtr dst, DevicePtr src,
   return Status::success();
 }
 
+Status CudaEmuDevice::fillZero(DevicePtr dst, size_t bytes) {
+  if (!bytes)
+    return Status::success();
+  std::string error;
+  if (!emu_.memset(dst, 0, bytes, error))
+    return Status::error("cuda-emu: memset failed: " + error);
+  return Status::success();
+}
+
 DeviceMemoryUsage CudaEmuDevice::memoryUsage() const {
   return memory_.usage();
 }

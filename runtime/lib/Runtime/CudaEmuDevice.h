@@ -28,6 +28,7 @@ public:
   Status copyToDevice(DevicePtr dst, const void *src, size_t bytes) override;
   Status copyToHost(void *dst, DevicePtr src, size_t bytes) override;
   Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) override;
+  Status fillZero(DevicePtr dst, size_t bytes) override;
   DeviceMemoryUsage memoryUsage() const override;
 
   /// Loads PTX text; native code has no place on this device.

@@ -86,8 +86,11 @@ static const char *npyDescr(DType t) {
 // .npy
 //===----------------------------------------------------------------------===//
 
-Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
-                                     const std::string &name) {
+/// Parses a .npy file; the data is taken from `owned` (the same bytes as
+/// `bytes`, moved rather than copied) when it is given.
+static Expected<NpyArray> parseNpyFrom(std::string_view bytes,
+                                       const std::string &name,
+                                       std::string *owned) {
   Expected<NpyHeader> h = parseNpyHeader(bytes, name);
   if (h.failed())
     return h.status();
@@ -113,6 +116,11 @@ Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
       npyData(bytes, *h, dtypeSize(a.dtype), name, a.describe());
   if (data.failed())
     return data.status();
+  if (owned) {
+    owned->erase(0, h->dataOffset);
+    a.data = std::move(*owned);
+    return a;
+  }
   try {
     a.data.assign(*data);
   } catch (const std::bad_alloc &) {
@@ -121,11 +129,16 @@ Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
   return a;
 }
 
+Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
+                                     const std::string &name) {
+  return parseNpyFrom(bytes, name, nullptr);
+}
+
 Expected<NpyArray> mpt::rt::readNpy(const std::string &path) {
   Expected<std::string> bytes = readFile(path);
   if (bytes.failed())
     return bytes.status();
-  return parseNpy(*bytes, path);
+  return parseNpyFrom(*bytes, path, &*bytes);
 }
 
 std::string mpt::rt::serializeNpy(DType dtype,
@@ -426,12 +439,100 @@ mpt::rt::loadDigits(const std::vector<const TensorSpec *> &inputs,
 // Synthetic
 //===----------------------------------------------------------------------===//
 
+/// The largest label an integer dtype holds.
+static int64_t maxLabel(DType t) {
+  switch (t) {
+  case DType::I1:
+    return 1;
+  case DType::I8:
+    return INT8_MAX;
+  case DType::I32:
+    return INT32_MAX;
+  default:
+    return INT64_MAX;
+  }
+}
+
+static Expected<Dataset>
+makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
+                     const SyntheticOptions &opt);
+
 Expected<Dataset>
 mpt::rt::makeSynthetic(const std::vector<const TensorSpec *> &inputs,
                        const SyntheticOptions &opt) {
+  try {
+    return makeSyntheticOrThrow(inputs, opt);
+  } catch (const std::bad_alloc &) {
+    return Status::error("--data synthetic: out of host memory generating " +
+                         std::to_string(opt.trainSamples) + " + " +
+                         std::to_string(opt.testSamples) + " samples");
+  }
+}
+
+static Expected<Dataset>
+makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
+                     const SyntheticOptions &opt) {
   if (opt.trainSamples < 1 || opt.testSamples < 0)
     return Status::error("--data synthetic: sample counts must be positive");
-  int64_t total = opt.trainSamples + opt.testSamples;
+  int64_t total;
+  if (__builtin_add_overflow(opt.trainSamples, opt.testSamples, &total))
+    return Status::error("--data synthetic: too many samples (" +
+                         std::to_string(opt.trainSamples) + " + " +
+                         std::to_string(opt.testSamples) + ")");
+  for (const TensorSpec *t : inputs)
+    if (t->shape.empty() || t->shape[0] < 1)
+      return Status::error("--data synthetic: input '" + t->name +
+                           "' has no batch dimension");
+  // Everything generated is held in memory at once: check what it needs
+  // (with checked arithmetic) before allocating any of it.
+  uint64_t need = 0;
+  auto add = [&](int64_t a, int64_t b, int64_t c) {
+    int64_t p;
+    return !__builtin_mul_overflow(a, b, &p) &&
+           !__builtin_mul_overflow(p, c, &p) &&
+           !__builtin_add_overflow(need, static_cast<uint64_t>(p), &need);
+  };
+  bool fits = true;
+  for (const TensorSpec *t : inputs) {
+    int64_t row = t->numElements() / t->shape[0];
+    // The array, and its train and test slices.
+    fits = fits && add(total, row, 2 * static_cast<int64_t>(dtypeSize(t->dtype)));
+  }
+  std::vector<const TensorSpec *> floats, ints;
+  for (const TensorSpec *t : inputs)
+    (isFloat(t->dtype) ? floats : ints).push_back(t);
+  bool classification = floats.size() == 1 && ints.size() == 1 &&
+                        ints[0]->shape.size() == 1;
+  bool regression = floats.size() == 2 && ints.empty() &&
+                    floats[1]->shape.size() == 2;
+  if (classification && opt.classes < 2)
+    return Status::error("--classes must be at least 2");
+  for (const TensorSpec *t : ints)
+    if (t->dtype != DType::I1 && opt.classes - 1 > maxLabel(t->dtype))
+      return Status::error("--classes " + std::to_string(opt.classes) +
+                           ": labels up to " +
+                           std::to_string(opt.classes - 1) +
+                           " do not fit input '" + t->name + "' (" +
+                           t->typeString() + ")");
+  if (classification || regression) {
+    int64_t d = floats[0]->numElements() / floats[0]->shape[0];
+    int64_t width = classification ? opt.classes : floats[1]->shape[1];
+    // x as doubles, the teacher, the scores (and their means).
+    fits = fits && add(total, d, 8) && add(d, width, 8) &&
+           add(total, width, 8) && add(1, width, 8);
+  }
+  uint64_t limit = defaultReadLimit();
+  if (!fits || need > limit)
+    return Status::error(
+        "--data synthetic: " + std::to_string(opt.trainSamples) + " + " +
+        std::to_string(opt.testSamples) + " samples" +
+        (classification ? " of " + std::to_string(opt.classes) + " classes"
+                        : std::string()) +
+        " need " +
+        (fits ? std::to_string(need) + " bytes" : std::string("over 2^63 bytes")) +
+        " of memory, more than this machine has (" + std::to_string(limit) +
+        " bytes)");
+
   std::map<std::string, NpyArray> full;
   auto arrayFor = [&](const TensorSpec *t) {
     NpyArray a;
@@ -441,25 +542,12 @@ mpt::rt::makeSynthetic(const std::vector<const TensorSpec *> &inputs,
     a.data.resize(static_cast<size_t>(a.numElements()) * dtypeSize(t->dtype));
     return a;
   };
-  for (const TensorSpec *t : inputs)
-    if (t->shape.empty())
-      return Status::error("--data synthetic: input '" + t->name +
-                           "' has no batch dimension");
 
   const TensorSpec *x = nullptr, *y = nullptr;
-  std::vector<const TensorSpec *> floats, ints;
-  for (const TensorSpec *t : inputs)
-    (isFloat(t->dtype) ? floats : ints).push_back(t);
-  bool classification = floats.size() == 1 && ints.size() == 1 &&
-                        ints[0]->shape.size() == 1;
-  bool regression = floats.size() == 2 && ints.empty() &&
-                    floats[1]->shape.size() == 2;
   if (classification || regression) {
     x = floats[0];
     y = classification ? ints[0] : floats[1];
     int64_t width = classification ? opt.classes : y->shape[1];
-    if (classification && opt.classes < 2)
-      return Status::error("--classes must be at least 2");
     int64_t d = x->numElements() / x->shape[0];
     NpyArray xa = arrayFor(x), ya = arrayFor(y);
     size_t xs = dtypeSize(x->dtype);

@@ -5,6 +5,7 @@
 #include "CpuDevice.h"
 #include "CudaEmuDevice.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 using namespace mpt::rt;
@@ -31,6 +32,13 @@ public:
     return static_cast<uint64_t>(peak < 0 ? 0 : peak);
   }
 
+  void resetScratchPeak() override {
+    if (memoryStats_) {
+      int64_t live = 0, peak = 0;
+      memoryStats_(&live, &peak, /*reset=*/1);
+    }
+  }
+
   Status call(const std::string &symbol, const DevicePtr *buffers,
               size_t count) override {
     pointers_.resize(count);
@@ -50,6 +58,17 @@ private:
   MemoryStatsFn memoryStats_ = nullptr;
 };
 } // namespace
+
+Status Device::fillZero(DevicePtr dst, size_t bytes) {
+  static const char zeros[1 << 16] = {};
+  for (size_t done = 0; done < bytes;) {
+    size_t n = std::min(bytes - done, sizeof zeros);
+    if (Status st = copyToDevice(dst + done, zeros, n); st.failed())
+      return st;
+    done += n;
+  }
+  return Status::success();
+}
 
 Expected<std::unique_ptr<Program>>
 Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {

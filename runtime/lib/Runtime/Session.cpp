@@ -5,10 +5,11 @@
 
 #include "../Artifact/LittleEndian.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <map>
+#include <new>
 #include <unordered_map>
 
 using namespace mpt::rt;
@@ -65,24 +66,32 @@ struct Session::Impl {
   int evalLoss = -1, evalLogits = -1, evalLabels = -1;
 
   std::vector<DevicePtr> callBuffers;
+  /// The most scratch bytes the compiled code held during one call of
+  /// train_step / eval_step (when it reports them).
+  std::optional<uint64_t> trainScratchPeak, evalScratchPeak;
 
   const std::string &name() const { return options.artifactName; }
   Status build();
   Status bindEval();
-  Status initialValues(std::map<std::string, std::string> &values) const;
+  Status initializationOrder(std::vector<size_t> &order) const;
+  Status initialize(const StateSlot &s);
   Status readDouble(DevicePtr p, DType t, double &out) const;
+  /// Calls `symbol` with `callBuffers`, measuring the scratch bytes the
+  /// code holds during the call into `peak`.
+  Status call(const std::string &symbol, std::optional<uint64_t> &peak);
 };
 
-static Expected<DeviceBuffer> zeroedBuffer(Device &device, size_t bytes) {
+/// A buffer for tensor `t`, zeroed on the device (no host copy of it).
+/// Errors say which tensor: `<what> (f32[1000000000], 4000000000 bytes): `.
+static Expected<DeviceBuffer> zeroedBuffer(Device &device,
+                                           const TensorSpec &t,
+                                           const std::string &what) {
+  size_t bytes = t.byteSize();
   Expected<DeviceBuffer> b = DeviceBuffer::allocate(device, bytes);
-  if (b.failed())
-    return b.status();
-  if (bytes) {
-    std::string zeros(bytes, '\0');
-    if (Status st = device.copyToDevice(b->ptr(), zeros.data(), bytes);
-        st.failed())
-      return st;
-  }
+  Status st = b.ok() ? device.fillZero(b->ptr(), bytes) : b.status();
+  if (st.failed())
+    return st.withContext(what + " (" + t.typeString() + ", " +
+                          std::to_string(bytes) + " bytes)");
   return b;
 }
 
@@ -103,7 +112,8 @@ Status Session::Impl::build() {
     if (isStateRole(a.role)) {
       StateSlot s;
       s.spec = &a;
-      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      Expected<DeviceBuffer> b =
+          zeroedBuffer(*device, a, name() + ": state '" + a.name + "'");
       if (b.failed())
         return b.status();
       s.cur = b.take();
@@ -113,7 +123,8 @@ Status Session::Impl::build() {
     } else {
       InputSlot in;
       in.spec = &a;
-      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      Expected<DeviceBuffer> b =
+          zeroedBuffer(*device, a, name() + ": input '" + a.name + "'");
       if (b.failed())
         return b.status();
       in.buf = b.take();
@@ -123,7 +134,11 @@ Status Session::Impl::build() {
   }
   for (size_t r = 0; r < train->results.size(); ++r) {
     const TensorSpec &res = train->results[r];
-    Expected<DeviceBuffer> b = zeroedBuffer(*device, res.byteSize());
+    Expected<DeviceBuffer> b = zeroedBuffer(
+        *device, res,
+        name() + ": " + train->name + " result #" + std::to_string(r) +
+            (isStateRole(res.role) ? " (the update of '" + res.updates + "')"
+                                   : std::string()));
     if (b.failed())
       return b.status();
     if (isStateRole(res.role)) {
@@ -179,7 +194,8 @@ Status Session::Impl::bindEval() {
     } else {
       InputSlot in;
       in.spec = &a;
-      Expected<DeviceBuffer> b = zeroedBuffer(*device, a.byteSize());
+      Expected<DeviceBuffer> b =
+          zeroedBuffer(*device, a, name() + ": input '" + a.name + "'");
       if (b.failed())
         return b.status();
       in.buf = b.take();
@@ -190,7 +206,9 @@ Status Session::Impl::bindEval() {
   int outputs = 0, onlyOutput = -1;
   for (size_t r = 0; r < eval->results.size(); ++r) {
     const TensorSpec &res = eval->results[r];
-    Expected<DeviceBuffer> b = zeroedBuffer(*device, res.byteSize());
+    Expected<DeviceBuffer> b = zeroedBuffer(
+        *device, res,
+        name() + ": " + eval->name + " result #" + std::to_string(r));
     if (b.failed())
       return b.status();
     evalResults.push_back(b.take());
@@ -222,41 +240,97 @@ Status Session::Impl::bindEval() {
   return Status::success();
 }
 
-Status Session::Impl::initialValues(
-    std::map<std::string, std::string> &values) const {
+Status Session::Impl::initializationOrder(std::vector<size_t> &order) const {
   // Plain inits first, then cast_of in dependency order (validated acyclic).
-  for (const StateSlot &s : states) {
-    if (s.spec->init.dist == InitSpec::Dist::CastOf)
+  std::vector<bool> done(states.size(), false);
+  for (size_t i = 0; i < states.size(); ++i) {
+    const TensorSpec &t = *states[i].spec;
+    if (t.init.dist == InitSpec::Dist::CastOf)
       continue;
-    std::string bytes(s.spec->byteSize(), '\0');
-    if (Status st = fillInitialValue(*s.spec, bytes.data()); st.failed())
-      return st.withContext(name());
-    values[s.spec->name] = std::move(bytes);
+    if (t.init.dist == InitSpec::Dist::None)
+      return Status::error(name() + ": state '" + t.name +
+                           "' has no init in the signature table (start from "
+                           "a checkpoint instead)");
+    order.push_back(i);
+    done[i] = true;
   }
   bool progress = true;
   while (progress) {
     progress = false;
-    for (const StateSlot &s : states) {
-      const TensorSpec &t = *s.spec;
-      if (t.init.dist != InitSpec::Dist::CastOf || values.count(t.name))
+    for (size_t i = 0; i < states.size(); ++i) {
+      const TensorSpec &t = *states[i].spec;
+      if (done[i])
         continue;
-      auto src = values.find(t.init.source);
-      if (src == values.end())
+      auto src = stateByName.find(t.init.source);
+      if (src == stateByName.end() || !done[src->second])
         continue;
-      const TensorSpec &from = *states[stateByName.at(t.init.source)].spec;
-      std::string bytes(t.byteSize(), '\0');
-      convertElements(from.dtype, src->second.data(), t.dtype, bytes.data(),
-                      static_cast<size_t>(t.numElements()));
-      values[t.name] = std::move(bytes);
-      progress = true;
+      order.push_back(i);
+      done[i] = progress = true;
     }
   }
-  for (const StateSlot &s : states)
-    if (!values.count(s.spec->name))
-      return Status::error(name() + ": state '" + s.spec->name +
-                           "': cast_of source '" + s.spec->init.source +
+  for (size_t i = 0; i < states.size(); ++i)
+    if (!done[i])
+      return Status::error(name() + ": state '" + states[i].spec->name +
+                           "': cast_of source '" +
+                           states[i].spec->init.source +
                            "' has no initial value");
   return Status::success();
+}
+
+/// Elements initialised per piece: a tensor's initial value is never held
+/// on the host in full (a 4 GiB parameter needs 4 GiB of device memory, not
+/// 8 GiB of memory).
+static constexpr uint64_t kInitChunkElements = 1 << 16;
+
+Status Session::Impl::initialize(const StateSlot &s) {
+  const TensorSpec &t = *s.spec;
+  if (t.init.dist == InitSpec::Dist::Zeros)
+    return device->fillZero(s.cur.ptr(), t.byteSize());
+  uint64_t n = static_cast<uint64_t>(t.numElements());
+  size_t es = dtypeSize(t.dtype);
+  std::vector<unsigned char> chunk(
+      static_cast<size_t>(std::min(n, kInitChunkElements)) * es);
+  const StateSlot *source =
+      t.init.dist == InitSpec::Dist::CastOf
+          ? &states[stateByName.at(t.init.source)]
+          : nullptr;
+  std::vector<unsigned char> sourceChunk;
+  if (source)
+    sourceChunk.resize(static_cast<size_t>(std::min(n, kInitChunkElements)) *
+                       dtypeSize(source->spec->dtype));
+  for (uint64_t first = 0; first < n; first += kInitChunkElements) {
+    uint64_t count = std::min(kInitChunkElements, n - first);
+    if (source) {
+      // The source (initialised earlier) converted with one rounding.
+      size_t ses = dtypeSize(source->spec->dtype);
+      if (Status st = device->copyToHost(sourceChunk.data(),
+                                         source->cur.ptr() + first * ses,
+                                         count * ses);
+          st.failed())
+        return st;
+      convertElements(source->spec->dtype, sourceChunk.data(), t.dtype,
+                      chunk.data(), static_cast<size_t>(count));
+    } else if (Status st = fillInitialValue(t, chunk.data(), first, count);
+               st.failed()) {
+      return st.withContext(name());
+    }
+    if (Status st = device->copyToDevice(s.cur.ptr() + first * es,
+                                         chunk.data(), count * es);
+        st.failed())
+      return st;
+  }
+  return Status::success();
+}
+
+Status Session::Impl::call(const std::string &symbol,
+                           std::optional<uint64_t> &peak) {
+  program->resetScratchPeak();
+  Status st = program->call(symbol, callBuffers.data(), callBuffers.size());
+  if (st.ok())
+    st = device->synchronize();
+  if (std::optional<uint64_t> p = program->scratchPeakBytes())
+    peak = std::max(peak.value_or(0), *p);
+  return st;
 }
 
 Status Session::Impl::readDouble(DevicePtr p, DType t, double &out) const {
@@ -277,6 +351,17 @@ Session::~Session() = default;
 Expected<std::unique_ptr<Session>>
 Session::create(ArtifactRef artifact, std::string_view deviceName,
                 const SessionOptions &options) {
+  try {
+    return createOrThrow(std::move(artifact), deviceName, options);
+  } catch (const std::bad_alloc &) {
+    return Status::error(options.artifactName +
+                         ": out of host memory creating the session");
+  }
+}
+
+Expected<std::unique_ptr<Session>>
+Session::createOrThrow(ArtifactRef artifact, std::string_view deviceName,
+                       const SessionOptions &options) {
   if (!artifact)
     return Status::error("no artifact");
   auto impl = std::make_unique<Impl>();
@@ -319,15 +404,14 @@ const TensorSpec *Session::findState(std::string_view name) const {
 }
 
 Status Session::initializeState() {
-  std::map<std::string, std::string> values;
-  if (Status st = impl_->initialValues(values); st.failed())
+  // Everything that can be wrong with the inits is found before any state
+  // changes.
+  std::vector<size_t> order;
+  if (Status st = impl_->initializationOrder(order); st.failed())
     return st;
-  for (StateSlot &s : impl_->states) {
-    const std::string &v = values[s.spec->name];
-    if (Status st = impl_->device->copyToDevice(s.cur.ptr(), v.data(), v.size());
-        st.failed())
+  for (size_t i : order)
+    if (Status st = impl_->initialize(impl_->states[i]); st.failed())
       return st;
-  }
   impl_->step = 0;
   impl_->haveRun = false;
   return Status::success();
@@ -412,6 +496,9 @@ Expected<StepResult> Session::step() {
   const FunctionSig &f = *I.train;
   if (Status st = checkInputsSet(I.inputs, f.name); st.failed())
     return st;
+  if (I.step == std::numeric_limits<uint64_t>::max())
+    return Status::error("the step count " + std::to_string(I.step) +
+                         " cannot advance");
   I.callBuffers.clear();
   for (const ArgBinding &b : I.trainArgs)
     I.callBuffers.push_back(b.kind == ArgBinding::State
@@ -422,13 +509,8 @@ Expected<StepResult> Session::step() {
         isStateRole(f.results[r].role)
             ? I.states[I.stateByName.at(f.results[r].updates)].next.ptr()
             : I.trainResults[r].ptr());
-  std::string at = "step " + std::to_string(I.step + 1);
-  if (Status st = I.program->call(f.symbol, I.callBuffers.data(),
-                                  I.callBuffers.size());
-      st.failed())
-    return st.withContext(at);
-  if (Status st = I.device->synchronize(); st.failed())
-    return st.withContext(at);
+  if (Status st = I.call(f.symbol, I.trainScratchPeak); st.failed())
+    return st.withContext("step " + std::to_string(I.step + 1));
   // The results become the next step's arguments.
   for (StateSlot &s : I.states)
     if (s.resultIndex >= 0)
@@ -536,11 +618,7 @@ Expected<EvalBatchResult> Session::evalBatch() {
                                 : I.evalInputs[b.index].buf.ptr());
   for (const DeviceBuffer &b : I.evalResults)
     I.callBuffers.push_back(b.ptr());
-  if (Status st = I.program->call(f.symbol, I.callBuffers.data(),
-                                  I.callBuffers.size());
-      st.failed())
-    return st.withContext(f.name);
-  if (Status st = I.device->synchronize(); st.failed())
+  if (Status st = I.call(f.symbol, I.evalScratchPeak); st.failed())
     return st.withContext(f.name);
 
   EvalBatchResult r;
@@ -558,12 +636,18 @@ Expected<EvalBatchResult> Session::evalBatch() {
     return r;
   int64_t k = logits.shape.back();
   int64_t rows = k > 0 ? logits.numElements() / k : 0;
-  bool intLabels = isInteger(labels.dtype) && labels.numElements() == rows;
-  bool oneHot = isFloat(labels.dtype) && labels.shape == logits.shape;
-  if (!intLabels && !oneHot)
+  // Accuracy needs class labels: one integer per row of the logits. Float
+  // labels (a regression target, or probabilities) have none.
+  if (!isInteger(labels.dtype) || labels.numElements() != rows)
     return r;
-  std::string hostLogits(logits.byteSize(), '\0'),
-      hostLabels(labels.byteSize(), '\0');
+  std::string hostLogits, hostLabels;
+  try {
+    hostLogits.resize(logits.byteSize());
+    hostLabels.resize(labels.byteSize());
+  } catch (const std::bad_alloc &) {
+    return Status::error(f.name + ": out of host memory reading the logits (" +
+                         std::to_string(logits.byteSize()) + " bytes)");
+  }
   if (Status st = I.device->copyToHost(hostLogits.data(),
                                        I.evalResults[I.evalLogits].ptr(),
                                        hostLogits.size());
@@ -576,11 +660,8 @@ Expected<EvalBatchResult> Session::evalBatch() {
     return st;
   for (int64_t i = 0; i < rows; ++i) {
     int64_t pred = argmaxRow(hostLogits, logits.dtype, i, k);
-    int64_t want =
-        intLabels ? static_cast<int64_t>(loadElement(
-                        labels.dtype,
-                        hostLabels.data() + i * dtypeSize(labels.dtype)))
-                  : argmaxRow(hostLabels, labels.dtype, i, k);
+    int64_t want = static_cast<int64_t>(loadElement(
+        labels.dtype, hostLabels.data() + i * dtypeSize(labels.dtype)));
     if (pred >= 0 && pred == want)
       ++r.correct;
   }
@@ -609,7 +690,8 @@ MemoryStats Session::memoryStats() const {
   DeviceMemoryUsage u = impl_->device->memoryUsage();
   m.deviceBytes = u.currentBytes;
   m.peakDeviceBytes = u.peakBytes;
-  m.scratchPeakBytes = impl_->program->scratchPeakBytes();
+  m.trainScratchPeakBytes = impl_->trainScratchPeak;
+  m.evalScratchPeakBytes = impl_->evalScratchPeak;
   return m;
 }
 
@@ -631,6 +713,18 @@ static const char kCkptEnd[4] = {'M', 'P', 'C', 'E'};
 static constexpr size_t kCkptHeader = 40;
 
 Expected<std::string> Session::serializeCheckpoint() const {
+  try {
+    return serializeCheckpointOrThrow();
+  } catch (const std::bad_alloc &) {
+    uint64_t bytes = 0;
+    for (const StateSlot &s : impl_->states)
+      bytes += s.spec->byteSize();
+    return Status::error("out of host memory serialising the checkpoint (" +
+                         std::to_string(bytes) + " bytes of state)");
+  }
+}
+
+Expected<std::string> Session::serializeCheckpointOrThrow() const {
   std::string out;
   out.append(kCkptMagic, 8);
   putLE(out, kCheckpointFormatVersion, 4);
@@ -742,6 +836,12 @@ Status Session::restoreCheckpoint(std::string_view bytes,
     pos = std::min<size_t>((pos + 7) / 8 * 8, end);
     tensors.push_back(std::move(t));
   }
+  if (pos != end)
+    return fail("corrupt (" + std::to_string(end - pos) +
+                " bytes after the last tensor)");
+  if (step == std::numeric_limits<uint64_t>::max())
+    return fail("corrupt (the step count " + std::to_string(step) +
+                " cannot advance)");
 
   // Same state tensors, same roles, types and shapes.
   std::string other = "it was written for another signature: ";

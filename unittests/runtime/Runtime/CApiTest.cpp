@@ -5,7 +5,11 @@
 #include "mpt-runtime/mpt_runtime.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace mpt::rt;
 using namespace mpt::rt::test;
@@ -113,5 +117,54 @@ TEST(CApiTest, ErrorsComeBackAsMessages) {
                "short: truncated artifact (20 bytes, shorter than the header)");
   EXPECT_NE(std::strstr(mpt_runtime_version(), "artifact format 1"), nullptr);
   mpt_session_destroy(s);
+  mpt_artifact_free(a);
+}
+
+namespace {
+/// The process's virtual memory size (VmSize), in bytes.
+uint64_t vmSize() {
+  FILE *f = std::fopen("/proc/self/status", "r");
+  char line[256];
+  uint64_t kb = 0;
+  while (f && std::fgets(line, sizeof line, f))
+    if (std::strncmp(line, "VmSize:", 7) == 0)
+      kb = std::strtoull(line + 7, nullptr, 10);
+  if (f)
+    std::fclose(f);
+  return kb * 1024;
+}
+} // namespace
+
+TEST(CApiTest, RunningOutOfMemoryIsAnErrorNotAnAbort) {
+  // An artifact with 64 MiB of "native code": reading it takes 64 MiB,
+  // parsing copies the section. With room for the first only, loading must
+  // fail with a message (std::bad_alloc used to escape through the C API
+  // and abort the process).
+  TempDir dir;
+  std::string path = dir / "big.mpt";
+  ArtifactContents c = contents("sgd");
+  c.nativeSharedObject.resize(64 << 20, '\0');
+  ASSERT_TRUE(writeArtifactFile(path, c).ok());
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    rlimit limit;
+    limit.rlim_cur = limit.rlim_max = vmSize() + (100 << 20);
+    ::setrlimit(RLIMIT_AS, &limit);
+    mpt_artifact *a = mpt_artifact_load(path.c_str());
+    bool ok = !a && std::strstr(mpt_last_error(), "out of memory");
+    if (!ok)
+      std::fprintf(stderr, "loaded: %d, error: %s\n", a != nullptr,
+                   mpt_last_error());
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal "
+                                 << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // Without the limit it loads.
+  mpt_artifact *a = mpt_artifact_load(path.c_str());
+  EXPECT_NE(a, nullptr) << mpt_last_error();
   mpt_artifact_free(a);
 }

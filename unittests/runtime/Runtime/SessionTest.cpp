@@ -391,3 +391,120 @@ TEST(SessionTest, MemoryStatsCountStateTwiceWhenUpdated) {
   EXPECT_EQ(m.deviceBytes, m.stateBufferBytes + m.stepBufferBytes +
                                m.evalBufferBytes);
 }
+
+TEST(SessionTest, ScratchPeaksOfTrainAndEvalAreKeptApart) {
+  // linear.c holds 2560 bytes of temporaries in train_step and 81920 in
+  // eval_step (reported through mpt_memory_stats). The peak used to be one
+  // number since loading, so an evaluation showed up as the train step's.
+  auto s = session(artifact("linear"));
+  EXPECT_FALSE(s->memoryStats().trainScratchPeakBytes.has_value());
+  EXPECT_FALSE(s->memoryStats().evalScratchPeakBytes.has_value());
+  Dataset d = synthetic(*s);
+  ASSERT_TRUE(bindBatch(*s, *d.test, 32, 0, true).ok());
+  ASSERT_TRUE(s->evalBatch().ok());
+  train(*s, d, 3);
+  ASSERT_TRUE(s->evalBatch().ok());
+  train(*s, d, 1);
+  MemoryStats m = s->memoryStats();
+  ASSERT_TRUE(m.trainScratchPeakBytes.has_value());
+  ASSERT_TRUE(m.evalScratchPeakBytes.has_value());
+  EXPECT_EQ(*m.trainScratchPeakBytes, 2560u);
+  EXPECT_EQ(*m.evalScratchPeakBytes, 81920u);
+  // Code that does not report its temporaries has no peaks.
+  auto sgd = session(artifact("sgd"));
+  setX(*sgd, {1, 2, 3, 4, 5, 6, 7, 8});
+  ASSERT_TRUE(sgd->step().ok());
+  EXPECT_FALSE(sgd->memoryStats().trainScratchPeakBytes.has_value());
+}
+
+TEST(SessionTest, EvalAccuracyNeedsIntegerLabels) {
+  // A regression eval_step (float targets shaped like the output) has no
+  // accuracy: it used to be computed as if the targets were one-hot rows.
+  ArtifactContents c = contents("linear");
+  for (FunctionSig &f : c.manifest.functions)
+    for (TensorSpec &t : f.args)
+      if (t.name == "y") {
+        t.dtype = DType::F32;
+        t.shape = {32, 10};
+      }
+  auto s = session(std::make_shared<const ArtifactContents>(c));
+  ASSERT_TRUE(s);
+  std::vector<float> x(32 * 64, 0.0f), y(320, 0.0f);
+  ASSERT_TRUE(s->setEvalInput("x", x.data(), x.size() * 4).ok());
+  ASSERT_TRUE(s->setEvalInput("y", y.data(), y.size() * 4).ok());
+  Expected<EvalBatchResult> r = s->evalBatch();
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_FALSE(r->hasAccuracy);
+  EXPECT_EQ(r->correct, 0);
+  EXPECT_EQ(r->count, 0);
+}
+
+TEST(SessionTest, CheckpointsWithExtraBytesOrAStepCountAtItsEndAreRefused) {
+  auto s = session(artifact("sgd"));
+  std::string good = *s->serializeCheckpoint();
+  // Re-seal an edited checkpoint: size at 16, CRC-32 before the end marker.
+  auto reseal = [](std::string c) {
+    uint64_t size = c.size();
+    for (int i = 0; i < 8; ++i)
+      c[16 + i] = static_cast<char>(size >> (8 * i));
+    uint32_t crc = crc32(c.data(), c.size() - 8);
+    for (int i = 0; i < 4; ++i)
+      c[c.size() - 8 + i] = static_cast<char>(crc >> (8 * i));
+    return c;
+  };
+  // Eight bytes between the last tensor and the trailer.
+  std::string extra = good;
+  extra.insert(good.size() - 8, "GARBAGE!");
+  extra = reseal(extra);
+  EXPECT_EQ(s->restoreCheckpoint(extra, "e.ckpt").message(),
+            "checkpoint 'e.ckpt': corrupt (8 bytes after the last tensor)");
+  // A step count that cannot advance (2^64 - 1 used to wrap to 0).
+  std::string last = good;
+  for (int i = 0; i < 8; ++i)
+    last[24 + i] = '\xff';
+  last = reseal(last);
+  EXPECT_EQ(s->restoreCheckpoint(last, "m.ckpt").message(),
+            "checkpoint 'm.ckpt': corrupt (the step count "
+            "18446744073709551615 cannot advance)");
+  EXPECT_EQ(s->stepCount(), 0u);
+  // One below is fine; the step after it is the last one.
+  std::string almost = good;
+  for (int i = 0; i < 8; ++i)
+    almost[24 + i] = static_cast<char>(i ? 0xff : 0xfe);
+  ASSERT_TRUE(s->restoreCheckpoint(reseal(almost), "a.ckpt").ok());
+  setX(*s, {1, 2, 3, 4, 5, 6, 7, 8});
+  Expected<StepResult> r = s->step();
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(r->step, UINT64_MAX);
+  EXPECT_EQ(s->step().message(),
+            "the step count 18446744073709551615 cannot advance");
+  EXPECT_EQ(s->stepCount(), UINT64_MAX);
+}
+
+TEST(SessionTest, LargeStateIsInitialisedWithoutAHostCopy) {
+  // A 48 MiB parameter (uniform) and its cast_of copy: the session
+  // used to build a zero-filled host copy of every buffer and of every
+  // initial value. Initialisation goes in pieces now; the values are the
+  // same as element-wise.
+  ArtifactContents c = contents("mixed");
+  for (FunctionSig &f : c.manifest.functions) {
+    for (TensorSpec &t : f.args)
+      if (t.name == "master" || t.name == "wc")
+        t.shape = {int64_t(1) << 22, 3};
+    for (TensorSpec &t : f.results)
+      if (t.updates == "master" || t.updates == "wc")
+        t.shape = {int64_t(1) << 22, 3};
+  }
+  auto s = session(std::make_shared<const ArtifactContents>(c));
+  ASSERT_TRUE(s);
+  const TensorSpec *master = s->findState("master");
+  ASSERT_NE(master, nullptr);
+  std::vector<float> m = state<float>(*s, "master");
+  std::vector<uint16_t> wc = state<uint16_t>(*s, "wc");
+  ASSERT_EQ(m.size(), size_t(3) << 22);
+  for (uint64_t i : {uint64_t(0), uint64_t(65535), uint64_t(65536),
+                     uint64_t(10000000), (uint64_t(3) << 22) - 1}) {
+    EXPECT_EQ(bitsOf(m[i]), bitsOf(uniformRef(42, i, -1, 1))) << i;
+    EXPECT_EQ(wc[i], doubleToHalfBits(m[i])) << i;
+  }
+}
