@@ -127,6 +127,11 @@ def MPT_SGDOp : MPT_Op<"sgd",
     param = param - lr * g
     ```
 
+    One difference from PyTorch, with dampening only: `torch.optim.SGD`
+    sets the buffer to the first gradient undamped, while here the buffer
+    starts at zero, so the first step's buffer is `(1 - dampening) * g`
+    instead of `g`. With dampening 0 (the default) the two are identical.
+
     All arithmetic is FP32. In the mixed-precision form the gradient may be
     f16 or bf16 (it is up-cast inside the update), `inv_scale` unscales it,
     and when `found_inf` is true every result equals its input bit for bit:
