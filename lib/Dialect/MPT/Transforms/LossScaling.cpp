@@ -187,6 +187,8 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
   if (mode == Mode::None)
     return success();
 
+  if (failed(checkNotReferenced(func, "mpt-loss-scaling")))
+    return failure();
   plan.ret = getSingleReturn(func);
   if (!plan.ret)
     return func.emitError()

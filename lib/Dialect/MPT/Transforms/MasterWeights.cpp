@@ -115,6 +115,8 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
       optimizers.push_back(op);
   });
 
+  if (llvm::failed(checkNotReferenced(func, "mpt-master-weights")))
+    return failure();
   plan.ret = getSingleReturn(func);
   if (!plan.ret) {
     func.emitError() << "mpt-master-weights: training step '"

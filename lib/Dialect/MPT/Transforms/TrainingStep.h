@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <string>
@@ -174,6 +175,25 @@ inline func::ReturnOp getSingleReturn(func::FuncOp func) {
   if (func.isExternal() || !func.getBody().hasOneBlock())
     return {};
   return dyn_cast<func::ReturnOp>(func.front().getTerminator());
+}
+
+/// Fails with an error naming `pass` when something refers to `func` (a
+/// call): the pass adds arguments and results to a training step, which its
+/// callers would not pass or expect. A training step is an entry point.
+inline LogicalResult checkNotReferenced(func::FuncOp func, StringRef pass) {
+  Operation *scope = SymbolTable::getNearestSymbolTable(func->getParentOp());
+  std::optional<SymbolTable::UseRange> uses =
+      scope ? SymbolTable::getSymbolUses(func, scope) : std::nullopt;
+  if (!uses || uses->empty())
+    return success();
+  InFlightDiagnostic diag =
+      mlir::emitError(func.getLoc())
+      << pass << ": training step '" << func.getSymName()
+      << "' is referenced by another op (a call); the pass changes its "
+         "signature, so it must be an entry point the runtime calls: inline "
+         "it into its caller or call it from the host";
+  diag.attachNote(uses->begin()->getUser()->getLoc()) << "referenced here";
+  return failure();
 }
 
 /// Replaces the function type of `func` by its block argument types and the
