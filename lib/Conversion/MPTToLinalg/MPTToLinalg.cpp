@@ -611,9 +611,7 @@ struct FusedConv2DLowering : public OpConversionPattern<FusedConv2DOp> {
     bool nhwc = op.isChannelsLast();
     auto resultType = cast<RankedTensorType>(op.getResult().getType());
     unsigned hDim = nhwc ? 1 : 2, wDim = nhwc ? 2 : 3, cDim = nhwc ? 3 : 1;
-    if (resultType.isDynamicDim(hDim) || resultType.isDynamicDim(wDim))
-      return rewriter.notifyMatchFailure(
-          op, "dynamic output height or width is not supported");
+    // The verifier guarantees a static result height, width and channels.
 
     // Zero padding as a separate tensor.pad in the input type.
     Value input = adaptor.getInput();

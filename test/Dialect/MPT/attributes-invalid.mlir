@@ -123,3 +123,9 @@ func.func @result_name_empty(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.name = ""
 
 // expected-error @+1 {{results #0 and #1 have the same mpt.name "out"}}
 func.func @result_name_twice(%w: tensor<4xf32>) -> (tensor<4xf32> {mpt.role = "output", mpt.name = "out"}, tensor<4xf32> {mpt.role = "output", mpt.name = "out"}) { return %w, %w : tensor<4xf32>, tensor<4xf32> }
+
+// -----
+
+// Two results cannot both be the next value of one argument.
+// expected-error @+1 {{results #0 and #1 have the same mpt.updates "w"}}
+func.func @result_updates_twice(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}}) -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}) { return %w, %w : tensor<4xf32>, tensor<4xf32> }

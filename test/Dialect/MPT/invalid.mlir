@@ -377,6 +377,14 @@ func.func @conv_rank(%x: tensor<9x9x3xf16>, %f: tensor<3x3x3x8xf16>) {
 
 // -----
 
+func.func @conv_dynamic_spatial(%x: tensor<1x?x8x1xf16>, %f: tensor<3x3x1x4xf16>) {
+  // expected-error @+1 {{result 'tensor<1x?x6x4xf16>' must have static height, width and channels (only the batch may be dynamic)}}
+  %0 = mpt.fused_conv2d %x, %f layout<nhwc_hwcf> epilogue<relu> : tensor<1x?x8x1xf16>, tensor<3x3x1x4xf16> -> tensor<1x?x6x4xf16>
+  return
+}
+
+// -----
+
 func.func @conv_mixed(%x: tensor<1x9x9x3xf16>, %f: tensor<3x3x3x8xf32>) {
   // expected-error @+1 {{input and filter element types differ}}
   %0 = mpt.fused_conv2d %x, %f layout<nhwc_hwcf> epilogue<none> : tensor<1x9x9x3xf16>, tensor<3x3x3x8xf32> -> tensor<1x7x7x8xf32>

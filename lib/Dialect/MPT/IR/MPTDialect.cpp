@@ -112,28 +112,31 @@ static std::optional<unsigned> findArgByName(FunctionOpInterface func,
 
 /// Reports two arguments (or results) with the same `mpt.name`. Runs its
 /// linear check once per function: when verifying the first named one.
-static LogicalResult verifyUniqueNames(Operation *op, unsigned index,
-                                       bool results) {
+/// No two arguments (or results) carry the same value of `attrName`
+/// (mpt.name; mpt.updates: two results cannot replace one argument). Linear:
+/// only the first argument or result with the attribute runs the check.
+static LogicalResult verifyUnique(Operation *op, unsigned index, bool results,
+                                  StringRef attrName) {
   auto func = cast<FunctionOpInterface>(op);
-  auto nameOf = [&](unsigned i) {
-    return results ? func.getResultAttr(i, MPTDialect::kNameAttrName)
-                   : func.getArgAttr(i, MPTDialect::kNameAttrName);
+  auto valueOf = [&](unsigned i) {
+    return results ? func.getResultAttr(i, attrName)
+                   : func.getArgAttr(i, attrName);
   };
   for (unsigned i = 0; i < index; ++i)
-    if (nameOf(i))
+    if (valueOf(i))
       return success(); // an earlier one ran the check
   unsigned n = results ? func.getNumResults() : func.getNumArguments();
   DenseMap<Attribute, unsigned> seen;
   for (unsigned i = index; i < n; ++i) {
-    Attribute name = nameOf(i);
-    if (!name)
+    Attribute value = valueOf(i);
+    if (!value)
       continue;
-    auto [it, inserted] = seen.try_emplace(name, i);
+    auto [it, inserted] = seen.try_emplace(value, i);
     if (!inserted)
       return op->emitOpError()
              << (results ? "results #" : "arguments #") << it->second
-             << " and #" << i << " have the same " << MPTDialect::kNameAttrName
-             << " " << name;
+             << " and #" << i << " have the same " << attrName << " "
+             << value;
   }
   return success();
 }
@@ -229,7 +232,7 @@ LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
       return op->emitOpError() << "argument #" << argIndex << " has "
                                << kNameAttrName
                                << " that is not a non-empty string";
-    return verifyUniqueNames(op, argIndex, /*results=*/false);
+    return verifyUnique(op, argIndex, /*results=*/false, kNameAttrName);
   }
   if (name == kInitAttrName)
     return verifyInitAttr(op, argIndex, attr.getValue());
@@ -285,7 +288,8 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
         return op->emitOpError()
                << "result #" << resultIndex << " has role " << resultRole
                << " but updates argument #" << i << " of role " << argRole;
-      return success();
+      return verifyUnique(op, resultIndex, /*results=*/true,
+                          kUpdatesAttrName);
     }
     return op->emitOpError() << "result #" << resultIndex << " updates "
                              << target << ", but no argument has that "
@@ -298,7 +302,7 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
       return op->emitOpError() << "result #" << resultIndex << " has "
                                << kNameAttrName
                                << " that is not a non-empty string";
-    return verifyUniqueNames(op, resultIndex, /*results=*/true);
+    return verifyUnique(op, resultIndex, /*results=*/true, kNameAttrName);
   }
   return op->emitOpError() << "result #" << resultIndex
                            << " has unknown mpt attribute '" << name

@@ -592,6 +592,11 @@ LogicalResult FusedConv2DOp::verify() {
   auto mismatch = [](int64_t a, int64_t b) {
     return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
   };
+  if (ShapedType::isDynamic(oh) || ShapedType::isDynamic(ow) ||
+      ShapedType::isDynamic(of))
+    return emitOpError() << "result " << resultType
+                         << " must have static height, width and channels "
+                            "(only the batch may be dynamic)";
   if (mismatch(c, fc))
     return emitOpError() << "input has " << c << " channels but the filter "
                          << "expects " << fc;

@@ -372,8 +372,8 @@ def MPT_FusedConv2DOp : MPT_Op<"fused_conv2d", [Pure]> {
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// Indices of the batch, height, width and channel dimensions of the input
-    /// and result for this layout.
+    /// True for NHWC input/result with an HWCF filter, false for NCHW with
+    /// FCHW.
     bool isChannelsLast() { return getLayout() == ConvLayout::nhwc_hwcf; }
   }];
 }
