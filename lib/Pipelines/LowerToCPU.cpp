@@ -14,6 +14,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,9 +35,12 @@ using namespace mlir;
 
 namespace {
 /// Gets public functions ready for the C entry points: marks them
-/// `llvm.emit_c_interface` and drops the `mpt.*` argument and result
-/// attributes (the signature table has been read; LLVM IR has no use for
-/// them).
+/// `llvm.emit_c_interface`, drops the `mpt.*` argument and result attributes
+/// (the signature table has been read; LLVM IR has no use for them), and
+/// marks their tensor arguments read-only for bufferization: the caller's
+/// buffers (parameters, state, batches) are never written in place, so a
+/// step that inserts into an argument, or an eval step, cannot corrupt the
+/// training state.
 struct PrepareEntryPointsPass
     : public PassWrapper<PrepareEntryPointsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrepareEntryPointsPass)
@@ -60,7 +64,14 @@ struct PrepareEntryPointsPass
           for (NamedAttribute attr : attrs)
             if (isMPT(attr))
               func.removeResultAttr(i, attr.getName());
-      if (cInterface && func.isPublic() && !func.isExternal())
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+        if (isa<TensorType>(func.getArgument(i).getType()))
+          func.setArgAttr(
+              i, bufferization::BufferizationDialect::kWritableAttrName,
+              BoolAttr::get(&getContext(), false));
+      if (cInterface)
         func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                       UnitAttr::get(&getContext()));
     }
@@ -115,6 +126,9 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  // scf.for / scf.while loops whose iteration yields a new tensor (not the
+  // one it was given) get a fresh buffer per iteration instead of an error.
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
