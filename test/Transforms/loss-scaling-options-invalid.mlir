@@ -4,12 +4,17 @@
 // RUN: not mpt-opt %s -mpt-loss-scaling="min-scale=8 max-scale=4" 2>&1 | FileCheck %s --check-prefix=BOUNDS
 // RUN: not mpt-opt %s -mpt-loss-scaling=growth-interval=0 2>&1 | FileCheck %s --check-prefix=INTERVAL
 // RUN: not mpt-opt %s -mpt-loss-scaling=init-scale=1e39 2>&1 | FileCheck %s --check-prefix=INIT
+// RUN: not mpt-opt %s -mpt-loss-scaling="min-scale=1024 init-scale=512" 2>&1 | FileCheck %s --check-prefix=INITLOW
+// RUN: not mpt-opt %s -mpt-loss-scaling="max-scale=1024" 2>&1 | FileCheck %s --check-prefix=INITHIGH
 
 // MODE: error: mpt-loss-scaling: mode must be auto, dynamic, static or none, got 'always'
 // BACKOFF: error: mpt-loss-scaling: backoff-factor must lie in (0, 1), got 1.5
 // BOUNDS: error: mpt-loss-scaling: min-scale 8 is greater than max-scale 4
 // INTERVAL: error: mpt-loss-scaling: growth-interval must lie in [1, 2^31 - 1], got 0
 // INIT: error: mpt-loss-scaling: init-scale must be a finite f32 > 0, got 1e+39
+// INITLOW: error: mpt-loss-scaling: init-scale 512 is below min-scale 1024
+// The default init-scale is 65536.
+// INITHIGH: error: mpt-loss-scaling: init-scale 65536 is above max-scale 1024
 func.func @f(%w: tensor<f32>) -> tensor<f32> {
   return %w : tensor<f32>
 }

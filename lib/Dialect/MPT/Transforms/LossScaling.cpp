@@ -147,6 +147,12 @@ LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
   if (minScale > 0 && maxScale > 0 && minScale > maxScale)
     return error() << "min-scale " << fmt(minScale)
                    << " is greater than max-scale " << fmt(maxScale);
+  if (minScale > 0 && initScale < minScale)
+    return error() << "init-scale " << fmt(initScale)
+                   << " is below min-scale " << fmt(minScale);
+  if (maxScale > 0 && initScale > maxScale)
+    return error() << "init-scale " << fmt(initScale)
+                   << " is above max-scale " << fmt(maxScale);
   return success();
 }
 
