@@ -24,6 +24,14 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   autocast.emitSummary = options.summary;
   pm.addPass(createMPTAutocast(autocast));
 
+  // Fusion before master weights: a fused bias reads the FP32 master (the
+  // epilogue adds it in FP32), so the bias needs no working copy.
+  if (options.fuse) {
+    MPTFuseConvBiasReluOptions fusion;
+    fusion.report = options.fusionReport;
+    pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu(fusion));
+  }
+
   MPTMasterWeightsOptions masters;
   masters.keepWorkingCopy = options.keepWorkingCopy;
   masters.fp32Masters = options.fp32Masters;
@@ -40,12 +48,6 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   scaling.minScale = options.minScale;
   scaling.maxScale = options.maxScale;
   pm.addPass(createMPTLossScaling(scaling));
-
-  if (options.fuse) {
-    MPTFuseConvBiasReluOptions fusion;
-    fusion.report = options.fusionReport;
-    pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu(fusion));
-  }
 
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -81,7 +81,7 @@ struct MixedPrecisionOptions
 /// f16 and none for bf16.
 std::string resolveLossScaleMode(const MixedPrecisionOptions &options);
 
-/// autocast, master weights, loss scaling, fusion, then canonicalize + cse.
+/// autocast, fusion, master weights, loss scaling, then canonicalize + cse.
 void buildMixedPrecisionPipeline(OpPassManager &pm,
                                  const MixedPrecisionOptions &options);
 

@@ -1,10 +1,11 @@
 //===- Autocast.cpp - FP32 training graphs to FP16/BF16 -------------------===//
 //
 // mpt-autocast colors every op that computes on FP32 values low precision or
-// FP32, in four steps modelled on TensorFlow's auto_mixed_precision pass:
+// FP32, in five steps modelled on TensorFlow's auto_mixed_precision pass:
 //
-//  0. contractions are low precision; FP32-always, unknown and boundary ops
-//     (return, calls, control flow) are FP32;
+//  0. contractions are low precision (unless they read an FP32 constant the
+//     low type cannot hold); FP32-always, unknown and boundary ops (return,
+//     calls, control flow) are FP32;
 //  A. FP32 propagates forward from FP32-always/unknown ops through follow and
 //     transparent ops, but a transparent op only turns FP32 when the path
 //     goes on to an FP32 or follow op;

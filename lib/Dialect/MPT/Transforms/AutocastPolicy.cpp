@@ -88,6 +88,7 @@ static const char *const kBoundaryOps[] = {
     "func.return", "func.call", "func.call_indirect", "scf.for", "scf.while",
     "scf.if", "scf.yield", "scf.condition", "scf.execute_region",
     "scf.index_switch", "scf.forall", "scf.parallel", "scf.reduce",
+    "cf.br", "cf.cond_br", "cf.switch",
 };
 
 AutocastPolicy::AutocastPolicy() {

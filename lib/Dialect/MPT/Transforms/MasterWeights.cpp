@@ -136,9 +136,12 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
   // Low-precision casts of entry arguments, in program order (so the cast
   // the pass keeps is the first one, whatever the use-list order).
   llvm::DenseMap<Value, SmallVector<CastOp>> castsOf;
+  // Casts nothing reads (say, a bias cast a fused op no longer needs) do not
+  // make a working copy.
   func.walk<WalkOrder::PreOrder>([&](CastOp castOp) {
     auto arg = dyn_cast<BlockArgument>(castOp.getInput());
-    if (arg && arg.getOwner() == &entry && isLowPrecision(castOp.getType()))
+    if (arg && arg.getOwner() == &entry && isLowPrecision(castOp.getType()) &&
+        !castOp->use_empty())
       castsOf[arg].push_back(castOp);
   });
 
