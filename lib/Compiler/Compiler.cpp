@@ -22,6 +22,8 @@ CompileOptions::describe() const {
   };
   SmallVector<std::pair<std::string, std::string>> out = {
       {"target", target}, {"precision", precision}, {"cpu", cpu}};
+  if (!cpuFeatures.empty())
+    out.push_back({"cpu-features", cpuFeatures});
   if (precision == "f32")
     return out;
   mlir::mpt::MixedPrecisionOptions mp;
@@ -78,11 +80,12 @@ LogicalResult mlir::mpt::compileToArtifact(ModuleOp module,
                                            const CompileOptions &requested,
                                            StringRef outputPath) {
   CompileOptions options = requested;
-  options.cpu = resolveTargetCPU(requested.cpu);
   if (options.target != "cpu")
     return module.emitError()
            << "target '" << options.target
            << "' is not available in this build; use --target=cpu";
+  if (failed(resolveTarget(options, module.getLoc())))
+    return failure();
   if (failed(mlir::mpt::applyMixedPrecision(module, options)))
     return failure();
   rt::ArtifactContents artifact;

@@ -42,6 +42,12 @@ struct CompileOptions {
   /// are built and on any machine of that level), "native", or a name such
   /// as "x86-64-v2".
   std::string cpu = "auto";
+  /// Set by resolveTarget: the LLVM feature string the code is generated
+  /// with ("+avx2,-avx512f,..."; the host's for "native", else empty: the
+  /// CPU implies them) and every feature the code may use, comma-separated
+  /// LLVM names, recorded in the artifact as `cpu-features` so the runtime
+  /// can refuse code this CPU cannot run.
+  std::string cpuFeatureFlags, cpuFeatures;
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.
@@ -51,9 +57,11 @@ struct CompileOptions {
   SmallVector<std::pair<std::string, std::string>> describe() const;
 };
 
-/// The CPU name `cpu` stands for ("auto" resolves against this machine;
-/// anything else is returned as it is).
-std::string resolveTargetCPU(StringRef cpu);
+/// Resolves `options.cpu` to the CPU the code is generated for ("auto": the
+/// best x86-64 level this machine has; "native": this machine's CPU name
+/// and features) and fills `cpuFeatureFlags` and `cpuFeatures`. Fails with a
+/// diagnostic at `loc` when LLVM does not know the CPU.
+LogicalResult resolveTarget(CompileOptions &options, Location loc);
 
 /// Runs mpt-mixed-precision on `module` when the precision is not f32.
 LogicalResult applyMixedPrecision(ModuleOp module,

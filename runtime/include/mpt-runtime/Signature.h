@@ -77,6 +77,11 @@ struct TensorSpec {
   std::string typeString() const;
 };
 
+/// What a compiled entry point returns besides 0 (success): a temporary of
+/// the step could not be allocated (the step stopped before writing any
+/// result).
+constexpr int32_t kEntryOutOfMemory = 1;
+
 /// One compiled function and its C entry point
 /// `int32_t <symbol>(void *const *buffers)`.
 struct FunctionSig {

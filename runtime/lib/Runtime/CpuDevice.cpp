@@ -226,6 +226,10 @@ Status CpuDevice::launch(Module &module, const std::string &entry,
                          entry);
   (void)numArgs;
   int32_t rc = fn(args);
+  if (rc == kEntryOutOfMemory)
+    return Status::error(entry +
+                         ": out of memory for the step's temporaries (the "
+                         "step stopped; its results were not written)");
   if (rc != 0)
     return Status::error(entry + " returned error code " + std::to_string(rc));
   return Status::success();
