@@ -19,9 +19,13 @@
 using namespace mlir;
 using namespace mlir::mpt;
 
-/// Shortest readable spelling of a number in a diagnostic ("0.5", "1e-08",
-/// "inf").
-static std::string fmt(double value) {
+Type mlir::mpt::withElementType(Type type, Type element) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.clone(element);
+  return element;
+}
+
+std::string mlir::mpt::formatNumber(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);
   return buffer;
@@ -195,8 +199,8 @@ static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
     if (failed(high))
       return failure();
     if (!(*low <= *high) || !std::isfinite(*low) || !std::isfinite(*high))
-      return emit() << "needs finite low <= high, got [" << fmt(*low) << ", "
-                    << fmt(*high) << "]";
+      return emit() << "needs finite low <= high, got [" << formatNumber(*low) << ", "
+                    << formatNumber(*high) << "]";
     if (!dict.getAs<IntegerAttr>("seed"))
       return emit() << "with dist = \"uniform\" needs an integer 'seed'";
     return success();

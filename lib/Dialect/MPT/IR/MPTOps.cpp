@@ -14,18 +14,10 @@
 #include "mlir/IR/TypeUtilities.h"
 
 #include <cmath>
-#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::mpt;
 
-/// Shortest readable spelling of a number in a diagnostic ("0.5", "1e-08",
-/// "inf").
-static std::string fmt(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -245,10 +237,10 @@ static LogicalResult verifyOptimizerCommon(Operation *op, Value param,
                              << paramType;
   if (!inClosedRange(lr, 0.0, HUGE_VAL))
     return op->emitOpError() << "learning rate must be finite and >= 0, got "
-                             << fmt(lr);
+                             << formatNumber(lr);
   if (!inClosedRange(weightDecay, 0.0, HUGE_VAL))
     return op->emitOpError() << "weight_decay must be finite and >= 0, got "
-                             << fmt(weightDecay);
+                             << formatNumber(weightDecay);
   return success();
 }
 
@@ -322,11 +314,11 @@ LogicalResult SGDOp::verify() {
   double dampening = getDampening().convertToDouble();
   if (!inClosedRange(momentum, 0.0, HUGE_VAL))
     return emitOpError() << "momentum must be finite and >= 0, got "
-                         << fmt(momentum);
+                         << formatNumber(momentum);
   if (!inClosedRange(dampening, 0.0, 1.0))
-    return emitOpError() << "dampening must lie in [0, 1], got " << fmt(dampening);
+    return emitOpError() << "dampening must lie in [0, 1], got " << formatNumber(dampening);
   if (momentum > 0 && !getMomentumBuffer())
-    return emitOpError() << "momentum = " << fmt(momentum)
+    return emitOpError() << "momentum = " << formatNumber(momentum)
                          << " needs a momentum_buffer(...) operand to carry "
                             "the buffer between steps";
   if (momentum == 0 && getMomentumBuffer())
@@ -405,11 +397,11 @@ LogicalResult AdamOp::verify() {
   double beta2 = getBeta2().convertToDouble();
   double eps = getEps().convertToDouble();
   if (!inClosedRange(beta1, 0.0, 1.0) || beta1 >= 1.0)
-    return emitOpError() << "beta1 must lie in [0, 1), got " << fmt(beta1);
+    return emitOpError() << "beta1 must lie in [0, 1), got " << formatNumber(beta1);
   if (!inClosedRange(beta2, 0.0, 1.0) || beta2 >= 1.0)
-    return emitOpError() << "beta2 must lie in [0, 1), got " << fmt(beta2);
+    return emitOpError() << "beta2 must lie in [0, 1), got " << formatNumber(beta2);
   if (!inClosedRange(eps, 0.0, HUGE_VAL))
-    return emitOpError() << "eps must be finite and >= 0, got " << fmt(eps);
+    return emitOpError() << "eps must be finite and >= 0, got " << formatNumber(eps);
   return success();
 }
 
@@ -449,10 +441,10 @@ LogicalResult UpdateScaleOp::verify() {
   double backoff = getBackoffFactor().convertToDouble();
   if (!std::isfinite(growth) || growth <= 1.0)
     return emitOpError() << "growth_factor must be finite and > 1, got "
-                         << fmt(growth);
+                         << formatNumber(growth);
   if (!std::isfinite(backoff) || backoff <= 0.0 || backoff >= 1.0)
     return emitOpError() << "backoff_factor must lie in (0, 1), got "
-                         << fmt(backoff);
+                         << formatNumber(backoff);
   int64_t interval = getGrowthInterval();
   if (interval < 1 || interval > std::numeric_limits<int32_t>::max())
     return emitOpError() << "growth_interval must lie in [1, 2^31 - 1], got "
@@ -465,15 +457,15 @@ LogicalResult UpdateScaleOp::verify() {
   std::optional<APFloat> maxScale = getMaxScale();
   if (minScale && (!minScale->isFiniteNonZero() || minScale->isNegative()))
     return emitOpError() << "min_scale must be finite and > 0, got "
-                         << fmt(minScale->convertToDouble());
+                         << formatNumber(minScale->convertToDouble());
   if (maxScale && (!maxScale->isFiniteNonZero() || maxScale->isNegative()))
     return emitOpError() << "max_scale must be finite and > 0, got "
-                         << fmt(maxScale->convertToDouble());
+                         << formatNumber(maxScale->convertToDouble());
   if (minScale && maxScale &&
       minScale->convertToDouble() > maxScale->convertToDouble())
-    return emitOpError() << "min_scale " << fmt(minScale->convertToDouble())
+    return emitOpError() << "min_scale " << formatNumber(minScale->convertToDouble())
                          << " is greater than max_scale "
-                         << fmt(maxScale->convertToDouble());
+                         << formatNumber(maxScale->convertToDouble());
   return success();
 }
 

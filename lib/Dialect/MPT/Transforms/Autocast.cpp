@@ -64,11 +64,6 @@ namespace {
 
 bool isF32Valued(Type type) { return getElementTypeOrSelf(type).isF32(); }
 
-Type withElementType(Type type, Type element) {
-  if (auto shaped = dyn_cast<ShapedType>(type))
-    return shaped.clone(element);
-  return element;
-}
 
 /// Converts one FP32 constant to the low-precision semantics with round to
 /// nearest even. ±FLT_MAX, the "lowest/highest value" sentinel of max/min

@@ -36,7 +36,6 @@
 
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 
 namespace mlir::mpt {
@@ -108,12 +107,6 @@ private:
 // Options
 //===----------------------------------------------------------------------===//
 
-/// Shortest readable spelling of an option value ("0.5", "1e+39").
-static std::string fmt(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%g", value);
-  return buffer;
-}
 
 LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
   auto error = [&]() { return anchor->emitError() << "mpt-loss-scaling: "; };
@@ -122,14 +115,14 @@ LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
                    << mode << "'";
   if (!std::isfinite(initScale) || initScale <= 0 || initScale > FLT_MAX)
     return error() << "init-scale must be a finite f32 > 0, got "
-                   << fmt(initScale);
+                   << formatNumber(initScale);
   if (!std::isfinite(growthFactor) || growthFactor <= 1 ||
       growthFactor > FLT_MAX)
     return error() << "growth-factor must be finite and > 1, got "
-                   << fmt(growthFactor);
+                   << formatNumber(growthFactor);
   if (!std::isfinite(backoffFactor) || backoffFactor <= 0 || backoffFactor >= 1)
     return error() << "backoff-factor must lie in (0, 1), got "
-                   << fmt(backoffFactor);
+                   << formatNumber(backoffFactor);
   int64_t i32Max = std::numeric_limits<int32_t>::max();
   if (growthInterval < 1 || growthInterval > i32Max)
     return error() << "growth-interval must lie in [1, 2^31 - 1], got "
@@ -139,20 +132,20 @@ LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
                    << static_cast<int64_t>(hysteresis);
   if (!std::isfinite(minScale) || minScale < 0 || minScale > FLT_MAX)
     return error() << "min-scale must be 0 (none) or a finite f32 > 0, got "
-                   << fmt(minScale);
+                   << formatNumber(minScale);
   if (!std::isfinite(maxScale) || maxScale < 0 || maxScale > FLT_MAX)
     return error() << "max-scale must be 0 (the largest finite f32) or a "
                       "finite f32 > 0, got "
-                   << fmt(maxScale);
+                   << formatNumber(maxScale);
   if (minScale > 0 && maxScale > 0 && minScale > maxScale)
-    return error() << "min-scale " << fmt(minScale)
-                   << " is greater than max-scale " << fmt(maxScale);
+    return error() << "min-scale " << formatNumber(minScale)
+                   << " is greater than max-scale " << formatNumber(maxScale);
   if (minScale > 0 && initScale < minScale)
-    return error() << "init-scale " << fmt(initScale)
-                   << " is below min-scale " << fmt(minScale);
+    return error() << "init-scale " << formatNumber(initScale)
+                   << " is below min-scale " << formatNumber(minScale);
   if (maxScale > 0 && initScale > maxScale)
-    return error() << "init-scale " << fmt(initScale)
-                   << " is above max-scale " << fmt(maxScale);
+    return error() << "init-scale " << formatNumber(initScale)
+                   << " is above max-scale " << formatNumber(maxScale);
   return success();
 }
 

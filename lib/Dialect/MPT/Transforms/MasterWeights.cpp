@@ -71,10 +71,6 @@ struct FunctionPlan {
   SmallVector<ParamPlan> params;
 };
 
-/// The ranked tensor type `type` with element type `element`.
-RankedTensorType withElementType(Type type, Type element) {
-  return cast<RankedTensorType>(type).clone(element);
-}
 
 bool isLowPrecision(Type type) {
   Type element = getElementTypeOrSelf(type);
@@ -600,7 +596,8 @@ void MPTMasterWeightsPass::storeInLowPrecision(FunctionPlan &plan) {
     if (param.done)
       continue;
     Operation *op = param.optimizer;
-    auto lowType = withElementType(param.arg.getType(), param.lowType);
+    auto lowType = cast<RankedTensorType>(
+        withElementType(param.arg.getType(), param.lowType));
     retypeArgument(param.arg, lowType, op);
     for (StateSlot slot : getStateSlots(op)) {
       if (!slot.paramTyped)
