@@ -73,6 +73,10 @@ struct Session::Impl {
   const std::string &name() const { return options.artifactName; }
   Status build();
   Status bindEval();
+  /// Allocates a zeroed buffer for input argument `a` in `slots` and binds
+  /// the argument to it.
+  Status addInput(const TensorSpec &a, std::vector<InputSlot> &slots,
+                  std::vector<ArgBinding> &bindings);
   Status initializationOrder(std::vector<size_t> &order) const;
   Status initialize(const StateSlot &s);
   Status readDouble(DevicePtr p, DType t, double &out) const;
@@ -93,6 +97,21 @@ static Expected<DeviceBuffer> zeroedBuffer(Device &device,
     return st.withContext(what + " (" + t.typeString() + ", " +
                           std::to_string(bytes) + " bytes)");
   return b;
+}
+
+Status Session::Impl::addInput(const TensorSpec &a,
+                               std::vector<InputSlot> &slots,
+                               std::vector<ArgBinding> &bindings) {
+  Expected<DeviceBuffer> b =
+      zeroedBuffer(*device, a, name() + ": input '" + a.name + "'");
+  if (b.failed())
+    return b.status();
+  InputSlot in;
+  in.spec = &a;
+  in.buf = b.take();
+  bindings.push_back({ArgBinding::Input, slots.size()});
+  slots.push_back(std::move(in));
+  return Status::success();
 }
 
 Status Session::Impl::build() {
@@ -121,15 +140,8 @@ Status Session::Impl::build() {
       stateByName[a.name] = states.size();
       states.push_back(std::move(s));
     } else {
-      InputSlot in;
-      in.spec = &a;
-      Expected<DeviceBuffer> b =
-          zeroedBuffer(*device, a, name() + ": input '" + a.name + "'");
-      if (b.failed())
-        return b.status();
-      in.buf = b.take();
-      trainArgs.push_back({ArgBinding::Input, inputs.size()});
-      inputs.push_back(std::move(in));
+      if (Status st = addInput(a, inputs, trainArgs); st.failed())
+        return st;
     }
   }
   for (size_t r = 0; r < train->results.size(); ++r) {
@@ -192,15 +204,8 @@ Status Session::Impl::bindEval() {
                              s.typeString());
       evalArgs.push_back({ArgBinding::State, it->second});
     } else {
-      InputSlot in;
-      in.spec = &a;
-      Expected<DeviceBuffer> b =
-          zeroedBuffer(*device, a, name() + ": input '" + a.name + "'");
-      if (b.failed())
-        return b.status();
-      in.buf = b.take();
-      evalArgs.push_back({ArgBinding::Input, evalInputs.size()});
-      evalInputs.push_back(std::move(in));
+      if (Status st = addInput(a, evalInputs, evalArgs); st.failed())
+        return st;
     }
   }
   int outputs = 0, onlyOutput = -1;

@@ -153,6 +153,28 @@ LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
 // Analysis
 //===----------------------------------------------------------------------===//
 
+/// `root` and the results of every op of `block` that depends on it (an op
+/// depends on a value its nested ops use), not looking past ops `stop`
+/// accepts.
+static llvm::DenseSet<Value>
+dependentsInBlock(Value root, Block &block,
+                  llvm::function_ref<bool(Operation *)> stop) {
+  llvm::DenseSet<Value> reached = {root};
+  SmallVector<Value> worklist = {root};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      Operation *ancestor = block.findAncestorOpInBlock(*user);
+      if (!ancestor || stop(ancestor))
+        continue;
+      for (Value result : ancestor->getResults())
+        if (reached.insert(result).second)
+          worklist.push_back(result);
+    }
+  }
+  return reached;
+}
+
 LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
                                           ScalePlan &plan) {
   SmallVector<GradSeedOp> seeds;
@@ -213,20 +235,10 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
   }
 
   // Everything that depends on the seed.
-  llvm::DenseSet<Value> reached;
-  SmallVector<Value> worklist = {seed.getResult()};
-  reached.insert(seed.getResult());
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers()) {
-      Operation *ancestor = entry.findAncestorOpInBlock(*user);
-      if (!ancestor)
-        continue;
-      for (Value result : ancestor->getResults())
-        if (reached.insert(result).second)
-          worklist.push_back(result);
-    }
-  }
+  llvm::DenseSet<Value> reached =
+      dependentsInBlock(seed.getResult(), entry, [](Operation *) {
+        return false;
+      });
 
   llvm::DenseSet<Value> seen;
   SmallVector<Operation *> unreached;
@@ -309,23 +321,11 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
 /// computed from the backward pass before its gradients are unscaled (say, a
 /// gradient norm taken before the last gradient exists).
 static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
-  Block &entry = plan.func.front();
-  llvm::DenseSet<Value> scaled;
-  SmallVector<Value> worklist = {plan.seed.getResult()};
-  scaled.insert(plan.seed.getResult());
-  while (!worklist.empty()) {
-    Value value = worklist.pop_back_val();
-    for (Operation *user : value.getUsers()) {
-      Operation *ancestor = entry.findAncestorOpInBlock(*user);
-      // The unscale op and the optimizer ops end the scaled region.
-      if (!ancestor || ancestor == unscale || isOptimizer(ancestor) ||
-          isa<UpdateScaleOp>(ancestor))
-        continue;
-      for (Value result : ancestor->getResults())
-        if (scaled.insert(result).second)
-          worklist.push_back(result);
-    }
-  }
+  // The unscale op and the optimizer ops end the scaled region.
+  llvm::DenseSet<Value> scaled = dependentsInBlock(
+      plan.seed.getResult(), plan.func.front(), [&](Operation *op) {
+        return op == unscale || isOptimizer(op) || isa<UpdateScaleOp>(op);
+      });
   for (OpOperand &operand : plan.ret->getOpOperands()) {
     if (!scaled.contains(operand.get()))
       continue;
