@@ -27,6 +27,10 @@ llvm_config.use_default_substitutions()
 # `not`, `count` and `split-file` live with the LLVM tools.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
+# Python helpers (mpt.models, check scripts) come from this checkout, not
+# from wherever the package happens to be installed.
+config.environment["PYTHONPATH"] = os.path.join(config.mpt_src_root, "python")
+
 # FileCheck strictness for every test (STYLE.md).
 config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
