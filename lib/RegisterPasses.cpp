@@ -10,4 +10,5 @@ void mlir::mpt::registerMPTPassesAndPipelines() {
   registerMPTConversionPasses();
   registerMixedPrecisionPipeline();
   registerLowerToCPUPipeline();
+  registerLowerToCUDAPipelines();
 }

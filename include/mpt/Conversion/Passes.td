@@ -41,4 +41,109 @@ def ConvertMPTToLinalg : Pass<"convert-mpt-to-linalg", "::mlir::func::FuncOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// GPU lowering (lib/Conversion/LinalgToGPU, lib/Conversion/GPUToPTX)
+//===----------------------------------------------------------------------===//
+
+def PrepareGPUTensors
+    : Pass<"mpt-prepare-gpu-tensors", "::mlir::func::FuncOp"> {
+  let summary = "Make a tensor program's host code pure dataflow between "
+                "linalg ops, ready to become GPU kernels";
+  let description = [{
+    On the GPU every computation runs in a kernel; the host only launches.
+    This pass removes the scalar code that sits between linalg ops in a
+    lowered training step (the loss-scale update, Adam's bias corrections,
+    `1 / scale` captured by the unscale generic):
+
+    * A scalar computed on the host from `tensor.extract` of tensors with
+      constant indices and used inside a `linalg.generic` (or as the value of
+      a `linalg.fill`) is recomputed inside the op's body: each extracted
+      tensor becomes an input with a constant indexing map.
+    * `tensor.from_elements` of such scalars becomes a `linalg.generic` that
+      computes them.
+    * A `linalg.fill` with several uses is duplicated per use, so that
+      bufferization fills each destination in place instead of copying one
+      shared filled buffer.
+    * Public functions' tensor arguments are marked read-only for
+      bufferization (the runtime's parameter and batch buffers are never
+      written in place), and the `mpt.*` argument and result attributes are
+      dropped (the signature table has been read before lowering).
+
+    Scalar code it cannot move (an extract at a computed index, a scalar that
+    leaves the function) is left in place; `mpt-outline-gpu-kernels` reports
+    it.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::bufferization::BufferizationDialect"
+  ];
+}
+
+def OutlineGPUKernels : Pass<"mpt-outline-gpu-kernels", "::mlir::ModuleOp"> {
+  let summary = "Turn every linalg op of bufferized host functions into a "
+                "GPU kernel and a launch";
+  let description = [{
+    Runs on functions after bufferization (memrefs with static shapes and
+    static strided layouts). Each linalg op, in program order, becomes one
+    or more `gpu.func` kernels in the module's `gpu.module @mpt_kernels` and
+    `gpu.launch_func` ops at its place:
+
+    * contractions with f16/bf16 operands and f32 accumulation go to the
+      tensor-core kernels (`mpt-contractions-to-mma`);
+    * every other op becomes a SIMT kernel of one of these families:
+      `elementwise` (one thread per point), `thread_reduction` (one thread
+      per output point, the reduction loops in the order the CPU runs them),
+      `row_reduction` (one warp per output point, warp shuffles) and
+      `full_reduction` (one block, warp shuffles and shared memory), chosen
+      from the iteration space and the memory layout.
+
+    Contiguous `memref.copy` stays on the host (it becomes a device copy in
+    the launch plan); strided copies become elementwise kernels. Afterwards
+    the host functions hold only allocations, views, constants, launches,
+    copies and the return; any other op is an error at that op naming it.
+    Kernel argument memrefs keep their host types and are passed as bare
+    pointers to their allocation's base.
+  }];
+  let options = [
+    Option<"sm", "sm", "int64_t", /*default=*/"80",
+           "Compute capability the kernels are generated for (80 or 90)">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Lower f16/bf16 contractions to tensor-core kernels">,
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+def DedupeGPUKernels : Pass<"mpt-dedupe-gpu-kernels", "::mlir::ModuleOp"> {
+  let summary = "Merge identical GPU kernels";
+  let description = [{
+    Kernels of `gpu.module @mpt_kernels` with identical signatures and
+    bodies (repeated blocks of a network produce many) are merged into the
+    first of them and every `gpu.launch_func` is pointed at it, so each
+    distinct kernel is compiled once.
+  }];
+}
+
+def ExpandDeviceMath
+    : Pass<"mpt-expand-device-math", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Math functions in GPU kernels as arithmetic, without "
+                "libdevice";
+  let description = [{
+    Kernels must not depend on CUDA's libdevice (it is not on every machine
+    that compiles, and not part of an artifact). `exp`, `log`, `tanh`,
+    `erf`, ... become MLIR's polynomial approximations in f32 (a few ulp),
+    `rsqrt` becomes `1 / sqrt`, `sqrt`, `abs`, `floor`, `ceil`, `fma`,
+    `copysign` become LLVM intrinsics that PTX has as instructions (IEEE
+    `sqrt.rn`). f16/bf16 math computes in f32 and rounds once. A math op
+    that has none of these lowerings is an error at the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MPT_CONVERSION_PASSES_TD

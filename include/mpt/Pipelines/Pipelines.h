@@ -108,6 +108,42 @@ void buildLowerToCPUPipeline(OpPassManager &pm,
 /// Registers `mpt-lower-to-cpu`.
 void registerLowerToCPUPipeline();
 
+/// Options of `mpt-gpu-to-ptx` and `mpt-lower-to-cuda`.
+struct LowerToCUDAOptions : public PassPipelineOptions<LowerToCUDAOptions> {
+  Option<int64_t> sm{*this, "sm",
+                     llvm::cl::desc("Compute capability of the PTX: 80 "
+                                    "(A100 and later) or 90 (H100)"),
+                     llvm::cl::init(80)};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Lower f16/bf16 contractions to tensor-core kernels"),
+      llvm::cl::init(true)};
+  Option<int64_t> optLevel{*this, "opt-level",
+                           llvm::cl::desc("LLVM optimisation level of the "
+                                          "NVPTX code generation (0-3)"),
+                           llvm::cl::init(3)};
+};
+
+/// The device half of `mpt-lower-to-cuda`: the kernels of `gpu.module`s to
+/// PTX text in `gpu.binary` ops (math without libdevice, f16/bf16 scalar
+/// arithmetic in f32 with one rounding per op as on the CPU, nvgpu and gpu
+/// ops to NVVM with bare-pointer memref arguments, LLVM's NVPTX backend).
+void buildGPUToPTXPipeline(OpPassManager &pm,
+                           const LowerToCUDAOptions &options);
+
+/// A (mixed-precision) step to a host program of launches and PTX kernels:
+/// mpt ops to linalg, elementwise fusion, host scalar code into linalg ops,
+/// one-shot bufferization with results as out-parameters (no deallocations:
+/// the launch plan's arena gives temporaries their lifetime), every linalg
+/// op to kernels and launches, identical kernels merged, then
+/// buildGPUToPTXPipeline. The host functions that remain hold only
+/// allocations, views, constants, launches and copies (docs/gpu.md).
+void buildLowerToCUDAPipeline(OpPassManager &pm,
+                              const LowerToCUDAOptions &options);
+
+/// Registers `mpt-gpu-to-ptx` and `mpt-lower-to-cuda`.
+void registerLowerToCUDAPipelines();
+
 } // namespace mpt
 } // namespace mlir
 
