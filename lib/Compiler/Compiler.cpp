@@ -3,6 +3,7 @@
 #include "mpt/Compiler/Compiler.h"
 
 #include "mpt-runtime/Artifact.h"
+#include "mpt-runtime/LaunchPlan.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -21,7 +22,11 @@ CompileOptions::describe() const {
     return os.str();
   };
   SmallVector<std::pair<std::string, std::string>> out = {
-      {"target", target}, {"precision", precision}, {"cpu", cpu}};
+      {"target", target}, {"precision", precision}};
+  if (target == "cuda")
+    out.push_back({"sm", std::to_string(sm)});
+  else
+    out.push_back({"cpu", cpu});
   if (!cpuFeatures.empty())
     out.push_back({"cpu-features", cpuFeatures});
   if (precision == "f32")
@@ -49,7 +54,7 @@ CompileOptions::describe() const {
 }
 
 LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
-                                       const CompileOptions &options) {
+                                             const CompileOptions &options) {
   if (options.precision == "f32")
     return success();
   if (options.precision != "f16" && options.precision != "bf16")
@@ -76,29 +81,85 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   return pm.run(module);
 }
 
+/// Target "cuda": kernels, the launch plan and PTX.
+static LogicalResult buildCUDAArtifact(ModuleOp module,
+                                       const CompileOptions &options,
+                                       rt::ArtifactContents &artifact) {
+  LowerToCUDAOptions cuda;
+  cuda.sm = options.sm;
+  PassManager kernels(module.getContext());
+  buildCUDAKernelsPipeline(kernels, cuda);
+  if (failed(kernels.run(module)))
+    return failure();
+  FailureOr<rt::LaunchPlan> plan = buildLaunchPlan(
+      module, artifact.manifest, options.sm, artifact.deviceConstants);
+  if (failed(plan))
+    return failure();
+  PassManager ptx(module.getContext());
+  buildGPUToPTXPipeline(ptx, cuda);
+  if (failed(ptx.run(module)))
+    return failure();
+  FailureOr<std::string> text = extractPTX(module);
+  if (failed(text))
+    return failure();
+  artifact.ptx = std::move(*text);
+  artifact.launchPlan = std::move(*plan);
+  return success();
+}
+
+/// The summary of a cuda artifact.
+static void summarize(const rt::ArtifactContents &artifact,
+                      CompileSummary &summary) {
+  const rt::LaunchPlan &plan = *artifact.launchPlan;
+  summary.kernels = plan.kernels.size();
+  summary.ptxBytes = artifact.ptx.size();
+  summary.constantBytes = artifact.deviceConstants.size();
+  summary.arenaBytes = plan.arenaBytes;
+  for (const rt::FunctionPlan &f : plan.functions) {
+    CompileSummary::Function s;
+    s.name = f.name;
+    s.arenaBytes = f.arenaBytes;
+    for (const rt::PlanStep &step : f.steps)
+      (step.kind == rt::PlanStep::Kind::Launch ? s.launches : s.copies)++;
+    summary.functions.push_back(std::move(s));
+  }
+}
+
 LogicalResult mlir::mpt::compileToArtifact(ModuleOp module,
                                            const CompileOptions &requested,
-                                           StringRef outputPath) {
+                                           StringRef outputPath,
+                                           CompileSummary *summary) {
   CompileOptions options = requested;
-  if (options.target != "cpu")
-    return module.emitError()
-           << "target '" << options.target
-           << "' is not available in this build; use --target=cpu";
-  if (failed(resolveTarget(options, module.getLoc())))
+  if (options.target != "cpu" && options.target != "cuda")
+    return module.emitError() << "unknown target '" << options.target
+                              << "'; use --target=cpu or --target=cuda";
+  if (options.target == "cuda" && options.sm != 80 && options.sm != 90)
+    return module.emitError() << "--sm=" << options.sm
+                              << " is not supported; use --sm=80 (A100 and "
+                                 "later) or --sm=90 (H100/H200)";
+  if (options.target == "cpu" &&
+      failed(resolveTarget(options, module.getLoc())))
     return failure();
   if (failed(mlir::mpt::applyMixedPrecision(module, options)))
     return failure();
   rt::ArtifactContents artifact;
   if (failed(mlir::mpt::extractManifest(module, options, artifact.manifest)))
     return failure();
-  FailureOr<std::string> so =
-      mlir::mpt::buildNativeSharedObject(module, artifact.manifest, options);
-  if (failed(so))
-    return failure();
-  artifact.nativeSharedObject = std::move(*so);
+  if (options.target == "cuda") {
+    if (failed(buildCUDAArtifact(module, options, artifact)))
+      return failure();
+    if (summary)
+      summarize(artifact, *summary);
+  } else {
+    FailureOr<std::string> so =
+        mlir::mpt::buildNativeSharedObject(module, artifact.manifest, options);
+    if (failed(so))
+      return failure();
+    artifact.nativeSharedObject = std::move(*so);
+  }
   rt::Status status = rt::writeArtifactFile(outputPath.str(), artifact);
   if (status.failed())
-    return module.emitError() << "cannot write the artifact: "
-                              << status.message();
+    return module.emitError()
+           << "cannot write the artifact: " << status.message();
   return success();
 }

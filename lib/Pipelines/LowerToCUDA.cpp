@@ -56,7 +56,7 @@ void mpt::buildGPUToPTXPipeline(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
-void mpt::buildLowerToCUDAPipeline(OpPassManager &pm,
+void mpt::buildCUDAKernelsPipeline(OpPassManager &pm,
                                    const LowerToCUDAOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertMPTToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -84,6 +84,11 @@ void mpt::buildLowerToCUDAPipeline(OpPassManager &pm,
   pm.addPass(createOutlineGPUKernels(outline));
   pm.addPass(createDedupeGPUKernels());
   pm.addPass(createCanonicalizerPass());
+}
+
+void mpt::buildLowerToCUDAPipeline(OpPassManager &pm,
+                                   const LowerToCUDAOptions &options) {
+  buildCUDAKernelsPipeline(pm, options);
   buildGPUToPTXPipeline(pm, options);
 }
 

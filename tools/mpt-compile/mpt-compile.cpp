@@ -32,8 +32,17 @@ cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
 cl::opt<std::string> outputFile("o", cl::desc("Output artifact (.mpt)"),
                                 cl::value_desc("file"), cl::Required,
                                 cl::cat(category));
-cl::opt<std::string> target("target", cl::desc("cpu"), cl::init("cpu"),
-                            cl::cat(category));
+cl::opt<std::string> target("target",
+                            cl::desc("cpu (native code) or cuda (PTX and a "
+                                     "launch plan)"),
+                            cl::init("cpu"), cl::cat(category));
+cl::opt<int64_t> sm("sm",
+                    cl::desc("Compute capability of the PTX for "
+                             "--target=cuda: 80 (A100 and later) or 90 "
+                             "(H100/H200)"),
+                    cl::init(80), cl::cat(category));
+cl::opt<bool> quiet("quiet", cl::init(false), cl::cat(category),
+                    cl::desc("Do not print the summary of a cuda artifact"));
 cl::opt<std::string> precision("precision", cl::desc("f32, f16 or bf16"),
                                cl::init("f32"), cl::cat(category));
 cl::opt<std::string>
@@ -112,6 +121,7 @@ int main(int argc, char **argv) {
 
   mlir::mpt::CompileOptions options;
   options.target = target;
+  options.sm = sm;
   options.precision = precision;
   options.lossScale = lossScale;
   options.initScale = initScale;
@@ -129,7 +139,19 @@ int main(int argc, char **argv) {
   options.remarks = remarks;
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
-  if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile)))
+  mlir::mpt::CompileSummary summary;
+  if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile,
+                                          &summary)))
     return 1;
+  if (options.target == "cuda" && !quiet) {
+    outs() << "mpt-compile: " << outputFile << ": sm_" << options.sm << ", "
+           << summary.kernels << " kernels (" << summary.ptxBytes
+           << " bytes of PTX), arena " << summary.arenaBytes << " bytes, "
+           << summary.constantBytes << " bytes of constants\n";
+    for (const auto &f : summary.functions)
+      outs() << "  " << f.name << ": " << f.launches << " launches, "
+             << f.copies << " device copies, arena " << f.arenaBytes
+             << " bytes\n";
+  }
   return 0;
 }

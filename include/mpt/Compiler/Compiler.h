@@ -19,13 +19,16 @@
 
 namespace mpt::rt {
 struct Manifest;
+struct LaunchPlan;
 } // namespace mpt::rt
 
 namespace mlir::mpt {
 
 struct CompileOptions {
-  /// "cpu" (native code); "cuda" is not available in this build yet.
+  /// "cpu" (native code) or "cuda" (PTX and a launch plan).
   std::string target = "cpu";
+  /// Compute capability of the PTX for target "cuda": 80 or 90.
+  int64_t sm = 80;
   /// "f32" (no rewrite) or the mpt-mixed-precision options.
   std::string precision = "f32";
   std::string lossScale = "auto";
@@ -81,9 +84,37 @@ FailureOr<std::string> buildNativeSharedObject(ModuleOp module,
                                                const ::mpt::rt::Manifest &manifest,
                                                const CompileOptions &options);
 
+/// Target "cuda": records every public host function of `module` (after
+/// the kernel half of mpt-lower-to-cuda: allocations, views, launches and
+/// copies only) as a launch plan with an arena planned from the
+/// temporaries' lifetimes; the bytes of constant globals are appended to
+/// `deviceConstants`.
+FailureOr<::mpt::rt::LaunchPlan>
+buildLaunchPlan(ModuleOp module, const ::mpt::rt::Manifest &manifest,
+                int64_t sm, std::string &deviceConstants);
+
+/// The PTX text of the module's `gpu.binary` (after mpt-gpu-to-ptx).
+FailureOr<std::string> extractPTX(ModuleOp module);
+
+/// What a compilation produced, for the tool to print.
+struct CompileSummary {
+  /// Target "cuda": distinct kernels, PTX bytes, the shared arena, and per
+  /// function the launches and device copies of one call.
+  size_t kernels = 0, ptxBytes = 0, constantBytes = 0;
+  uint64_t arenaBytes = 0;
+  struct Function {
+    std::string name;
+    size_t launches = 0, copies = 0;
+    uint64_t arenaBytes = 0;
+  };
+  SmallVector<Function> functions;
+};
+
 /// All of the above, then writes the artifact to `outputPath` (atomically).
+/// Fills `summary` when given.
 LogicalResult compileToArtifact(ModuleOp module, const CompileOptions &options,
-                                StringRef outputPath);
+                                StringRef outputPath,
+                                CompileSummary *summary = nullptr);
 
 } // namespace mlir::mpt
 

@@ -131,6 +131,13 @@ struct LowerToCUDAOptions : public PassPipelineOptions<LowerToCUDAOptions> {
 void buildGPUToPTXPipeline(OpPassManager &pm,
                            const LowerToCUDAOptions &options);
 
+/// The kernel half of `mpt-lower-to-cuda` (everything before
+/// buildGPUToPTXPipeline): afterwards host functions hold only
+/// allocations, views, constants, launches and copies, and every kernel is
+/// a gpu.func in `gpu.module @mpt_kernels`.
+void buildCUDAKernelsPipeline(OpPassManager &pm,
+                              const LowerToCUDAOptions &options);
+
 /// A (mixed-precision) step to a host program of launches and PTX kernels:
 /// mpt ops to linalg, elementwise fusion, host scalar code into linalg ops,
 /// one-shot bufferization with results as out-parameters (no deallocations:

@@ -10,7 +10,9 @@
 //
 //   header    32 bytes  magic "\x89MPT\r\n\x1a\n", u32 format version,
 //                       u32 section count, u64 file size, u64 reserved (0)
-//   sections  32 bytes each: u32 kind, u32 flags, u64 offset, u64 size,
+//   sections  32 bytes each: u32 kind (1 manifest, 2 native code, 3 PTX,
+//                       4 launch plan, 5 device constants), u32 flags,
+//                       u64 offset, u64 size,
 //                       u64 reserved (0)
 //   data      each section's bytes, starting at a multiple of 16
 //   trailer   8 bytes   u32 CRC-32 of every byte before the trailer, "MPTE"
@@ -31,10 +33,12 @@
 #ifndef MPT_RUNTIME_ARTIFACT_H
 #define MPT_RUNTIME_ARTIFACT_H
 
+#include "mpt-runtime/LaunchPlan.h"
 #include "mpt-runtime/Signature.h"
 #include "mpt-runtime/Status.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +56,8 @@ enum class SectionKind : uint32_t {
   Manifest = 1,           ///< the signature table, JSON (UTF-8)
   NativeSharedObject = 2, ///< ELF shared object exporting the mpt_* entries
   Ptx = 3,                ///< PTX text of the CUDA kernels
+  LaunchPlan = 4,         ///< the launch plan of a cuda artifact, JSON
+  DeviceConstants = 5,    ///< constant data the launch plan uploads once
 };
 constexpr uint32_t kSectionOptional = 1;
 
@@ -62,6 +68,10 @@ struct ArtifactContents {
   std::string nativeSharedObject;
   /// PTX text (target "cuda"); empty when absent.
   std::string ptx;
+  /// What the runtime launches for each function (target "cuda").
+  std::optional<LaunchPlan> launchPlan;
+  /// The bytes of the plan's constant buffers (target "cuda").
+  std::string deviceConstants;
 };
 
 /// The file bytes. Validates the manifest and the sections the target

@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mpt {
@@ -78,6 +79,14 @@ struct LaunchConfig {
   uint32_t sharedBytes = 0;
 };
 
+/// What a program has run since it was loaded.
+struct ProgramStats {
+  uint64_t calls = 0;    ///< functions called
+  uint64_t launches = 0; ///< kernel launches
+  uint64_t copies = 0;   ///< device copies and fills of the launch plan
+  uint64_t kernels = 0;  ///< distinct kernels the program holds
+};
+
 /// The compiled functions of an artifact, loaded for one device.
 class Program {
 public:
@@ -98,6 +107,8 @@ public:
   /// Starts a new peak: from now on scratchPeakBytes() counts from the
   /// bytes alive now (`mpt_memory_stats(..., reset=1)`).
   virtual void resetScratchPeak() {}
+  /// Launch counts of a GPU program (nullopt for native code).
+  virtual std::optional<ProgramStats> stats() const { return std::nullopt; }
 };
 
 struct DeviceMemoryUsage {
@@ -140,6 +151,11 @@ public:
                         size_t numArgs) = 0;
   /// Waits for all launched work; reports errors of asynchronous work.
   virtual Status synchronize() = 0;
+  /// Device-specific counters for reports, e.g. the emulator's executed
+  /// instructions ({"warp_instructions", n}, ...); empty when none.
+  virtual std::vector<std::pair<std::string, uint64_t>> counters() const {
+    return {};
+  }
 
   /// Loads the code of `artifact` that this device runs its functions from
   /// and checks that every function's entry exists. The default loads the
@@ -148,6 +164,13 @@ public:
   virtual Expected<std::unique_ptr<Program>>
   loadProgram(const ArtifactContents &artifact, const std::string &name);
 };
+
+/// Loads `artifact`'s PTX and launch plan for `device` (a GPU device: cuda
+/// or cuda-emu): the program interprets the plan, launching through
+/// Device::launch (runtime/lib/Runtime/PlanProgram.cpp).
+Expected<std::unique_ptr<Program>>
+loadPlanProgram(Device &device, const ArtifactContents &artifact,
+                const std::string &name);
 
 /// A device by name: "cpu" or "cuda-emu". "cuda" is reserved for the
 /// driver backend and is an error ("not available in this build") until it

@@ -22,6 +22,13 @@ static Status checkSections(const ArtifactContents &c) {
     return Status::error("a cpu artifact needs the native shared object");
   if (c.manifest.target == "cuda" && c.ptx.empty())
     return Status::error("a cuda artifact needs PTX");
+  if (c.manifest.target == "cuda" && !c.launchPlan)
+    return Status::error("a cuda artifact needs a launch plan");
+  if (c.launchPlan)
+    if (Status st = c.launchPlan->validate(c.manifest,
+                                           c.deviceConstants.size());
+        st.failed())
+      return st;
   if (!c.nativeSharedObject.empty() &&
       c.nativeSharedObject.compare(0, 4, "\x7f"
                                          "ELF") != 0)
@@ -46,6 +53,13 @@ mpt::rt::serializeArtifact(const ArtifactContents &contents) {
                     contents.nativeSharedObject});
   if (!contents.ptx.empty())
     secs.push_back({SectionKind::Ptx, contents.ptx});
+  std::string planText;
+  if (contents.launchPlan) {
+    planText = contents.launchPlan->toJsonText();
+    secs.push_back({SectionKind::LaunchPlan, planText});
+  }
+  if (!contents.deviceConstants.empty())
+    secs.push_back({SectionKind::DeviceConstants, contents.deviceConstants});
 
   auto align16 = [](uint64_t v) { return (v + 15) & ~uint64_t(15); };
   uint64_t offset = align16(kHeaderBytes + kSectionEntryBytes * secs.size());
@@ -134,8 +148,8 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
   }
 
   ArtifactContents out;
-  bool haveManifest = false;
-  std::string manifestText;
+  bool haveManifest = false, havePlan = false, haveConstants = false;
+  std::string manifestText, planText;
   uint64_t tableEnd = kHeaderBytes + uint64_t(count) * kSectionEntryBytes;
   for (uint32_t i = 0; i < count; ++i) {
     const char *e = bytes.data() + kHeaderBytes + i * kSectionEntryBytes;
@@ -169,6 +183,16 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
         return fail("corrupt artifact (two PTX sections)");
       out.ptx.assign(data);
       break;
+    case static_cast<uint32_t>(SectionKind::LaunchPlan):
+      if (!once(havePlan))
+        return fail("corrupt artifact (two launch plans)");
+      planText.assign(data);
+      break;
+    case static_cast<uint32_t>(SectionKind::DeviceConstants):
+      if (!once(haveConstants))
+        return fail("corrupt artifact (two device constant sections)");
+      out.deviceConstants.assign(data);
+      break;
     default:
       if (!(flags & kSectionOptional))
         return fail("section kind " + std::to_string(kind) +
@@ -181,6 +205,12 @@ Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
   if (m.failed())
     return fail(m.message());
   out.manifest = m.take();
+  if (havePlan) {
+    Expected<LaunchPlan> plan = LaunchPlan::fromJsonText(planText);
+    if (plan.failed())
+      return fail(plan.message());
+    out.launchPlan = plan.take();
+  }
   if (Status st = checkSections(out); st.failed())
     return fail(st.message());
   return out;

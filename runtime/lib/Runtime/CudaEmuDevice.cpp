@@ -123,13 +123,13 @@ Status CudaEmuDevice::launch(Module &module, const std::string &entry,
 Expected<std::unique_ptr<Program>>
 CudaEmuDevice::loadProgram(const ArtifactContents &artifact,
                            const std::string &name) {
-  if (artifact.manifest.target != "cuda")
-    return Status::error(name + ": compiled for target '" +
-                         artifact.manifest.target +
-                         "'; device cuda-emu runs artifacts compiled for "
-                         "target cuda");
-  return Status::error(name + ": running whole cuda artifacts needs their "
-                              "host code, which this build does not generate "
-                              "yet; device cuda-emu launches PTX kernels "
-                              "through the device interface");
+  return loadPlanProgram(*this, artifact, name);
+}
+
+std::vector<std::pair<std::string, uint64_t>> CudaEmuDevice::counters() const {
+  const ptxemu::LaunchStats &s = emu_.stats();
+  return {{"thread_instructions", s.threadInstructions},
+          {"warp_instructions", s.warpInstructions},
+          {"mma_instructions", s.mmaInstructions},
+          {"blocks", s.blocks}};
 }

@@ -42,11 +42,12 @@ public:
                 const LaunchConfig &config, void *const *args,
                 size_t numArgs) override;
   Status synchronize() override { return Status::success(); }
-  /// Artifacts for target "cuda" need host code that drives their kernels;
-  /// that lowering does not exist yet, so this says so.
+  /// Artifacts compiled with --target=cuda: their PTX and launch plan.
   Expected<std::unique_ptr<Program>>
   loadProgram(const ArtifactContents &artifact,
               const std::string &name) override;
+  /// The emulator's instruction and block counts of every launch so far.
+  std::vector<std::pair<std::string, uint64_t>> counters() const override;
 
   /// Counters of every launch so far (instructions, mma.sync, time).
   const ptxemu::LaunchStats &stats() const { return emu_.stats(); }
