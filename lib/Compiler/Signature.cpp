@@ -64,8 +64,8 @@ static LogicalResult readType(Type type, Location loc, StringRef what,
   return success();
 }
 
-static LogicalResult readInit(DictionaryAttr dict, Location loc,
-                              StringRef what, rt::InitSpec &init) {
+static LogicalResult readInit(DictionaryAttr dict, Location loc, StringRef what,
+                              rt::InitSpec &init) {
   auto dist = dict.getAs<StringAttr>("dist");
   auto number = [&](StringRef key) {
     auto value = dict.getAs<FloatAttr>(key);
@@ -92,8 +92,8 @@ static LogicalResult readInit(DictionaryAttr dict, Location loc,
 }
 
 LogicalResult mlir::mpt::extractManifest(ModuleOp module,
-                                   const CompileOptions &options,
-                                   rt::Manifest &manifest) {
+                                         const CompileOptions &options,
+                                         rt::Manifest &manifest) {
   manifest.target = options.target;
   manifest.precision = options.precision;
   for (const auto &[key, value] : options.describe())
@@ -106,17 +106,44 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
     sig.name = func.getSymName().str();
     sig.symbol = "mpt_" + sig.name;
     Location loc = func.getLoc();
+    // A plain function of tensors (no mpt.* attribute and no mpt op: not a
+    // training step): arguments are inputs named arg0, arg1, ..., results
+    // are unnamed outputs.
+    bool plain = !func.walk([](Operation *op) {
+                        return isa<MPTDialect>(op->getDialect())
+                                   ? WalkResult::interrupt()
+                                   : WalkResult::advance();
+                      })
+                      .wasInterrupted();
+    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+      if (func.getArgAttr(i, MPTDialect::kNameAttrName) ||
+          func.getArgAttr(i, MPTDialect::kRoleAttrName))
+        plain = false;
+    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+      if (func.getResultAttr(i, MPTDialect::kRoleAttrName))
+        plain = false;
 
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
       std::string what = "@" + sig.name + " argument #" + std::to_string(i);
       Location argLoc = func.getArgument(i).getLoc();
       rt::TensorSpec spec;
-      auto name = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
-      auto role = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
+      if (plain) {
+        spec.name = "arg" + std::to_string(i);
+        spec.role = rt::Role::Input;
+        if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
+          return failure();
+        sig.args.push_back(std::move(spec));
+        continue;
+      }
+      auto name =
+          func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
+      auto role =
+          func.getArgAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
       if (!name || !role)
         return emitError(argLoc)
-               << what << " needs mpt.name and mpt.role: the runtime binds "
-                          "arguments by name and role";
+               << what
+               << " needs mpt.name and mpt.role: the runtime binds "
+                  "arguments by name and role";
       spec.name = name.getValue().str();
       std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
       if (!parsed)
@@ -124,8 +151,8 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
       spec.role = *parsed;
       if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
         return failure();
-      if (auto init =
-              func.getArgAttrOfType<DictionaryAttr>(i, MPTDialect::kInitAttrName))
+      if (auto init = func.getArgAttrOfType<DictionaryAttr>(
+              i, MPTDialect::kInitAttrName))
         if (failed(readInit(init, argLoc, what, spec.init)))
           return failure();
       if (rt::isStateRole(spec.role) &&
@@ -142,14 +169,21 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
       rt::TensorSpec spec;
       auto role =
           func.getResultAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
+      if (plain) {
+        spec.role = rt::Role::Output;
+        if (failed(readType(func.getResultTypes()[i], loc, what, spec)))
+          return failure();
+        sig.results.push_back(std::move(spec));
+        continue;
+      }
       if (!role)
         return emitError(loc) << what << " needs mpt.role";
       std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
       if (!parsed)
         return emitError(loc) << what << " has unknown role " << role;
       spec.role = *parsed;
-      if (auto name =
-              func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName))
+      if (auto name = func.getResultAttrOfType<StringAttr>(
+              i, MPTDialect::kNameAttrName))
         spec.name = name.getValue().str();
       if (auto updates = func.getResultAttrOfType<StringAttr>(
               i, MPTDialect::kUpdatesAttrName))
@@ -181,7 +215,7 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
               "@train_step)";
   rt::Status status = manifest.validate();
   if (status.failed())
-    return module.emitError() << "invalid signature table: "
-                              << status.message();
+    return module.emitError()
+           << "invalid signature table: " << status.message();
   return success();
 }

@@ -10,6 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CallMode.h"
+
 #include "mpt-runtime/Data.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Json.h"
@@ -70,6 +72,11 @@ options:
   -q, --quiet            no progress output
   --version              print the runtime version
   -h, --help             this help
+
+mpt-run MODEL --call=NAME [--device=D] [--input=ARG=FILE.npy]... --output-dir=DIR
+  runs any function of the artifact once (train_step, eval_step, a plain
+  function of tensors) and writes every result as DIR/<result name or
+  index>.npy; arguments not given take their initial values
 )";
 
 struct Options {
@@ -881,6 +888,8 @@ static int run(int argc, char **argv) {
 int main(int argc, char **argv) {
   // Running out of memory anywhere is one error line, not an abort.
   try {
+    if (isCallMode(argc, argv))
+      return runCallMode(argc, argv);
     return run(argc, argv);
   } catch (const std::bad_alloc &) {
     if (barOpen)
