@@ -48,6 +48,11 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# The digits data set (Debian's python3-sklearn, installed by setup.sh).
+if os.path.exists(
+        "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"):
+    config.available_features.add("digits")
+
 # The host C compiler: runtime tests build small step functions with it.
 config.substitutions.append(("%host_cc", config.host_cc))
 

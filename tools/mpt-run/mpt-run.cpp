@@ -793,6 +793,16 @@ static int run(int argc, char **argv) {
     Json dev = Json::object();
     dev.set("name", Json::string(session->device().name()));
     dev.set("description", Json::string(session->device().description()));
+    if (std::optional<ProgramStats> ps = session->programStats()) {
+      dev.set("kernels", Json::unsignedInteger(ps->kernels));
+      dev.set("launches", Json::unsignedInteger(ps->launches));
+      Json per = Json::object();
+      for (const auto &[fn, n] : ps->launchesPerCall)
+        per.set(fn, Json::unsignedInteger(n));
+      dev.set("launches_per_call", std::move(per));
+    }
+    for (const auto &[key, value] : session->device().counters())
+      dev.set(key, Json::unsignedInteger(value));
     rep.set("device", std::move(dev));
     Json dj;
     if (needData) {
@@ -882,6 +892,18 @@ static int run(int argc, char **argv) {
         fmtNum(last.loss) + (last.scale ? "  scale " + fmtNum(*last.scale) : "") +
         "  skipped " + std::to_string(skipped) + "  " +
         fmtNum(sumMs / static_cast<double>(o.steps), "%.3f") + " ms/step");
+  if (std::optional<ProgramStats> ps = session->programStats()) {
+    std::string line = "device " + session->device().name() + ": " +
+                       std::to_string(ps->kernels) + " kernels";
+    for (const auto &[fn, n] : ps->launchesPerCall)
+      if (fn == session->trainFunction().name)
+        line += ", " + std::to_string(n) + " launches per step";
+    for (const auto &[key, value] : session->device().counters())
+      if (key == "warp_instructions" || key == "thread_instructions")
+        line += ", " + std::to_string(value) + " emulated " +
+                key.substr(0, key.find('_')) + " instructions";
+    progress.message(line);
+  }
   return 0;
 }
 

@@ -85,6 +85,8 @@ struct ProgramStats {
   uint64_t launches = 0; ///< kernel launches
   uint64_t copies = 0;   ///< device copies and fills of the launch plan
   uint64_t kernels = 0;  ///< distinct kernels the program holds
+  /// Kernel launches of one call of each function (fixed by the plan).
+  std::vector<std::pair<std::string, uint64_t>> launchesPerCall;
 };
 
 /// The compiled functions of an artifact, loaded for one device.

@@ -100,6 +100,9 @@ public:
   /// nullptr when the artifact has no eval function.
   const FunctionSig *evalFunction() const;
   Device &device();
+  /// Launch counts when the artifact runs as a GPU program (nullopt for
+  /// native code).
+  std::optional<ProgramStats> programStats() const;
 
   // State.
   /// Every state tensor, in train_step argument order.

@@ -67,8 +67,13 @@ Status PlanProgram::load(const ArtifactContents &artifact,
       return Status::error(name + ": the PTX has no kernel '" + k.name +
                            "' that the launch plan launches");
   for (const FunctionSig &sig : artifact.manifest.functions)
-    if (const FunctionPlan *f = plan_.findFunction(sig.name))
+    if (const FunctionPlan *f = plan_.findFunction(sig.name)) {
       bySymbol_[sig.symbol] = f;
+      uint64_t launches = 0;
+      for (const PlanStep &step : f->steps)
+        launches += step.kind == PlanStep::Kind::Launch;
+      stats_.launchesPerCall.push_back({sig.name, launches});
+    }
   stats_.kernels = plan_.kernels.size();
 
   Expected<DeviceBuffer> arena =

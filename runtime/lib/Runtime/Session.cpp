@@ -394,6 +394,9 @@ const Manifest &Session::manifest() const { return impl_->artifact->manifest; }
 const FunctionSig &Session::trainFunction() const { return *impl_->train; }
 const FunctionSig *Session::evalFunction() const { return impl_->eval; }
 Device &Session::device() { return *impl_->device; }
+std::optional<ProgramStats> Session::programStats() const {
+  return impl_->program->stats();
+}
 
 std::vector<const TensorSpec *> Session::stateSpecs() const {
   std::vector<const TensorSpec *> out;
