@@ -13,7 +13,13 @@ steps), evaluates it on the test split, and
   carried in the artifact; mpt-compile's ``--autocast-report`` when an
   artifact has none) and the step's measured scratch-memory peak;
 - writes the loss and loss-scale curves to ``OUT/curves.png`` and the
-  numbers to ``OUT/summary.json``.
+  numbers to ``OUT/summary.json``;
+- then compiles the same step with ``--target=cuda`` (PTX and a launch plan),
+  runs the first ``--gpu-steps`` steps on ``cuda-emu`` (every kernel executed
+  by mpt's PTX emulator) and prints a second table next to the CPU runs'
+  first steps: kernels, launches per step, arena, device peak memory, the
+  losses of both devices, and how to run the artifact on a real GPU
+  (``mpt-run --device=cuda``).
 
 Usage: python3 examples/digits/train.py [--steps 1500] [--out out/digits]
            [--build-dir build] [--growth-interval 100]
@@ -50,6 +56,9 @@ def parse_args(argv):
                         "GradScaler's default is 2000)")
     p.add_argument("--data", default="digits",
                    help="mpt-run --data source (default: digits)")
+    p.add_argument("--gpu-steps", type=int, default=20,
+                   help="steps of the --target=cuda artifacts on cuda-emu "
+                        "(default 20; 0 skips the GPU table)")
     return p.parse_args(argv)
 
 
@@ -197,6 +206,81 @@ def print_table(rows, steps):
           "comes on GPUs.")
 
 
+def train_gpu(precision, args, out):
+    """The --target=cuda artifact of `precision`, --gpu-steps steps on
+    cuda-emu; returns its report."""
+    artifact = os.path.join(out, f"cnn_{precision}_cuda.mpt")
+    cmd = [tool(args.build_dir, "mpt-compile"), STEP, "--target=cuda",
+           f"--precision={precision}", "-o", artifact, "--quiet"]
+    if precision == "f16":
+        cmd.append(f"--growth-interval={args.growth_interval}")
+    run(cmd, f"mpt-compile --target=cuda --precision={precision}")
+    report = os.path.join(out, f"report_{precision}_cuda.json")
+    run([tool(args.build_dir, "mpt-run"), artifact, "--device=cuda-emu",
+         f"--data={args.data}", f"--steps={args.gpu_steps}",
+         f"--report={report}", "--progress=none"],
+        f"mpt-run --device=cuda-emu ({precision})")
+    with open(report) as f:
+        return json.load(f)
+
+
+def gpu_rows(results, gpu):
+    rows = []
+    for p, rep in gpu.items():
+        cpu_steps = results[p]["report"]["steps"][:len(rep["steps"])]
+        diffs = [abs(g["loss"] - c["loss"]) / abs(c["loss"])
+                 for g, c in zip(rep["steps"], cpu_steps)]
+        dev = rep["device"]
+        steps = len(rep["steps"])
+        rows.append({
+            "precision": p,
+            "kernels": dev.get("kernels"),
+            "launches_per_step": dev.get("launches_per_call", {}).get(
+                "train_step"),
+            "arena_bytes": rep["memory"].get("step_scratch_peak_bytes"),
+            "device_peak_bytes": rep["memory"]["device_peak_bytes"],
+            "loss_cpu": cpu_steps[-1]["loss"],
+            "loss_gpu": rep["steps"][-1]["loss"],
+            "max_loss_rel_diff": max(diffs),
+            "same_skips": [s["skipped"] for s in rep["steps"]] ==
+                          [s["skipped"] for s in cpu_steps],
+            "thread_instructions_per_step":
+                dev.get("thread_instructions", 0) // max(steps, 1),
+        })
+    return rows
+
+
+def print_gpu_table(rows, steps, out):
+    head = ["precision", "kernels", "launches/step", "arena", "device peak",
+            f"loss @{steps} cpu", f"loss @{steps} cuda-emu", "max rel diff",
+            "same skips", "emulated instr/step"]
+    body = [[r["precision"], str(r["kernels"]), str(r["launches_per_step"]),
+             human_bytes(r["arena_bytes"]), human_bytes(r["device_peak_bytes"]),
+             f"{r['loss_cpu']:.6f}", f"{r['loss_gpu']:.6f}",
+             f"{r['max_loss_rel_diff']:.1e}", "yes" if r["same_skips"] else "NO",
+             f"{r['thread_instructions_per_step'] / 1e6:.1f} M"] for r in rows]
+    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+    line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(r, widths)))
+    print()
+    print(f"The same CNN compiled with --target=cuda (PTX for sm_80 and a "
+          f"launch plan), its first {steps} steps\non cuda-emu (every kernel "
+          f"run by mpt's PTX emulator) next to the CPU runs above")
+    print(line(head))
+    print("  ".join("-" * w for w in widths))
+    for r in body:
+        print(line(r))
+    print()
+    print("arena: the step's temporaries, planned at compile time. device "
+          "peak: everything allocated\non the device (state double buffers, "
+          "batch, arena). max rel diff: largest relative loss\ndifference "
+          "over the steps (only the order of f32 sums differs). On a machine "
+          "with an NVIDIA GPU\n(sm_80 or later) and its driver, run the same "
+          "artifact there:\n  build/bin/mpt-run "
+          f"{shown(os.path.join(out, 'cnn_f16_cuda.mpt'))} --device=cuda "
+          "--data=digits --steps=1500 --eval")
+
+
 def plot(results, steps, path):
     import matplotlib
     matplotlib.use("Agg")
@@ -258,9 +342,18 @@ def main(argv=None):
 
     png = os.path.join(args.out, "curves.png")
     plot(results, args.steps, png)
+    gpu = []
+    if args.gpu_steps > 0:
+        print(f"\n[cuda] compiling with --target=cuda and running "
+              f"{args.gpu_steps} steps per precision on cuda-emu ...",
+              flush=True)
+        gpu = gpu_rows(results, {p: train_gpu(p, args, args.out)
+                                 for p in PRECISIONS})
+        print_gpu_table(gpu, args.gpu_steps, args.out)
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump({"steps": args.steps, "growth_interval_f16":
-                   args.growth_interval, "runs": rows}, f, indent=2)
+                   args.growth_interval, "runs": rows, "cuda_emu": gpu},
+                  f, indent=2)
         f.write("\n")
     print(f"\nwrote {shown(png)} (loss and loss-scale curves) and "
           f"{shown(os.path.join(args.out, 'summary.json'))}; "
