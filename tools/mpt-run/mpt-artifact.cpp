@@ -2,9 +2,10 @@
 //
 //   mpt-artifact info model.mpt              the signature table, readable
 //   mpt-artifact signature model.mpt         the signature table as JSON
+//   mpt-artifact plan model.mpt              the launch plan (cuda) as JSON
 //   mpt-artifact extract model.mpt --native out.so [--ptx out.ptx]
 //   mpt-artifact pack --signature sig.json --native step.so [--ptx k.ptx]
-//                     -o model.mpt
+//                     [--plan plan.json] [--constants data.bin] -o model.mpt
 //
 // `pack` wraps code from another code generator (or a hand-written C step
 // for tests) into an artifact with the same writer mpt-compile uses.
@@ -24,8 +25,10 @@ using namespace mpt::rt;
 static const char *kUsage = R"(usage:
   mpt-artifact info MODEL.mpt
   mpt-artifact signature MODEL.mpt
+  mpt-artifact plan MODEL.mpt
   mpt-artifact extract MODEL.mpt [--native OUT.so] [--ptx OUT.ptx]
-  mpt-artifact pack --signature SIG.json [--native STEP.so] [--ptx K.ptx] -o MODEL.mpt
+  mpt-artifact pack --signature SIG.json [--native STEP.so] [--ptx K.ptx]
+                    [--plan PLAN.json] [--constants DATA.bin] -o MODEL.mpt
 )";
 
 [[noreturn]] static void die(const std::string &msg, int code = 1) {
@@ -68,7 +71,7 @@ int main(int argc, char **argv) {
     return args.empty() ? 2 : 0;
   }
   std::string cmd = args[0];
-  std::string input, signature, native, ptx, output;
+  std::string input, signature, native, ptx, output, plan, constants;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string &a = args[i];
     auto value = [&](std::string &out) {
@@ -82,6 +85,10 @@ int main(int argc, char **argv) {
       value(native);
     else if (a == "--ptx")
       value(ptx);
+    else if (a == "--plan")
+      value(plan);
+    else if (a == "--constants")
+      value(constants);
     else if (a == "-o")
       value(output);
     else if (!a.empty() && a[0] != '-' && input.empty())
@@ -103,6 +110,14 @@ int main(int argc, char **argv) {
       c.nativeSharedObject = orDie(readFile(native));
     if (!ptx.empty())
       c.ptx = orDie(readFile(ptx));
+    if (!plan.empty()) {
+      Expected<LaunchPlan> p = LaunchPlan::fromJsonText(orDie(readFile(plan)));
+      if (p.failed())
+        die(plan + ": " + p.message());
+      c.launchPlan = p.take();
+    }
+    if (!constants.empty())
+      c.deviceConstants = orDie(readFile(constants));
     orDie(writeArtifactFile(output, c));
     return 0;
   }
@@ -112,6 +127,13 @@ int main(int argc, char **argv) {
   ArtifactContents c = orDie(readArtifactFile(input));
   if (cmd == "signature") {
     std::fputs(c.manifest.toJsonText(2).c_str(), stdout);
+    return 0;
+  }
+  if (cmd == "plan") {
+    if (!c.launchPlan)
+      die(input + " has no launch plan (compiled for target " +
+          c.manifest.target + ")");
+    std::fputs((c.launchPlan->toJsonText(2) + "\n").c_str(), stdout);
     return 0;
   }
   if (cmd == "extract") {
@@ -138,6 +160,12 @@ int main(int argc, char **argv) {
       std::printf("  option %s = %s\n", kv.first.c_str(), kv.second.c_str());
     std::printf("  native code: %zu bytes, PTX: %zu bytes\n",
                 c.nativeSharedObject.size(), c.ptx.size());
+    if (c.launchPlan)
+      std::printf("  launch plan: %zu kernels, arena %llu bytes, %zu bytes "
+                  "of constants\n",
+                  c.launchPlan->kernels.size(),
+                  static_cast<unsigned long long>(c.launchPlan->arenaBytes),
+                  c.deviceConstants.size());
     for (const FunctionSig &f : m.functions) {
       std::printf("function %s (entry %s)\n", f.name.c_str(), f.symbol.c_str());
       for (const TensorSpec &a : f.args)

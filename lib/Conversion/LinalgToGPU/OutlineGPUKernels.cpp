@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -132,8 +133,9 @@ private:
         memref::isStaticShapeAndContiguousRowMajor(dst))
       return success();
     rewriter.setInsertionPoint(copy);
-    auto linalgCopy = linalg::CopyOp::create(
-        rewriter, copy.getLoc(), copy.getSource(), copy.getTarget());
+    auto linalgCopy = linalg::CopyOp::create(rewriter, copy.getLoc(),
+                                             ValueRange{copy.getSource()},
+                                             ValueRange{copy.getTarget()});
     rewriter.eraseOp(copy);
     return lowerLinalg(linalgCopy);
   }
@@ -190,8 +192,8 @@ private:
         Value copy = memref::AllocOp::create(
             rewriter, op.getLoc(),
             MemRefType::get(type.getShape(), type.getElementType()));
-        auto fill =
-            linalg::CopyOp::create(rewriter, op.getLoc(), in->get(), copy);
+        auto fill = linalg::CopyOp::create(
+            rewriter, op.getLoc(), ValueRange{in->get()}, ValueRange{copy});
         rewriter.modifyOpInPlace(op, [&] { in->set(copy); });
         FailureOr<linalg::GenericOp> g =
             linalg::generalizeNamedOp(rewriter, fill);

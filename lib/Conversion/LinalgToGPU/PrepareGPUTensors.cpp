@@ -84,9 +84,9 @@ LogicalResult collectScalarSlice(Value value, SetVector<Operation *> &slice,
   return success();
 }
 
-/// Recomputes, inside a linalg.generic, every non-constant scalar its body
-/// uses from the host: each extracted tensor becomes an input read through a
-/// constant indexing map.
+/// Recomputes, inside a linalg.generic, every non-constant scalar it reads
+/// from the host (captured by its body, or passed as a scalar input): each
+/// extracted tensor becomes an input read through a constant indexing map.
 struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -94,31 +94,40 @@ struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
                                 PatternRewriter &rewriter) const override {
     if (!op.hasPureTensorSemantics())
       return failure();
-    SetVector<Value> captured;
-    getUsedValuesDefinedAbove(op.getRegion(), captured);
+    auto computed = [](Value v) {
+      Operation *def = v.getDefiningOp();
+      return !isa<ShapedType>(v.getType()) &&
+             !(def && def->hasTrait<OpTrait::ConstantLike>());
+    };
+    SetVector<Value> toSink;
+    getUsedValuesDefinedAbove(op.getRegion(), toSink);
+    toSink.remove_if([&](Value v) { return !computed(v); });
+    for (Value in : op.getDpsInputs())
+      if (computed(in))
+        toSink.insert(in);
+    if (toSink.empty())
+      return failure();
     SetVector<Operation *> slice;
     SmallVector<tensor::ExtractOp> leaves;
-    bool any = false;
-    for (Value v : captured) {
-      Operation *def = v.getDefiningOp();
-      if (def && def->hasTrait<OpTrait::ConstantLike>())
-        continue;
+    for (Value v : toSink)
       if (failed(collectScalarSlice(v, slice, leaves)))
-        return rewriter.notifyMatchFailure(op, "captured value cannot move");
-      any = true;
-    }
-    if (!any)
-      return failure();
+        return rewriter.notifyMatchFailure(op, "host scalar cannot move");
 
-    // One new input per distinct extracted element.
+    // Inputs: the kept ones, then one per distinct extracted element.
     MLIRContext *ctx = op.getContext();
-    unsigned numLoops = op.getNumLoops();
-    llvm::MapVector<Operation *, unsigned> leafInput;
-    SmallVector<Value> inputs(op.getDpsInputs());
+    SmallVector<Value> inputs;
     SmallVector<AffineMap> maps;
-    for (OpOperand *in : op.getDpsInputOperands())
+    SmallVector<int> newIndexOfOld; // -1: a sunk scalar input
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      if (computed(in->get())) {
+        newIndexOfOld.push_back(-1);
+        continue;
+      }
+      newIndexOfOld.push_back(inputs.size());
+      inputs.push_back(in->get());
       maps.push_back(op.getMatchingIndexingMap(in));
-    unsigned firstNew = inputs.size();
+    }
+    llvm::MapVector<Operation *, unsigned> leafInput;
     for (tensor::ExtractOp leaf : leaves) {
       SmallVector<AffineExpr> exprs;
       for (Value index : leaf.getIndices())
@@ -126,7 +135,7 @@ struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
             getAffineConstantExpr(getConstantIntValue(index).value_or(0), ctx));
       leafInput[leaf] = inputs.size();
       inputs.push_back(leaf.getTensor());
-      maps.push_back(AffineMap::get(numLoops, 0, exprs, ctx));
+      maps.push_back(AffineMap::get(op.getNumLoops(), 0, exprs, ctx));
     }
     for (OpOperand &out : op.getDpsInitsMutable())
       maps.push_back(op.getMatchingIndexingMap(&out));
@@ -136,19 +145,22 @@ struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
         maps, op.getIteratorTypesArray(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           IRMapping mapping;
-          Block &old = op.getRegion().front();
-          for (unsigned i = 0; i < firstNew; ++i)
-            mapping.map(old.getArgument(i), args[i]);
-          for (unsigned i = firstNew, e = old.getNumArguments(); i < e; ++i)
-            mapping.map(old.getArgument(i),
-                        args[i + (inputs.size() - firstNew)]);
           for (Operation *s : slice) {
-            if (auto leaf = dyn_cast<tensor::ExtractOp>(s)) {
+            if (auto leaf = dyn_cast<tensor::ExtractOp>(s))
               mapping.map(leaf.getResult(), args[leafInput[leaf]]);
-              continue;
-            }
-            b.clone(*s, mapping);
+            else
+              b.clone(*s, mapping);
           }
+          Block &old = op.getRegion().front();
+          unsigned numOldInputs = op.getNumDpsInputs();
+          for (unsigned i = 0; i < numOldInputs; ++i)
+            mapping.map(old.getArgument(i),
+                        newIndexOfOld[i] < 0
+                            ? mapping.lookup(op.getDpsInputs()[i])
+                            : Value(args[newIndexOfOld[i]]));
+          for (unsigned i = numOldInputs, e = old.getNumArguments(); i < e; ++i)
+            mapping.map(old.getArgument(i),
+                        args[inputs.size() + (i - numOldInputs)]);
           for (Operation &inner : old.without_terminator())
             b.clone(inner, mapping);
           SmallVector<Value> yielded;
@@ -239,6 +251,11 @@ struct DuplicateSharedFill : public OpRewritePattern<linalg::FillOp> {
     SmallVector<OpOperand *> uses;
     for (OpOperand &use : op.getResult(0).getUses())
       uses.push_back(&use);
+    // The first user in program order keeps the original fill.
+    llvm::stable_sort(uses, [](OpOperand *a, OpOperand *b) {
+      Operation *x = a->getOwner(), *y = b->getOwner();
+      return x != y && x->getBlock() == y->getBlock() && x->isBeforeInBlock(y);
+    });
     for (OpOperand *use : llvm::drop_begin(uses)) {
       rewriter.setInsertionPoint(use->getOwner());
       Operation *newEmpty = rewriter.clone(*empty);
