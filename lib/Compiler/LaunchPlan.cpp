@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -163,6 +164,8 @@ private:
       return visitLaunch(launch);
     if (auto copy = dyn_cast<memref::CopyOp>(op))
       return visitCopy(copy);
+    if (auto fill = dyn_cast<linalg::FillOp>(op))
+      return visitZeroFill(fill);
     return op->emitError() << "'" << op->getName()
                            << "' left in a host function after kernel "
                               "outlining; a launch plan cannot run it";
@@ -273,6 +276,31 @@ private:
     return success();
   }
 
+  /// A fill the outliner left on the host: zero bits into a contiguous
+  /// buffer, a device memset.
+  LogicalResult visitZeroFill(linalg::FillOp fill) {
+    Value out = fill.getOutputs()[0];
+    auto type = dyn_cast<MemRefType>(out.getType());
+    Value value = fill.getInputs()[0];
+    if (!type || !(matchPattern(value, m_PosZeroFloat()) ||
+                   matchPattern(value, m_Zero())))
+      return fill.emitError("only fills with zero stay on the host");
+    FailureOr<unsigned> dst = use(out);
+    if (failed(dst))
+      return fill.emitError("fill of a memref of unknown origin");
+    int64_t offset = 0;
+    SmallVector<int64_t> strides;
+    (void)type.getStridesAndOffset(strides, offset);
+    rt::PlanStep step;
+    step.kind = rt::PlanStep::Kind::Zero;
+    step.dst = *dst;
+    step.dstOffset =
+        static_cast<uint64_t>(offset) * elementBytes(type.getElementType());
+    step.bytes = memrefBytes(type);
+    steps.push_back(std::move(step));
+    return success();
+  }
+
   /// Drops unused slots, gives temporaries arena offsets, renumbers.
   rt::FunctionPlan finish() {
     rt::FunctionPlan plan;
@@ -325,10 +353,10 @@ private:
       plan.buffers.push_back(s.buffer);
     }
     for (rt::PlanStep &step : steps) {
-      if (step.kind != rt::PlanStep::Kind::Launch) {
+      if (step.kind == rt::PlanStep::Kind::Copy)
         step.src = renumber[step.src];
+      if (step.kind != rt::PlanStep::Kind::Launch)
         step.dst = renumber[step.dst];
-      }
       for (rt::PlanValue &v : step.args)
         if (v.kind == rt::PlanValue::Kind::Buffer)
           v.buffer = renumber[v.buffer];

@@ -2,12 +2,14 @@
 // RUN: mpt-opt %s --mpt-lower-to-cuda=sm=90 | FileCheck %s --check-prefix=SM90
 // RUN: mpt-opt %s -pass-pipeline='builtin.module(mpt-lower-to-cuda{opt-level=0})' | FileCheck %s --check-prefix=O0
 
-// A (bf16) training step through the whole GPU pipeline: the host function
-// keeps only allocations and launches (results are written straight into
-// the caller's out-parameters), every kernel is PTX in one gpu.binary.
+// A training step through the whole GPU pipeline: the host function keeps
+// only allocations, zero fills (device memsets) and launches (results are
+// written straight into the caller's out-parameters), every kernel is PTX in
+// one gpu.binary.
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: (%{{.*}}: memref<64x10xf32>, %{{.*}}: memref<10xf32>, %{{.*}}: memref<32x64xf32>, %{{.*}}: memref<32x10xf32>, %[[NEWW:.*]]: memref<64x10xf32>, %[[NEWB:.*]]: memref<10xf32>, %[[LOSS:.*]]: memref<f32>)
-// CHECK-NOT: linalg.
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: linalg.matmul
 // CHECK-NOT: tensor.
 // CHECK-NOT: memref.copy
 // CHECK: gpu.launch_func  @mpt_kernels::@{{[a-z_]+[0-9]+}}

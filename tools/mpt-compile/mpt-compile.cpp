@@ -150,7 +150,7 @@ int main(int argc, char **argv) {
            << summary.constantBytes << " bytes of constants\n";
     for (const auto &f : summary.functions)
       outs() << "  " << f.name << ": " << f.launches << " launches, "
-             << f.copies << " device copies, arena " << f.arenaBytes
+             << f.copies << " device copies/fills, arena " << f.arenaBytes
              << " bytes\n";
   }
   return 0;

@@ -60,6 +60,19 @@ bool isStaticMemRef(Type type) {
          llvm::none_of(strides, ShapedType::isDynamic);
 }
 
+/// A fill of a contiguous buffer with zero bits (+0.0, 0, false): the
+/// launch plan sets it with a device memset instead of a kernel.
+bool isZeroFill(linalg::FillOp fill) {
+  if (!fill.hasPureBufferSemantics())
+    return false;
+  auto type = dyn_cast<MemRefType>(fill.getOutputs()[0].getType());
+  if (!type || !isStaticMemRef(type) ||
+      !memref::isStaticShapeAndContiguousRowMajor(type))
+    return false;
+  Value value = fill.getInputs()[0];
+  return matchPattern(value, m_PosZeroFloat()) || matchPattern(value, m_Zero());
+}
+
 /// Host ops that stay: the planner reads them.
 bool isHostOp(Operation *op) {
   return isa<memref::AllocOp, memref::GetGlobalOp, memref::DeallocOp,
@@ -105,6 +118,8 @@ private:
       return checkHostOp(op);
     if (auto copy = dyn_cast<memref::CopyOp>(op))
       return lowerCopy(copy);
+    if (auto fill = dyn_cast<linalg::FillOp>(op); fill && isZeroFill(fill))
+      return success(); // a device memset in the launch plan
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
       return lowerLinalg(linalgOp);
     return op->emitError()
