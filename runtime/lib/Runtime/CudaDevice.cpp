@@ -672,8 +672,7 @@ Status CudaDevice::checkArtifact(const ArtifactContents &artifact,
     return Status::error(name + ": compiled for target '" +
                          artifact.manifest.target + "'; device " +
                          this->name() +
-                         " runs artifacts compiled for target "
-                         "cuda");
+                         " runs artifacts compiled with --target=cuda");
   if (artifact.ptx.empty())
     return Status::error(name + ": the artifact has no PTX for device " +
                          this->name());

@@ -791,7 +791,7 @@ TEST_F(CudaDeviceTest, AnArtifactForANewerGpuIsRefusedInOneLine) {
   cpu.manifest.target = "cpu";
   EXPECT_EQ(d->checkArtifact(cpu, "m.mpt").message(),
             "m.mpt: compiled for target 'cpu'; device cuda runs artifacts "
-            "compiled for target cuda");
+            "compiled with --target=cuda");
   EXPECT_EQ(d->checkArtifact(cudaArtifact("80", ""), "m.mpt").message(),
             "m.mpt: the artifact has no PTX for device cuda");
   EXPECT_EQ(d->checkArtifact(cudaArtifact("eighty"), "m.mpt").message(),
