@@ -680,6 +680,8 @@ Status CudaDevice::checkArtifact(const ArtifactContents &artifact,
   for (const auto &kv : artifact.manifest.options)
     if (kv.first == "sm")
       sm = kv.second;
+  if (sm.empty() && artifact.launchPlan)
+    sm = std::to_string(artifact.launchPlan->sm);
   if (sm.empty())
     sm = ptxTarget(artifact.ptx);
   if (sm.empty())

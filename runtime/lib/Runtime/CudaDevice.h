@@ -84,7 +84,8 @@ public:
 
   /// Whether `artifact` can run on this GPU: it was compiled for target
   /// "cuda", it has PTX, and this GPU has the compute capability it was
-  /// compiled for (its "sm" option, else the PTX's `.target`). One line
+  /// compiled for (its "sm" option, else its launch plan's sm, else the
+  /// PTX's `.target`). One line
   /// starting with `name` when not: "model.mpt: artifact needs sm_90, GPU 0
   /// (NVIDIA A100-SXM4-80GB) is sm_80".
   Status checkArtifact(const ArtifactContents &artifact,

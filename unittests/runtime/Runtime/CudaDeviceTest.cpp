@@ -15,6 +15,7 @@
 #include "CudaDevice.h"
 
 #include "mpt-runtime/Device.h"
+#include "mpt-runtime/LaunchPlan.h"
 #include "mpt-runtime/Session.h"
 
 #include "gtest/gtest.h"
@@ -818,6 +819,108 @@ TEST_F(CudaDeviceTest, ComputeCapabilitiesCompareAsTheDriverRunsThem) {
             "artifact needs sm_80a exactly, GPU 0 (Fake H100) is sm_90");
   EXPECT_EQ(d->checkComputeCapability("89f").message(),
             "artifact needs sm_89f (its family), GPU 0 (Fake H100) is sm_90");
+}
+
+TEST_F(CudaDeviceTest, ThePlanSmDecidesWithoutTheOption) {
+  std::unique_ptr<CudaDevice> d = open();
+  ASSERT_TRUE(d);
+  ArtifactContents a = cudaArtifact(nullptr); // PTX says sm_80
+  a.launchPlan = LaunchPlan();
+  a.launchPlan->sm = 90;
+  EXPECT_EQ(d->checkArtifact(a, "m.mpt").message(),
+            "m.mpt: artifact needs sm_90, GPU 0 (Fake GPU) is sm_80");
+}
+
+// loadProgram does not run launch plans on cuda yet; the executor cuda-emu
+// uses (loadPlanProgram) is device-independent, and on this device it
+// launches through the driver as on any other.
+TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
+  std::unique_ptr<CudaDevice> d = open();
+  ASSERT_TRUE(d);
+  ArtifactContents a = cudaArtifact("80");
+  FunctionSig f;
+  f.name = "axpy";
+  f.symbol = "mpt_axpy";
+  a.manifest.functions.push_back(f);
+  LaunchPlan plan;
+  plan.arenaBytes = 512;
+  PlanKernel k;
+  k.name = "saxpy";
+  k.params = 4;
+  plan.kernels.push_back(k);
+  FunctionPlan fp;
+  fp.name = "axpy";
+  PlanBuffer x, y, tmp;
+  x.index = 0;
+  x.bytes = 16;
+  y.index = 1;
+  y.bytes = 16;
+  tmp.kind = PlanBuffer::Kind::Arena;
+  tmp.offset = 256;
+  tmp.bytes = 16;
+  fp.buffers = {x, y, tmp};
+  // tmp = 0; tmp = 2 * x + tmp; y = 0.5 * tmp + y (4 elements).
+  PlanStep zero;
+  zero.kind = PlanStep::Kind::Zero;
+  zero.dst = 2;
+  zero.bytes = 16;
+  auto saxpy = [](uint32_t src, uint32_t dst, double alpha) {
+    PlanStep s;
+    s.kernel = "saxpy";
+    s.block = {4, 1, 1};
+    PlanValue px, py, pa, pn;
+    px.buffer = src;
+    py.buffer = dst;
+    pa.kind = PlanValue::Kind::F32;
+    pa.floatValue = alpha;
+    pn.kind = PlanValue::Kind::I32;
+    pn.intValue = 4;
+    s.args = {px, py, pa, pn};
+    return s;
+  };
+  fp.steps = {zero, saxpy(0, 2, 2.0), saxpy(2, 1, 0.5)};
+  plan.functions.push_back(fp);
+  a.launchPlan = plan;
+
+  Expected<std::unique_ptr<Program>> program =
+      loadPlanProgram(*d, a, "axpy.mpt");
+  ASSERT_TRUE(program.ok()) << program.message();
+  // The arena (512 bytes) and the (empty: 1 byte) constants, once.
+  EXPECT_EQ(fake.calls({"cuMemAlloc_v2"}),
+            (std::vector<std::string>{"cuMemAlloc_v2 bytes=512",
+                                      "cuMemAlloc_v2 bytes=1"}));
+  float xs[4] = {1, 2, 3, 4}, ys[4] = {10, 20, 30, 40}, out[4];
+  Expected<DevicePtr> dx = d->allocate(16), dy = d->allocate(16);
+  ASSERT_TRUE(dx.ok() && dy.ok());
+  ASSERT_TRUE(d->copyToDevice(*dx, xs, 16).ok());
+  ASSERT_TRUE(d->copyToDevice(*dy, ys, 16).ok());
+  DevicePtr buffers[] = {*dx, *dy};
+  Status st = (*program)->call("mpt_axpy", buffers, 2);
+  ASSERT_TRUE(st.ok()) << st.message();
+  ASSERT_TRUE(d->synchronize().ok());
+  ASSERT_TRUE(d->copyToHost(out, *dy, 16).ok());
+  // y + 0.5 * (2 * x) = y + x.
+  EXPECT_EQ(std::vector<float>(out, out + 4),
+            (std::vector<float>{11, 22, 33, 44}));
+  // The temporary is the arena slice the plan zeroed; the scalars arrive
+  // with the kernel's parameter sizes.
+  std::vector<std::string> zeroed = fake.calls({"cuMemsetD8Async"});
+  ASSERT_EQ(zeroed.size(), 1u);
+  size_t at = zeroed[0].find("dst=") + 4;
+  DevicePtr tmpPtr = std::strtoull(zeroed[0].c_str() + at, nullptr, 16);
+  EXPECT_EQ(zeroed[0], "cuMemsetD8Async dst=" + hexPtr(tmpPtr) +
+                           " value=0 bytes=16 stream=1");
+  std::vector<std::string> launches = fake.calls({"cuLaunchKernel"});
+  ASSERT_EQ(launches.size(), 2u);
+  const std::string head =
+      "cuLaunchKernel fn=saxpy grid=1,1,1 block=4,1,1 shared=0 stream=1 "
+      "params=";
+  float two = 2.0f, half = 0.5f;
+  uint32_t four = 4;
+  EXPECT_EQ(launches[0], head + hexBytes(*dx) + "," + hexBytes(tmpPtr) + "," +
+                             hexBytes(two) + "," + hexBytes(four));
+  EXPECT_EQ(launches[1], head + hexBytes(tmpPtr) + "," + hexBytes(*dy) + "," +
+                             hexBytes(half) + "," + hexBytes(four));
 }
 
 TEST_F(CudaDeviceTest, SessionsRefuseAnArtifactForANewerGpu) {
