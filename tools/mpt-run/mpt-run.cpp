@@ -43,9 +43,11 @@ runs train_step, feeds the state results back, and reports loss, loss scale
 and skipped steps.
 
 options:
-  --device=NAME          device to run on: cpu (the default) or cuda-emu
-                         (the PTX emulator; it runs artifacts compiled for
-                         target cuda)
+  --device=NAME          device to run on: cpu (the default), cuda-emu
+                         (the PTX emulator) or cuda (an NVIDIA GPU through
+                         its driver, libcuda.so.1; cuda:N for GPU N);
+                         cuda-emu and cuda run artifacts compiled with
+                         --target=cuda
   --steps=N              training steps to run now (default 100); a resumed
                          run continues from the checkpoint's step count
   --data=SOURCE          DIR (DIR/train/<input>.npy, DIR/test/<input>.npy),
@@ -77,6 +79,10 @@ mpt-run MODEL --call=NAME [--device=D] [--input=ARG=FILE.npy]... --output-dir=DI
   runs any function of the artifact once (train_step, eval_step, a plain
   function of tensors) and writes every result as DIR/<result name or
   index>.npy; arguments not given take their initial values
+
+environment:
+  MPT_CUDA_DRIVER=LIB    the CUDA driver library --device=cuda loads instead
+                         of libcuda.so.1
 )";
 
 struct Options {

@@ -1,20 +1,25 @@
 //===- Device.h - The device interface of the runtime ---------*- C++ -*-===//
 //
 // What the session needs from a backend: memory (allocate, free, copies),
-// code (load a module, launch an entry), and synchronisation. The CPU
-// backend and the PTX-emulating backend (cuda-emu, runtime/lib/PTXEmu)
-// implement it; a CUDA driver backend (libcuda.so.1 loaded with dlopen, PTX
-// JIT-loaded with cuModuleLoadDataEx, kernels launched with cuLaunchKernel)
-// fits behind the same class:
+// code (load a module, launch an entry), synchronisation and timing. Three
+// backends implement it: the CPU, the PTX emulator (cuda-emu,
+// runtime/lib/PTXEmu) and the CUDA driver (cuda: libcuda.so.1 loaded with
+// dlopen at run time, so the runtime builds and runs without it):
 //
-//   operation       cpu                     cuda                  cuda-emu
-//   allocate        aligned host memory     cuMemAlloc            emulated global memory
-//   copy*           memcpy                  cuMemcpy{HtoD,DtoH,DtoD}  emulator copies
-//   loadModule      ELF .so via memfd +     PTX via               PTX parsed by the
-//                   dlopen                  cuModuleLoadDataEx    emulator
-//   launch          call the C entry        cuLaunchKernel        emulated launch
-//   synchronize     no-op                   cuCtxSynchronize      no-op
-//   loadProgram     the .so's mpt_* entries host .so + PTX module host .so + PTX module
+//   operation    cpu               cuda (one stream)          cuda-emu
+//   allocate     host memory       cuMemAlloc_v2              emulator memory
+//   copy*        memcpy            cuMemcpy*Async_v2          emulator copies
+//   fillZero     memset            cuMemsetD8Async            emulator memset
+//   loadModule   ELF .so (memfd)   PTX, cuModuleLoadDataEx    PTX, emulator
+//   launch       calls C entry     cuLaunchKernel (1)         emulated launch
+//   synchronize  no-op             cuStreamSynchronize        no-op
+//   *Timer       host clock        CUDA events                host clock
+//   memoryInfo   unsupported       cuMemGetInfo_v2            unsupported
+//   loadProgram  the .so entries   target and sm checks (2)   launch plan
+//
+//   (1) after cuFuncSetAttribute when a launch needs more than 48 KB of
+//   dynamic shared memory; (2) then whole artifacts are not run yet (the
+//   launch plan, loadPlanProgram, is not wired to cuda).
 //
 // Device pointers are 64-bit integers (CUdeviceptr, the emulator's
 // addresses, host addresses on the CPU) and are never dereferenced on the
@@ -118,6 +123,12 @@ struct DeviceMemoryUsage {
   uint64_t peakBytes = 0;    ///< the most allocated at any time
 };
 
+/// A device's own memory figures (Device::memoryInfo).
+struct DeviceMemoryInfo {
+  uint64_t freeBytes = 0;
+  uint64_t totalBytes = 0;
+};
+
 class Device {
 public:
   virtual ~Device();
@@ -159,12 +170,35 @@ public:
     return {};
   }
 
+  // Timing. One timer per device, for timing steps.
+  /// Starts the timer at the current point of the device's work (cuda
+  /// records a CUDA event on its stream; the default waits for
+  /// synchronize() and reads the host's steady clock). Starting it again
+  /// restarts it.
+  virtual Status startTimer();
+  /// Stops the timer: the milliseconds between startTimer() and the current
+  /// point of the device's work, as the device measured them (CUDA events on
+  /// cuda: GPU time, without the host's launch overhead; host time around
+  /// the work on cpu and cuda-emu, whose work completes before launch()
+  /// returns). Waits for that work and reports its errors as synchronize()
+  /// does; an error when no timer was started.
+  virtual Expected<double> stopTimer();
+
+  /// Free and total memory of the whole device as its driver reports them
+  /// (every process's allocations count), for reports. The default is an
+  /// error: cpu and cuda-emu have no such figure.
+  virtual Expected<DeviceMemoryInfo> memoryInfo();
+
   /// Loads the code of `artifact` that this device runs its functions from
   /// and checks that every function's entry exists. The default loads the
   /// native shared object and calls each entry on the host through launch()
   /// (the CPU backend); GPU backends load the host code and the PTX.
   virtual Expected<std::unique_ptr<Program>>
   loadProgram(const ArtifactContents &artifact, const std::string &name);
+
+private:
+  /// The default timer's start on the host's steady clock (ns), or -1.
+  int64_t timerStartNs_ = -1;
 };
 
 /// Loads `artifact`'s PTX and launch plan for `device` (a GPU device: cuda
@@ -174,9 +208,10 @@ Expected<std::unique_ptr<Program>>
 loadPlanProgram(Device &device, const ArtifactContents &artifact,
                 const std::string &name);
 
-/// A device by name: "cpu" or "cuda-emu". "cuda" is reserved for the
-/// driver backend and is an error ("not available in this build") until it
-/// exists; any other name is an unknown device.
+/// A device by name: "cpu", "cuda-emu", or "cuda" (GPU 0; "cuda:N" for GPU
+/// N), which loads the CUDA driver now ($MPT_CUDA_DRIVER names another
+/// library to load instead of libcuda.so.1) and fails with one line when
+/// there is no driver or no GPU. Any other name is an unknown device.
 Expected<std::unique_ptr<Device>> createDevice(std::string_view name);
 /// The names createDevice() accepts in this build.
 std::vector<std::string> availableDevices();

@@ -3,9 +3,11 @@
 #include "mpt-runtime/Device.h"
 
 #include "CpuDevice.h"
+#include "CudaDevice.h"
 #include "CudaEmuDevice.h"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 using namespace mpt::rt;
@@ -70,6 +72,35 @@ Status Device::fillZero(DevicePtr dst, size_t bytes) {
   return Status::success();
 }
 
+static int64_t steadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Device::startTimer() {
+  if (Status st = synchronize(); st.failed())
+    return st;
+  timerStartNs_ = steadyNowNs();
+  return Status::success();
+}
+
+Expected<double> Device::stopTimer() {
+  if (timerStartNs_ < 0)
+    return Status::error(name() + ": stopTimer() without startTimer()");
+  Status st = synchronize();
+  int64_t elapsed = steadyNowNs() - timerStartNs_;
+  timerStartNs_ = -1;
+  if (st.failed())
+    return st;
+  return static_cast<double>(elapsed) / 1e6;
+}
+
+Expected<DeviceMemoryInfo> Device::memoryInfo() {
+  return Status::error("device " + name() +
+                       " does not report free and total memory");
+}
+
 Expected<std::unique_ptr<Program>>
 Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
   if (artifact.manifest.target != "cpu")
@@ -101,9 +132,8 @@ Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {
     return std::unique_ptr<Device>(new CpuDevice());
   if (name == "cuda-emu")
     return std::unique_ptr<Device>(new CudaEmuDevice());
-  if (name == "cuda")
-    return Status::error("device 'cuda' is not available in this build "
-                         "(available: cpu, cuda-emu)");
+  if (name == "cuda" || name.substr(0, 5) == "cuda:")
+    return CudaDevice::create(name);
   std::string list;
   for (const std::string &d : availableDevices())
     list += (list.empty() ? "" : ", ") + d;
@@ -112,7 +142,7 @@ Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {
 }
 
 std::vector<std::string> mpt::rt::availableDevices() {
-  return {"cpu", "cuda-emu"};
+  return {"cpu", "cuda-emu", "cuda"};
 }
 
 DeviceBuffer &DeviceBuffer::operator=(DeviceBuffer &&other) noexcept {

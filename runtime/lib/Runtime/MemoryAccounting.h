@@ -2,7 +2,7 @@
 //
 // Every backend reports the bytes allocated through Device::allocate now
 // and at most (Device::memoryUsage); this is that bookkeeping, shared by
-// the CPU and cuda-emu backends. Thread-safe.
+// the cpu, cuda-emu and cuda backends. Thread-safe.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace mpt {
 namespace rt {
@@ -37,6 +38,18 @@ public:
     usage_.currentBytes -= it->second;
     sizes_.erase(it);
     return true;
+  }
+  /// Forgets every allocation and returns their addresses (a device frees
+  /// what is left when it is destroyed).
+  std::vector<DevicePtr> releaseAll() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<DevicePtr> all;
+    all.reserve(sizes_.size());
+    for (const auto &kv : sizes_)
+      all.push_back(kv.first);
+    sizes_.clear();
+    usage_.currentBytes = 0;
+    return all;
   }
   DeviceMemoryUsage usage() const {
     std::lock_guard<std::mutex> lock(mutex_);
