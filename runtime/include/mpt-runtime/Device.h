@@ -15,11 +15,11 @@
 //   synchronize  no-op             cuStreamSynchronize        no-op
 //   *Timer       host clock        CUDA events                host clock
 //   memoryInfo   unsupported       cuMemGetInfo_v2            unsupported
-//   loadProgram  the .so entries   target and sm checks (2)   launch plan
+//   loadProgram  the .so entries   sm check (2), launch plan  launch plan
 //
 //   (1) after cuFuncSetAttribute when a launch needs more than 48 KB of
-//   dynamic shared memory; (2) then whole artifacts are not run yet (the
-//   launch plan, loadPlanProgram, is not wired to cuda).
+//   dynamic shared memory; (2) the artifact's sm against the GPU's compute
+//   capability, then the launch plan (loadPlanProgram).
 //
 // Device pointers are 64-bit integers (CUdeviceptr, the emulator's
 // addresses, host addresses on the CPU) and are never dereferenced on the

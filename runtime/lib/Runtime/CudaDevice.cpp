@@ -696,8 +696,5 @@ CudaDevice::loadProgram(const ArtifactContents &artifact,
                         const std::string &name) {
   if (Status st = checkArtifact(artifact, name); st.failed())
     return st;
-  return Status::error(name + ": device " + this->name() +
-                       " cannot run whole artifacts yet (the launch-plan "
-                       "executor is not wired to it); it runs kernels through "
-                       "the device interface");
+  return loadPlanProgram(*this, artifact, name);
 }

@@ -76,8 +76,8 @@ public:
   /// cuMemGetInfo_v2.
   Expected<DeviceMemoryInfo> memoryInfo() override;
 
-  /// Checks the artifact (checkArtifact), then says that running whole
-  /// cuda artifacts is not wired to this device yet.
+  /// Checks the artifact (checkArtifact), then loads its PTX and launch
+  /// plan (loadPlanProgram).
   Expected<std::unique_ptr<Program>>
   loadProgram(const ArtifactContents &artifact,
               const std::string &name) override;

@@ -797,11 +797,10 @@ TEST_F(CudaDeviceTest, AnArtifactForANewerGpuIsRefusedInOneLine) {
             "m.mpt: the artifact has no PTX for device cuda");
   EXPECT_EQ(d->checkArtifact(cudaArtifact("eighty"), "m.mpt").message(),
             "m.mpt: 'eighty' is not a GPU architecture (sm_80, sm_90, ...)");
-  // A matching artifact passes the checks; running it is not wired yet.
+  // A matching artifact passes the checks and reaches the launch-plan
+  // executor (which wants a plan).
   EXPECT_EQ(d->loadProgram(cudaArtifact("80"), "m.mpt").message(),
-            "m.mpt: device cuda cannot run whole artifacts yet (the "
-            "launch-plan executor is not wired to it); it runs kernels "
-            "through the device interface");
+            "m.mpt: the artifact has no launch plan");
 }
 
 TEST_F(CudaDeviceTest, ComputeCapabilitiesCompareAsTheDriverRunsThem) {
@@ -831,9 +830,9 @@ TEST_F(CudaDeviceTest, ThePlanSmDecidesWithoutTheOption) {
             "m.mpt: artifact needs sm_90, GPU 0 (Fake GPU) is sm_80");
 }
 
-// loadProgram does not run launch plans on cuda yet; the executor cuda-emu
-// uses (loadPlanProgram) is device-independent, and on this device it
-// launches through the driver as on any other.
+// The launch-plan executor (loadPlanProgram, what loadProgram returns after
+// its checks) is device-independent: on this device it launches through the
+// driver as on any other.
 TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
   std::unique_ptr<CudaDevice> d = open();
   ASSERT_TRUE(d);
@@ -882,8 +881,7 @@ TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
   plan.functions.push_back(fp);
   a.launchPlan = plan;
 
-  Expected<std::unique_ptr<Program>> program =
-      loadPlanProgram(*d, a, "axpy.mpt");
+  Expected<std::unique_ptr<Program>> program = d->loadProgram(a, "axpy.mpt");
   ASSERT_TRUE(program.ok()) << program.message();
   // The arena (512 bytes) and the (empty: 1 byte) constants, once.
   EXPECT_EQ(fake.calls({"cuMemAlloc_v2"}),
