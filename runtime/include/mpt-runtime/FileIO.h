@@ -3,7 +3,8 @@
 // Every file the runtime writes (artifacts, checkpoints, reports, dumps) is
 // written to a temporary file in the destination's directory, flushed to
 // disk and renamed over the destination: a crash or an error at any point
-// leaves the previous file intact.
+// leaves the previous file intact. Devices and FIFOs are written in place,
+// never replaced.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,16 +37,26 @@ struct AtomicWriteOptions {
   size_t chunkBytes = 1 << 20;
 };
 
-/// Writes `data` to `<dir>/.<name>.tmp-XXXXXX`, fsyncs it, renames it to
-/// `path` and fsyncs the directory. On any failure the temporary file is
-/// removed and `path` is untouched. A new file gets mode 0666 minus the
-/// umask (applied by the kernel; the umask is never changed); a file that
-/// is replaced keeps its mode. Safe to call from several threads.
+/// Writes `data` to `path`. A new file or an existing regular file is
+/// written to `<dir>/.<name>.tmp-XXXXXX`, fsynced, renamed over `path` and
+/// the directory fsynced: on any failure the temporary file is removed and
+/// `path` is untouched. A new file gets mode 0666 minus the umask (applied
+/// by the kernel; the umask is never changed); a file that is replaced
+/// keeps its mode. A symbolic link to a regular file stays a link: the file
+/// it points at is replaced. Safe to call from several threads.
+///
+/// Only regular files are ever renamed over. A character device or a FIFO
+/// (`/dev/null`, a terminal, a pipe) is opened and written in place (a FIFO
+/// that no process reads is an error, not a hang); a path that names this
+/// process's standard output or error (`/dev/stdout` redirected to a file)
+/// is written to that stream; block devices, sockets, directories and
+/// dangling symbolic links are refused.
 Status writeFileAtomic(const std::string &path, std::string_view data,
                        const AtomicWriteOptions &options = {});
 
-/// Fails (naming the directory) unless the directory `path` would be
-/// written in exists and is writable: lets a long run refuse early rather
+/// Fails (naming the path) unless writeFileAtomic could write `path`: the
+/// directory a new or regular file is replaced in exists and is writable,
+/// or the device or FIFO is writable. Lets a long run refuse early rather
 /// than fail at the end.
 Status checkWritableDestination(const std::string &path);
 
