@@ -62,9 +62,14 @@ struct InitSpec {
   static InitSpec castOf(std::string source);
 };
 
-/// One argument or result.
+/// The longest tensor name: names become file names (`<name>.npy`, at most
+/// 255 bytes on Linux) of data sets and dumps.
+constexpr size_t kMaxTensorNameBytes = 200;
+
+/// One argument or result. Names hold no '/', backslash, "..", NUL or other
+/// control characters (Manifest::validate).
 struct TensorSpec {
-  std::string name;  ///< arguments: unique, required; results: optional
+  std::string name; ///< arguments: unique, required; results: optional
   Role role = Role::Input;
   DType dtype = DType::F32;
   std::vector<int64_t> shape; ///< row-major; empty = 0-d (one element)
@@ -104,7 +109,7 @@ struct Manifest {
   static constexpr int64_t kVersion = 1;
 
   int64_t version = kVersion;
-  std::string target = "cpu";   ///< "cpu" or "cuda"
+  std::string target = "cpu";    ///< "cpu" or "cuda"
   std::string precision = "f32"; ///< "f32", "f16" or "bf16"
   /// Compile options as strings, in the order given.
   std::vector<std::pair<std::string, std::string>> options;
