@@ -132,7 +132,8 @@ struct Buffer {
 
 /// Reads an in/inout buffer; any problem is an error naming the file.
 mpt::rt::Status readBuffer(Buffer &b) {
-  mpt::rt::Expected<std::string> bytes = mpt::rt::readFile(b.path);
+  mpt::rt::Expected<std::string> bytes =
+      mpt::rt::readFile(b.path, mpt::rt::npySizePromise());
   if (bytes.failed())
     return bytes.status();
   mpt::rt::Expected<mpt::rt::NpyHeader> h =

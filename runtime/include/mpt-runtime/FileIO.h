@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,24 @@ namespace rt {
 /// files are read (a device like /dev/zero or a FIFO is refused), and no
 /// more than `maxBytes` (0: defaultReadLimit()).
 Expected<std::string> readFile(const std::string &path, uint64_t maxBytes = 0);
+
+/// What a file format's header promises about the size of the file.
+struct SizePromise {
+  /// Bytes at the start of the file the promise needs.
+  size_t headBytes = 0;
+  /// The file size the head (those bytes, or fewer when the file is
+  /// shorter) promises; nullopt when it cannot tell (a bad magic: the
+  /// parser then says what is wrong).
+  std::function<std::optional<uint64_t>(std::string_view head)> promisedSize;
+};
+
+/// readFile, reading no more than the header promises: a file longer than
+/// its header says is refused once the head is read ("it is N bytes, but
+/// its header promises M bytes"), before the rest is read. A shorter one is
+/// read whole (its parser reports the truncation).
+Expected<std::string> readFile(const std::string &path,
+                               const SizePromise &promise,
+                               uint64_t maxBytes = 0);
 /// The most readFile() reads by default: the machine's physical memory.
 uint64_t defaultReadLimit();
 

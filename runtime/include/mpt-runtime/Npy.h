@@ -13,6 +13,7 @@
 #ifndef MPT_RUNTIME_NPY_H
 #define MPT_RUNTIME_NPY_H
 
+#include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Status.h"
 
 #include <cstdint>
@@ -53,6 +54,15 @@ Expected<std::string_view> npyData(std::string_view bytes,
 std::string serializeNpyFile(std::string_view descr,
                              const std::vector<int64_t> &shape,
                              std::string_view data);
+
+/// The item size of a descr with fixed-size items ('<f4' -> 4, '|b1' -> 1,
+/// '<V2' -> 2), or 0.
+size_t npyItemSize(std::string_view descr);
+
+/// The file size a .npy header promises (header plus elements times item
+/// size), for readFile: a file longer than that is refused before its data
+/// is read.
+SizePromise npySizePromise();
 
 /// The number of elements of `shape` and their size in bytes when every
 /// dimension is non-negative and both fit in int64; false otherwise.

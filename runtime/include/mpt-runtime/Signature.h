@@ -66,6 +66,15 @@ struct InitSpec {
 /// 255 bytes on Linux) of data sets and dumps.
 constexpr size_t kMaxTensorNameBytes = 200;
 
+/// Why `name` cannot name a tensor, or "" when it can. Names become file
+/// names (`--dump-state DIR/<name>.npy`, `--data DIR/train/<name>.npy`), so
+/// they hold no '/', backslash, "..", NUL or other control character and
+/// are at most kMaxTensorNameBytes long.
+std::string badTensorName(std::string_view name);
+/// `s` with every byte that is not printable ASCII (and the backslash)
+/// written as \xNN: names and strings from files in messages.
+std::string printable(std::string_view s);
+
 /// One argument or result. Names hold no '/', backslash, "..", NUL or other
 /// control characters (Manifest::validate).
 struct TensorSpec {
@@ -75,6 +84,9 @@ struct TensorSpec {
   std::vector<int64_t> shape; ///< row-major; empty = 0-d (one element)
   InitSpec init;              ///< state arguments
   std::string updates;        ///< state results: the argument replaced
+  /// Integer inputs whose values are class indices (labels): every value
+  /// must lie in [0, classes). 0: the values are not class indices.
+  int64_t classes = 0;
 
   int64_t numElements() const;
   size_t byteSize() const;

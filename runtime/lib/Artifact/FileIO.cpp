@@ -29,7 +29,77 @@ static std::string bytesText(uint64_t n) {
   return std::to_string(n) + " bytes";
 }
 
+namespace {
+/// Reads a file to its end, refusing more than a limit: the caller's, and,
+/// once the head of the file is read, what its header promises.
+class BoundedReader {
+public:
+  BoundedReader(int fd, uint64_t fileSize, uint64_t maxBytes,
+                const SizePromise &promise)
+      : fd_(fd), fileSize_(fileSize), limit_(maxBytes), promise_(promise) {}
+
+  /// Reads into `data`; returns why it failed, or "".
+  std::string run(std::string &data) {
+    char buf[1 << 16];
+    while (true) {
+      ssize_t n = ::read(fd_, buf, sizeof(buf));
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        return osError();
+      }
+      if (n > 0 && static_cast<uint64_t>(n) > limit_ - data.size())
+        return tooLong();
+      data.append(buf, static_cast<size_t>(n));
+      if (std::string why = checkPromise(data, n == 0); !why.empty())
+        return why;
+      if (n == 0)
+        return "";
+    }
+  }
+
+private:
+  /// Once the head is read (or the file ended): a file longer than its
+  /// header promises is refused before the rest is read.
+  std::string checkPromise(const std::string &data, bool atEnd) {
+    if (checked_ || !promise_.promisedSize ||
+        (data.size() < promise_.headBytes && !atEnd))
+      return "";
+    checked_ = true;
+    std::optional<uint64_t> promised = promise_.promisedSize(data);
+    if (!promised)
+      return "";
+    if (fileSize_ > *promised)
+      return "it is " + bytesText(fileSize_) + ", but its header promises " +
+             bytesText(*promised);
+    if (*promised < limit_) {
+      limit_ = *promised;
+      promisedLimit_ = true;
+    }
+    return data.size() > limit_ ? tooLong() : "";
+  }
+
+  std::string tooLong() const {
+    if (promisedLimit_)
+      return "it is more than the " + bytesText(limit_) +
+             " its header promises";
+    return "it is more than the " + bytesText(limit_) + " this reader accepts";
+  }
+
+  int fd_;
+  uint64_t fileSize_, limit_;
+  const SizePromise &promise_;
+  bool checked_ = false, promisedLimit_ = false;
+};
+} // namespace
+
 Expected<std::string> mpt::rt::readFile(const std::string &path,
+                                        uint64_t maxBytes) {
+  return readFile(path, SizePromise(), maxBytes);
+}
+
+Expected<std::string> mpt::rt::readFile(const std::string &path,
+                                        const SizePromise &promise,
                                         uint64_t maxBytes) {
   if (maxBytes == 0)
     maxBytes = defaultReadLimit();
@@ -48,35 +118,21 @@ Expected<std::string> mpt::rt::readFile(const std::string &path,
     return fail("it is a directory");
   if (!S_ISREG(st.st_mode))
     return fail("not a regular file");
-  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > maxBytes)
-    return fail("it is " + bytesText(static_cast<uint64_t>(st.st_size)) +
-                ", more than the " + bytesText(maxBytes) +
-                " this reader accepts");
+  uint64_t size = st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  if (size > maxBytes)
+    return fail("it is " + bytesText(size) + ", more than the " +
+                bytesText(maxBytes) + " this reader accepts");
   try {
     std::string data;
-    if (st.st_size > 0)
-      data.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
-    while (true) {
-      ssize_t n = ::read(fd, buf, sizeof(buf));
-      if (n < 0) {
-        if (errno == EINTR)
-          continue;
-        return fail(osError());
-      }
-      if (n == 0)
-        break;
-      // Files whose size stat() does not know (/proc) are capped too.
-      if (static_cast<uint64_t>(n) > maxBytes - data.size())
-        return fail("it is more than the " + bytesText(maxBytes) +
-                    " this reader accepts");
-      data.append(buf, static_cast<size_t>(n));
-    }
+    data.reserve(std::min<uint64_t>(size, 1 << 20));
+    // Files whose size stat() does not know (/proc) are capped too.
+    if (std::string why = BoundedReader(fd, size, maxBytes, promise).run(data);
+        !why.empty())
+      return fail(why);
     ::close(fd);
     return data;
   } catch (const std::bad_alloc &) {
-    return fail("out of memory reading " +
-                bytesText(static_cast<uint64_t>(st.st_size)));
+    return fail("out of memory reading " + bytesText(size));
   }
 }
 

@@ -170,6 +170,20 @@ static bool integerConstantFits(double v, DType t) {
   }
 }
 
+/// The largest value of an integer dtype.
+static int64_t maxIntegerValue(DType t) {
+  switch (t) {
+  case DType::I1:
+    return 1;
+  case DType::I8:
+    return INT8_MAX;
+  case DType::I32:
+    return INT32_MAX;
+  default:
+    return INT64_MAX;
+  }
+}
+
 static std::string integerRange(DType t) {
   switch (t) {
   case DType::I1:
@@ -183,10 +197,7 @@ static std::string integerRange(DType t) {
   }
 }
 
-/// `s` with bytes that are not printable ASCII written as \xNN, for
-/// messages (a name may hold control characters; it is refused, but the
-/// message must not carry them to the terminal).
-static std::string printable(const std::string &s) {
+std::string mpt::rt::printable(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
     if (c >= 0x20 && c < 0x7f && c != '\\') {
@@ -201,21 +212,17 @@ static std::string printable(const std::string &s) {
   return out;
 }
 
-/// Why `name` cannot name a tensor, or "". Names become file names
-/// (`--dump-state DIR/<name>.npy`, `--data DIR/train/<name>.npy`), so they
-/// cannot hold a path separator, `..`, NUL or control characters, and must
-/// leave room for the `.npy` suffix in a file name.
-static std::string badTensorName(const std::string &name) {
+std::string mpt::rt::badTensorName(std::string_view name) {
   if (name.size() > kMaxTensorNameBytes)
     return "the name is longer than " + std::to_string(kMaxTensorNameBytes) +
            " bytes";
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f)
       return "the name holds a control character";
-  if (name.find('/') != std::string::npos ||
-      name.find('\\') != std::string::npos)
+  if (name.find('/') != std::string_view::npos ||
+      name.find('\\') != std::string_view::npos)
     return "the name holds a path separator ('/' or '\\')";
-  if (name.find("..") != std::string::npos)
+  if (name.find("..") != std::string_view::npos)
     return "the name holds '..'";
   if (name == ".")
     return "the name is '.'";
@@ -289,7 +296,23 @@ private:
       return Status::error(here + ": arguments cannot have \"updates\"");
     if (a.role == Role::Input && a.init.dist != InitSpec::Dist::None)
       return Status::error(here + ": inputs have no init");
+    if (Status st = classes(here, a); st.failed())
+      return st;
     return init(here, a);
+  }
+
+  /// Class labels: an integer input, and a count its dtype can index.
+  static Status classes(const std::string &here, const TensorSpec &a) {
+    if (a.classes == 0)
+      return Status::success();
+    if (a.role != Role::Input || !isInteger(a.dtype) || a.dtype == DType::I1)
+      return Status::error(here + ": only i8, i32 or i64 inputs hold class "
+                                  "labels (\"classes\")");
+    if (a.classes < 1 || a.classes - 1 > maxIntegerValue(a.dtype))
+      return Status::error(here + ": classes " + std::to_string(a.classes) +
+                           " is not between 1 and " +
+                           std::to_string(maxIntegerValue(a.dtype)) + " + 1");
+    return Status::success();
   }
 
   Status init(const std::string &here, const TensorSpec &a) const {
@@ -360,6 +383,8 @@ private:
                            " has a negative or too large dimension");
     if (r.init.dist != InitSpec::Dist::None)
       return Status::error(here + ": results have no init");
+    if (r.classes)
+      return Status::error(here + ": results have no \"classes\"");
     if (r.role == Role::Loss) {
       if (haveLoss_)
         return Status::error(here + ": a second loss result");
@@ -485,6 +510,8 @@ static Json tensorJson(const TensorSpec &t, bool isArg) {
   j.set("shape", shapeJson(t.shape));
   if (isArg && t.init.dist != InitSpec::Dist::None)
     j.set("init", initJson(t.init));
+  if (t.classes)
+    j.set("classes", Json::integer(t.classes));
   return j;
 }
 
@@ -656,6 +683,9 @@ struct Reader {
     }
     if (!string(j, path, "updates", t.updates, false))
       return false;
+    if (const Json *classes = j.find("classes"))
+      if (!classes->getInt64(t.classes) || t.classes < 1)
+        return fail(path + ": \"classes\" must be a positive integer");
     if (const Json *init = j.find("init")) {
       if (!isArg)
         return fail(path + ": results have no init");

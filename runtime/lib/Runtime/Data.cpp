@@ -7,16 +7,23 @@
 #include "mpt-runtime/Session.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifdef MPT_HAVE_ZLIB
 #include <zlib.h>
 #endif
 
 using namespace mpt::rt;
+
+/// The most text --data digits decompresses: the digits CSV is about
+/// 500 KB, and a file that inflates without end must not take the memory.
+static constexpr size_t kMaxDigitsTextBytes = 64 << 20;
 
 int64_t NpyArray::numElements() const {
   int64_t n, bytes;
@@ -135,7 +142,7 @@ Expected<NpyArray> mpt::rt::parseNpy(std::string_view bytes,
 }
 
 Expected<NpyArray> mpt::rt::readNpy(const std::string &path) {
-  Expected<std::string> bytes = readFile(path);
+  Expected<std::string> bytes = readFile(path, npySizePromise());
   if (bytes.failed())
     return bytes.status();
   return parseNpyFrom(*bytes, path, &*bytes);
@@ -156,8 +163,9 @@ Status mpt::rt::writeNpy(const std::string &path, const NpyArray &array) {
 // Splits
 //===----------------------------------------------------------------------===//
 
-Expected<int64_t> mpt::rt::batchSize(const std::vector<const TensorSpec *> &inputs,
-                                     const std::string &function) {
+Expected<int64_t>
+mpt::rt::batchSize(const std::vector<const TensorSpec *> &inputs,
+                   const std::string &function) {
   if (inputs.empty())
     return Status::error(function + " has no inputs to feed data to");
   int64_t b = -1;
@@ -200,10 +208,10 @@ Status mpt::rt::checkSplit(const Split &split,
                    std::equal(want.begin(), want.end(), a.shape.begin() + 1);
     if (!shapeOk || a.dtype != t->dtype) {
       std::vector<int64_t> wantFull = t->shape;
-      return Status::error(
-          file + ": expected " + numpyTypeName(t->dtype) + " " +
-          shapeText(wantFull, true) + " (input '" + t->name + "', " +
-          t->typeString() + ", N samples), got " + a.describe());
+      return Status::error(file + ": expected " + numpyTypeName(t->dtype) +
+                           " " + shapeText(wantFull, true) + " (input '" +
+                           t->name + "', " + t->typeString() +
+                           ", N samples), got " + a.describe());
     }
     if (count >= 0 && a.shape[0] != count)
       return Status::error(file + " has " + std::to_string(a.shape[0]) +
@@ -219,8 +227,9 @@ Status mpt::rt::checkSplit(const Split &split,
   return Status::success();
 }
 
-static Expected<Split> readSplit(const std::string &dir,
-                                 const std::vector<const TensorSpec *> &inputs) {
+static Expected<Split>
+readSplit(const std::string &dir,
+          const std::vector<const TensorSpec *> &inputs) {
   Split split;
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
@@ -239,7 +248,8 @@ static Expected<Split> readSplit(const std::string &dir,
   // counts agree.
   if (Status s = checkSplit(split, inputs, dir); s.failed())
     return s;
-  split.count = split.arrays.empty() ? 0 : split.arrays.begin()->second.shape[0];
+  split.count =
+      split.arrays.empty() ? 0 : split.arrays.begin()->second.shape[0];
   return split;
 }
 
@@ -304,6 +314,152 @@ static Status findXY(const std::vector<const TensorSpec *> &inputs,
   return Status::success();
 }
 
+#ifdef MPT_HAVE_ZLIB
+/// The text of the gzip'd (or plain) file `path`, no more than
+/// kMaxDigitsTextBytes of it. Only a regular file is read: /dev/zero or a
+/// FIFO would grow memory without end or block forever.
+static Expected<std::string> readGzipText(const std::string &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return Status::error("cannot open '" + path + "': " + std::strerror(errno));
+  struct stat st;
+  std::string why = ::fstat(fd, &st) != 0  ? std::strerror(errno)
+                    : S_ISDIR(st.st_mode)  ? "it is a directory"
+                    : !S_ISREG(st.st_mode) ? "not a regular file"
+                                           : "";
+  if (!why.empty()) {
+    ::close(fd);
+    return Status::error("cannot read '" + path + "': " + why);
+  }
+  gzFile gz = ::gzdopen(fd, "rb");
+  if (!gz) {
+    ::close(fd);
+    return Status::error("cannot read '" + path + "': out of memory");
+  }
+  std::string text;
+  char buf[1 << 16];
+  int n;
+  while ((n = ::gzread(gz, buf, sizeof(buf))) > 0) {
+    if (text.size() + static_cast<size_t>(n) > kMaxDigitsTextBytes) {
+      ::gzclose(gz);
+      return Status::error("cannot read '" + path + "': it holds more than " +
+                           std::to_string(kMaxDigitsTextBytes) +
+                           " bytes of text (the digits CSV has about 500 KB)");
+    }
+    text.append(buf, static_cast<size_t>(n));
+  }
+  int gzErr = 0;
+  const char *gzMsg = ::gzerror(gz, &gzErr);
+  std::string gzWhy = n < 0 && gzMsg ? gzMsg : "";
+  ::gzclose(gz);
+  if (n < 0)
+    return Status::error("cannot read '" + path + "': " + gzWhy);
+  return text;
+}
+#endif
+
+namespace {
+struct DigitsRows {
+  std::vector<double> pixels; ///< 64 per sample, 0..16
+  std::vector<int32_t> labels;
+};
+} // namespace
+
+/// One CSV line: 64 pixel values and a label; the error names the line.
+static Status parseDigitsLine(const std::string &row, const std::string &at,
+                              DigitsRows &out) {
+  std::vector<double> vals;
+  const char *p = row.c_str();
+  while (true) {
+    char *end;
+    double v = std::strtod(p, &end);
+    if (end == p)
+      return Status::error(at + ": not a number");
+    vals.push_back(v);
+    p = end;
+    while (*p == ' ' || *p == '\r')
+      ++p;
+    if (*p == ',') {
+      ++p;
+      continue;
+    }
+    if (*p == '\0')
+      break;
+    return Status::error(at + ": unexpected character");
+  }
+  if (vals.size() != 65)
+    return Status::error(at + ": " + std::to_string(vals.size()) +
+                         " values, expected 64 pixels and a label");
+  for (int i = 0; i < 64; ++i) {
+    if (!(vals[i] >= 0 && vals[i] <= 16))
+      return Status::error(at + ": pixel values must be 0..16");
+    out.pixels.push_back(vals[i]);
+  }
+  if (vals[64] != std::round(vals[64]) || vals[64] < 0 || vals[64] > 9)
+    return Status::error(at + ": labels must be 0..9");
+  out.labels.push_back(static_cast<int32_t>(vals[64]));
+  return Status::success();
+}
+
+static Expected<DigitsRows> parseDigitsCsv(const std::string &text,
+                                           const std::string &path) {
+  DigitsRows rows;
+  size_t pos = 0, line = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string::npos)
+      eol = text.size();
+    std::string row = text.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line;
+    if (row.find_first_not_of(" \r\t") == std::string::npos)
+      continue;
+    if (Status st =
+            parseDigitsLine(row, path + ": line " + std::to_string(line), rows);
+        st.failed())
+      return st;
+  }
+  return rows;
+}
+
+/// Samples [begin, begin + count) of the digits as the arrays of inputs x
+/// (pixel / 16 in double, one rounding: Python's astype(float32)) and y.
+static Split digitsSplit(const DigitsRows &rows, const TensorSpec &x,
+                         const TensorSpec &y, int64_t begin, int64_t count) {
+  Split s;
+  NpyArray xa, ya;
+  xa.dtype = x.dtype;
+  xa.shape = x.shape;
+  xa.shape[0] = count;
+  xa.data.resize(static_cast<size_t>(count * 64) * dtypeSize(x.dtype));
+  for (int64_t i = 0; i < count * 64; ++i)
+    storeElement(x.dtype, rows.pixels[(begin * 64) + i] / 16.0,
+                 xa.data.data() + i * dtypeSize(x.dtype));
+  ya.dtype = y.dtype;
+  ya.shape = {count};
+  ya.data.resize(static_cast<size_t>(count) * dtypeSize(y.dtype));
+  for (int64_t i = 0; i < count; ++i)
+    storeElement(y.dtype, rows.labels[begin + i],
+                 ya.data.data() + i * dtypeSize(y.dtype));
+  s.arrays[x.name] = std::move(xa);
+  s.arrays[y.name] = std::move(ya);
+  s.count = count;
+  return s;
+}
+
+/// `csvPath`, or the first of digitsCandidates() that exists.
+static Expected<std::string> findDigits(const std::string &csvPath) {
+  if (!csvPath.empty())
+    return csvPath;
+  for (const std::string &c : digitsCandidates()) {
+    struct stat st;
+    if (::stat(c.c_str(), &st) == 0)
+      return c;
+  }
+  return Status::error("--data digits: digits.csv.gz not found (install "
+                       "Debian's python3-sklearn, or set MPT_DIGITS_CSV)");
+}
+
 Expected<Dataset>
 mpt::rt::loadDigits(const std::vector<const TensorSpec *> &inputs,
                     const std::string &csvPath, int64_t testSize) {
@@ -318,117 +474,28 @@ mpt::rt::loadDigits(const std::vector<const TensorSpec *> &inputs,
   if (y->shape.size() != 1)
     return Status::error("--data digits: input '" + y->name + "' (" +
                          y->typeString() + ") must be one label per sample");
-  std::string path = csvPath;
-  if (path.empty()) {
-    for (const std::string &c : digitsCandidates()) {
-      struct stat st;
-      if (::stat(c.c_str(), &st) == 0) {
-        path = c;
-        break;
-      }
-    }
-    if (path.empty())
-      return Status::error("--data digits: digits.csv.gz not found (install "
-                           "Debian's python3-sklearn, or set MPT_DIGITS_CSV)");
-  }
+  Expected<std::string> path = findDigits(csvPath);
+  if (path.failed())
+    return path.status();
 #ifndef MPT_HAVE_ZLIB
   return Status::error("--data digits: this mpt-run was built without zlib "
                        "(install zlib1g-dev and rebuild); write a dataset "
                        "directory with `python -m mpt.data digits -o DIR`");
 #else
-  gzFile gz = ::gzopen(path.c_str(), "rb");
-  if (!gz)
-    return Status::error("cannot open '" + path + "': " + std::strerror(errno));
-  std::string text;
-  char buf[1 << 16];
-  int n;
-  while ((n = ::gzread(gz, buf, sizeof(buf))) > 0)
-    text.append(buf, static_cast<size_t>(n));
-  int gzErr = 0;
-  const char *gzMsg = ::gzerror(gz, &gzErr);
-  std::string gzWhy = n < 0 && gzMsg ? gzMsg : "";
-  ::gzclose(gz);
-  if (n < 0)
-    return Status::error("cannot read '" + path + "': " + gzWhy);
-
-  std::vector<double> pixels;
-  std::vector<int32_t> labels;
-  size_t pos = 0, line = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos)
-      eol = text.size();
-    std::string row = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line;
-    if (row.find_first_not_of(" \r\t") == std::string::npos)
-      continue;
-    std::vector<double> vals;
-    const char *p = row.c_str();
-    while (true) {
-      char *end;
-      double v = std::strtod(p, &end);
-      if (end == p)
-        return Status::error(path + ": line " + std::to_string(line) +
-                             ": not a number");
-      vals.push_back(v);
-      p = end;
-      while (*p == ' ' || *p == '\r')
-        ++p;
-      if (*p == ',') {
-        ++p;
-        continue;
-      }
-      if (*p == '\0')
-        break;
-      return Status::error(path + ": line " + std::to_string(line) +
-                           ": unexpected character");
-    }
-    if (vals.size() != 65)
-      return Status::error(path + ": line " + std::to_string(line) + ": " +
-                           std::to_string(vals.size()) +
-                           " values, expected 64 pixels and a label");
-    for (int i = 0; i < 64; ++i) {
-      if (!(vals[i] >= 0 && vals[i] <= 16))
-        return Status::error(path + ": line " + std::to_string(line) +
-                             ": pixel values must be 0..16");
-      pixels.push_back(vals[i]);
-    }
-    if (vals[64] != std::round(vals[64]) || vals[64] < 0 || vals[64] > 9)
-      return Status::error(path + ": line " + std::to_string(line) +
-                           ": labels must be 0..9");
-    labels.push_back(static_cast<int32_t>(vals[64]));
-  }
-  int64_t total = static_cast<int64_t>(labels.size());
+  Expected<std::string> text = readGzipText(*path);
+  if (text.failed())
+    return text.status();
+  Expected<DigitsRows> rows = parseDigitsCsv(*text, *path);
+  if (rows.failed())
+    return rows.status();
+  int64_t total = static_cast<int64_t>(rows->labels.size());
   if (!(testSize > 0 && testSize < total))
     return Status::error("--data digits: test size must be between 1 and " +
                          std::to_string(total - 1));
   Dataset d;
   d.source = "digits";
-  auto makeSplit = [&](int64_t begin, int64_t count) {
-    Split s;
-    NpyArray xa, ya;
-    xa.dtype = x->dtype;
-    xa.shape = x->shape;
-    xa.shape[0] = count;
-    xa.data.resize(static_cast<size_t>(count * 64) * dtypeSize(x->dtype));
-    for (int64_t i = 0; i < count * 64; ++i)
-      // (pixel / 16.0) in double, one rounding: Python's astype(float32).
-      storeElement(x->dtype, pixels[(begin * 64) + i] / 16.0,
-                   xa.data.data() + i * dtypeSize(x->dtype));
-    ya.dtype = y->dtype;
-    ya.shape = {count};
-    ya.data.resize(static_cast<size_t>(count) * dtypeSize(y->dtype));
-    for (int64_t i = 0; i < count; ++i)
-      storeElement(y->dtype, labels[begin + i],
-                   ya.data.data() + i * dtypeSize(y->dtype));
-    s.arrays[x->name] = std::move(xa);
-    s.arrays[y->name] = std::move(ya);
-    s.count = count;
-    return s;
-  };
-  d.train = makeSplit(0, total - testSize);
-  d.test = makeSplit(total - testSize, testSize);
+  d.train = digitsSplit(*rows, *x, *y, 0, total - testSize);
+  d.test = digitsSplit(*rows, *x, *y, total - testSize, testSize);
   if (Status st = checkSplit(d.train, inputs, "digits/train"); st.failed())
     return st;
   return d;
@@ -496,22 +563,22 @@ makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
   for (const TensorSpec *t : inputs) {
     int64_t row = t->numElements() / t->shape[0];
     // The array, and its train and test slices.
-    fits = fits && add(total, row, 2 * static_cast<int64_t>(dtypeSize(t->dtype)));
+    fits =
+        fits && add(total, row, 2 * static_cast<int64_t>(dtypeSize(t->dtype)));
   }
   std::vector<const TensorSpec *> floats, ints;
   for (const TensorSpec *t : inputs)
     (isFloat(t->dtype) ? floats : ints).push_back(t);
-  bool classification = floats.size() == 1 && ints.size() == 1 &&
-                        ints[0]->shape.size() == 1;
-  bool regression = floats.size() == 2 && ints.empty() &&
-                    floats[1]->shape.size() == 2;
+  bool classification =
+      floats.size() == 1 && ints.size() == 1 && ints[0]->shape.size() == 1;
+  bool regression =
+      floats.size() == 2 && ints.empty() && floats[1]->shape.size() == 2;
   if (classification && opt.classes < 2)
     return Status::error("--classes must be at least 2");
   for (const TensorSpec *t : ints)
     if (t->dtype != DType::I1 && opt.classes - 1 > maxLabel(t->dtype))
       return Status::error("--classes " + std::to_string(opt.classes) +
-                           ": labels up to " +
-                           std::to_string(opt.classes - 1) +
+                           ": labels up to " + std::to_string(opt.classes - 1) +
                            " do not fit input '" + t->name + "' (" +
                            t->typeString() + ")");
   if (classification || regression) {
@@ -529,7 +596,8 @@ makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
         (classification ? " of " + std::to_string(opt.classes) + " classes"
                         : std::string()) +
         " need " +
-        (fits ? std::to_string(need) + " bytes" : std::string("over 2^63 bytes")) +
+        (fits ? std::to_string(need) + " bytes"
+              : std::string("over 2^63 bytes")) +
         " of memory, more than this machine has (" + std::to_string(limit) +
         " bytes)");
 
@@ -603,8 +671,9 @@ makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
       int64_t k = t->dtype == DType::I1 ? 2 : opt.classes;
       for (int64_t i = 0; i < a.numElements(); ++i) {
         double u = uniform01At(opt.seed + j, static_cast<uint64_t>(i));
-        double v = isFloat(t->dtype) ? static_cast<double>(static_cast<float>(u))
-                                     : std::floor(u * static_cast<double>(k));
+        double v = isFloat(t->dtype)
+                       ? static_cast<double>(static_cast<float>(u))
+                       : std::floor(u * static_cast<double>(k));
         storeElement(t->dtype, v, a.data.data() + i * es);
       }
       full[t->name] = std::move(a);
@@ -647,8 +716,8 @@ Status mpt::rt::bindBatch(Session &session, const Split &split, int64_t batch,
   int64_t per = batchesPerEpoch(split, batch);
   if (per < 1)
     return Status::error("the data has fewer samples (" +
-                         std::to_string(split.count) +
-                         ") than one batch (" + std::to_string(batch) + ")");
+                         std::to_string(split.count) + ") than one batch (" +
+                         std::to_string(batch) + ")");
   int64_t b = static_cast<int64_t>(index % static_cast<uint64_t>(per));
   std::vector<const TensorSpec *> specs =
       eval ? session.evalInputSpecs() : session.inputSpecs();
