@@ -7,12 +7,14 @@
 //   int32_t mpt_<name>(void *const *buffers);   // arguments, then results
 //
 // and the system linker makes the .so, exporting only those entries (an
-// entry named like a libc symbol would otherwise bind to libc's).
+// entry named like a libc symbol would otherwise bind to libc's) and the
+// record `mpt_abi` that states their ABI (mpt-runtime/NativeAbi.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "mpt/Compiler/Compiler.h"
 
+#include "mpt-runtime/NativeAbi.h"
 #include "mpt-runtime/Signature.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -354,5 +356,9 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module, const rt::Manifest &manifest
   FailureOr<std::string> object = emitObject(*llvmModule, options, loc);
   if (failed(object))
     return failure();
-  return link(*object, entryPointSource(manifest), options, loc);
+  // The entry points, and the record of their ABI the runtime checks the
+  // artifact's signature table against (mpt-runtime/NativeAbi.h).
+  std::string entries =
+      entryPointSource(manifest) + "\n" + rt::nativeAbiSource(manifest);
+  return link(*object, entries, options, loc);
 }
