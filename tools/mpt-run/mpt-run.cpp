@@ -60,7 +60,8 @@ options:
   --report=FILE          write a JSON report (every step's loss, scale and
                          skip flag, evaluation, timing, memory)
   --seed=S               seed of --data synthetic (default 0)
-  --classes=K            class labels of --data synthetic (default 10)
+  --classes=K            class labels of --data synthetic (default: the
+                         classes of the label input, else 10)
   --synthetic-train=N    training samples of --data synthetic (default 1024)
   --synthetic-test=N     test samples of --data synthetic (default 256)
   --digits-csv=PATH      digits.csv.gz to read for --data digits
@@ -96,7 +97,7 @@ struct Options {
   std::string resume;
   std::string report;
   uint64_t seed = 0;
-  int64_t classes = 10;
+  int64_t classes = 0; ///< 0: the signature's, else 10
   int64_t syntheticTrain = 1024, syntheticTest = 256;
   std::string digitsCsv;
   std::string progress = "auto";

@@ -105,7 +105,9 @@ Expected<Dataset> loadDigits(const std::vector<const TensorSpec *> &inputs,
                              int64_t testSize = 360);
 
 struct SyntheticOptions {
-  int64_t classes = 10;
+  /// 0: the `classes` the signature declares for the label input, else 10.
+  /// More than the signature declares is an error.
+  int64_t classes = 0;
   uint64_t seed = 0;
   int64_t trainSamples = 1024;
   int64_t testSamples = 256;

@@ -98,6 +98,17 @@ struct TensorSpec {
 /// the step could not be allocated (the step stopped before writing any
 /// result).
 constexpr int32_t kEntryOutOfMemory = 1;
+/// What a compiled entry point returns when an input that holds class
+/// labels (TensorSpec::classes) has a value outside [0, classes): the step
+/// stopped before reading through it and wrote no result.
+constexpr int32_t kEntryLabelOutOfRange = 2;
+
+/// Checks that every element of the integer input `t` (`bytes` bytes at
+/// `data`, row-major) is a class index in [0, t.classes) when `t.classes`
+/// is set. The error names the first offending element ("label 1000 at
+/// index 17 is outside 0..9"), prefixed by `what`.
+Status checkClassLabels(const TensorSpec &t, const void *data, size_t bytes,
+                        const std::string &what);
 
 /// One compiled function and its C entry point
 /// `int32_t <symbol>(void *const *buffers)`.

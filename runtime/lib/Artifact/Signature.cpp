@@ -3,6 +3,7 @@
 #include "mpt-runtime/Signature.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -112,6 +113,39 @@ int FunctionSig::findResultRole(Role role) const {
     if (results[i].role == role)
       return static_cast<int>(i);
   return -1;
+}
+
+Status mpt::rt::checkClassLabels(const TensorSpec &t, const void *data,
+                                 size_t bytes, const std::string &what) {
+  if (t.classes <= 0 || !isInteger(t.dtype))
+    return Status::success();
+  size_t es = dtypeSize(t.dtype), n = bytes / es;
+  const auto *p = static_cast<const unsigned char *>(data);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t v;
+    switch (t.dtype) {
+    case DType::I8:
+      v = static_cast<int8_t>(p[i]);
+      break;
+    case DType::I32: {
+      int32_t x;
+      std::memcpy(&x, p + 4 * i, 4);
+      v = x;
+      break;
+    }
+    default: {
+      std::memcpy(&v, p + 8 * i, 8);
+      break;
+    }
+    }
+    if (v < 0 || v >= t.classes)
+      return Status::error(what + ": label " + std::to_string(v) +
+                           " at index " + std::to_string(i) +
+                           " is outside 0.." + std::to_string(t.classes - 1) +
+                           " (input '" + t.name + "' holds class indices of " +
+                           std::to_string(t.classes) + " classes)");
+  }
+  return Status::success();
 }
 
 const FunctionSig *Manifest::findFunction(std::string_view name) const {

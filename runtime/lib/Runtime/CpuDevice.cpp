@@ -292,6 +292,10 @@ Status CpuDevice::launch(Module &module, const std::string &entry,
     return Status::error(entry +
                          ": out of memory for the step's temporaries (the "
                          "step stopped; its results were not written)");
+  if (rc == kEntryLabelOutOfRange)
+    return Status::error(entry +
+                         ": an input holds a class label outside its range "
+                         "(the step stopped; its results were not written)");
   if (rc != 0)
     return Status::error(entry + " returned error code " + std::to_string(rc));
   return Status::success();

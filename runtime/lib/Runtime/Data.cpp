@@ -223,6 +223,11 @@ Status mpt::rt::checkSplit(const Split &split,
       return Status::error(file + " has " + std::to_string(count) +
                            " samples, fewer than one batch of " +
                            std::to_string(t->shape[0]));
+    // Labels out of range are refused here, at load time, naming the
+    // sample, rather than when their batch comes.
+    if (Status st = checkClassLabels(*t, a.data.data(), a.data.size(), file);
+        st.failed())
+      return st;
   }
   return Status::success();
 }
@@ -524,9 +529,32 @@ static Expected<Dataset>
 makeSyntheticOrThrow(const std::vector<const TensorSpec *> &inputs,
                      const SyntheticOptions &opt);
 
+/// The class count of the labels: --classes, at most what the signature
+/// declares for its label inputs; by default the signature's, else 10.
+static Status resolveClasses(const std::vector<const TensorSpec *> &inputs,
+                             SyntheticOptions &opt) {
+  for (const TensorSpec *t : inputs) {
+    if (!t->classes)
+      continue;
+    if (opt.classes > t->classes)
+      return Status::error("--classes " + std::to_string(opt.classes) +
+                           ": input '" + t->name + "' (" + t->typeString() +
+                           ") holds class indices of " +
+                           std::to_string(t->classes) + " classes");
+    if (opt.classes == 0)
+      opt.classes = t->classes;
+  }
+  if (opt.classes == 0)
+    opt.classes = 10;
+  return Status::success();
+}
+
 Expected<Dataset>
 mpt::rt::makeSynthetic(const std::vector<const TensorSpec *> &inputs,
-                       const SyntheticOptions &opt) {
+                       const SyntheticOptions &options) {
+  SyntheticOptions opt = options;
+  if (Status st = resolveClasses(inputs, opt); st.failed())
+    return st;
   try {
     return makeSyntheticOrThrow(inputs, opt);
   } catch (const std::bad_alloc &) {

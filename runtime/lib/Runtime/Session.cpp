@@ -468,6 +468,12 @@ static Status setInputIn(Device &device, std::vector<InputSlot> &slots,
       continue;
     if (bytes != in.spec->byteSize())
       return sizeMismatch("input", *in.spec, bytes);
+    // Class labels out of range never reach the compiled step (which
+    // would index with them).
+    if (Status st = checkClassLabels(*in.spec, data, bytes,
+                                     fn + ": input '" + in.spec->name + "'");
+        st.failed())
+      return st;
     if (Status st = device.copyToDevice(in.buf.ptr(), data, bytes); st.failed())
       return st;
     in.set = true;

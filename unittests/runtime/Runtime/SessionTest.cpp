@@ -486,3 +486,48 @@ TEST(SessionTest, LargeStateIsInitialisedWithoutAHostCopy) {
     EXPECT_EQ(wc[i], doubleToHalfBits(m[i])) << i;
   }
 }
+
+TEST(SessionTest, LabelsOutsideTheClassesNeverReachTheStep) {
+  // linear-classes declares y as labels of 10 classes: an embedder setting
+  // 1000, -5 or INT_MAX is refused with the index, through the C++ API and
+  // the C API alike, and the inputs bound before stay bound.
+  auto s = session(artifact("linear-classes"));
+  ASSERT_TRUE(s);
+  std::vector<int32_t> y(32, 3);
+  ASSERT_TRUE(s->setInput("y", y.data(), y.size() * 4).ok());
+  for (int32_t bad : {1000, -5, INT32_MAX, 10}) {
+    std::vector<int32_t> b = y;
+    b[7] = bad;
+    EXPECT_EQ(s->setInput("y", b.data(), b.size() * 4).message(),
+              "train_step: input 'y': label " + std::to_string(bad) +
+                  " at index 7 is outside 0..9 (input 'y' holds class "
+                  "indices of 10 classes)");
+    EXPECT_EQ(s->setEvalInput("y", b.data(), b.size() * 4).message(),
+              "eval_step: input 'y': label " + std::to_string(bad) +
+                  " at index 7 is outside 0..9 (input 'y' holds class "
+                  "indices of 10 classes)");
+  }
+  std::vector<float> x(32 * 64, 0.5f);
+  ASSERT_TRUE(s->setInput("x", x.data(), x.size() * 4).ok());
+  Expected<StepResult> r = s->step(); // runs with the good labels
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_TRUE(std::isfinite(r->loss));
+  // The data loader checks a whole split, naming the sample.
+  Split split;
+  NpyArray ya;
+  ya.dtype = DType::I32;
+  ya.shape = {40};
+  ya.data.assign(40 * 4, '\0');
+  int32_t bad = -5;
+  std::memcpy(&ya.data[4 * 33], &bad, 4);
+  NpyArray xa;
+  xa.dtype = DType::F32;
+  xa.shape = {40, 8, 8, 1};
+  xa.data.assign(40 * 64 * 4, '\0');
+  split.arrays["x"] = xa;
+  split.arrays["y"] = ya;
+  split.count = 40;
+  EXPECT_EQ(checkSplit(split, s->inputSpecs(), "d/train").message(),
+            "d/train/y.npy: label -5 at index 33 is outside 0..9 (input 'y' "
+            "holds class indices of 10 classes)");
+}
