@@ -11,7 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpt-runtime/FileIO.h"
-#include "mpt-runtime/Npy.h"
+#include "mpt-tooling/Npy.h"
 #include "mpt-runtime/PTXEmu.h"
 
 #include <cerrno>
@@ -91,7 +91,7 @@ Dim3 parseDim(const std::string &opt, const std::string &s) {
 }
 
 /// The .npy dtypes buffers may have, by the emulator's names. The container
-/// (header, shape, data size) is libmpt_runtime's (mpt-runtime/Npy.h).
+/// (header, shape, data size) is the tooling library's (mpt-tooling/Npy.h).
 const struct {
   const char *name;
   const char *descr;

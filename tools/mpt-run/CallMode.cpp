@@ -13,7 +13,7 @@
 #include "CallMode.h"
 
 #include "mpt-runtime/Call.h"
-#include "mpt-runtime/Data.h"
+#include "mpt-tooling/Data.h"
 #include "mpt-runtime/FileIO.h"
 
 #include <cerrno>

@@ -12,7 +12,7 @@
 
 #include "CallMode.h"
 
-#include "mpt-runtime/Data.h"
+#include "mpt-tooling/Data.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Json.h"
 #include "mpt-runtime/Session.h"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mpt-runtime/Npy.h"
+#include "mpt-tooling/Npy.h"
 
 #include "gtest/gtest.h"
 

@@ -1,18 +1,20 @@
-//===- Npy.h - The .npy container: header parser and writer ---*- C++ -*-===//
+//===- Npy.h - .npy files: the container and typed arrays -----*- C++ -*-===//
 //
-// NumPy's .npy format (versions 1.0, 2.0 and 3.0), independent of what the
-// elements are: the header is parsed and checked here (magic, version,
-// the dict with 'descr', 'fortran_order' and 'shape', non-negative
-// dimensions whose product fits in 64 bits, exactly the data the header
-// promises, nothing after it); the caller decides which dtypes (`descr`) it
-// accepts and how large their items are. libmpt_runtime reads its data sets
-// with it (Data.h maps the descr to a DType) and mpt-ptx-emu its buffers.
+// Part of the tooling library (runtime/lib/Tooling, mpt_tooling_npy), not of
+// libmpt_runtime. NumPy's .npy format (versions 1.0, 2.0 and 3.0): the
+// container, independent of what the elements are (the header is parsed and
+// checked: magic, version, the dict with 'descr', 'fortran_order' and
+// 'shape', non-negative dimensions whose product fits in 64 bits, exactly
+// the data the header promises, nothing after it), which mpt-ptx-emu reads
+// its buffers with; and arrays of the runtime's element types (NpyArray),
+// which data sets, dumps and `mpt-run --call` use.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MPT_RUNTIME_NPY_H
-#define MPT_RUNTIME_NPY_H
+#ifndef MPT_TOOLING_NPY_H
+#define MPT_TOOLING_NPY_H
 
+#include "mpt-runtime/DType.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Status.h"
 
@@ -69,7 +71,43 @@ SizePromise npySizePromise();
 bool npyCheckedSize(const std::vector<int64_t> &shape, uint64_t itemSize,
                     int64_t &elements, int64_t &bytes);
 
+//===----------------------------------------------------------------------===//
+// Typed arrays (NpyArray.cpp)
+//===----------------------------------------------------------------------===//
+
+/// An array as stored in a .npy file (C order, little-endian).
+struct NpyArray {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::string data;
+
+  /// The product of `shape`; -1 when a dimension is negative or the
+  /// product does not fit in int64 (parseNpy never returns such arrays).
+  int64_t numElements() const;
+  /// e.g. "float32 [1437, 8, 8, 1]" (numpy's names).
+  std::string describe() const;
+};
+
+/// numpy's name of a dtype ("float32", "bfloat16 (as uint16 bits)", ...).
+std::string numpyTypeName(DType t);
+
+/// Parses .npy versions 1.0, 2.0 and 3.0 (the container above) with
+/// dtypes <f4 <f8 <f2 |b1 |i1 <i4 <i8 (and <u2, read as bf16 bits).
+/// Fortran order, big-endian and object arrays, negative or overflowing
+/// shapes, and missing or extra data bytes are errors naming the file.
+Expected<NpyArray> parseNpy(std::string_view bytes, const std::string &name);
+Expected<NpyArray> readNpy(const std::string &path);
+/// The bytes numpy's `np.save` (format 1.0) writes for this array, byte for
+/// byte; bf16 is stored as '<u2' bit patterns.
+std::string serializeNpy(DType dtype, const std::vector<int64_t> &shape,
+                         std::string_view data);
+Status writeNpy(const std::string &path, const NpyArray &array);
+
+/// "[1437, 8, 8, 1]"; with `anyFirst` the first dimension is "N".
+std::string npyShapeText(const std::vector<int64_t> &shape,
+                         bool anyFirst = false);
+
 } // namespace rt
 } // namespace mpt
 
-#endif // MPT_RUNTIME_NPY_H
+#endif // MPT_TOOLING_NPY_H

@@ -1,6 +1,6 @@
 //===- Npy.cpp - The .npy container: header parser and writer -------------===//
 
-#include "mpt-runtime/Npy.h"
+#include "mpt-tooling/Npy.h"
 
 #include <algorithm>
 #include <cstdlib>
