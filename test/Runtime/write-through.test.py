@@ -82,6 +82,11 @@ if os.geteuid() == 0:
         st = os.lstat(null)
         assert stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3), \
             f"{name} replaced the device node"
+    # Two outputs may share a device node: it is written, never replaced.
+    r = run(["mpt-run", f"{tmp}/sgd.mpt", f"--data={tmp}/good", "--steps=1",
+             "-q", "--report=@OUT@", "--checkpoint=@OUT@"], null)
+    assert r.returncode == 0, r.stderr.decode()
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
     print(f"device nodes: {len(WRITERS)} writers ok")
 else:
     print("device nodes: not tried (mknod needs root)")
