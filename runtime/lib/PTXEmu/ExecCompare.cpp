@@ -259,6 +259,9 @@ template <typename T, int Half> struct SetH {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeCompare(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;

@@ -17,6 +17,9 @@ static void hBrkpt(ExecCtx &c, const Inst &in, uint32_t m) {
   fail(c, in, __builtin_ctz(m), "brkpt executed");
 }
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeControl(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;

@@ -288,6 +288,9 @@ void hF32ToF64(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeConvert(DecodeCtx &c) {
   if (c.pi.base != "cvt")
     return false;

@@ -95,7 +95,9 @@ void hF32Fma(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
-/// Everything else on f32: one generic handler with run-time flags.
+/// Everything else on f32: one generic handler with run-time flags. Long by
+/// design: one switch over the operations, inlined into the handler that
+/// runs for every lane (a call per operation would cost in that loop).
 template <int Op> void hF32Gen(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
   MPT_A(0);
@@ -280,6 +282,8 @@ template <bool BF> inline uint16_t ftz16(uint16_t h) {
   return isSub<BF>(h) ? (uint16_t)(h & 0x8000) : h;
 }
 
+/// One f16/bf16 operation through f32 with one rounding. Long by design:
+/// one switch over the operations, inlined into the per-lane handlers.
 template <bool BF>
 inline uint16_t op16(int op, uint16_t a, uint16_t b, uint16_t c, uint8_t flags) {
   if (flags & kFtz) {
@@ -416,6 +420,9 @@ template <int Op> ExecFn pickGen(Ty ty) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeFloatArith(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   static const std::pair<const char *, int> names[] = {

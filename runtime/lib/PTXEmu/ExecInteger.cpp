@@ -524,6 +524,9 @@ bool isIntTy(Ty t) { return tyIsInt(t); }
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeIntArith(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
@@ -748,6 +751,9 @@ bool decodeIntArith(DecodeCtx &c) {
   return true;
 }
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeLogic(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;

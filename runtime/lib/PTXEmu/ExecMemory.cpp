@@ -132,6 +132,8 @@ template <typename T> T atomicOp(AOp op, T old, T b, T cmp) {
 
 /// One atomic read-modify-write on memory `p` of type `ty`; returns the old
 /// value as slot bits.
+/// Long by design: one case per element type, each applying the operation
+/// with that type's arithmetic.
 uint64_t atomicRMW(uint8_t *p, Ty ty, AOp op, uint64_t bv, uint64_t cv,
                    bool flushF32) {
   switch (ty) {
@@ -395,6 +397,9 @@ void hCpAsyncWait(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeMemory(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;

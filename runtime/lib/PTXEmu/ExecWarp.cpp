@@ -360,6 +360,9 @@ void hStmatrix(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeWarp(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
