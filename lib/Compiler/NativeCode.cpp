@@ -7,12 +7,14 @@
 //   int32_t mpt_<name>(void *const *buffers);   // arguments, then results
 //
 // and the system linker makes the .so, exporting only those entries (an
-// entry named like a libc symbol would otherwise bind to libc's).
+// entry named like a libc symbol would otherwise bind to libc's) and the
+// record `mpt_abi` that states their ABI (mpt-runtime/NativeAbi.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "mpt/Compiler/Compiler.h"
 
+#include "mpt-runtime/NativeAbi.h"
 #include "mpt-runtime/Signature.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -117,6 +119,20 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
       os << (i ? ", " : "") << "mpt_desc" << buffers[i]->shape.size() << " *";
     os << ");\n";
     os << "int32_t " << f.symbol << "(void *const *b) {\n";
+    // Class labels out of range are refused before the step indexes with
+    // them (the runtime refuses them earlier; this guards direct callers).
+    for (size_t i = 0; i < f.args.size(); ++i) {
+      const rt::TensorSpec &t = f.args[i];
+      if (t.classes <= 0)
+        continue;
+      const char *type = t.dtype == rt::DType::I8    ? "int8_t"
+                         : t.dtype == rt::DType::I32 ? "int32_t"
+                                                     : "int64_t";
+      os << "  for (int64_t k = 0; k < " << t.numElements() << "; ++k)\n"
+         << "    if (((const " << type << " *)b[" << i << "])[k] < 0 || (("
+         << "const " << type << " *)b[" << i << "])[k] >= " << t.classes
+         << ")\n      return " << rt::kEntryLabelOutOfRange << ";\n";
+    }
     os << "  if (setjmp(mpt_oom)) {\n    mpt_in_step = 0;\n    return "
        << rt::kEntryOutOfMemory << ";\n  }\n  mpt_in_step = 1;\n";
     for (size_t i = 0; i < buffers.size(); ++i) {
@@ -154,7 +170,8 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
 static std::string hostX86Level() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   auto all = [&](std::initializer_list<const char *> names) {
-    return llvm::all_of(names, [&](const char *n) { return features.lookup(n); });
+    return llvm::all_of(names,
+                        [&](const char *n) { return features.lookup(n); });
   };
   if (all({"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe"}))
     return "x86-64-v3";
@@ -226,9 +243,8 @@ LogicalResult mlir::mpt::resolveTarget(CompileOptions &options, Location loc) {
 
 /// Optimizes the LLVM module and emits an object file for the resolved CPU
 /// of `options`.
-static FailureOr<std::string> emitObject(llvm::Module &module,
-                                         const CompileOptions &options,
-                                         Location loc) {
+static FailureOr<std::string>
+emitObject(llvm::Module &module, const CompileOptions &options, Location loc) {
   FailureOr<std::unique_ptr<llvm::TargetMachine>> created =
       createTargetMachine(options.cpu, options.cpuFeatureFlags, loc);
   if (failed(created))
@@ -238,8 +254,8 @@ static FailureOr<std::string> emitObject(llvm::Module &module,
   module.setDataLayout(machine->createDataLayout());
   module.setTargetTriple(triple);
 
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            machine.get());
+  auto optimize =
+      makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, machine.get());
   if (llvm::Error err = optimize(&module))
     return emitError(loc) << "LLVM optimization failed: "
                           << llvm::toString(std::move(err));
@@ -278,8 +294,8 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
   if (keep) {
     dir = options.keepTempsDir;
     if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-      return emitError(loc) << "cannot create '" << dir
-                            << "': " << ec.message();
+      return emitError(loc)
+             << "cannot create '" << dir << "': " << ec.message();
   } else if (std::error_code ec =
                  llvm::sys::fs::createUniqueDirectory("mpt-compile", dir)) {
     return emitError(loc) << "cannot create a temporary directory: "
@@ -308,17 +324,25 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
                           << "' is not installed (apt-get install gcc); it "
                              "links the native code into a shared object";
   std::string versionScript = "-Wl,--version-script=" + mapPath;
-  SmallVector<StringRef> args = {*cc,          "-shared",       "-fPIC",
-                                 "-O2",        "-o",            soPath,
-                                 objectPath,   entryPath,       versionScript,
-                                 "-Wl,-Bsymbolic", "-Wl,--no-undefined",
-                                 "-Wl,--wrap=malloc", "-Wl,--wrap=free",
+  SmallVector<StringRef> args = {*cc,
+                                 "-shared",
+                                 "-fPIC",
+                                 "-O2",
+                                 "-o",
+                                 soPath,
+                                 objectPath,
+                                 entryPath,
+                                 versionScript,
+                                 "-Wl,-Bsymbolic",
+                                 "-Wl,--no-undefined",
+                                 "-Wl,--wrap=malloc",
+                                 "-Wl,--wrap=free",
                                  "-lm"};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logPath),
                                           StringRef(logPath)};
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, redirects,
-                                         0, 0, &message);
+  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, redirects, 0,
+                                         0, &message);
   if (status != 0) {
     auto log = llvm::MemoryBuffer::getFile(logPath);
     return emitError(loc) << "linking the shared object failed ("
@@ -334,8 +358,9 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
 }
 
 FailureOr<std::string>
-mlir::mpt::buildNativeSharedObject(ModuleOp module, const rt::Manifest &manifest,
-                             const CompileOptions &options) {
+mlir::mpt::buildNativeSharedObject(ModuleOp module,
+                                   const rt::Manifest &manifest,
+                                   const CompileOptions &options) {
   Location loc = module.getLoc();
   PassManager pm(module.getContext());
   mlir::mpt::LowerToCPUOptions lowering;
@@ -354,5 +379,9 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module, const rt::Manifest &manifest
   FailureOr<std::string> object = emitObject(*llvmModule, options, loc);
   if (failed(object))
     return failure();
-  return link(*object, entryPointSource(manifest), options, loc);
+  // The entry points, and the record of their ABI the runtime checks the
+  // artifact's signature table against (mpt-runtime/NativeAbi.h).
+  std::string entries =
+      entryPointSource(manifest) + "\n" + rt::nativeAbiSource(manifest);
+  return link(*object, entries, options, loc);
 }

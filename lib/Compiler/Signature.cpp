@@ -3,7 +3,8 @@
 // The runtime binds state from the signature table alone, so everything it
 // needs is read here, before lowering erases the attributes: every argument's
 // name, role, element type, shape and initialiser; every result's role and
-// the argument it replaces next step.
+// the argument it replaces next step; and how many classes an integer input
+// holds when the step uses its values as class indices.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +15,10 @@
 
 #include "mpt-runtime/Signature.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -91,6 +95,67 @@ static LogicalResult readInit(DictionaryAttr dict, Location loc, StringRef what,
   return success();
 }
 
+/// The bound a use of a label value inside `op`'s payload puts on it: the
+/// label (after index casts) compared for equality with `linalg.index d`
+/// ranges over loop d (a one-hot), and one that indexes a tensor with
+/// tensor.extract over that dimension (a gather). nullopt: no bound.
+static std::optional<int64_t> boundInPayload(linalg::LinalgOp op, Value label) {
+  std::optional<int64_t> bound;
+  auto tighten = [&](int64_t b) {
+    if (!ShapedType::isDynamic(b))
+      bound = bound ? std::min(*bound, b) : b;
+  };
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<Value> values = {label};
+  while (!values.empty()) {
+    Value v = values.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
+              arith::ExtUIOp>(user)) {
+        values.push_back(user->getResult(0));
+      } else if (auto cmp = dyn_cast<arith::CmpIOp>(user)) {
+        if (cmp.getPredicate() != arith::CmpIPredicate::eq &&
+            cmp.getPredicate() != arith::CmpIPredicate::ne)
+          continue;
+        Value other = cmp->getOperand(1 - use.getOperandNumber());
+        if (auto index = other.getDefiningOp<linalg::IndexOp>())
+          if (index.getDim() < ranges.size())
+            tighten(ranges[index.getDim()]);
+      } else if (auto extract = dyn_cast<tensor::ExtractOp>(user)) {
+        unsigned first = extract.getIndices().getBeginOperandIndex();
+        if (use.getOperandNumber() >= first)
+          tighten(extract.getTensor().getType().getDimSize(
+              use.getOperandNumber() - first));
+      }
+    }
+  }
+  return bound;
+}
+
+/// How many classes the integer input `arg` holds, when the step uses its
+/// values as class indices: the tightest bound of every one-hot or gather
+/// that reads it (boundInPayload). The runtime refuses labels outside
+/// [0, classes) and the entry point checks them before the step reads
+/// through them.
+static std::optional<int64_t> classCount(BlockArgument arg) {
+  auto type = dyn_cast<RankedTensorType>(arg.getType());
+  if (!type || !type.getElementType().isSignlessInteger() ||
+      type.getElementType().isInteger(1))
+    return std::nullopt;
+  std::optional<int64_t> classes;
+  for (OpOperand &use : arg.getUses()) {
+    auto op = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    if (!op || !op.isDpsInput(&use))
+      continue;
+    std::optional<int64_t> b =
+        boundInPayload(op, op.getMatchingBlockArgument(&use));
+    if (b && *b > 0)
+      classes = classes ? std::min(*classes, *b) : *b;
+  }
+  return classes;
+}
+
 LogicalResult mlir::mpt::extractManifest(ModuleOp module,
                                          const CompileOptions &options,
                                          rt::Manifest &manifest) {
@@ -132,6 +197,8 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
         spec.role = rt::Role::Input;
         if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
           return failure();
+        if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
+          spec.classes = *classes;
         sig.args.push_back(std::move(spec));
         continue;
       }
@@ -155,6 +222,9 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
               i, MPTDialect::kInitAttrName))
         if (failed(readInit(init, argLoc, what, spec.init)))
           return failure();
+      if (spec.role == rt::Role::Input)
+        if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
+          spec.classes = *classes;
       if (rt::isStateRole(spec.role) &&
           spec.init.dist == rt::InitSpec::Dist::None)
         return emitError(argLoc)

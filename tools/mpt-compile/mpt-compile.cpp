@@ -17,6 +17,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/ToolUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -107,6 +108,17 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  // A device or a FIFO would be read without end (/dev/zero) or block:
+  // only a regular file, or '-' for stdin, is a model.
+  llvm::sys::fs::file_status status;
+  if (inputFile != "-" && !llvm::sys::fs::status(inputFile, status) &&
+      !llvm::sys::fs::is_regular_file(status)) {
+    errs() << "mpt-compile: error: cannot read '" << inputFile << "': "
+           << (llvm::sys::fs::is_directory(status) ? "it is a directory"
+                                                   : "not a regular file")
+           << "\n";
+    return 1;
+  }
   std::string error;
   auto input = mlir::openInputFile(inputFile, &error);
   if (!input) {

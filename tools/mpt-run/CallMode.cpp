@@ -13,8 +13,8 @@
 #include "CallMode.h"
 
 #include "mpt-runtime/Call.h"
-#include "mpt-runtime/Data.h"
 #include "mpt-runtime/FileIO.h"
+#include "mpt-tooling/Data.h"
 
 #include <cerrno>
 #include <cstdio>

@@ -6,14 +6,19 @@
 //   mpt-artifact extract model.mpt --native out.so [--ptx out.ptx]
 //   mpt-artifact pack --signature sig.json --native step.so [--ptx k.ptx]
 //                     [--plan plan.json] [--constants data.bin] -o model.mpt
+//   mpt-artifact abi-source sig.json [-o abi.c]
 //
 // `pack` wraps code from another code generator (or a hand-written C step
-// for tests) into an artifact with the same writer mpt-compile uses.
+// for tests) into an artifact with the same writer mpt-compile uses. The
+// runtime runs native code only with the table it was compiled for: such
+// code compiles in the `mpt_abi` record `abi-source` writes for its table
+// (mpt-runtime/NativeAbi.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "mpt-runtime/Artifact.h"
 #include "mpt-runtime/FileIO.h"
+#include "mpt-runtime/NativeAbi.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +34,7 @@ static const char *kUsage = R"(usage:
   mpt-artifact extract MODEL.mpt [--native OUT.so] [--ptx OUT.ptx]
   mpt-artifact pack --signature SIG.json [--native STEP.so] [--ptx K.ptx]
                     [--plan PLAN.json] [--constants DATA.bin] -o MODEL.mpt
+  mpt-artifact abi-source SIG.json [-o ABI.c]
 )";
 
 [[noreturn]] static void die(const std::string &msg, int code = 1) {
@@ -64,121 +70,163 @@ static std::string initText(const InitSpec &i) {
   return "";
 }
 
+namespace {
+/// The command line: a command, an artifact and the files of the options.
+struct Args {
+  std::string cmd, input, signature, native, ptx, output, plan, constants;
+};
+
+Args parseArgs(const std::vector<std::string> &args) {
+  Args a;
+  a.cmd = args[0];
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= args.size())
+        die("option " + arg + " needs a value", 2);
+      out = args[++i];
+    };
+    if (arg == "--signature")
+      value(a.signature);
+    else if (arg == "--native")
+      value(a.native);
+    else if (arg == "--ptx")
+      value(a.ptx);
+    else if (arg == "--plan")
+      value(a.plan);
+    else if (arg == "--constants")
+      value(a.constants);
+    else if (arg == "-o")
+      value(a.output);
+    else if (!arg.empty() && arg[0] != '-' && a.input.empty())
+      a.input = arg;
+    else
+      die("unexpected argument '" + arg + "'\n" + kUsage, 2);
+  }
+  return a;
+}
+
+Manifest readSignature(const std::string &path) {
+  std::string json = orDie(readFile(path));
+  Expected<Manifest> m = Manifest::fromJsonText(json);
+  if (m.failed())
+    die(path + ": " + m.message());
+  return m.take();
+}
+
+int pack(const Args &a) {
+  if (a.signature.empty() || a.output.empty())
+    die("pack needs --signature and -o", 2);
+  ArtifactContents c;
+  c.manifest = readSignature(a.signature);
+  if (!a.native.empty())
+    c.nativeSharedObject = orDie(readFile(a.native));
+  if (!a.ptx.empty())
+    c.ptx = orDie(readFile(a.ptx));
+  if (!a.plan.empty()) {
+    Expected<LaunchPlan> p = LaunchPlan::fromJsonText(orDie(readFile(a.plan)));
+    if (p.failed())
+      die(a.plan + ": " + p.message());
+    c.launchPlan = p.take();
+  }
+  if (!a.constants.empty())
+    c.deviceConstants = orDie(readFile(a.constants));
+  orDie(writeArtifactFile(a.output, c));
+  return 0;
+}
+
+/// The C source of the `mpt_abi` record for a signature table: what a
+/// hand-written step compiles in so that the runtime accepts it.
+int abiSource(const Args &a) {
+  std::string sig = a.signature.empty() ? a.input : a.signature;
+  if (sig.empty())
+    die("abi-source needs a signature table (SIG.json)", 2);
+  std::string source = nativeAbiSource(readSignature(sig));
+  if (a.output.empty())
+    std::fputs(source.c_str(), stdout);
+  else
+    orDie(writeFileAtomic(a.output, source));
+  return 0;
+}
+
+int extract(const Args &a, const ArtifactContents &c) {
+  if (a.native.empty() && a.ptx.empty())
+    die("extract needs --native and/or --ptx", 2);
+  if (!a.native.empty()) {
+    if (c.nativeSharedObject.empty())
+      die(a.input + " has no native code");
+    orDie(writeFileAtomic(a.native, c.nativeSharedObject));
+  }
+  if (!a.ptx.empty()) {
+    if (c.ptx.empty())
+      die(a.input + " has no PTX");
+    orDie(writeFileAtomic(a.ptx, c.ptx));
+  }
+  return 0;
+}
+
+int info(const Args &a, const ArtifactContents &c) {
+  const Manifest &m = c.manifest;
+  std::printf("%s: mpt artifact format %u, target %s, precision %s\n",
+              a.input.c_str(), kArtifactFormatVersion, m.target.c_str(),
+              m.precision.c_str());
+  for (const auto &kv : m.options)
+    std::printf("  option %s = %s\n", kv.first.c_str(), kv.second.c_str());
+  std::printf("  native code: %zu bytes, PTX: %zu bytes\n",
+              c.nativeSharedObject.size(), c.ptx.size());
+  if (c.launchPlan)
+    std::printf("  launch plan: %zu kernels, arena %llu bytes, %zu bytes "
+                "of constants\n",
+                c.launchPlan->kernels.size(),
+                static_cast<unsigned long long>(c.launchPlan->arenaBytes),
+                c.deviceConstants.size());
+  for (const FunctionSig &f : m.functions) {
+    std::printf("function %s (entry %s)\n", f.name.c_str(), f.symbol.c_str());
+    for (const TensorSpec &t : f.args) {
+      std::string extra = initText(t.init);
+      if (t.classes)
+        extra += (extra.empty() ? "" : ", ") + std::string("classes ") +
+                 std::to_string(t.classes);
+      std::printf("  arg    %-28s %-16s %-18s %s\n", t.name.c_str(),
+                  roleName(t.role), t.typeString().c_str(), extra.c_str());
+    }
+    for (const TensorSpec &r : f.results)
+      std::printf("  result %-28s %-16s %-18s %s\n",
+                  r.name.empty() ? "-" : r.name.c_str(), roleName(r.role),
+                  r.typeString().c_str(),
+                  r.updates.empty() ? "" : ("updates " + r.updates).c_str());
+  }
+  return 0;
+}
+} // namespace
+
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
-  std::string cmd = args[0];
-  std::string input, signature, native, ptx, output, plan, constants;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    auto value = [&](std::string &out) {
-      if (i + 1 >= args.size())
-        die("option " + a + " needs a value", 2);
-      out = args[++i];
-    };
-    if (a == "--signature")
-      value(signature);
-    else if (a == "--native")
-      value(native);
-    else if (a == "--ptx")
-      value(ptx);
-    else if (a == "--plan")
-      value(plan);
-    else if (a == "--constants")
-      value(constants);
-    else if (a == "-o")
-      value(output);
-    else if (!a.empty() && a[0] != '-' && input.empty())
-      input = a;
-    else
-      die("unexpected argument '" + a + "'\n" + kUsage, 2);
-  }
-
-  if (cmd == "pack") {
-    if (signature.empty() || output.empty())
-      die("pack needs --signature and -o", 2);
-    ArtifactContents c;
-    std::string json = orDie(readFile(signature));
-    Expected<Manifest> m = Manifest::fromJsonText(json);
-    if (m.failed())
-      die(signature + ": " + m.message());
-    c.manifest = m.take();
-    if (!native.empty())
-      c.nativeSharedObject = orDie(readFile(native));
-    if (!ptx.empty())
-      c.ptx = orDie(readFile(ptx));
-    if (!plan.empty()) {
-      Expected<LaunchPlan> p = LaunchPlan::fromJsonText(orDie(readFile(plan)));
-      if (p.failed())
-        die(plan + ": " + p.message());
-      c.launchPlan = p.take();
-    }
-    if (!constants.empty())
-      c.deviceConstants = orDie(readFile(constants));
-    orDie(writeArtifactFile(output, c));
-    return 0;
-  }
-
-  if (input.empty())
-    die(cmd + " needs an artifact", 2);
-  ArtifactContents c = orDie(readArtifactFile(input));
-  if (cmd == "signature") {
+  Args a = parseArgs(args);
+  if (a.cmd == "pack")
+    return pack(a);
+  if (a.cmd == "abi-source")
+    return abiSource(a);
+  if (a.cmd != "signature" && a.cmd != "plan" && a.cmd != "extract" &&
+      a.cmd != "info")
+    die("unknown command '" + a.cmd + "'\n" + kUsage, 2);
+  if (a.input.empty())
+    die(a.cmd + " needs an artifact", 2);
+  ArtifactContents c = orDie(readArtifactFile(a.input));
+  if (a.cmd == "signature") {
     std::fputs(c.manifest.toJsonText(2).c_str(), stdout);
     return 0;
   }
-  if (cmd == "plan") {
+  if (a.cmd == "plan") {
     if (!c.launchPlan)
-      die(input + " has no launch plan (compiled for target " +
+      die(a.input + " has no launch plan (compiled for target " +
           c.manifest.target + ")");
     std::fputs((c.launchPlan->toJsonText(2) + "\n").c_str(), stdout);
     return 0;
   }
-  if (cmd == "extract") {
-    if (native.empty() && ptx.empty())
-      die("extract needs --native and/or --ptx", 2);
-    if (!native.empty()) {
-      if (c.nativeSharedObject.empty())
-        die(input + " has no native code");
-      orDie(writeFileAtomic(native, c.nativeSharedObject));
-    }
-    if (!ptx.empty()) {
-      if (c.ptx.empty())
-        die(input + " has no PTX");
-      orDie(writeFileAtomic(ptx, c.ptx));
-    }
-    return 0;
-  }
-  if (cmd == "info") {
-    const Manifest &m = c.manifest;
-    std::printf("%s: mpt artifact format %u, target %s, precision %s\n",
-                input.c_str(), kArtifactFormatVersion, m.target.c_str(),
-                m.precision.c_str());
-    for (const auto &kv : m.options)
-      std::printf("  option %s = %s\n", kv.first.c_str(), kv.second.c_str());
-    std::printf("  native code: %zu bytes, PTX: %zu bytes\n",
-                c.nativeSharedObject.size(), c.ptx.size());
-    if (c.launchPlan)
-      std::printf("  launch plan: %zu kernels, arena %llu bytes, %zu bytes "
-                  "of constants\n",
-                  c.launchPlan->kernels.size(),
-                  static_cast<unsigned long long>(c.launchPlan->arenaBytes),
-                  c.deviceConstants.size());
-    for (const FunctionSig &f : m.functions) {
-      std::printf("function %s (entry %s)\n", f.name.c_str(), f.symbol.c_str());
-      for (const TensorSpec &a : f.args)
-        std::printf("  arg    %-28s %-16s %-18s %s\n", a.name.c_str(),
-                    roleName(a.role), a.typeString().c_str(),
-                    initText(a.init).c_str());
-      for (const TensorSpec &r : f.results)
-        std::printf("  result %-28s %-16s %-18s %s\n",
-                    r.name.empty() ? "-" : r.name.c_str(), roleName(r.role),
-                    r.typeString().c_str(),
-                    r.updates.empty() ? "" : ("updates " + r.updates).c_str());
-    }
-    return 0;
-  }
-  die("unknown command '" + cmd + "'\n" + kUsage, 2);
+  return a.cmd == "extract" ? extract(a, c) : info(a, c);
 }

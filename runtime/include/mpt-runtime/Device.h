@@ -6,6 +6,7 @@
 // runtime/lib/PTXEmu) and the CUDA driver (cuda: libcuda.so.1 loaded with
 // dlopen at run time, so the runtime builds and runs without it):
 //
+// clang-format off
 //   operation    cpu               cuda (one stream)          cuda-emu
 //   allocate     host memory       cuMemAlloc_v2              emulator memory
 //   copy*        memcpy            cuMemcpy*Async_v2          emulator copies
@@ -20,6 +21,7 @@
 //   (1) after cuFuncSetAttribute when a launch needs more than 48 KB of
 //   dynamic shared memory; (2) the artifact's sm against the GPU's compute
 //   capability, then the launch plan (loadPlanProgram).
+// clang-format on
 //
 // Device pointers are 64-bit integers (CUdeviceptr, the emulator's
 // addresses, host addresses on the CPU) and are never dereferenced on the
@@ -142,8 +144,7 @@ public:
   // allowed and yields a valid, unique address.
   virtual Expected<DevicePtr> allocate(size_t bytes) = 0;
   virtual void release(DevicePtr ptr) = 0;
-  virtual Status copyToDevice(DevicePtr dst, const void *src,
-                              size_t bytes) = 0;
+  virtual Status copyToDevice(DevicePtr dst, const void *src, size_t bytes) = 0;
   virtual Status copyToHost(void *dst, DevicePtr src, size_t bytes) = 0;
   virtual Status copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) = 0;
   /// Sets `bytes` bytes at `dst` to zero. The default copies from a small

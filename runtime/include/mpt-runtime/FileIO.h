@@ -3,7 +3,8 @@
 // Every file the runtime writes (artifacts, checkpoints, reports, dumps) is
 // written to a temporary file in the destination's directory, flushed to
 // disk and renamed over the destination: a crash or an error at any point
-// leaves the previous file intact.
+// leaves the previous file intact. Devices and FIFOs are written in place,
+// never replaced.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,24 @@ namespace rt {
 /// files are read (a device like /dev/zero or a FIFO is refused), and no
 /// more than `maxBytes` (0: defaultReadLimit()).
 Expected<std::string> readFile(const std::string &path, uint64_t maxBytes = 0);
+
+/// What a file format's header promises about the size of the file.
+struct SizePromise {
+  /// Bytes at the start of the file the promise needs.
+  size_t headBytes = 0;
+  /// The file size the head (those bytes, or fewer when the file is
+  /// shorter) promises; nullopt when it cannot tell (a bad magic: the
+  /// parser then says what is wrong).
+  std::function<std::optional<uint64_t>(std::string_view head)> promisedSize;
+};
+
+/// readFile, reading no more than the header promises: a file longer than
+/// its header says is refused once the head is read ("it is N bytes, but
+/// its header promises M bytes"), before the rest is read. A shorter one is
+/// read whole (its parser reports the truncation).
+Expected<std::string> readFile(const std::string &path,
+                               const SizePromise &promise,
+                               uint64_t maxBytes = 0);
 /// The most readFile() reads by default: the machine's physical memory.
 uint64_t defaultReadLimit();
 
@@ -36,16 +56,26 @@ struct AtomicWriteOptions {
   size_t chunkBytes = 1 << 20;
 };
 
-/// Writes `data` to `<dir>/.<name>.tmp-XXXXXX`, fsyncs it, renames it to
-/// `path` and fsyncs the directory. On any failure the temporary file is
-/// removed and `path` is untouched. A new file gets mode 0666 minus the
-/// umask (applied by the kernel; the umask is never changed); a file that
-/// is replaced keeps its mode. Safe to call from several threads.
+/// Writes `data` to `path`. A new file or an existing regular file is
+/// written to `<dir>/.<name>.tmp-XXXXXX`, fsynced, renamed over `path` and
+/// the directory fsynced: on any failure the temporary file is removed and
+/// `path` is untouched. A new file gets mode 0666 minus the umask (applied
+/// by the kernel; the umask is never changed); a file that is replaced
+/// keeps its mode. A symbolic link to a regular file stays a link: the file
+/// it points at is replaced. Safe to call from several threads.
+///
+/// Only regular files are ever renamed over. A character device or a FIFO
+/// (`/dev/null`, a terminal, a pipe) is opened and written in place (a FIFO
+/// that no process reads is an error, not a hang); a path that names this
+/// process's standard output or error (`/dev/stdout` redirected to a file)
+/// is written to that stream; block devices, sockets, directories and
+/// dangling symbolic links are refused.
 Status writeFileAtomic(const std::string &path, std::string_view data,
                        const AtomicWriteOptions &options = {});
 
-/// Fails (naming the directory) unless the directory `path` would be
-/// written in exists and is writable: lets a long run refuse early rather
+/// Fails (naming the path) unless writeFileAtomic could write `path`: the
+/// directory a new or regular file is replaced in exists and is writable,
+/// or the device or FIFO is writable. Lets a long run refuse early rather
 /// than fail at the end.
 Status checkWritableDestination(const std::string &path);
 

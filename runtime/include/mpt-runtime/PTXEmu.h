@@ -51,11 +51,23 @@ struct Dim3 {
 
 /// The scalar or aggregate type of one kernel parameter, as declared in PTX.
 enum class ParamKind : uint8_t {
-  B8, B16, B32, B64,  ///< untyped bits (.b8/.b16/.b32/.b64)
-  U8, U16, U32, U64,
-  S8, S16, S32, S64,
-  F16, BF16, F32, F64,
-  Aggregate,          ///< `.param .align A .b8 name[N]` (byval struct)
+  B8,
+  B16,
+  B32,
+  B64, ///< untyped bits (.b8/.b16/.b32/.b64)
+  U8,
+  U16,
+  U32,
+  U64,
+  S8,
+  S16,
+  S32,
+  S64,
+  F16,
+  BF16,
+  F32,
+  F64,
+  Aggregate, ///< `.param .align A .b8 name[N]` (byval struct)
 };
 
 /// The PTX spelling of a parameter type (".u64", ".f32", ...).
@@ -65,9 +77,9 @@ const char *paramKindName(ParamKind kind);
 struct ParamInfo {
   std::string name;
   ParamKind kind = ParamKind::B32;
-  uint32_t size = 0;   ///< bytes
-  uint32_t align = 0;  ///< bytes
-  uint32_t offset = 0; ///< offset in the parameter buffer
+  uint32_t size = 0;      ///< bytes
+  uint32_t align = 0;     ///< bytes
+  uint32_t offset = 0;    ///< offset in the parameter buffer
   bool isPointer = false; ///< declared with `.ptr`, or a .u64/.b64/.s64
 };
 
@@ -174,8 +186,8 @@ struct LaunchStats {
   uint64_t threadInstructions = 0; ///< instructions x threads executing them
   uint64_t warpInstructions = 0;   ///< instructions issued per warp
   uint64_t blocks = 0;
-  uint64_t mmaInstructions = 0;    ///< warp-level mma.sync executed
-  double seconds = 0;              ///< host wall time of the launch
+  uint64_t mmaInstructions = 0; ///< warp-level mma.sync executed
+  double seconds = 0;           ///< host wall time of the launch
 };
 
 struct LaunchResult {
@@ -219,8 +231,8 @@ public:
   /// in number and size. Blocks run one after another; inside a block,
   /// warps run until they block on a barrier, and warp-collective
   /// instructions execute with all participating lanes at once.
-  LaunchResult launch(const Module &module, std::string_view kernel,
-                      Dim3 grid, Dim3 block, size_t dynamicShared,
+  LaunchResult launch(const Module &module, std::string_view kernel, Dim3 grid,
+                      Dim3 block, size_t dynamicShared,
                       const std::vector<KernelArg> &args,
                       const LaunchOptions &options = {});
 

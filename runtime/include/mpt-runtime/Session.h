@@ -10,9 +10,9 @@
 // eval_step, and saves and restores checkpoints.
 //
 //   auto art = mpt::rt::loadArtifact("model.mpt");            // Expected<>
-//   auto s = mpt::rt::Session::create(*art, "cpu");            // state from init
-//   s->setInput("x", x, xBytes); s->setInput("y", y, yBytes);
-//   auto r = s->step();  // r->loss, r->scale, r->skipped, r->step
+//   auto s = mpt::rt::Session::create(*art, "cpu");            // state from
+//   init s->setInput("x", x, xBytes); s->setInput("y", y, yBytes); auto r =
+//   s->step();  // r->loss, r->scale, r->skipped, r->step
 //   s->saveCheckpoint("run.ckpt");
 //
 // A session is not thread-safe; use one per thread.
@@ -23,6 +23,7 @@
 #define MPT_RUNTIME_SESSION_H
 
 #include "mpt-runtime/Artifact.h"
+#include "mpt-runtime/Checkpoint.h"
 #include "mpt-runtime/Device.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Signature.h"
@@ -65,9 +66,9 @@ struct StepResult {
 };
 
 struct EvalBatchResult {
-  double loss = 0;      ///< NaN when eval_step has no loss
-  int64_t correct = 0;  ///< samples whose argmax(logits) equals the label
-  int64_t count = 0;    ///< samples in the batch
+  double loss = 0;     ///< NaN when eval_step has no loss
+  int64_t correct = 0; ///< samples whose argmax(logits) equals the label
+  int64_t count = 0;   ///< samples in the batch
   bool hasAccuracy = false;
 };
 
@@ -162,9 +163,6 @@ private:
   Expected<std::string> serializeCheckpointOrThrow() const;
   std::unique_ptr<Impl> impl_;
 };
-
-/// The checkpoint container format version this runtime reads and writes.
-constexpr uint32_t kCheckpointFormatVersion = 1;
 
 } // namespace rt
 } // namespace mpt

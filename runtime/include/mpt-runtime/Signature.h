@@ -62,14 +62,31 @@ struct InitSpec {
   static InitSpec castOf(std::string source);
 };
 
-/// One argument or result.
+/// The longest tensor name: names become file names (`<name>.npy`, at most
+/// 255 bytes on Linux) of data sets and dumps.
+constexpr size_t kMaxTensorNameBytes = 200;
+
+/// Why `name` cannot name a tensor, or "" when it can. Names become file
+/// names (`--dump-state DIR/<name>.npy`, `--data DIR/train/<name>.npy`), so
+/// they hold no '/', backslash, "..", NUL or other control character and
+/// are at most kMaxTensorNameBytes long.
+std::string badTensorName(std::string_view name);
+/// `s` with every byte that is not printable ASCII (and the backslash)
+/// written as \xNN: names and strings from files in messages.
+std::string printable(std::string_view s);
+
+/// One argument or result. Names hold no '/', backslash, "..", NUL or other
+/// control characters (Manifest::validate).
 struct TensorSpec {
-  std::string name;  ///< arguments: unique, required; results: optional
+  std::string name; ///< arguments: unique, required; results: optional
   Role role = Role::Input;
   DType dtype = DType::F32;
   std::vector<int64_t> shape; ///< row-major; empty = 0-d (one element)
   InitSpec init;              ///< state arguments
   std::string updates;        ///< state results: the argument replaced
+  /// Integer inputs whose values are class indices (labels): every value
+  /// must lie in [0, classes). 0: the values are not class indices.
+  int64_t classes = 0;
 
   int64_t numElements() const;
   size_t byteSize() const;
@@ -81,6 +98,17 @@ struct TensorSpec {
 /// the step could not be allocated (the step stopped before writing any
 /// result).
 constexpr int32_t kEntryOutOfMemory = 1;
+/// What a compiled entry point returns when an input that holds class
+/// labels (TensorSpec::classes) has a value outside [0, classes): the step
+/// stopped before reading through it and wrote no result.
+constexpr int32_t kEntryLabelOutOfRange = 2;
+
+/// Checks that every element of the integer input `t` (`bytes` bytes at
+/// `data`, row-major) is a class index in [0, t.classes) when `t.classes`
+/// is set. The error names the first offending element ("label 1000 at
+/// index 17 is outside 0..9"), prefixed by `what`.
+Status checkClassLabels(const TensorSpec &t, const void *data, size_t bytes,
+                        const std::string &what);
 
 /// One compiled function and its C entry point
 /// `int32_t <symbol>(void *const *buffers)`.
@@ -104,7 +132,7 @@ struct Manifest {
   static constexpr int64_t kVersion = 1;
 
   int64_t version = kVersion;
-  std::string target = "cpu";   ///< "cpu" or "cuda"
+  std::string target = "cpu";    ///< "cpu" or "cuda"
   std::string precision = "f32"; ///< "f32", "f16" or "bf16"
   /// Compile options as strings, in the order given.
   std::vector<std::pair<std::string, std::string>> options;

@@ -55,11 +55,11 @@ typedef struct mpt_tensor_info {
 } mpt_tensor_info;
 
 typedef struct mpt_step_result {
-  uint64_t step;   /* steps completed, 1 after the first */
-  double loss;     /* NaN when the step has no loss */
-  int has_scale;   /* 1 when the model has a loss scale */
-  double scale;    /* the loss scale after this step */
-  int skipped;     /* 1 when the step was skipped (found_inf) */
+  uint64_t step; /* steps completed, 1 after the first */
+  double loss;   /* NaN when the step has no loss */
+  int has_scale; /* 1 when the model has a loss scale */
+  double scale;  /* the loss scale after this step */
+  int skipped;   /* 1 when the step was skipped (found_inf) */
 } mpt_step_result;
 
 typedef struct mpt_eval_result {

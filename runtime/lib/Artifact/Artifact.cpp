@@ -5,6 +5,7 @@
 
 #include "LittleEndian.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -25,13 +26,13 @@ static Status checkSections(const ArtifactContents &c) {
   if (c.manifest.target == "cuda" && !c.launchPlan)
     return Status::error("a cuda artifact needs a launch plan");
   if (c.launchPlan)
-    if (Status st = c.launchPlan->validate(c.manifest,
-                                           c.deviceConstants.size());
+    if (Status st =
+            c.launchPlan->validate(c.manifest, c.deviceConstants.size());
         st.failed())
       return st;
-  if (!c.nativeSharedObject.empty() &&
-      c.nativeSharedObject.compare(0, 4, "\x7f"
-                                         "ELF") != 0)
+  if (!c.nativeSharedObject.empty() && c.nativeSharedObject.compare(0, 4,
+                                                                    "\x7f"
+                                                                    "ELF") != 0)
     return Status::error("the native shared object is not an ELF file");
   return Status::success();
 }
@@ -49,8 +50,8 @@ mpt::rt::serializeArtifact(const ArtifactContents &contents) {
   std::string manifestText = contents.manifest.toJsonText(2);
   std::vector<Sec> secs = {{SectionKind::Manifest, manifestText}};
   if (!contents.nativeSharedObject.empty())
-    secs.push_back({SectionKind::NativeSharedObject,
-                    contents.nativeSharedObject});
+    secs.push_back(
+        {SectionKind::NativeSharedObject, contents.nativeSharedObject});
   if (!contents.ptx.empty())
     secs.push_back({SectionKind::Ptx, contents.ptx});
   std::string planText;
@@ -103,121 +104,210 @@ Status mpt::rt::writeArtifactFile(const std::string &path,
   return writeFileAtomic(path, *bytes);
 }
 
-Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
-                                                  const std::string &name) {
-  auto fail = [&](const std::string &why) {
-    return Status::error(name + ": " + why);
-  };
+/// Magic, version, size, end marker and checksum, in this order (a newer
+/// version may lay the rest out differently, so it is refused first).
+static Status checkContainer(std::string_view bytes) {
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 8) != 0)
-    return fail("not an mpt artifact (bad magic; expected a file written by "
-                "mpt-compile)");
+    return Status::error("not an mpt artifact (bad magic; expected a file "
+                         "written by mpt-compile)");
   if (bytes.size() < kHeaderBytes)
-    return fail("truncated artifact (" + std::to_string(bytes.size()) +
-                " bytes, shorter than the header)");
+    return Status::error("truncated artifact (" + std::to_string(bytes.size()) +
+                         " bytes, shorter than the header)");
   uint32_t version = static_cast<uint32_t>(getLE(bytes.data() + 8, 4));
   if (version > kArtifactFormatVersion)
-    return fail("artifact format version " + std::to_string(version) +
-                " is newer than this runtime supports (version " +
-                std::to_string(kArtifactFormatVersion) +
-                "); use an mpt-run from the same mpt as the mpt-compile that "
-                "wrote it");
+    return Status::error(
+        "artifact format version " + std::to_string(version) +
+        " is newer than this runtime supports (version " +
+        std::to_string(kArtifactFormatVersion) +
+        "); use an mpt-run from the same mpt as the mpt-compile that wrote it");
   if (version == 0)
-    return fail("invalid artifact format version 0");
+    return Status::error("invalid artifact format version 0");
   uint32_t count = static_cast<uint32_t>(getLE(bytes.data() + 12, 4));
   uint64_t fileSize = getLE(bytes.data() + 16, 8);
   if (bytes.size() < fileSize)
-    return fail("truncated artifact (" + std::to_string(bytes.size()) +
-                " of " + std::to_string(fileSize) + " bytes)");
+    return Status::error("truncated artifact (" + std::to_string(bytes.size()) +
+                         " of " + std::to_string(fileSize) + " bytes)");
   if (bytes.size() > fileSize)
-    return fail("corrupt artifact (" +
-                std::to_string(bytes.size() - fileSize) +
-                " unexpected bytes after the end)");
+    return Status::error("corrupt artifact (" +
+                         std::to_string(bytes.size() - fileSize) +
+                         " unexpected bytes after the end)");
   if (fileSize < kHeaderBytes + kTrailerBytes ||
-      count > (fileSize - kHeaderBytes) / kSectionEntryBytes)
-    return fail("corrupt artifact (inconsistent header)");
+      count > (fileSize - kHeaderBytes - kTrailerBytes) / kSectionEntryBytes)
+    return Status::error("corrupt artifact (inconsistent header)");
   const char *trailer = bytes.data() + fileSize - kTrailerBytes;
   if (std::memcmp(trailer + 4, kEndMagic, 4) != 0)
-    return fail("corrupt artifact (bad end marker)");
+    return Status::error("corrupt artifact (bad end marker)");
   uint32_t want = static_cast<uint32_t>(getLE(trailer, 4));
   uint32_t have = crc32(bytes.data(), fileSize - kTrailerBytes);
   if (want != have) {
     char buf[96];
     std::snprintf(buf, sizeof(buf),
                   "checksum mismatch (stored %08x, computed %08x)", want, have);
-    return fail(std::string("corrupt artifact: ") + buf);
+    return Status::error(std::string("corrupt artifact: ") + buf);
   }
+  if (uint64_t reserved = getLE(bytes.data() + 24, 8))
+    return Status::error("corrupt artifact (the reserved header field is " +
+                         std::to_string(reserved) + ", not 0)");
+  return Status::success();
+}
 
-  ArtifactContents out;
-  bool haveManifest = false, havePlan = false, haveConstants = false;
-  std::string manifestText, planText;
+namespace {
+struct SectionEntry {
+  uint32_t kind = 0, flags = 0;
+  uint64_t offset = 0, size = 0;
+};
+} // namespace
+
+/// The section table: every entry's flags known, reserved field zero,
+/// data aligned to 16 and inside the file; no two sections overlapping;
+/// and every byte outside the header, the table, the sections and the
+/// trailer zero (padding hides nothing).
+static Expected<std::vector<SectionEntry>>
+readSectionTable(std::string_view bytes) {
+  uint32_t count = static_cast<uint32_t>(getLE(bytes.data() + 12, 4));
+  uint64_t dataEnd = bytes.size() - kTrailerBytes;
   uint64_t tableEnd = kHeaderBytes + uint64_t(count) * kSectionEntryBytes;
+  std::vector<SectionEntry> entries;
   for (uint32_t i = 0; i < count; ++i) {
     const char *e = bytes.data() + kHeaderBytes + i * kSectionEntryBytes;
-    uint32_t kind = static_cast<uint32_t>(getLE(e, 4));
-    uint32_t flags = static_cast<uint32_t>(getLE(e + 4, 4));
-    uint64_t off = getLE(e + 8, 8), size = getLE(e + 16, 8);
-    if (off < tableEnd || off > fileSize - kTrailerBytes ||
-        size > fileSize - kTrailerBytes - off)
-      return fail("corrupt artifact (section " + std::to_string(i) +
-                  " lies outside the file)");
-    std::string_view data = bytes.substr(off, size);
-    auto once = [&](bool &seen) {
-      if (seen)
+    SectionEntry s{static_cast<uint32_t>(getLE(e, 4)),
+                   static_cast<uint32_t>(getLE(e + 4, 4)), getLE(e + 8, 8),
+                   getLE(e + 16, 8)};
+    std::string which = "corrupt artifact (section " + std::to_string(i);
+    if (s.offset < tableEnd || s.offset > dataEnd ||
+        s.size > dataEnd - s.offset)
+      return Status::error(which + " lies outside the file)");
+    if (s.flags & ~kSectionOptional)
+      return Status::error(which + " has unknown flags " +
+                           std::to_string(s.flags) + ")");
+    if (uint64_t reserved = getLE(e + 24, 8))
+      return Status::error(which + ": the reserved field is " +
+                           std::to_string(reserved) + ", not 0)");
+    if (s.offset % 16)
+      return Status::error(which + " starts at offset " +
+                           std::to_string(s.offset) +
+                           ", not a multiple of 16)");
+    entries.push_back(s);
+  }
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::make_pair(entries[a].offset, entries[a].size) <
+           std::make_pair(entries[b].offset, entries[b].size);
+  });
+  uint64_t pos = tableEnd;
+  auto zeroUpTo = [&](uint64_t end) {
+    for (; pos < end; ++pos)
+      if (bytes[pos] != '\0')
         return false;
-      seen = true;
-      return true;
+    return true;
+  };
+  for (size_t k = 0; k < order.size(); ++k) {
+    const SectionEntry &s = entries[order[k]];
+    if (k && s.offset < pos)
+      return Status::error("corrupt artifact (sections " +
+                           std::to_string(order[k - 1]) + " and " +
+                           std::to_string(order[k]) + " overlap)");
+    if (!zeroUpTo(s.offset))
+      return Status::error("corrupt artifact (a non-zero byte at offset " +
+                           std::to_string(pos) + ", outside every section)");
+    pos = s.offset + s.size;
+  }
+  if (!zeroUpTo(dataEnd))
+    return Status::error("corrupt artifact (a non-zero byte at offset " +
+                         std::to_string(pos) + ", outside every section)");
+  return entries;
+}
+
+namespace {
+/// The sections of known kinds, each at most once.
+struct SectionTexts {
+  std::optional<std::string_view> manifest, native, ptx, plan, constants;
+
+  /// Why the section cannot be taken, or "".
+  std::string take(const SectionEntry &s, std::string_view data) {
+    auto once = [&](std::optional<std::string_view> &slot, const char *what) {
+      if (slot)
+        return std::string("corrupt artifact (two ") + what + ")";
+      slot = data;
+      return std::string();
     };
-    switch (kind) {
+    switch (s.kind) {
     case static_cast<uint32_t>(SectionKind::Manifest):
-      if (!once(haveManifest))
-        return fail("corrupt artifact (two signature tables)");
-      manifestText.assign(data);
-      break;
+      return once(manifest, "signature tables");
     case static_cast<uint32_t>(SectionKind::NativeSharedObject):
-      if (!out.nativeSharedObject.empty())
-        return fail("corrupt artifact (two native code sections)");
-      out.nativeSharedObject.assign(data);
-      break;
+      return once(native, "native code sections");
     case static_cast<uint32_t>(SectionKind::Ptx):
-      if (!out.ptx.empty())
-        return fail("corrupt artifact (two PTX sections)");
-      out.ptx.assign(data);
-      break;
+      return once(ptx, "PTX sections");
     case static_cast<uint32_t>(SectionKind::LaunchPlan):
-      if (!once(havePlan))
-        return fail("corrupt artifact (two launch plans)");
-      planText.assign(data);
-      break;
+      return once(plan, "launch plans");
     case static_cast<uint32_t>(SectionKind::DeviceConstants):
-      if (!once(haveConstants))
-        return fail("corrupt artifact (two device constant sections)");
-      out.deviceConstants.assign(data);
-      break;
+      return once(constants, "device constant sections");
     default:
-      if (!(flags & kSectionOptional))
-        return fail("section kind " + std::to_string(kind) +
-                    " is not known to this runtime; update mpt");
+      if (!(s.flags & kSectionOptional))
+        return "section kind " + std::to_string(s.kind) +
+               " is not known to this runtime; update mpt";
+      return "";
     }
   }
-  if (!haveManifest)
+};
+} // namespace
+
+Expected<ArtifactContents> mpt::rt::parseArtifact(std::string_view bytes,
+                                                  const std::string &name) {
+  auto fail = [&](const std::string &why) {
+    return Status::error(name + ": " + why);
+  };
+  if (Status st = checkContainer(bytes); st.failed())
+    return fail(st.message());
+  Expected<std::vector<SectionEntry>> entries = readSectionTable(bytes);
+  if (entries.failed())
+    return fail(entries.message());
+  SectionTexts texts;
+  for (const SectionEntry &s : *entries)
+    if (std::string why = texts.take(s, bytes.substr(s.offset, s.size));
+        !why.empty())
+      return fail(why);
+  if (!texts.manifest)
     return fail("corrupt artifact (no signature table)");
-  Expected<Manifest> m = Manifest::fromJsonText(manifestText);
+  ArtifactContents out;
+  Expected<Manifest> m = Manifest::fromJsonText(*texts.manifest);
   if (m.failed())
     return fail(m.message());
   out.manifest = m.take();
-  if (havePlan) {
-    Expected<LaunchPlan> plan = LaunchPlan::fromJsonText(planText);
+  if (texts.plan) {
+    Expected<LaunchPlan> plan = LaunchPlan::fromJsonText(*texts.plan);
     if (plan.failed())
       return fail(plan.message());
     out.launchPlan = plan.take();
   }
+  out.nativeSharedObject.assign(texts.native.value_or(""));
+  out.ptx.assign(texts.ptx.value_or(""));
+  out.deviceConstants.assign(texts.constants.value_or(""));
   if (Status st = checkSections(out); st.failed())
     return fail(st.message());
   return out;
 }
 
+/// The file size an artifact's header states (when the magic and the
+/// version are ones this runtime reads).
+static SizePromise artifactSizePromise() {
+  SizePromise p;
+  p.headBytes = kHeaderBytes;
+  p.promisedSize = [](std::string_view head) -> std::optional<uint64_t> {
+    if (head.size() < kHeaderBytes || std::memcmp(head.data(), kMagic, 8))
+      return std::nullopt;
+    uint64_t version = getLE(head.data() + 8, 4);
+    if (version == 0 || version > kArtifactFormatVersion)
+      return std::nullopt;
+    return getLE(head.data() + 16, 8);
+  };
+  return p;
+}
+
 Expected<ArtifactContents> mpt::rt::readArtifactFile(const std::string &path) {
-  Expected<std::string> bytes = readFile(path);
+  Expected<std::string> bytes = readFile(path, artifactSizePromise());
   if (bytes.failed())
     return bytes.status();
   return parseArtifact(*bytes, path);

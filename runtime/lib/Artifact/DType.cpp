@@ -198,7 +198,7 @@ void mpt::rt::storeElement(DType t, double x, void *dst) {
   }
   case DType::I64: {
     // 2^63 is the first double above the range.
-    int64_t v = x >= 9223372036854775808.0 ? INT64_MAX
+    int64_t v = x >= 9223372036854775808.0   ? INT64_MAX
                 : x < -9223372036854775808.0 ? INT64_MIN
                 : x == x                     ? static_cast<int64_t>(x)
                                              : 0;

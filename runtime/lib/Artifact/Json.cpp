@@ -102,7 +102,8 @@ bool Json::getInt64(int64_t &out) const {
     return false;
   if (string_.empty()) {
     // Built with number(): accept exact integers.
-    if (!(number_ >= -9223372036854775808.0 && number_ < 9223372036854775808.0) ||
+    if (!(number_ >= -9223372036854775808.0 &&
+          number_ < 9223372036854775808.0) ||
         std::trunc(number_) != number_)
       return false;
     out = static_cast<int64_t>(number_);
@@ -219,8 +220,7 @@ static void newline(std::string &out, int indent, int depth) {
   out.append(static_cast<size_t>(indent * depth), ' ');
 }
 
-void Json::dumpTo(std::string &out, int indent, int depth,
-                  bool inArray) const {
+void Json::dumpTo(std::string &out, int indent, int depth, bool inArray) const {
   switch (kind_) {
   case Kind::Null:
     out += "null";
@@ -340,9 +340,8 @@ private:
   }
 
   void skipSpace() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-            text_[pos_] == '\r'))
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
 

@@ -3,6 +3,7 @@
 #include "mpt-runtime/Signature.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <set>
 
@@ -114,6 +115,39 @@ int FunctionSig::findResultRole(Role role) const {
   return -1;
 }
 
+Status mpt::rt::checkClassLabels(const TensorSpec &t, const void *data,
+                                 size_t bytes, const std::string &what) {
+  if (t.classes <= 0 || !isInteger(t.dtype))
+    return Status::success();
+  size_t es = dtypeSize(t.dtype), n = bytes / es;
+  const auto *p = static_cast<const unsigned char *>(data);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t v;
+    switch (t.dtype) {
+    case DType::I8:
+      v = static_cast<int8_t>(p[i]);
+      break;
+    case DType::I32: {
+      int32_t x;
+      std::memcpy(&x, p + 4 * i, 4);
+      v = x;
+      break;
+    }
+    default: {
+      std::memcpy(&v, p + 8 * i, 8);
+      break;
+    }
+    }
+    if (v < 0 || v >= t.classes)
+      return Status::error(what + ": label " + std::to_string(v) +
+                           " at index " + std::to_string(i) +
+                           " is outside 0.." + std::to_string(t.classes - 1) +
+                           " (input '" + t.name + "' holds class indices of " +
+                           std::to_string(t.classes) + " classes)");
+  }
+  return Status::success();
+}
+
 const FunctionSig *Manifest::findFunction(std::string_view name) const {
   for (const FunctionSig &f : functions)
     if (f.name == name)
@@ -170,6 +204,20 @@ static bool integerConstantFits(double v, DType t) {
   }
 }
 
+/// The largest value of an integer dtype.
+static int64_t maxIntegerValue(DType t) {
+  switch (t) {
+  case DType::I1:
+    return 1;
+  case DType::I8:
+    return INT8_MAX;
+  case DType::I32:
+    return INT32_MAX;
+  default:
+    return INT64_MAX;
+  }
+}
+
 static std::string integerRange(DType t) {
   switch (t) {
   case DType::I1:
@@ -183,143 +231,266 @@ static std::string integerRange(DType t) {
   }
 }
 
+std::string mpt::rt::printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+      continue;
+    }
+    static const char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string mpt::rt::badTensorName(std::string_view name) {
+  if (name.size() > kMaxTensorNameBytes)
+    return "the name is longer than " + std::to_string(kMaxTensorNameBytes) +
+           " bytes";
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f)
+      return "the name holds a control character";
+  if (name.find('/') != std::string_view::npos ||
+      name.find('\\') != std::string_view::npos)
+    return "the name holds a path separator ('/' or '\\')";
+  if (name.find("..") != std::string_view::npos)
+    return "the name holds '..'";
+  if (name == ".")
+    return "the name is '.'";
+  return "";
+}
+
+/// A free-form string of the table (precision, options): printable, no
+/// control characters (they would reach the terminal through
+/// `mpt-artifact info` and reports).
+static bool isPlainText(const std::string &s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f)
+      return false;
+  return true;
+}
+
+namespace {
+/// The rules of one function of the table; each error names the function
+/// and the tensor.
+class FunctionValidator {
+public:
+  explicit FunctionValidator(const FunctionSig &f)
+      : f_(f), where_("function " + f.name) {}
+
+  Status run() {
+    if (f_.symbol.rfind("mpt_", 0) != 0 || !isIdentifier(f_.symbol))
+      return Status::error(where_ + ": entry symbol \"" + f_.symbol +
+                           "\" must be an identifier starting with mpt_");
+    for (size_t i = 0; i < f_.args.size(); ++i)
+      if (Status st = arg(i); st.failed())
+        return st;
+    if (Status st = castChainsEnd(); st.failed())
+      return st;
+    for (size_t i = 0; i < f_.results.size(); ++i)
+      if (Status st = result(i); st.failed())
+        return st;
+    return Status::success();
+  }
+
+private:
+  /// "function F, argument #i 'name'".
+  std::string at(const char *what, size_t i, const std::string &name) const {
+    std::string s = where_ + ", " + what + " #" + std::to_string(i);
+    return name.empty() ? s : s + " '" + printable(name) + "'";
+  }
+
+  Status name(const std::string &at, const std::string &name,
+              std::set<std::string> &seen) {
+    if (std::string why = badTensorName(name); !why.empty())
+      return Status::error(at + ": " + why +
+                           " (names become file names of data and dumps)");
+    if (!seen.insert(name).second)
+      return Status::error(at + ": the name is used twice");
+    return Status::success();
+  }
+
+  Status arg(size_t i) {
+    const TensorSpec &a = f_.args[i];
+    if (a.name.empty())
+      return Status::error(at("argument", i, "") + " has no name");
+    std::string here = at("argument", i, a.name);
+    if (Status st = name(here, a.name, argNames_); st.failed())
+      return st;
+    if (!isStateRole(a.role) && a.role != Role::Input)
+      return Status::error(here + ": role \"" + roleName(a.role) +
+                           "\" is a result role");
+    if (!shapeFits(a.shape, a.dtype))
+      return Status::error(here + ": shape " + a.typeString() +
+                           " has a negative or too large dimension");
+    if (!a.updates.empty())
+      return Status::error(here + ": arguments cannot have \"updates\"");
+    if (a.role == Role::Input && a.init.dist != InitSpec::Dist::None)
+      return Status::error(here + ": inputs have no init");
+    if (Status st = classes(here, a); st.failed())
+      return st;
+    return init(here, a);
+  }
+
+  /// Class labels: an integer input, and a count its dtype can index.
+  static Status classes(const std::string &here, const TensorSpec &a) {
+    if (a.classes == 0)
+      return Status::success();
+    if (a.role != Role::Input || !isInteger(a.dtype) || a.dtype == DType::I1)
+      return Status::error(here + ": only i8, i32 or i64 inputs hold class "
+                                  "labels (\"classes\")");
+    if (a.classes < 1 || a.classes - 1 > maxIntegerValue(a.dtype))
+      return Status::error(here + ": classes " + std::to_string(a.classes) +
+                           " is not between 1 and " +
+                           std::to_string(maxIntegerValue(a.dtype)) + " + 1");
+    return Status::success();
+  }
+
+  Status init(const std::string &here, const TensorSpec &a) const {
+    switch (a.init.dist) {
+    case InitSpec::Dist::Uniform:
+      if (!isFloat(a.dtype))
+        return Status::error(here + ": uniform init needs a float type, not " +
+                             dtypeName(a.dtype));
+      if (!std::isfinite(a.init.low) || !std::isfinite(a.init.high) ||
+          a.init.low > a.init.high)
+        return Status::error(here + ": uniform init needs finite low <= high");
+      break;
+    case InitSpec::Dist::Constant:
+      // Checked before anything converts it: a double outside the range of
+      // the integer type is undefined behaviour to cast.
+      if (isInteger(a.dtype) && !integerConstantFits(a.init.value, a.dtype))
+        return Status::error(here + ": constant " + formatDouble(a.init.value) +
+                             " is not an integer of type " +
+                             dtypeName(a.dtype) + " (" + integerRange(a.dtype) +
+                             ")");
+      break;
+    case InitSpec::Dist::CastOf: {
+      int src = f_.findArg(a.init.source);
+      if (src < 0 || !isStateRole(f_.args[src].role))
+        return Status::error(here + ": cast_of source '" +
+                             printable(a.init.source) +
+                             "' is not a state argument of " + f_.name);
+      if (f_.args[src].shape != a.shape)
+        return Status::error(here + ": cast_of source '" + a.init.source +
+                             "' has shape " + f_.args[src].typeString() +
+                             ", not " + a.typeString());
+      if (!isFloat(a.dtype) || !isFloat(f_.args[src].dtype))
+        return Status::error(here + ": cast_of converts between float types");
+      break;
+    }
+    case InitSpec::Dist::None:
+    case InitSpec::Dist::Zeros:
+      break;
+    }
+    return Status::success();
+  }
+
+  /// cast_of chains must end (no cycles).
+  Status castChainsEnd() const {
+    for (const TensorSpec &a : f_.args) {
+      const TensorSpec *cur = &a;
+      size_t hops = 0;
+      while (cur->init.dist == InitSpec::Dist::CastOf) {
+        if (++hops > f_.args.size())
+          return Status::error(where_ + ", argument '" + a.name +
+                               "': cast_of sources form a cycle");
+        cur = &f_.args[f_.findArg(cur->init.source)];
+      }
+    }
+    return Status::success();
+  }
+
+  Status result(size_t i) {
+    const TensorSpec &r = f_.results[i];
+    std::string here = at("result", i, r.name);
+    if (!r.name.empty())
+      if (Status st = name(here, r.name, resultNames_); st.failed())
+        return st;
+    if (r.role == Role::Input)
+      return Status::error(here + ": role \"input\" is an argument role");
+    if (!shapeFits(r.shape, r.dtype))
+      return Status::error(here + ": shape " + r.typeString() +
+                           " has a negative or too large dimension");
+    if (r.init.dist != InitSpec::Dist::None)
+      return Status::error(here + ": results have no init");
+    if (r.classes)
+      return Status::error(here + ": results have no \"classes\"");
+    if (r.role == Role::Loss) {
+      if (haveLoss_)
+        return Status::error(here + ": a second loss result");
+      haveLoss_ = true;
+      if (!isFloat(r.dtype) || r.numElements() != 1)
+        return Status::error(here +
+                             ": the loss must be one float element, "
+                             "not " +
+                             r.typeString());
+    }
+    if (isStateRole(r.role))
+      return stateUpdate(here, r);
+    if (!r.updates.empty())
+      return Status::error(here + ": only state results have \"updates\"");
+    return Status::success();
+  }
+
+  Status stateUpdate(const std::string &here, const TensorSpec &r) {
+    if (r.updates.empty())
+      return Status::error(here + ": a " + roleName(r.role) +
+                           " result must name the argument it updates");
+    int a = f_.findArg(r.updates);
+    if (a < 0)
+      return Status::error(here + ": updates '" + printable(r.updates) +
+                           "', but no argument has that name");
+    const TensorSpec &arg = f_.args[a];
+    if (arg.role != r.role)
+      return Status::error(here + ": role " + roleName(r.role) + " updates '" +
+                           r.updates + "' of role " + roleName(arg.role));
+    if (arg.dtype != r.dtype || arg.shape != r.shape)
+      return Status::error(here + ": type " + r.typeString() +
+                           " differs from argument '" + r.updates +
+                           "' of type " + arg.typeString());
+    if (!updated_.insert(r.updates).second)
+      return Status::error(here + ": '" + r.updates +
+                           "' is updated by two results");
+    return Status::success();
+  }
+
+  const FunctionSig &f_;
+  std::string where_;
+  std::set<std::string> argNames_, resultNames_, updated_;
+  bool haveLoss_ = false;
+};
+} // namespace
+
 Status Manifest::validate() const {
   if (version < 1 || version > kVersion)
     return Status::error("manifest version " + std::to_string(version) +
                          " is not supported (this runtime reads version " +
                          std::to_string(kVersion) + ")");
   if (target != "cpu" && target != "cuda")
-    return Status::error("unknown target \"" + target +
+    return Status::error("unknown target \"" + printable(target) +
                          "\" (expected \"cpu\" or \"cuda\")");
+  if (!isPlainText(precision))
+    return Status::error("precision \"" + printable(precision) +
+                         "\" holds a control character");
+  for (const auto &[key, value] : options)
+    if (!isPlainText(key) || !isPlainText(value))
+      return Status::error("option \"" + printable(key) + "\" = \"" +
+                           printable(value) + "\" holds a control character");
   if (functions.empty())
     return Status::error("the artifact has no functions");
   std::set<std::string> fnNames;
   for (const FunctionSig &f : functions) {
     if (!isIdentifier(f.name))
-      return Status::error("function name \"" + f.name +
+      return Status::error("function name \"" + printable(f.name) +
                            "\" is not an identifier");
     if (!fnNames.insert(f.name).second)
       return Status::error("function \"" + f.name + "\" appears twice");
-    std::string where = "function " + f.name;
-    if (f.symbol.rfind("mpt_", 0) != 0 || !isIdentifier(f.symbol))
-      return Status::error(where + ": entry symbol \"" + f.symbol +
-                           "\" must be an identifier starting with mpt_");
-    std::set<std::string> argNames;
-    for (size_t i = 0; i < f.args.size(); ++i) {
-      const TensorSpec &a = f.args[i];
-      std::string at = where + ", argument #" + std::to_string(i);
-      if (a.name.empty())
-        return Status::error(at + " has no name");
-      at += " '" + a.name + "'";
-      if (!argNames.insert(a.name).second)
-        return Status::error(at + ": the name is used twice");
-      if (!isStateRole(a.role) && a.role != Role::Input)
-        return Status::error(at + ": role \"" + roleName(a.role) +
-                             "\" is a result role");
-      if (!shapeFits(a.shape, a.dtype))
-        return Status::error(at + ": shape " + a.typeString() +
-                             " has a negative or too large dimension");
-      if (!a.updates.empty())
-        return Status::error(at + ": arguments cannot have \"updates\"");
-      if (a.role == Role::Input && a.init.dist != InitSpec::Dist::None)
-        return Status::error(at + ": inputs have no init");
-      switch (a.init.dist) {
-      case InitSpec::Dist::Uniform:
-        if (!isFloat(a.dtype))
-          return Status::error(at + ": uniform init needs a float type, not " +
-                               dtypeName(a.dtype));
-        if (!std::isfinite(a.init.low) || !std::isfinite(a.init.high) ||
-            a.init.low > a.init.high)
-          return Status::error(at + ": uniform init needs finite low <= high");
-        break;
-      case InitSpec::Dist::Constant:
-        // Checked before anything converts it: a double outside the range
-        // of the integer type is undefined behaviour to cast.
-        if (isInteger(a.dtype) && !integerConstantFits(a.init.value, a.dtype))
-          return Status::error(at + ": constant " +
-                               formatDouble(a.init.value) +
-                               " is not an integer of type " +
-                               dtypeName(a.dtype) + " (" +
-                               integerRange(a.dtype) + ")");
-        break;
-      case InitSpec::Dist::CastOf: {
-        int src = f.findArg(a.init.source);
-        if (src < 0 || !isStateRole(f.args[src].role))
-          return Status::error(at + ": cast_of source '" + a.init.source +
-                               "' is not a state argument of " + f.name);
-        if (f.args[src].shape != a.shape)
-          return Status::error(at + ": cast_of source '" + a.init.source +
-                               "' has shape " + f.args[src].typeString() +
-                               ", not " + a.typeString());
-        if (!isFloat(a.dtype) || !isFloat(f.args[src].dtype))
-          return Status::error(at + ": cast_of converts between float types");
-        break;
-      }
-      case InitSpec::Dist::None:
-      case InitSpec::Dist::Zeros:
-        break;
-      }
-    }
-    // cast_of chains must end (no cycles).
-    for (const TensorSpec &a : f.args) {
-      const TensorSpec *cur = &a;
-      size_t hops = 0;
-      while (cur->init.dist == InitSpec::Dist::CastOf) {
-        if (++hops > f.args.size())
-          return Status::error(where + ", argument '" + a.name +
-                               "': cast_of sources form a cycle");
-        cur = &f.args[f.findArg(cur->init.source)];
-      }
-    }
-    std::set<std::string> resultNames, updated;
-    bool haveLoss = false;
-    for (size_t i = 0; i < f.results.size(); ++i) {
-      const TensorSpec &r = f.results[i];
-      std::string at = where + ", result #" + std::to_string(i);
-      if (!r.name.empty()) {
-        at += " '" + r.name + "'";
-        if (!resultNames.insert(r.name).second)
-          return Status::error(at + ": the name is used twice");
-      }
-      if (r.role == Role::Input)
-        return Status::error(at + ": role \"input\" is an argument role");
-      if (!shapeFits(r.shape, r.dtype))
-        return Status::error(at + ": shape " + r.typeString() +
-                             " has a negative or too large dimension");
-      if (r.init.dist != InitSpec::Dist::None)
-        return Status::error(at + ": results have no init");
-      if (r.role == Role::Loss) {
-        if (haveLoss)
-          return Status::error(at + ": a second loss result");
-        haveLoss = true;
-        if (!isFloat(r.dtype) || r.numElements() != 1)
-          return Status::error(at + ": the loss must be one float element, not " +
-                               r.typeString());
-      }
-      if (isStateRole(r.role)) {
-        if (r.updates.empty())
-          return Status::error(at + ": a " + roleName(r.role) +
-                               " result must name the argument it updates");
-        int a = f.findArg(r.updates);
-        if (a < 0)
-          return Status::error(at + ": updates '" + r.updates +
-                               "', but no argument has that name");
-        const TensorSpec &arg = f.args[a];
-        if (arg.role != r.role)
-          return Status::error(at + ": role " + roleName(r.role) +
-                               " updates '" + r.updates + "' of role " +
-                               roleName(arg.role));
-        if (arg.dtype != r.dtype || arg.shape != r.shape)
-          return Status::error(at + ": type " + r.typeString() +
-                               " differs from argument '" + r.updates +
-                               "' of type " + arg.typeString());
-        if (!updated.insert(r.updates).second)
-          return Status::error(at + ": '" + r.updates +
-                               "' is updated by two results");
-      } else if (!r.updates.empty()) {
-        return Status::error(at + ": only state results have \"updates\"");
-      }
-    }
+    if (Status st = FunctionValidator(f).run(); st.failed())
+      return st;
   }
   return Status::success();
 }
@@ -373,6 +544,8 @@ static Json tensorJson(const TensorSpec &t, bool isArg) {
   j.set("shape", shapeJson(t.shape));
   if (isArg && t.init.dist != InitSpec::Dist::None)
     j.set("init", initJson(t.init));
+  if (t.classes)
+    j.set("classes", Json::integer(t.classes));
   return j;
 }
 
@@ -421,8 +594,8 @@ struct Reader {
     return false;
   }
 
-  const Json *member(const Json &obj, const std::string &path,
-                     const char *key, Json::Kind kind, bool required) {
+  const Json *member(const Json &obj, const std::string &path, const char *key,
+                     Json::Kind kind, bool required) {
     const Json *v = obj.find(key);
     if (!v) {
       if (required)
@@ -544,6 +717,9 @@ struct Reader {
     }
     if (!string(j, path, "updates", t.updates, false))
       return false;
+    if (const Json *classes = j.find("classes"))
+      if (!classes->getInt64(t.classes) || t.classes < 1)
+        return fail(path + ": \"classes\" must be a positive integer");
     if (const Json *init = j.find("init")) {
       if (!isArg)
         return fail(path + ": results have no init");
@@ -587,8 +763,8 @@ Expected<Manifest> Manifest::fromJson(const Json &json) {
       m.options.emplace_back(kv.first, kv.second.asString());
     }
   }
-  const Json *fns = rd.member(json, "signature table", "functions",
-                              Json::Kind::Array, true);
+  const Json *fns =
+      rd.member(json, "signature table", "functions", Json::Kind::Array, true);
   if (!fns)
     return rd.error;
   for (size_t i = 0; i < fns->items().size(); ++i) {
@@ -612,8 +788,8 @@ Expected<Manifest> Manifest::fromJson(const Json &json) {
       return rd.error;
     for (size_t k = 0; k < args->items().size(); ++k) {
       TensorSpec t;
-      if (!rd.tensor(args->items()[k], path + ", argument #" + std::to_string(k),
-                     true, t))
+      if (!rd.tensor(args->items()[k],
+                     path + ", argument #" + std::to_string(k), true, t))
         return rd.error;
       f.args.push_back(std::move(t));
     }

@@ -78,17 +78,15 @@ std::string DeviceImpl::describe(uint64_t addr, uint64_t size) {
         return "the access runs " + std::to_string(addr + size - end) +
                " byte(s) past the end of " + a.what + " [" + hexAddr(a.base) +
                ", +" + std::to_string(a.size) + ")";
-      best = std::to_string(addr - end) + " byte(s) past the end of " +
-             a.what + " [" + hexAddr(a.base) + ", +" +
-             std::to_string(a.size) + ")";
+      best = std::to_string(addr - end) + " byte(s) past the end of " + a.what +
+             " [" + hexAddr(a.base) + ", +" + std::to_string(a.size) + ")";
     }
   }
   if (it != allocs.end() && it->first - addr < 0x10000) {
     const Allocation &a = it->second;
     std::string before = std::to_string(a.base - addr) +
                          " byte(s) before the start of " + a.what + " [" +
-                         hexAddr(a.base) + ", +" + std::to_string(a.size) +
-                         ")";
+                         hexAddr(a.base) + ", +" + std::to_string(a.size) + ")";
     if (best.empty() || a.base - addr < 0x1000)
       best = before;
   }
@@ -106,8 +104,9 @@ bool DeviceImpl::instantiate(const ModuleImpl &m, ModuleInstance *&out,
   }
   ModuleInstance inst;
   for (const Variable &v : m.globals) {
-    std::string what = std::string(v.space == Space::Const ? "constant" : "global") +
-                       " variable '" + v.name + "'";
+    std::string what =
+        std::string(v.space == Space::Const ? "constant" : "global") +
+        " variable '" + v.name + "'";
     uint64_t a = allocate(v.size, v.space == Space::Const, what, 0);
     if (!a) {
       for (uint64_t done : inst.globalAddr) {
@@ -253,8 +252,8 @@ bool Device::memcpyDtoD(DevicePtr dst, DevicePtr src, size_t bytes,
   if (!range(*impl_, dst, bytes, "memcpyDtoD", a, error) ||
       !range(*impl_, src, bytes, "memcpyDtoD", b, error))
     return false;
-  std::memmove(a->data.get() + (dst - a->base),
-               b->data.get() + (src - b->base), bytes);
+  std::memmove(a->data.get() + (dst - a->base), b->data.get() + (src - b->base),
+               bytes);
   return true;
 }
 
@@ -284,23 +283,40 @@ static std::string dims(Dim3 d) {
 
 const char *paramKindName(ParamKind k) {
   switch (k) {
-  case ParamKind::B8: return ".b8";
-  case ParamKind::B16: return ".b16";
-  case ParamKind::B32: return ".b32";
-  case ParamKind::B64: return ".b64";
-  case ParamKind::U8: return ".u8";
-  case ParamKind::U16: return ".u16";
-  case ParamKind::U32: return ".u32";
-  case ParamKind::U64: return ".u64";
-  case ParamKind::S8: return ".s8";
-  case ParamKind::S16: return ".s16";
-  case ParamKind::S32: return ".s32";
-  case ParamKind::S64: return ".s64";
-  case ParamKind::F16: return ".f16";
-  case ParamKind::BF16: return ".bf16";
-  case ParamKind::F32: return ".f32";
-  case ParamKind::F64: return ".f64";
-  case ParamKind::Aggregate: return ".b8[] (aggregate)";
+  case ParamKind::B8:
+    return ".b8";
+  case ParamKind::B16:
+    return ".b16";
+  case ParamKind::B32:
+    return ".b32";
+  case ParamKind::B64:
+    return ".b64";
+  case ParamKind::U8:
+    return ".u8";
+  case ParamKind::U16:
+    return ".u16";
+  case ParamKind::U32:
+    return ".u32";
+  case ParamKind::U64:
+    return ".u64";
+  case ParamKind::S8:
+    return ".s8";
+  case ParamKind::S16:
+    return ".s16";
+  case ParamKind::S32:
+    return ".s32";
+  case ParamKind::S64:
+    return ".s64";
+  case ParamKind::F16:
+    return ".f16";
+  case ParamKind::BF16:
+    return ".bf16";
+  case ParamKind::F32:
+    return ".f32";
+  case ParamKind::F64:
+    return ".f64";
+  case ParamKind::Aggregate:
+    return ".b8[] (aggregate)";
   }
   return "?";
 }
@@ -314,83 +330,55 @@ static bool isBitsKind(ParamKind k) {
          k == ParamKind::B64;
 }
 
-LaunchResult Device::launch(const Module &module, std::string_view kernel,
-                            Dim3 grid, Dim3 block, size_t dynamicShared,
-                            const std::vector<KernelArg> &args,
-                            const LaunchOptions &options) {
-  LaunchResult r;
-  const ModuleImpl &m = module.impl();
-  auto it = m.functionIndex.find(std::string(kernel));
-  const Function *fn =
-      it == m.functionIndex.end() ? nullptr : &m.functions[it->second];
-  if (!fn || !fn->isEntry || fn->isDecl) {
-    r.error = "module '" + m.name + "' has no kernel '" + std::string(kernel) +
-              "'";
-    if (!m.kernels.empty()) {
-      r.error += " (kernels:";
-      for (const KernelInfo &k : m.kernels)
-        r.error += " " + k.name;
-      r.error += ")";
-    }
-    return r;
-  }
-  const std::string where = "launch of '" + fn->name + "': ";
-  if (!grid.x || !grid.y || !grid.z || !block.x || !block.y || !block.z) {
-    r.error = where + "grid " + dims(grid) + " and block " + dims(block) +
-              " must have no zero dimension";
-    return r;
-  }
+/// Why the launch shape of `fn` cannot run (zero or too large dimensions,
+/// .reqntid/.maxntid, shared memory beyond the target's), or "".
+static std::string launchShapeProblem(const ModuleImpl &m, const Function &fn,
+                                      Dim3 grid, Dim3 block,
+                                      size_t dynamicShared) {
+  if (!grid.x || !grid.y || !grid.z || !block.x || !block.y || !block.z)
+    return "grid " + dims(grid) + " and block " + dims(block) +
+           " must have no zero dimension";
   const uint64_t nthreads = (uint64_t)block.x * block.y * block.z;
-  if (nthreads > 1024 || block.x > 1024 || block.y > 1024 || block.z > 64) {
-    r.error = where + "block " + dims(block) +
-              " exceeds the CUDA limits (1024 threads; x, y <= 1024, z <= 64)";
-    return r;
-  }
-  if (grid.x > 0x7fffffffu || grid.y > 65535 || grid.z > 65535) {
-    r.error = where + "grid " + dims(grid) + " exceeds the CUDA limits";
-    return r;
-  }
-  if (fn->reqntid.x &&
-      (fn->reqntid.x != block.x || fn->reqntid.y != block.y ||
-       fn->reqntid.z != block.z)) {
-    r.error = where + "block " + dims(block) + " differs from .reqntid " +
-              dims(fn->reqntid);
-    return r;
-  }
-  if (fn->maxntid.x &&
-      nthreads > (uint64_t)fn->maxntid.x * fn->maxntid.y * fn->maxntid.z) {
-    r.error = where + "block " + dims(block) + " has more threads than .maxntid " +
-              dims(fn->maxntid);
-    return r;
-  }
+  if (nthreads > 1024 || block.x > 1024 || block.y > 1024 || block.z > 64)
+    return "block " + dims(block) +
+           " exceeds the CUDA limits (1024 threads; x, y <= 1024, z <= 64)";
+  if (grid.x > 0x7fffffffu || grid.y > 65535 || grid.z > 65535)
+    return "grid " + dims(grid) + " exceeds the CUDA limits";
+  if (fn.reqntid.x && (fn.reqntid.x != block.x || fn.reqntid.y != block.y ||
+                       fn.reqntid.z != block.z))
+    return "block " + dims(block) + " differs from .reqntid " +
+           dims(fn.reqntid);
+  if (fn.maxntid.x &&
+      nthreads > (uint64_t)fn.maxntid.x * fn.maxntid.y * fn.maxntid.z)
+    return "block " + dims(block) + " has more threads than .maxntid " +
+           dims(fn.maxntid);
   const bool hopper = m.target.size() >= 5 && m.target.compare(3, 1, "9") == 0;
   const uint64_t smemLimit = hopper ? 232448 : 166912;
-  const uint64_t smem =
-      dynamicShared ? fn->dynamicSharedOffset + dynamicShared
-                    : fn->staticSharedBytes;
-  if (smem > smemLimit) {
-    r.error = where + std::to_string(smem) +
-              " bytes of shared memory exceed the " + std::to_string(smemLimit) +
-              " bytes per block of " + m.target;
-    return r;
-  }
-  if (args.size() != fn->params.size()) {
-    r.error = where + "the kernel takes " + std::to_string(fn->params.size()) +
-              " parameter(s), " + std::to_string(args.size()) + " given";
-    return r;
-  }
-  std::vector<uint8_t> params(fn->paramBytes, 0);
+  const uint64_t smem = dynamicShared ? fn.dynamicSharedOffset + dynamicShared
+                                      : fn.staticSharedBytes;
+  if (smem > smemLimit)
+    return std::to_string(smem) + " bytes of shared memory exceed the " +
+           std::to_string(smemLimit) + " bytes per block of " + m.target;
+  return "";
+}
+
+/// The kernel's parameter block from `args`, each checked against its
+/// .param (size and kind); "" on success, else why not.
+static std::string packParams(const Function &fn,
+                              const std::vector<KernelArg> &args,
+                              std::vector<uint8_t> &params) {
+  if (args.size() != fn.params.size())
+    return "the kernel takes " + std::to_string(fn.params.size()) +
+           " parameter(s), " + std::to_string(args.size()) + " given";
+  params.assign(fn.paramBytes, 0);
   for (size_t i = 0; i < args.size(); ++i) {
-    const ParamInfo &p = fn->params[i];
+    const ParamInfo &p = fn.params[i];
     const KernelArg &a = args[i];
     std::string which = "argument " + std::to_string(i) + " ('" + p.name +
                         "', " + paramKindName(p.kind) + ", " +
                         std::to_string(p.size) + " bytes)";
-    if (a.bytes.size() != p.size) {
-      r.error = where + which + " was given " +
-                std::to_string(a.bytes.size()) + " bytes";
-      return r;
-    }
+    if (a.bytes.size() != p.size)
+      return which + " was given " + std::to_string(a.bytes.size()) + " bytes";
     bool okKind = true;
     switch (a.kind) {
     case KernelArg::Kind::Pointer:
@@ -405,15 +393,44 @@ LaunchResult Device::launch(const Module &module, std::string_view kernel,
     case KernelArg::Kind::Raw:
       break;
     }
-    if (!okKind) {
-      const char *given = a.kind == KernelArg::Kind::Pointer ? "a pointer"
-                          : a.kind == KernelArg::Kind::Float
-                              ? "a floating-point value"
-                              : "an integer";
-      r.error = where + which + " was given " + given;
-      return r;
-    }
+    if (!okKind)
+      return which + " was given " +
+             (a.kind == KernelArg::Kind::Pointer ? "a pointer"
+              : a.kind == KernelArg::Kind::Float ? "a floating-point value"
+                                                 : "an integer");
     std::memcpy(params.data() + p.offset, a.bytes.data(), p.size);
+  }
+  return "";
+}
+
+LaunchResult Device::launch(const Module &module, std::string_view kernel,
+                            Dim3 grid, Dim3 block, size_t dynamicShared,
+                            const std::vector<KernelArg> &args,
+                            const LaunchOptions &options) {
+  LaunchResult r;
+  const ModuleImpl &m = module.impl();
+  auto it = m.functionIndex.find(std::string(kernel));
+  const Function *fn =
+      it == m.functionIndex.end() ? nullptr : &m.functions[it->second];
+  if (!fn || !fn->isEntry || fn->isDecl) {
+    r.error =
+        "module '" + m.name + "' has no kernel '" + std::string(kernel) + "'";
+    if (!m.kernels.empty()) {
+      r.error += " (kernels:";
+      for (const KernelInfo &k : m.kernels)
+        r.error += " " + k.name;
+      r.error += ")";
+    }
+    return r;
+  }
+  const std::string where = "launch of '" + fn->name + "': ";
+  std::vector<uint8_t> params;
+  std::string why = launchShapeProblem(m, *fn, grid, block, dynamicShared);
+  if (why.empty())
+    why = packParams(*fn, args, params);
+  if (!why.empty()) {
+    r.error = where + why;
+    return r;
   }
   r = runLaunch(*impl_, m, *fn, grid, block, dynamicShared, std::move(params),
                 options);

@@ -48,14 +48,14 @@ private:
   }
 
 MPT_DIRECTED(float, addF32, (float a, float b, Round r), a + b)
-MPT_DIRECTED(float, mulF32, (float a, float b, Round r), a * b)
+MPT_DIRECTED(float, mulF32, (float a, float b, Round r), a *b)
 MPT_DIRECTED(float, fmaF32, (float a, float b, float c, Round r),
              std::fma(a, b, c))
 MPT_DIRECTED(float, divF32, (float a, float b, Round r), a / b)
 MPT_DIRECTED(float, sqrtF32, (float a, Round r), std::sqrt(a))
 MPT_DIRECTED(float, rcpF32, (float a, Round r), 1.0f / a)
 MPT_DIRECTED(double, addF64, (double a, double b, Round r), a + b)
-MPT_DIRECTED(double, mulF64, (double a, double b, Round r), a * b)
+MPT_DIRECTED(double, mulF64, (double a, double b, Round r), a *b)
 MPT_DIRECTED(double, fmaF64, (double a, double b, double c, Round r),
              std::fma(a, b, c))
 MPT_DIRECTED(double, divF64, (double a, double b, Round r), a / b)

@@ -1,4 +1,5 @@
-//===- ExecCommon.h - Helpers shared by the instruction families -*- C++ -*-===//
+//===- ExecCommon.h - Helpers shared by the instruction families -*- C++
+//-*-===//
 
 #ifndef MPT_RUNTIME_PTXEMU_EXECCOMMON_H
 #define MPT_RUNTIME_PTXEMU_EXECCOMMON_H

@@ -9,8 +9,24 @@ namespace detail {
 namespace {
 
 enum Cmp : uint8_t {
-  Eq, Ne, Lt, Le, Gt, Ge, Lo, Ls, Hi, Hs,
-  Equ, Neu, Ltu, Leu, Gtu, Geu, Num, Nan,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Lo,
+  Ls,
+  Hi,
+  Hs,
+  Equ,
+  Neu,
+  Ltu,
+  Leu,
+  Gtu,
+  Geu,
+  Num,
+  Nan,
 };
 enum BoolOp : uint8_t { BNone, BAnd, BOr, BXor };
 
@@ -32,45 +48,71 @@ bool parseCmp(const std::string &s, Cmp &c) {
 template <typename T> inline bool cmpInt(Cmp op, T a, T b) {
   using UT = std::make_unsigned_t<T>;
   switch (op) {
-  case Eq: return a == b;
-  case Ne: return a != b;
-  case Lt: return a < b;
-  case Le: return a <= b;
-  case Gt: return a > b;
-  case Ge: return a >= b;
-  case Lo: return (UT)a < (UT)b;
-  case Ls: return (UT)a <= (UT)b;
-  case Hi: return (UT)a > (UT)b;
-  case Hs: return (UT)a >= (UT)b;
-  default: return false;
+  case Eq:
+    return a == b;
+  case Ne:
+    return a != b;
+  case Lt:
+    return a < b;
+  case Le:
+    return a <= b;
+  case Gt:
+    return a > b;
+  case Ge:
+    return a >= b;
+  case Lo:
+    return (UT)a < (UT)b;
+  case Ls:
+    return (UT)a <= (UT)b;
+  case Hi:
+    return (UT)a > (UT)b;
+  case Hs:
+    return (UT)a >= (UT)b;
+  default:
+    return false;
   }
 }
 
 template <typename T> inline bool cmpFloat(Cmp op, T a, T b) {
   const bool un = std::isnan(a) || std::isnan(b);
   switch (op) {
-  case Eq: return !un && a == b;
-  case Ne: return !un && a != b;
-  case Lt: return !un && a < b;
-  case Le: return !un && a <= b;
-  case Gt: return !un && a > b;
-  case Ge: return !un && a >= b;
-  case Equ: return un || a == b;
-  case Neu: return un || a != b;
-  case Ltu: return un || a < b;
-  case Leu: return un || a <= b;
-  case Gtu: return un || a > b;
-  case Geu: return un || a >= b;
-  case Num: return !un;
-  case Nan: return un;
-  default: return false;
+  case Eq:
+    return !un && a == b;
+  case Ne:
+    return !un && a != b;
+  case Lt:
+    return !un && a < b;
+  case Le:
+    return !un && a <= b;
+  case Gt:
+    return !un && a > b;
+  case Ge:
+    return !un && a >= b;
+  case Equ:
+    return un || a == b;
+  case Neu:
+    return un || a != b;
+  case Ltu:
+    return un || a < b;
+  case Leu:
+    return un || a <= b;
+  case Gtu:
+    return un || a > b;
+  case Geu:
+    return un || a >= b;
+  case Num:
+    return !un;
+  case Nan:
+    return un;
+  default:
+    return false;
   }
 }
 
 /// Per-lane compare results of one instruction as a lane mask.
 template <typename T>
-inline uint32_t compareMask(ExecCtx &c, const Inst &in, uint32_t m,
-                            bool ftz, int half) {
+inline uint32_t compareMask(ExecCtx &c, const Inst &in, uint32_t m, bool ftz,
+                            int half) {
   const uint64_t *a0 = c.R + (size_t)in.a[0] * 32;
   const uint64_t *a1 = c.R + (size_t)in.a[1] * 32;
   const Cmp op = (Cmp)in.sub;
@@ -128,10 +170,14 @@ struct PredCombiner {
   }
   uint32_t operator()(uint32_t mask) const {
     switch (op) {
-    case BAnd: return mask & with;
-    case BOr: return mask | with;
-    case BXor: return mask ^ with;
-    default: return mask;
+    case BAnd:
+      return mask & with;
+    case BOr:
+      return mask | with;
+    case BXor:
+      return mask ^ with;
+    default:
+      return mask;
     }
   }
 };
@@ -216,12 +262,24 @@ template <typename T> void hTestp(ExecCtx &c, const Inst &in, uint32_t m) {
     T v = rd<T>(a0[l]);
     bool t = false;
     switch (in.sub) {
-    case 0: t = std::isfinite(v); break;
-    case 1: t = std::isinf(v); break;
-    case 2: t = !std::isnan(v); break;
-    case 3: t = std::isnan(v); break;
-    case 4: t = std::isnormal(v); break;
-    case 5: t = std::fpclassify(v) == FP_SUBNORMAL; break;
+    case 0:
+      t = std::isfinite(v);
+      break;
+    case 1:
+      t = std::isinf(v);
+      break;
+    case 2:
+      t = !std::isnan(v);
+      break;
+    case 3:
+      t = std::isnan(v);
+      break;
+    case 4:
+      t = std::isnormal(v);
+      break;
+    case 5:
+      t = std::fpclassify(v) == FP_SUBNORMAL;
+      break;
     }
     res |= (uint32_t)t << l;
   });
@@ -231,19 +289,30 @@ template <typename T> void hTestp(ExecCtx &c, const Inst &in, uint32_t m) {
 template <template <typename, int> class H> ExecFn pickCmp(Ty t) {
   switch (t) {
   case Ty::B16:
-  case Ty::U16: return H<uint16_t, -1>::run;
-  case Ty::S16: return H<int16_t, -1>::run;
+  case Ty::U16:
+    return H<uint16_t, -1>::run;
+  case Ty::S16:
+    return H<int16_t, -1>::run;
   case Ty::B32:
-  case Ty::U32: return H<uint32_t, -1>::run;
-  case Ty::S32: return H<int32_t, -1>::run;
+  case Ty::U32:
+    return H<uint32_t, -1>::run;
+  case Ty::S32:
+    return H<int32_t, -1>::run;
   case Ty::B64:
-  case Ty::U64: return H<uint64_t, -1>::run;
-  case Ty::S64: return H<int64_t, -1>::run;
-  case Ty::F32: return H<float, -1>::run;
-  case Ty::F64: return H<double, -1>::run;
-  case Ty::F16: return H<uint16_t, 0>::run;
-  case Ty::BF16: return H<uint16_t, 2>::run;
-  default: return nullptr;
+  case Ty::U64:
+    return H<uint64_t, -1>::run;
+  case Ty::S64:
+    return H<int64_t, -1>::run;
+  case Ty::F32:
+    return H<float, -1>::run;
+  case Ty::F64:
+    return H<double, -1>::run;
+  case Ty::F16:
+    return H<uint16_t, 0>::run;
+  case Ty::BF16:
+    return H<uint16_t, 2>::run;
+  default:
+    return nullptr;
   }
 }
 template <typename T, int Half> struct SetpH {
@@ -259,6 +328,9 @@ template <typename T, int Half> struct SetH {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeCompare(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
@@ -398,8 +470,8 @@ bool decodeCompare(DecodeCtx &c) {
     return true;
   }
   if (b == "testp") {
-    static const char *ops[] = {"finite", "infinite", "number",
-                                "notanumber", "normal", "subnormal"};
+    static const char *ops[] = {"finite",     "infinite", "number",
+                                "notanumber", "normal",   "subnormal"};
     int which = -1;
     for (int i = 0; i < 6; ++i)
       if (c.mods.take(ops[i]))

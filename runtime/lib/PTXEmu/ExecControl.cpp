@@ -17,6 +17,9 @@ static void hBrkpt(ExecCtx &c, const Inst &in, uint32_t m) {
   fail(c, in, __builtin_ctz(m), "brkpt executed");
 }
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeControl(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
@@ -99,9 +102,10 @@ bool decodeControl(DecodeCtx &c) {
       in.a[0] = c.value(0, Ty::U32);
       in.a[1] = c.value(1, Ty::U32);
     } else if (c.mods.take("red")) {
-      uint16_t op = c.mods.take("popc") ? 1 : c.mods.take("and") ? 2
-                                          : c.mods.take("or")    ? 3
-                                                                 : 0;
+      uint16_t op = c.mods.take("popc")  ? 1
+                    : c.mods.take("and") ? 2
+                    : c.mods.take("or")  ? 3
+                                         : 0;
       if (!op)
         c.error("bar.red needs .popc, .and or .or");
       in.sub = (uint16_t)(2 | (op << 2));
@@ -173,10 +177,9 @@ static void hUnpack(ExecCtx &c, const Inst &in, uint32_t m) {
 static void hClock(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
   // A monotonic count: warp instructions issued so far in this launch.
-  const uint64_t v = in.sub == 0 ? (uint32_t)c.warpInsts
-                     : in.sub == 2
-                         ? c.warpInsts * 1000 // %globaltimer "ns"
-                         : c.warpInsts;
+  const uint64_t v = in.sub == 0   ? (uint32_t)c.warpInsts
+                     : in.sub == 2 ? c.warpInsts * 1000 // %globaltimer "ns"
+                                   : c.warpInsts;
   forLanes(m, [&](uint32_t l) { d0[l] = v; });
 }
 
@@ -227,9 +230,8 @@ bool decodeMove(DecodeCtx &c) {
   }
   in.d[0] = c.dest(d);
   if (a.kind == Operand::Reg &&
-      (a.name == "%clock" || a.name == "%clock64" ||
-       a.name == "%globaltimer" || a.name == "%globaltimer_lo" ||
-       a.name == "%globaltimer_hi") &&
+      (a.name == "%clock" || a.name == "%clock64" || a.name == "%globaltimer" ||
+       a.name == "%globaltimer_lo" || a.name == "%globaltimer_hi") &&
       !c.isPredReg(a)) {
     in.sub = a.name == "%clock" ? 0 : a.name == "%clock64" ? 1 : 2;
     in.fn = hClock;

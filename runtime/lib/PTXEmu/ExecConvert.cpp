@@ -84,24 +84,31 @@ inline uint64_t toFloatBits(Ty t, double x, Round r, bool satfinite) {
   }
 }
 
-inline bool bitsNeg(Ty t, uint64_t b) {
-  return (b >> (tyBits(t) - 1)) & 1;
-}
+inline bool bitsNeg(Ty t, uint64_t b) { return (b >> (tyBits(t) - 1)) & 1; }
 inline bool bitsNaN(Ty t, uint64_t b) {
   switch (t) {
-  case Ty::F16: return fp::halfIsNaN((uint16_t)b);
-  case Ty::BF16: return fp::bf16IsNaN((uint16_t)b);
-  case Ty::F32: return std::isnan(fp::floatOf((uint32_t)b));
-  case Ty::F64: return std::isnan(fp::doubleOf(b));
-  default: return false;
+  case Ty::F16:
+    return fp::halfIsNaN((uint16_t)b);
+  case Ty::BF16:
+    return fp::bf16IsNaN((uint16_t)b);
+  case Ty::F32:
+    return std::isnan(fp::floatOf((uint32_t)b));
+  case Ty::F64:
+    return std::isnan(fp::doubleOf(b));
+  default:
+    return false;
   }
 }
 inline uint64_t canonicalNaN(Ty t) {
   switch (t) {
-  case Ty::F16: return fp::kHalfNaN;
-  case Ty::BF16: return fp::kBF16NaN;
-  case Ty::F32: return fp::kF32NaN;
-  default: return 0x7fffffffffffffffull;
+  case Ty::F16:
+    return fp::kHalfNaN;
+  case Ty::BF16:
+    return fp::kBF16NaN;
+  case Ty::F32:
+    return fp::kF32NaN;
+  default:
+    return 0x7fffffffffffffffull;
   }
 }
 
@@ -121,7 +128,8 @@ uint64_t convert(Ty dt, Ty at, Round rnd, uint8_t flags, uint64_t v) {
     if (flags & kSat) {
       if (sgn) {
         const int64_t lo = bits == 64 ? INT64_MIN : -(int64_t(1) << (bits - 1));
-        const int64_t hi = bits == 64 ? INT64_MAX : (int64_t(1) << (bits - 1)) - 1;
+        const int64_t hi =
+            bits == 64 ? INT64_MAX : (int64_t(1) << (bits - 1)) - 1;
         if (tyIsSigned(at))
           return wr<int64_t>(s.s < lo ? lo : s.s > hi ? hi : s.s);
         return wr<int64_t>(s.u > (uint64_t)hi ? hi : (int64_t)s.u);
@@ -154,8 +162,8 @@ uint64_t convert(Ty dt, Ty at, Round rnd, uint8_t flags, uint64_t v) {
     double x = s.f;
     if (flags & kIrnd)
       x = fp::roundIntegral(x, rnd);
-    const bool narrowing = tyBits(dt) < tyBits(at) ||
-                           (isF16ish(dt) && isF16ish(at) && dt != at);
+    const bool narrowing =
+        tyBits(dt) < tyBits(at) || (isF16ish(dt) && isF16ish(at) && dt != at);
     if (narrowing && !(flags & kIrnd))
       out = toFloatBits(dt, x, rnd, flags & kSatfinite);
     else
@@ -288,6 +296,9 @@ void hF32ToF64(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeConvert(DecodeCtx &c) {
   if (c.pi.base != "cvt")
     return false;
@@ -359,8 +370,8 @@ bool decodeConvert(DecodeCtx &c) {
     if (!md.irnd)
       badRnd("float-to-int cvt needs .rni, .rzi, .rmi or .rpi");
   } else if (dF && aF) {
-    const bool narrowing = tyBits(dt) < tyBits(at) ||
-                           (isF16ish(dt) && isF16ish(at) && dt != at);
+    const bool narrowing =
+        tyBits(dt) < tyBits(at) || (isF16ish(dt) && isF16ish(at) && dt != at);
     if (narrowing && !md.hasRnd)
       badRnd("narrowing float cvt needs .rn, .rz, .rm or .rp");
     if (narrowing && md.irnd)
@@ -390,8 +401,8 @@ bool decodeConvert(DecodeCtx &c) {
       in.fn = hF32ToF64;
     else if (dt == Ty::F32 && !aF && r == Round::RN &&
              (at == Ty::S32 || at == Ty::U32 || at == Ty::S16 ||
-              at == Ty::U16 || at == Ty::S8 || at == Ty::U8 ||
-              at == Ty::S64 || at == Ty::U64))
+              at == Ty::U16 || at == Ty::S8 || at == Ty::U8 || at == Ty::S64 ||
+              at == Ty::U64))
       in.fn = at == Ty::S32   ? hIntToF32RN<int32_t>
               : at == Ty::U32 ? hIntToF32RN<uint32_t>
               : at == Ty::S16 ? hIntToF32RN<int16_t>
@@ -407,26 +418,42 @@ bool decodeConvert(DecodeCtx &c) {
       // Plain integer conversions: extend by the source, truncate to the
       // destination (slots hold values extended per destination sign).
 #define MPT_I2I(D)                                                             \
-  (at == Ty::S8    ? hIntToInt<D, int8_t>                                      \
-   : at == Ty::S16 ? hIntToInt<D, int16_t>                                     \
-   : at == Ty::S32 ? hIntToInt<D, int32_t>                                     \
-   : at == Ty::S64 ? hIntToInt<D, int64_t>                                     \
+  (at == Ty::S8       ? hIntToInt<D, int8_t>                                   \
+   : at == Ty::S16    ? hIntToInt<D, int16_t>                                  \
+   : at == Ty::S32    ? hIntToInt<D, int32_t>                                  \
+   : at == Ty::S64    ? hIntToInt<D, int64_t>                                  \
    : tyBits(at) == 8  ? hIntToInt<D, uint8_t>                                  \
    : tyBits(at) == 16 ? hIntToInt<D, uint16_t>                                 \
    : tyBits(at) == 32 ? hIntToInt<D, uint32_t>                                 \
                       : hIntToInt<D, uint64_t>)
       switch (dt) {
-      case Ty::S8: in.fn = MPT_I2I(int8_t); break;
-      case Ty::S16: in.fn = MPT_I2I(int16_t); break;
-      case Ty::S32: in.fn = MPT_I2I(int32_t); break;
-      case Ty::S64: in.fn = MPT_I2I(int64_t); break;
+      case Ty::S8:
+        in.fn = MPT_I2I(int8_t);
+        break;
+      case Ty::S16:
+        in.fn = MPT_I2I(int16_t);
+        break;
+      case Ty::S32:
+        in.fn = MPT_I2I(int32_t);
+        break;
+      case Ty::S64:
+        in.fn = MPT_I2I(int64_t);
+        break;
       case Ty::U8:
-      case Ty::B8: in.fn = MPT_I2I(uint8_t); break;
+      case Ty::B8:
+        in.fn = MPT_I2I(uint8_t);
+        break;
       case Ty::U16:
-      case Ty::B16: in.fn = MPT_I2I(uint16_t); break;
+      case Ty::B16:
+        in.fn = MPT_I2I(uint16_t);
+        break;
       case Ty::U32:
-      case Ty::B32: in.fn = MPT_I2I(uint32_t); break;
-      default: in.fn = MPT_I2I(uint64_t); break;
+      case Ty::B32:
+        in.fn = MPT_I2I(uint32_t);
+        break;
+      default:
+        in.fn = MPT_I2I(uint64_t);
+        break;
       }
 #undef MPT_I2I
     }

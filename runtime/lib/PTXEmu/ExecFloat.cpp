@@ -23,8 +23,24 @@ using fp::Round;
 namespace {
 
 enum FOp : int {
-  Add, Sub, Mul, Fma, Div, Min, Max, Abs, Neg, Rcp, Sqrt, Rsqrt, Sin, Cos,
-  Lg2, Ex2, Tanh, Copysign,
+  Add,
+  Sub,
+  Mul,
+  Fma,
+  Div,
+  Min,
+  Max,
+  Abs,
+  Neg,
+  Rcp,
+  Sqrt,
+  Rsqrt,
+  Sin,
+  Cos,
+  Lg2,
+  Ex2,
+  Tanh,
+  Copysign,
 };
 
 constexpr uint8_t kFtz = 1, kSat = 2, kNaN = 4, kRelu = 8, kXorsignAbs = 16;
@@ -95,7 +111,9 @@ void hF32Fma(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
-/// Everything else on f32: one generic handler with run-time flags.
+/// Everything else on f32: one generic handler with run-time flags. Long by
+/// design: one switch over the operations, inlined into the handler that
+/// runs for every lane (a call per operation would cost in that loop).
 template <int Op> void hF32Gen(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
   MPT_A(0);
@@ -265,7 +283,8 @@ template <int Op> void hF64Gen(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
-// f16 / bf16 (scalar and x2) ---------------------------------------------------
+// f16 / bf16 (scalar and x2)
+// ---------------------------------------------------
 
 template <bool BF> inline float toF(uint16_t h) {
   return BF ? fp::bf16ToFloat(h) : fp::halfToFloat(h);
@@ -280,8 +299,11 @@ template <bool BF> inline uint16_t ftz16(uint16_t h) {
   return isSub<BF>(h) ? (uint16_t)(h & 0x8000) : h;
 }
 
+/// One f16/bf16 operation through f32 with one rounding. Long by design:
+/// one switch over the operations, inlined into the per-lane handlers.
 template <bool BF>
-inline uint16_t op16(int op, uint16_t a, uint16_t b, uint16_t c, uint8_t flags) {
+inline uint16_t op16(int op, uint16_t a, uint16_t b, uint16_t c,
+                     uint8_t flags) {
   if (flags & kFtz) {
     a = ftz16<BF>(a);
     b = ftz16<BF>(b);
@@ -416,14 +438,17 @@ template <int Op> ExecFn pickGen(Ty ty) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeFloatArith(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   static const std::pair<const char *, int> names[] = {
-      {"add", Add},   {"sub", Sub},   {"mul", Mul},       {"fma", Fma},
-      {"mad", Fma},   {"div", Div},   {"min", Min},       {"max", Max},
-      {"abs", Abs},   {"neg", Neg},   {"rcp", Rcp},       {"sqrt", Sqrt},
-      {"rsqrt", Rsqrt}, {"sin", Sin}, {"cos", Cos},       {"lg2", Lg2},
-      {"ex2", Ex2},   {"tanh", Tanh}, {"copysign", Copysign},
+      {"add", Add},     {"sub", Sub},   {"mul", Mul},           {"fma", Fma},
+      {"mad", Fma},     {"div", Div},   {"min", Min},           {"max", Max},
+      {"abs", Abs},     {"neg", Neg},   {"rcp", Rcp},           {"sqrt", Sqrt},
+      {"rsqrt", Rsqrt}, {"sin", Sin},   {"cos", Cos},           {"lg2", Lg2},
+      {"ex2", Ex2},     {"tanh", Tanh}, {"copysign", Copysign},
   };
   int op = -1;
   for (const auto &n : names)
@@ -480,8 +505,8 @@ bool decodeFloatArith(DecodeCtx &c) {
     else if (!(op == Rsqrt || op == Sin || op == Cos || op == Lg2 ||
                op == Ex2 || op == Tanh))
       c.error(".approx is not valid here");
-  } else if (op == Rsqrt || op == Sin || op == Cos || op == Lg2 ||
-             op == Ex2 || op == Tanh) {
+  } else if (op == Rsqrt || op == Sin || op == Cos || op == Lg2 || op == Ex2 ||
+             op == Tanh) {
     c.error("only the .approx form exists");
   } else if ((op == Div || op == Rcp || op == Sqrt) && !md.hasRnd) {
     c.error("a rounding modifier (or .approx/.full) is required");
@@ -515,8 +540,9 @@ bool decodeFloatArith(DecodeCtx &c) {
 #define MPT_F32BIN(O)                                                          \
   (ftz ? (sat ? hF32Bin<O, true, true> : hF32Bin<O, true, false>)              \
        : (sat ? hF32Bin<O, false, true> : hF32Bin<O, false, false>))
-      in.fn = op == Add ? MPT_F32BIN(Add) : op == Sub ? MPT_F32BIN(Sub)
-                                                      : MPT_F32BIN(Mul);
+      in.fn = op == Add   ? MPT_F32BIN(Add)
+              : op == Sub ? MPT_F32BIN(Sub)
+                          : MPT_F32BIN(Mul);
 #undef MPT_F32BIN
       return true;
     }
@@ -527,25 +553,61 @@ bool decodeFloatArith(DecodeCtx &c) {
     }
   }
   switch (op) {
-  case Add: in.fn = pickGen<Add>(ty); break;
-  case Sub: in.fn = pickGen<Sub>(ty); break;
-  case Mul: in.fn = pickGen<Mul>(ty); break;
-  case Fma: in.fn = pickGen<Fma>(ty); break;
-  case Div: in.fn = ty == Ty::F32 ? hF32Gen<Div> : ty == Ty::F64 ? hF64Gen<Div> : nullptr; break;
-  case Min: in.fn = pickGen<Min>(ty); break;
-  case Max: in.fn = pickGen<Max>(ty); break;
-  case Abs: in.fn = pickGen<Abs>(ty); break;
-  case Neg: in.fn = pickGen<Neg>(ty); break;
-  case Rcp: in.fn = pickGen<Rcp>(ty); break;
-  case Sqrt: in.fn = pickGen<Sqrt>(ty); break;
-  case Rsqrt: in.fn = pickGen<Rsqrt>(ty); break;
-  case Sin: in.fn = ty == Ty::F64 ? nullptr : pickGen<Sin>(ty); break;
-  case Cos: in.fn = ty == Ty::F64 ? nullptr : pickGen<Cos>(ty); break;
-  case Lg2: in.fn = ty == Ty::F64 ? nullptr : pickGen<Lg2>(ty); break;
-  case Ex2: in.fn = ty == Ty::F64 ? nullptr : pickGen<Ex2>(ty); break;
-  case Tanh: in.fn = ty == Ty::F64 ? nullptr : pickGen<Tanh>(ty); break;
+  case Add:
+    in.fn = pickGen<Add>(ty);
+    break;
+  case Sub:
+    in.fn = pickGen<Sub>(ty);
+    break;
+  case Mul:
+    in.fn = pickGen<Mul>(ty);
+    break;
+  case Fma:
+    in.fn = pickGen<Fma>(ty);
+    break;
+  case Div:
+    in.fn = ty == Ty::F32   ? hF32Gen<Div>
+            : ty == Ty::F64 ? hF64Gen<Div>
+                            : nullptr;
+    break;
+  case Min:
+    in.fn = pickGen<Min>(ty);
+    break;
+  case Max:
+    in.fn = pickGen<Max>(ty);
+    break;
+  case Abs:
+    in.fn = pickGen<Abs>(ty);
+    break;
+  case Neg:
+    in.fn = pickGen<Neg>(ty);
+    break;
+  case Rcp:
+    in.fn = pickGen<Rcp>(ty);
+    break;
+  case Sqrt:
+    in.fn = pickGen<Sqrt>(ty);
+    break;
+  case Rsqrt:
+    in.fn = pickGen<Rsqrt>(ty);
+    break;
+  case Sin:
+    in.fn = ty == Ty::F64 ? nullptr : pickGen<Sin>(ty);
+    break;
+  case Cos:
+    in.fn = ty == Ty::F64 ? nullptr : pickGen<Cos>(ty);
+    break;
+  case Lg2:
+    in.fn = ty == Ty::F64 ? nullptr : pickGen<Lg2>(ty);
+    break;
+  case Ex2:
+    in.fn = ty == Ty::F64 ? nullptr : pickGen<Ex2>(ty);
+    break;
+  case Tanh:
+    in.fn = ty == Ty::F64 ? nullptr : pickGen<Tanh>(ty);
+    break;
   case Copysign:
-    in.fn = ty == Ty::F32 ? hF32Gen<Copysign>
+    in.fn = ty == Ty::F32   ? hF32Gen<Copysign>
             : ty == Ty::F64 ? hF64Gen<Copysign>
                             : nullptr;
     break;

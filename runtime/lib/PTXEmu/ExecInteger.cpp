@@ -18,7 +18,9 @@ namespace detail {
 
 namespace {
 
-template <typename T> struct UnsignedT { using type = std::make_unsigned_t<T>; };
+template <typename T> struct UnsignedT {
+  using type = std::make_unsigned_t<T>;
+};
 template <> struct UnsignedT<__int128> { using type = unsigned __int128; };
 template <> struct UnsignedT<unsigned __int128> {
   using type = unsigned __int128;
@@ -67,7 +69,7 @@ struct OpMulHi {
 struct OpDiv {
   template <typename T> static T f(T a, T b) {
     if (b == 0)
-      return (T)~(U<T>)0; // the hardware's quotient for a zero divisor
+      return (T) ~(U<T>)0; // the hardware's quotient for a zero divisor
     if constexpr (std::is_signed_v<T>)
       if (a == std::numeric_limits<T>::min() && b == -1)
         return a;
@@ -154,7 +156,8 @@ template <typename Op> struct Shift {
   };
 };
 
-// Wide products -----------------------------------------------------------------
+// Wide products
+// -----------------------------------------------------------------
 
 template <typename T> struct MulWide {
   static void run(ExecCtx &c, const Inst &in, uint32_t m) {
@@ -237,7 +240,8 @@ static void hMul24(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
-// Carry chains (add.cc / addc / sub.cc / subc) ---------------------------------
+// Carry chains (add.cc / addc / sub.cc / subc)
+// ---------------------------------
 
 template <typename T, bool Sub, bool UseCarry, bool SetCarry>
 static void hCarry(ExecCtx &c, const Inst &in, uint32_t m) {
@@ -296,15 +300,14 @@ template <typename Op> struct Un {
     static void run(ExecCtx &c, const Inst &in, uint32_t m) {
       MPT_D(0);
       MPT_A(0);
-      forLanes(m,
-               [&](uint32_t l) { d0[l] = wr<T>(Op::template f<T>(rd<T>(a0[l]))); });
+      forLanes(m, [&](uint32_t l) {
+        d0[l] = wr<T>(Op::template f<T>(rd<T>(a0[l])));
+      });
     }
   };
 };
 struct OpAbs {
-  template <typename T> static T f(T a) {
-    return a < 0 ? (T)(0 - (U<T>)a) : a;
-  }
+  template <typename T> static T f(T a) { return a < 0 ? (T)(0 - (U<T>)a) : a; }
 };
 struct OpNeg {
   template <typename T> static T f(T a) { return (T)(0 - (U<T>)a); }
@@ -372,8 +375,8 @@ template <typename T> static void hBfe(ExecCtx &c, const Inst &in, uint32_t m) {
     }
     uint64_t r = 0;
     for (uint32_t i = 0; i < bits; ++i) {
-      uint64_t bit = (i < len && pos + i <= bits - 1) ? (a >> (pos + i)) & 1
-                                                       : sbit;
+      uint64_t bit =
+          (i < len && pos + i <= bits - 1) ? (a >> (pos + i)) & 1 : sbit;
       r |= bit << i;
     }
     d0[l] = wr<T>((T)r);
@@ -408,7 +411,9 @@ static void hPrmt(ExecCtx &c, const Inst &in, uint32_t m) {
   const unsigned mode = in.sub;
   forLanes(m, [&](uint32_t l) {
     const uint64_t src = (uint32_t)a0[l] | ((uint64_t)(uint32_t)a1[l] << 32);
-    auto byte = [&](unsigned i) { return (uint32_t)(src >> (8 * (i & 7))) & 0xff; };
+    auto byte = [&](unsigned i) {
+      return (uint32_t)(src >> (8 * (i & 7))) & 0xff;
+    };
     const uint32_t sel = (uint32_t)a2[l];
     uint32_t r = 0;
     if (mode == 0) {
@@ -511,9 +516,11 @@ static void hDp4a(ExecCtx &c, const Inst &in, uint32_t m) {
   });
 }
 
-// Predicate logic ----------------------------------------------------------------
+// Predicate logic
+// ----------------------------------------------------------------
 
-template <int Op> static void hPredLogic(ExecCtx &c, const Inst &in, uint32_t m) {
+template <int Op>
+static void hPredLogic(ExecCtx &c, const Inst &in, uint32_t m) {
   uint32_t a = c.P[in.a[0]];
   uint32_t b = Op < 3 ? c.P[in.a[1]] : 0;
   uint32_t r = Op == 0 ? (a & b) : Op == 1 ? (a | b) : Op == 2 ? (a ^ b) : ~a;
@@ -524,13 +531,16 @@ bool isIntTy(Ty t) { return tyIsInt(t); }
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeIntArith(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
-  static const char *ops[] = {"add", "sub", "mul", "mad", "madc", "mul24", "mad24",
-                              "div", "rem", "abs", "neg", "min",   "max",
-                              "popc", "clz", "brev", "bfe", "bfi",  "bfind",
-                              "sad", "addc", "subc", "dp4a"};
+  static const char *ops[] = {"add",   "sub",  "mul",  "mad",  "madc", "mul24",
+                              "mad24", "div",  "rem",  "abs",  "neg",  "min",
+                              "max",   "popc", "clz",  "brev", "bfe",  "bfi",
+                              "bfind", "sad",  "addc", "subc", "dp4a"};
   bool mine = false;
   for (const char *o : ops)
     if (b == o)
@@ -603,7 +613,8 @@ bool decodeIntArith(DecodeCtx &c) {
     if (sat) {
       if (ty != Ty::S32)
         c.error(".sat needs .s32");
-      bin(sub ? &Bin<OpSubSat>::H<int32_t>::run : &Bin<OpAddSat>::H<int32_t>::run);
+      bin(sub ? &Bin<OpSubSat>::H<int32_t>::run
+              : &Bin<OpAddSat>::H<int32_t>::run);
     } else {
       bin(sub ? byIntType<Bin<OpSub>::H>(ty) : byIntType<Bin<OpAdd>::H>(ty));
     }
@@ -628,8 +639,8 @@ bool decodeIntArith(DecodeCtx &c) {
       : (useCarry ? (set ? hMadCarry<T, false, true, true>                     \
                          : hMadCarry<T, false, true, false>)                   \
                   : hMadCarry<T, false, false, true>))
-    in.fn = ty == Ty::S32   ? MPT_MADC(int32_t)
-            : ty == Ty::S64 ? MPT_MADC(int64_t)
+    in.fn = ty == Ty::S32      ? MPT_MADC(int32_t)
+            : ty == Ty::S64    ? MPT_MADC(int64_t)
             : tyBits(ty) == 64 ? MPT_MADC(uint64_t)
                                : MPT_MADC(uint32_t);
 #undef MPT_MADC
@@ -723,8 +734,8 @@ bool decodeIntArith(DecodeCtx &c) {
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, Ty::U32);
     in.a[2] = c.value(3, Ty::U32);
-    in.fn = ty == Ty::S32   ? hBfe<int32_t>
-            : ty == Ty::S64 ? hBfe<int64_t>
+    in.fn = ty == Ty::S32      ? hBfe<int32_t>
+            : ty == Ty::S64    ? hBfe<int64_t>
             : tyBits(ty) == 64 ? hBfe<uint64_t>
                                : hBfe<uint32_t>;
   } else if (b == "bfi") {
@@ -748,6 +759,9 @@ bool decodeIntArith(DecodeCtx &c) {
   return true;
 }
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeLogic(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;

@@ -42,9 +42,8 @@ void hLd(ExecCtx &c, const Inst &in, uint32_t m) {
   const unsigned vec = in.vec;
   forLanes(m, [&](uint32_t l) {
     const uint64_t addr = effAddr(c, in, in.a[0], l);
-    const uint8_t *p =
-        memAt(c, in, (int)l, S, addr, (uint64_t)N * vec, (uint64_t)N * vec,
-              Access::Read);
+    const uint8_t *p = memAt(c, in, (int)l, S, addr, (uint64_t)N * vec,
+                             (uint64_t)N * vec, Access::Read);
     for (unsigned i = 0; i < vec; ++i) {
       uint64_t v = loadN(p + i * N, N);
       if (Signed)
@@ -70,68 +69,111 @@ void hSt(ExecCtx &c, const Inst &in, uint32_t m) {
 
 template <Space S> ExecFn pickLd(unsigned n, bool sgn) {
   switch (n) {
-  case 1: return sgn ? hLd<S, 1, true> : hLd<S, 1, false>;
-  case 2: return sgn ? hLd<S, 2, true> : hLd<S, 2, false>;
-  case 4: return sgn ? hLd<S, 4, true> : hLd<S, 4, false>;
-  case 8: return hLd<S, 8, false>;
+  case 1:
+    return sgn ? hLd<S, 1, true> : hLd<S, 1, false>;
+  case 2:
+    return sgn ? hLd<S, 2, true> : hLd<S, 2, false>;
+  case 4:
+    return sgn ? hLd<S, 4, true> : hLd<S, 4, false>;
+  case 8:
+    return hLd<S, 8, false>;
   }
   return nullptr;
 }
 template <Space S> ExecFn pickSt(unsigned n) {
   switch (n) {
-  case 1: return hSt<S, 1>;
-  case 2: return hSt<S, 2>;
-  case 4: return hSt<S, 4>;
-  case 8: return hSt<S, 8>;
+  case 1:
+    return hSt<S, 1>;
+  case 2:
+    return hSt<S, 2>;
+  case 4:
+    return hSt<S, 4>;
+  case 8:
+    return hSt<S, 8>;
   }
   return nullptr;
 }
 ExecFn pickLdSpace(Space s, unsigned n, bool sgn) {
   switch (s) {
-  case Space::Generic: return pickLd<Space::Generic>(n, sgn);
-  case Space::Global: return pickLd<Space::Global>(n, sgn);
-  case Space::Shared: return pickLd<Space::Shared>(n, sgn);
-  case Space::Local: return pickLd<Space::Local>(n, sgn);
-  case Space::Param: return pickLd<Space::Param>(n, sgn);
-  case Space::Const: return pickLd<Space::Const>(n, sgn);
+  case Space::Generic:
+    return pickLd<Space::Generic>(n, sgn);
+  case Space::Global:
+    return pickLd<Space::Global>(n, sgn);
+  case Space::Shared:
+    return pickLd<Space::Shared>(n, sgn);
+  case Space::Local:
+    return pickLd<Space::Local>(n, sgn);
+  case Space::Param:
+    return pickLd<Space::Param>(n, sgn);
+  case Space::Const:
+    return pickLd<Space::Const>(n, sgn);
   }
   return nullptr;
 }
 ExecFn pickStSpace(Space s, unsigned n) {
   switch (s) {
-  case Space::Generic: return pickSt<Space::Generic>(n);
-  case Space::Global: return pickSt<Space::Global>(n);
-  case Space::Shared: return pickSt<Space::Shared>(n);
-  case Space::Local: return pickSt<Space::Local>(n);
-  case Space::Param: return pickSt<Space::Param>(n);
-  case Space::Const: return pickSt<Space::Const>(n);
+  case Space::Generic:
+    return pickSt<Space::Generic>(n);
+  case Space::Global:
+    return pickSt<Space::Global>(n);
+  case Space::Shared:
+    return pickSt<Space::Shared>(n);
+  case Space::Local:
+    return pickSt<Space::Local>(n);
+  case Space::Param:
+    return pickSt<Space::Param>(n);
+  case Space::Const:
+    return pickSt<Space::Const>(n);
   }
   return nullptr;
 }
 
 // Atomics ---------------------------------------------------------------------
 
-enum AOp : uint16_t { AAdd, AMin, AMax, AInc, ADec, AAnd, AOr, AXor, ACas, AExch };
+enum AOp : uint16_t {
+  AAdd,
+  AMin,
+  AMax,
+  AInc,
+  ADec,
+  AAnd,
+  AOr,
+  AXor,
+  ACas,
+  AExch
+};
 
 template <typename T> T atomicOp(AOp op, T old, T b, T cmp) {
   using UT = std::make_unsigned_t<T>;
   switch (op) {
-  case AAdd: return (T)((UT)old + (UT)b);
-  case AMin: return old < b ? old : b;
-  case AMax: return old > b ? old : b;
-  case AInc: return (UT)old >= (UT)b ? 0 : (T)((UT)old + 1);
-  case ADec: return ((UT)old == 0 || (UT)old > (UT)b) ? b : (T)((UT)old - 1);
-  case AAnd: return old & b;
-  case AOr: return old | b;
-  case AXor: return old ^ b;
-  case ACas: return old == cmp ? b : old;
-  case AExch: return b;
+  case AAdd:
+    return (T)((UT)old + (UT)b);
+  case AMin:
+    return old < b ? old : b;
+  case AMax:
+    return old > b ? old : b;
+  case AInc:
+    return (UT)old >= (UT)b ? 0 : (T)((UT)old + 1);
+  case ADec:
+    return ((UT)old == 0 || (UT)old > (UT)b) ? b : (T)((UT)old - 1);
+  case AAnd:
+    return old & b;
+  case AOr:
+    return old | b;
+  case AXor:
+    return old ^ b;
+  case ACas:
+    return old == cmp ? b : old;
+  case AExch:
+    return b;
   }
   return old;
 }
 
 /// One atomic read-modify-write on memory `p` of type `ty`; returns the old
 /// value as slot bits.
+/// Long by design: one case per element type, each applying the operation
+/// with that type's arithmetic.
 uint64_t atomicRMW(uint8_t *p, Ty ty, AOp op, uint64_t bv, uint64_t cv,
                    bool flushF32) {
   switch (ty) {
@@ -177,7 +219,9 @@ uint64_t atomicRMW(uint8_t *p, Ty ty, AOp op, uint64_t bv, uint64_t cv,
       uint16_t o = (uint16_t)(old >> (16 * i)), b = (uint16_t)(bv >> (16 * i));
       float x = bf ? fp::bf16ToFloat(o) : fp::halfToFloat(o);
       float y = bf ? fp::bf16ToFloat(b) : fp::halfToFloat(b);
-      float s = op == AAdd ? x + y : op == AMin ? std::fmin(x, y) : std::fmax(x, y);
+      float s = op == AAdd   ? x + y
+                : op == AMin ? std::fmin(x, y)
+                             : std::fmax(x, y);
       uint16_t h = bf ? fp::floatToBF16RN(s) : fp::floatToHalfRN(s);
       if (op == AExch)
         h = b;
@@ -234,17 +278,19 @@ void hAtom(ExecCtx &c, const Inst &in, uint32_t m) {
     const uint64_t addr = effAddr(c, in, in.a[0], l);
     uint8_t *p = memAt(c, in, (int)l, sp, addr, n, n, Access::Atomic);
     const bool onShared =
-        sp == Space::Shared || (sp == Space::Generic && inWindow(addr, kSharedWindow));
+        sp == Space::Shared ||
+        (sp == Space::Generic && inWindow(addr, kSharedWindow));
     const uint64_t bv = c.R[(size_t)in.a[1] * 32 + l];
     const uint64_t cv = in.a[2] != kNoSlot ? c.R[(size_t)in.a[2] * 32 + l] : 0;
-    uint64_t old = atomicRMW(p, in.ty, (AOp)in.sub, bv, cv,
-                             in.ty == Ty::F32 && !onShared);
+    uint64_t old =
+        atomicRMW(p, in.ty, (AOp)in.sub, bv, cv, in.ty == Ty::F32 && !onShared);
     if (hasD)
       c.R[(size_t)in.d[0] * 32 + l] = old;
   });
 }
 
-// cvta / isspacep -----------------------------------------------------------------
+// cvta / isspacep
+// -----------------------------------------------------------------
 
 void hCvtaTo(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
@@ -304,17 +350,26 @@ void hIsspacep(ExecCtx &c, const Inst &in, uint32_t m) {
                pa = inWindow(a, kParamWindow);
     bool t;
     switch (in.space) {
-    case Space::Shared: t = sh; break;
-    case Space::Local: t = lo; break;
-    case Space::Param: t = pa; break;
-    default: t = !sh && !lo && !pa; break;
+    case Space::Shared:
+      t = sh;
+      break;
+    case Space::Local:
+      t = lo;
+      break;
+    case Space::Param:
+      t = pa;
+      break;
+    default:
+      t = !sh && !lo && !pa;
+      break;
     }
     res |= (uint32_t)t << l;
   });
   setPred(c.P[in.d[0]], res, m);
 }
 
-// cp.async ------------------------------------------------------------------------
+// cp.async
+// ------------------------------------------------------------------------
 
 void hCpAsync(ExecCtx &c, const Inst &in, uint32_t m) {
   WarpState &w = *c.warp;
@@ -331,8 +386,8 @@ void hCpAsync(ExecCtx &c, const Inst &in, uint32_t m) {
       dst = (uint32_t)dst;
     dst += (uint64_t)in.imm;
     const uint64_t src = c.R[(size_t)in.a[1] * 32 + l] + (uint64_t)in.imm2;
-    uint32_t srcSize = hasSrcSize ? (uint32_t)c.R[(size_t)in.a[2] * 32 + l]
-                                  : cpSize;
+    uint32_t srcSize =
+        hasSrcSize ? (uint32_t)c.R[(size_t)in.a[2] * 32 + l] : cpSize;
     if ((ignoreMask >> l) & 1)
       srcSize = 0;
     if (srcSize > cpSize)
@@ -395,6 +450,9 @@ void hCpAsyncWait(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeMemory(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
@@ -464,8 +522,8 @@ bool decodeMemory(DecodeCtx &c) {
   }
   if (b == "atom" || b == "red") {
     static const std::pair<const char *, AOp> ops[] = {
-        {"add", AAdd}, {"min", AMin}, {"max", AMax},  {"inc", AInc},
-        {"dec", ADec}, {"and", AAnd}, {"or", AOr},    {"xor", AXor},
+        {"add", AAdd}, {"min", AMin},   {"max", AMax}, {"inc", AInc},
+        {"dec", ADec}, {"and", AAnd},   {"or", AOr},   {"xor", AXor},
         {"cas", ACas}, {"exch", AExch},
     };
     int op = -1;
@@ -492,8 +550,8 @@ bool decodeMemory(DecodeCtx &c) {
       c.error("f64 atomics support add");
     if ((op == AInc || op == ADec) && ty != Ty::U32)
       c.error(".inc/.dec need .u32");
-    if (op == ACas && !(tyBits(ty) == 32 || tyBits(ty) == 64 ||
-                        tyBits(ty) == 16))
+    if (op == ACas &&
+        !(tyBits(ty) == 32 || tyBits(ty) == 64 || tyBits(ty) == 16))
       c.error("cas needs a 16-, 32- or 64-bit type");
     in.sub = (uint16_t)op;
     in.ty = ty;
@@ -595,7 +653,8 @@ bool decodeMemory(DecodeCtx &c) {
     if (hint && !ops.empty())
       ops.pop_back(); // cache-policy
     if (ops.size() < 3 || ops.size() > 4)
-      c.error("cp.async expects [dst], [src], cp-size{, src-size | ignore-src}");
+      c.error(
+          "cp.async expects [dst], [src], cp-size{, src-size | ignore-src}");
     if (ops[2].kind != Operand::Imm)
       c.error("cp-size must be an immediate");
     const int64_t size = ops[2].ival;

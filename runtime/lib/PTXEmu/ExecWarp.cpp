@@ -37,7 +37,8 @@ std::string hexs(uint64_t v) {
   return b;
 }
 
-// shfl.sync --------------------------------------------------------------------
+// shfl.sync
+// --------------------------------------------------------------------
 
 void hShfl(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_D(0);
@@ -89,7 +90,8 @@ void hShfl(ExecCtx &c, const Inst &in, uint32_t m) {
     setPred(c.P[in.d[1]], pres, m);
 }
 
-// vote.sync --------------------------------------------------------------------
+// vote.sync
+// --------------------------------------------------------------------
 
 void hVote(ExecCtx &c, const Inst &in, uint32_t m) {
   uint32_t p = c.P[in.a[0]];
@@ -166,7 +168,9 @@ void hRedux(ExecCtx &c, const Inst &in, uint32_t m) {
         continue;
       }
       switch (in.sub) {
-      case 0: acc = (uint32_t)(acc + v); break;
+      case 0:
+        acc = (uint32_t)(acc + v);
+        break;
       case 1:
         acc = in.ty == Ty::S32 ? (uint32_t)std::min((int32_t)acc, (int32_t)v)
                                : std::min((uint32_t)acc, v);
@@ -175,9 +179,15 @@ void hRedux(ExecCtx &c, const Inst &in, uint32_t m) {
         acc = in.ty == Ty::S32 ? (uint32_t)std::max((int32_t)acc, (int32_t)v)
                                : std::max((uint32_t)acc, v);
         break;
-      case 3: acc &= v; break;
-      case 4: acc |= v; break;
-      case 5: acc ^= v; break;
+      case 3:
+        acc &= v;
+        break;
+      case 4:
+        acc |= v;
+        break;
+      case 5:
+        acc ^= v;
+        break;
       }
     }
     d0[l] = (uint32_t)acc;
@@ -196,7 +206,8 @@ void hElect(ExecCtx &c, const Inst &in, uint32_t m) {
     setPred(c.P[in.d[1]], members ? (1u << leader) : 0, m);
 }
 
-// mma.sync ---------------------------------------------------------------------
+// mma.sync
+// ---------------------------------------------------------------------
 
 inline double elem16(uint32_t reg, int half, bool bf) {
   const uint16_t h = (uint16_t)(reg >> (16 * half));
@@ -246,8 +257,7 @@ void hMma(ExecCtx &c, const Inst &in, uint32_t m) {
       }
     } else {
       for (int i = 0; i < 4; ++i)
-        C[g + 8 * (i >> 1)][2 * t + (i & 1)] =
-            fp::floatOf(reg(cS[i], lane));
+        C[g + 8 * (i >> 1)][2 * t + (i & 1)] = fp::floatOf(reg(cS[i], lane));
     }
   }
   // D[i][j] = C[i][j] + A[i][0] B[0][j] + A[i][1] B[1][j] + ..., summed in
@@ -282,7 +292,8 @@ void hMma(ExecCtx &c, const Inst &in, uint32_t m) {
   ++c.mmaInsts;
 }
 
-// ldmatrix / stmatrix ---------------------------------------------------------------
+// ldmatrix / stmatrix
+// ---------------------------------------------------------------
 
 constexpr uint8_t kAddr32 = 0x80;
 
@@ -360,6 +371,9 @@ void hStmatrix(ExecCtx &c, const Inst &in, uint32_t m) {
 
 } // namespace
 
+/// Long by design (one branch per instruction of the family, so that each
+/// instruction's operand checks sit next to the handler it selects; a new
+/// instruction is one more branch).
 bool decodeWarp(DecodeCtx &c) {
   const std::string &b = c.pi.base;
   Inst &in = c.in;
@@ -536,8 +550,8 @@ bool decodeWarp(DecodeCtx &c) {
       in.a[4 + i] = c.value(ops[2].elems[i], Ty::B32);
     for (size_t i = 0; i < nD; ++i)
       in.a[6 + i] = c.value(ops[3].elems[i], f16acc ? Ty::B32 : Ty::F32);
-    in.sub = (uint16_t)((k16 ? 1 : 0) | (at == Ty::BF16 ? 2 : 0) |
-                        (f16acc ? 4 : 0));
+    in.sub =
+        (uint16_t)((k16 ? 1 : 0) | (at == Ty::BF16 ? 2 : 0) | (f16acc ? 4 : 0));
     collective(Coll::AllLanes);
     in.fn = hMma;
     return true;
@@ -548,7 +562,10 @@ bool decodeWarp(DecodeCtx &c) {
       c.error(b + " needs .sync.aligned");
     if (!md.take("m8n8"))
       c.error("only the .m8n8 shape is supported");
-    unsigned num = md.take("x1") ? 1 : md.take("x2") ? 2 : md.take("x4") ? 4 : 0;
+    unsigned num = md.take("x1")   ? 1
+                   : md.take("x2") ? 2
+                   : md.take("x4") ? 4
+                                   : 0;
     if (!num)
       c.error(b + " needs .x1, .x2 or .x4");
     if (md.take("trans"))

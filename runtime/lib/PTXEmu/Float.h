@@ -1,4 +1,5 @@
-//===- Float.h - Exact floating-point helpers of the PTX emulator -*- C++ -*-===//
+//===- Float.h - Exact floating-point helpers of the PTX emulator -*- C++
+//-*-===//
 //
 // Conversions between f64/f32 and the narrow formats (f16, bf16, tf32) with
 // every PTX rounding mode, flush-to-zero and saturation helpers, and the
@@ -135,9 +136,7 @@ inline double satF64(double f) {
   return f > 1.0 ? 1.0 : f;
 }
 /// Canonicalise NaN results the way NVIDIA hardware does for f32.
-inline float canonF32(float f) {
-  return std::isnan(f) ? floatOf(kF32NaN) : f;
-}
+inline float canonF32(float f) { return std::isnan(f) ? floatOf(kF32NaN) : f; }
 
 /// The exact value of `a + b`, rounded to 53 bits with round-to-odd: a
 /// correct intermediate for any later rounding to <= 51 bits.

@@ -24,8 +24,8 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -38,13 +38,34 @@ namespace detail {
 //===----------------------------------------------------------------------===//
 
 enum class Ty : uint8_t {
-  None, Pred,
-  B8, B16, B32, B64, B128,
-  U8, U16, U32, U64,
-  S8, S16, S32, S64,
-  F16, F16x2, BF16, BF16x2, F32, F64, TF32,
-  U16x2, S16x2,
-  E4M3, E5M2, E4M3x2, E5M2x2, // parsed so they can be named in errors
+  None,
+  Pred,
+  B8,
+  B16,
+  B32,
+  B64,
+  B128,
+  U8,
+  U16,
+  U32,
+  U64,
+  S8,
+  S16,
+  S32,
+  S64,
+  F16,
+  F16x2,
+  BF16,
+  BF16x2,
+  F32,
+  F64,
+  TF32,
+  U16x2,
+  S16x2,
+  E4M3,
+  E5M2,
+  E4M3x2,
+  E5M2x2, // parsed so they can be named in errors
 };
 
 unsigned tyBits(Ty t);
@@ -71,11 +92,33 @@ constexpr uint64_t kAllocationGap = 0x10000;
 inline bool inWindow(uint64_t a, uint64_t w) { return a - w < kWindowSize; }
 
 enum class Special : uint8_t {
-  TidX, TidY, TidZ, NtidX, NtidY, NtidZ,
-  CtaidX, CtaidY, CtaidZ, NctaidX, NctaidY, NctaidZ,
-  LaneId, WarpId, NWarpId, SmId, NSmId, GridId,
-  LanemaskEq, LanemaskLe, LanemaskLt, LanemaskGe, LanemaskGt,
-  DynamicSmemSize, TotalSmemSize, ClusterCtaRank, Zero,
+  TidX,
+  TidY,
+  TidZ,
+  NtidX,
+  NtidY,
+  NtidZ,
+  CtaidX,
+  CtaidY,
+  CtaidZ,
+  NctaidX,
+  NctaidY,
+  NctaidZ,
+  LaneId,
+  WarpId,
+  NWarpId,
+  SmId,
+  NSmId,
+  GridId,
+  LanemaskEq,
+  LanemaskLe,
+  LanemaskLt,
+  LanemaskGe,
+  LanemaskGt,
+  DynamicSmemSize,
+  TotalSmemSize,
+  ClusterCtaRank,
+  Zero,
 };
 
 //===----------------------------------------------------------------------===//
@@ -134,7 +177,7 @@ struct Variable {
   Space space = Space::Global;
   uint32_t align = 1;
   uint64_t size = 0;
-  uint64_t offset = 0; ///< shared/local/param offset; 0 for global/const
+  uint64_t offset = 0;   ///< shared/local/param offset; 0 for global/const
   bool isExtern = false; ///< `.extern .shared ... name[]` (dynamic shared)
   std::vector<uint8_t> init;
   /// Initialiser entries that are addresses of other variables.
@@ -159,7 +202,7 @@ struct SymbolSlot {
 struct Function {
   std::string name;
   bool isEntry = false;
-  bool isDecl = false; ///< prototype without body
+  bool isDecl = false;  ///< prototype without body
   uint32_t numRets = 0; ///< return parameters (last in `params`)
   uint32_t line = 0;
   std::vector<ParamInfo> params;
@@ -226,8 +269,8 @@ struct EmuError : std::runtime_error {
 
 /// One in-flight cp.async of one lane.
 struct PendingCopy {
-  uint32_t dst;   ///< shared offset
-  uint8_t size;   ///< bytes written (cp-size)
+  uint32_t dst; ///< shared offset
+  uint8_t size; ///< bytes written (cp-size)
   uint8_t lane;
   uint32_t group; ///< the lane's group sequence number
   uint32_t inst;  ///< issuing instruction (for messages)
@@ -334,31 +377,31 @@ template <typename F> inline void forLanes(uint32_t mask, F &&f) {
 /// One parsed operand.
 struct Operand {
   enum Kind : uint8_t {
-    Reg,     ///< %r1 (or a symbol that is a register)
-    Imm,     ///< integer literal
-    FImm,    ///< floating literal (fbits/isF32 give its exact value)
-    Symbol,  ///< name of a variable, label or function
-    Addr,    ///< [base + offset]
-    Vec,     ///< {a, b, ...}
-    Sink,    ///< _
-    List,    ///< ( ... ) in call
+    Reg,    ///< %r1 (or a symbol that is a register)
+    Imm,    ///< integer literal
+    FImm,   ///< floating literal (fbits/isF32 give its exact value)
+    Symbol, ///< name of a variable, label or function
+    Addr,   ///< [base + offset]
+    Vec,    ///< {a, b, ...}
+    Sink,   ///< _
+    List,   ///< ( ... ) in call
     Str,
   } kind = Imm;
-  std::string name; ///< Reg/Symbol, or the Addr base name (empty: no base)
-  int64_t ival = 0; ///< Imm value, or Addr offset
-  double fval = 0;  ///< FImm value (f32 literals converted exactly)
+  std::string name;   ///< Reg/Symbol, or the Addr base name (empty: no base)
+  int64_t ival = 0;   ///< Imm value, or Addr offset
+  double fval = 0;    ///< FImm value (f32 literals converted exactly)
   bool isF32 = false; ///< FImm given as 0fXXXXXXXX
   uint64_t fbits = 0; ///< FImm exact bits (f32 or f64 as written)
   bool neg = false;   ///< !%p
-  bool addrImmBase = false; ///< Addr with an immediate base: [0x100]
+  bool addrImmBase = false;   ///< Addr with an immediate base: [0x100]
   std::vector<Operand> elems; ///< Vec / List elements; pair: [0] = second
   bool hasPair = false;       ///< d|p : elems[0] is p
   uint32_t col = 0;
 };
 
 struct ParsedInst {
-  std::string opcode; ///< "ld.global.f32"
-  std::string base;   ///< "ld"
+  std::string opcode;            ///< "ld.global.f32"
+  std::string base;              ///< "ld"
   std::vector<std::string> mods; ///< ["global", "f32"] (without dots)
   std::vector<Operand> ops;
   std::string guard;
@@ -406,7 +449,7 @@ struct DecodeCtx {
                Space *symSpace = nullptr, bool *is32 = nullptr);
   uint32_t zeroSlot();
   uint32_t constSlot(uint64_t v);
-  uint32_t carrySlot(); ///< hidden slot holding the carry flag (.cc)
+  uint32_t carrySlot();   ///< hidden slot holding the carry flag (.cc)
   uint32_t scratchSlot(); ///< a fresh hidden slot
   uint32_t sinkSlot();    ///< the slot `_` writes to
   [[noreturn]] void error(const std::string &msg);

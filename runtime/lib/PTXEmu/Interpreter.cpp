@@ -61,9 +61,8 @@ static std::string instText(const Function &f, uint32_t index) {
 
 void fail(ExecCtx &c, const Inst &in, int lane, const std::string &msg) {
   std::string s = "kernel '" + c.fn->name + "' line " +
-                  std::to_string(in.line) + ": `" +
-                  instText(*c.fn, in.index) + "`: " + msg + "\n  in " +
-                  threadName(c, lane);
+                  std::to_string(in.line) + ": `" + instText(*c.fn, in.index) +
+                  "`: " + msg + "\n  in " + threadName(c, lane);
   throw EmuError(s);
 }
 
@@ -111,8 +110,7 @@ void failMisaligned(ExecCtx &c, const Inst &in, int lane, Space space,
                     uint64_t addr, uint64_t align) {
   fail(c, in, lane,
        std::string("misaligned ") + spaceName(space) + " address " + hex(addr) +
-           " (this access needs " + std::to_string(align) +
-           "-byte alignment)");
+           " (this access needs " + std::to_string(align) + "-byte alignment)");
 }
 
 void failAsyncPending(ExecCtx &c, const Inst &in, int lane, uint64_t off,
@@ -130,8 +128,8 @@ void failAsyncPending(ExecCtx &c, const Inst &in, int lane, uint64_t off,
       }
   fail(c, in, lane,
        std::string("shared ") + accName(acc) + " of " + std::to_string(size) +
-           " bytes at " + hex(off) +
-           " overlaps a cp.async still in flight" + who +
+           " bytes at " + hex(off) + " overlaps a cp.async still in flight" +
+           who +
            "; a cp.async.wait_group/wait_all (and a barrier when another "
            "thread issued it) must come first");
 }
@@ -147,11 +145,10 @@ void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
     const bool wSame = (x.w >> 6) == b.epoch;
     if (wSame && (x.w & 63) != me) {
       fail(c, in, lane,
-           std::string("data race on shared memory at ") + hex(off + i) +
-               ": " + (acc == Access::Read ? "read" : "write") +
-               " by warp " + std::to_string(me) +
-               " of a byte written by warp " + std::to_string(x.w & 63) +
-               " with no barrier in between");
+           std::string("data race on shared memory at ") + hex(off + i) + ": " +
+               (acc == Access::Read ? "read" : "write") + " by warp " +
+               std::to_string(me) + " of a byte written by warp " +
+               std::to_string(x.w & 63) + " with no barrier in between");
     }
     const bool rSame = (x.r >> 6) == b.epoch;
     if (acc == Access::Read) {
@@ -333,6 +330,11 @@ uint32_t Scheduler::uniformValue(const Inst &in, uint32_t s, uint32_t mask,
   return val;
 }
 
+/// Runs group `gi` of warp `w` until it branches apart, waits (barrier,
+/// collective), exits or reaches another group's pc. Long by design: the
+/// interpreter's inner loop, whose instruction counters stay in locals
+/// across straight-line code and are shared by the control cases; moving
+/// the cases out would pass them through memory on every instruction.
 void Scheduler::runGroup(WarpState &w, size_t gi) {
   uint32_t pc = w.groups[gi].pc;
   uint32_t mask = w.groups[gi].mask;
@@ -578,8 +580,7 @@ void Scheduler::tryComplete(uint32_t id) {
       return;
   }
   // Complete.
-  if (bs.count == 0 && bs.aligned && L.opts.strictAlignedBarriers &&
-      B.exited) {
+  if (bs.count == 0 && bs.aligned && L.opts.strictAlignedBarriers && B.exited) {
     for (WarpState &w : B.warps) {
       uint32_t gone = w.existMask & ~w.liveMask;
       if (!gone)
@@ -703,66 +704,70 @@ static uint64_t specialValue(Special s, const LaunchState &L,
   const uint32_t linear = w.threadBase + lane;
   Dim3 t = threadCoords(L, linear);
   switch (s) {
-  case Special::TidX: return t.x;
-  case Special::TidY: return t.y;
-  case Special::TidZ: return t.z;
-  case Special::NtidX: return L.block.x;
-  case Special::NtidY: return L.block.y;
-  case Special::NtidZ: return L.block.z;
-  case Special::CtaidX: return B.ctaid.x;
-  case Special::CtaidY: return B.ctaid.y;
-  case Special::CtaidZ: return B.ctaid.z;
-  case Special::NctaidX: return L.grid.x;
-  case Special::NctaidY: return L.grid.y;
-  case Special::NctaidZ: return L.grid.z;
-  case Special::LaneId: return lane;
-  case Special::WarpId: return w.index;
-  case Special::NWarpId: return B.warps.size();
-  case Special::SmId: return 0;
-  case Special::NSmId: return 1;
-  case Special::GridId: return 1;
-  case Special::LanemaskEq: return 1u << lane;
-  case Special::LanemaskLe: return (uint32_t)((2ull << lane) - 1);
-  case Special::LanemaskLt: return (1u << lane) - 1;
-  case Special::LanemaskGe: return ~((1u << lane) - 1);
-  case Special::LanemaskGt: return (uint32_t)~((2ull << lane) - 1);
-  case Special::DynamicSmemSize: return L.dynShared;
-  case Special::TotalSmemSize: return L.sharedBytes;
-  case Special::ClusterCtaRank: return 0;
-  case Special::Zero: return 0;
+  case Special::TidX:
+    return t.x;
+  case Special::TidY:
+    return t.y;
+  case Special::TidZ:
+    return t.z;
+  case Special::NtidX:
+    return L.block.x;
+  case Special::NtidY:
+    return L.block.y;
+  case Special::NtidZ:
+    return L.block.z;
+  case Special::CtaidX:
+    return B.ctaid.x;
+  case Special::CtaidY:
+    return B.ctaid.y;
+  case Special::CtaidZ:
+    return B.ctaid.z;
+  case Special::NctaidX:
+    return L.grid.x;
+  case Special::NctaidY:
+    return L.grid.y;
+  case Special::NctaidZ:
+    return L.grid.z;
+  case Special::LaneId:
+    return lane;
+  case Special::WarpId:
+    return w.index;
+  case Special::NWarpId:
+    return B.warps.size();
+  case Special::SmId:
+    return 0;
+  case Special::NSmId:
+    return 1;
+  case Special::GridId:
+    return 1;
+  case Special::LanemaskEq:
+    return 1u << lane;
+  case Special::LanemaskLe:
+    return (uint32_t)((2ull << lane) - 1);
+  case Special::LanemaskLt:
+    return (1u << lane) - 1;
+  case Special::LanemaskGe:
+    return ~((1u << lane) - 1);
+  case Special::LanemaskGt:
+    return (uint32_t) ~((2ull << lane) - 1);
+  case Special::DynamicSmemSize:
+    return L.dynShared;
+  case Special::TotalSmemSize:
+    return L.sharedBytes;
+  case Special::ClusterCtaRank:
+    return 0;
+  case Special::Zero:
+    return 0;
   }
   return 0;
 }
 
-LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m,
-                       const Function &fn, Dim3 grid, Dim3 block,
-                       uint64_t dynShared, std::vector<uint8_t> params,
-                       const LaunchOptions &opts) {
-  auto t0 = std::chrono::steady_clock::now();
-  LaunchResult res;
-  LaunchState L;
-  L.mod = &m;
-  L.fn = &fn;
-  L.grid = grid;
-  L.block = block;
-  L.params = std::move(params);
-  L.dynShared = dynShared;
-  L.sharedBytes = dynShared ? fn.dynamicSharedOffset + dynShared
-                            : fn.staticSharedBytes;
-  L.opts = opts;
-  L.limit = opts.maxWarpInstructions;
-
-  ModuleInstance *inst = nullptr;
-  if (!dev.instantiate(m, inst, res.error))
-    return res;
-  for (const auto &cs : fn.constSlots)
-    L.slotInit.push_back(cs);
-  for (const SymbolSlot &s : fn.symbolSlots)
-    L.slotInit.push_back({s.slot, inst->globalAddr[s.global] + s.addend});
-
+/// The block state every block of the launch reuses: warps with their
+/// registers, predicates and local memory, shared memory and its shadows.
+static void setUpBlock(BlockState &B, const Function &fn, const LaunchState &L,
+                       Dim3 block, const LaunchOptions &opts) {
   const uint32_t nthreads = block.x * block.y * block.z;
   const uint32_t nwarps = (nthreads + 31) / 32;
-  BlockState B;
   B.nthreads = nthreads;
   B.warps.resize(nwarps);
   B.shared.resize(L.sharedBytes);
@@ -780,7 +785,66 @@ LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m,
     w.P.assign(std::max<uint32_t>(fn.numPreds, 1), 0);
     w.local.assign((size_t)fn.localBytes * 32, opts.uninitializedFill);
   }
+}
 
+/// Resets the block state for block `ctaid`: barriers, shared and local
+/// memory, registers (with their initial values and special registers).
+static void startBlock(BlockState &B, LaunchState &L, const Function &fn,
+                       Dim3 ctaid) {
+  const LaunchOptions &opts = L.opts;
+  B.ctaid = ctaid;
+  B.exited = 0;
+  B.epoch = ++L.epochBase;
+  for (BarrierState &bs : B.bars)
+    bs = BarrierState{};
+  std::fill(B.shared.begin(), B.shared.end(), opts.uninitializedFill);
+  if (B.asyncInFlight)
+    std::fill(B.asyncShadow.begin(), B.asyncShadow.end(), 0);
+  B.asyncInFlight = 0;
+  for (WarpState &w : B.warps) {
+    w.liveMask = w.existMask;
+    w.groups.assign(1, Group{0, w.existMask, Group::Ready, 0});
+    std::fill(w.R.begin(), w.R.end(), 0);
+    std::fill(w.P.begin(), w.P.end(), 0);
+    if (!w.local.empty())
+      std::fill(w.local.begin(), w.local.end(), opts.uninitializedFill);
+    w.pending.clear();
+    std::memset(w.nextGroup, 0, sizeof w.nextGroup);
+    for (const auto &si : L.slotInit)
+      std::fill_n(w.R.begin() + (size_t)si.first * 32, 32, si.second);
+    for (const auto &sp : fn.specialSlots)
+      for (uint32_t l = 0; l < 32; ++l)
+        w.R[(size_t)sp.first * 32 + l] = specialValue(sp.second, L, B, w, l);
+  }
+}
+
+LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m, const Function &fn,
+                       Dim3 grid, Dim3 block, uint64_t dynShared,
+                       std::vector<uint8_t> params, const LaunchOptions &opts) {
+  auto t0 = std::chrono::steady_clock::now();
+  LaunchResult res;
+  LaunchState L;
+  L.mod = &m;
+  L.fn = &fn;
+  L.grid = grid;
+  L.block = block;
+  L.params = std::move(params);
+  L.dynShared = dynShared;
+  L.sharedBytes =
+      dynShared ? fn.dynamicSharedOffset + dynShared : fn.staticSharedBytes;
+  L.opts = opts;
+  L.limit = opts.maxWarpInstructions;
+
+  ModuleInstance *inst = nullptr;
+  if (!dev.instantiate(m, inst, res.error))
+    return res;
+  for (const auto &cs : fn.constSlots)
+    L.slotInit.push_back(cs);
+  for (const SymbolSlot &s : fn.symbolSlots)
+    L.slotInit.push_back({s.slot, inst->globalAddr[s.global] + s.addend});
+
+  BlockState B;
+  setUpBlock(B, fn, L, block, opts);
   ExecCtx c;
   c.dev = &dev;
   c.fn = &fn;
@@ -796,32 +860,7 @@ LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m,
     for (uint32_t bz = 0; bz < grid.z; ++bz)
       for (uint32_t by = 0; by < grid.y; ++by)
         for (uint32_t bx = 0; bx < grid.x; ++bx) {
-          B.ctaid = Dim3{bx, by, bz};
-          B.exited = 0;
-          B.epoch = ++L.epochBase;
-          for (BarrierState &bs : B.bars)
-            bs = BarrierState{};
-          std::fill(B.shared.begin(), B.shared.end(), opts.uninitializedFill);
-          if (B.asyncInFlight)
-            std::fill(B.asyncShadow.begin(), B.asyncShadow.end(), 0);
-          B.asyncInFlight = 0;
-          for (WarpState &w : B.warps) {
-            w.liveMask = w.existMask;
-            w.groups.assign(1, Group{0, w.existMask, Group::Ready, 0});
-            std::fill(w.R.begin(), w.R.end(), 0);
-            std::fill(w.P.begin(), w.P.end(), 0);
-            if (!w.local.empty())
-              std::fill(w.local.begin(), w.local.end(),
-                        opts.uninitializedFill);
-            w.pending.clear();
-            std::memset(w.nextGroup, 0, sizeof w.nextGroup);
-            for (const auto &si : L.slotInit)
-              std::fill_n(w.R.begin() + (size_t)si.first * 32, 32, si.second);
-            for (const auto &sp : fn.specialSlots)
-              for (uint32_t l = 0; l < 32; ++l)
-                w.R[(size_t)sp.first * 32 + l] =
-                    specialValue(sp.second, L, B, w, l);
-          }
+          startBlock(B, L, fn, Dim3{bx, by, bz});
           Scheduler s(c, L, B);
           s.runBlock();
           ++res.stats.blocks;

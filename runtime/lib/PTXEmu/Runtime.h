@@ -43,7 +43,7 @@ struct DeviceImpl {
 
 struct BarrierState {
   bool active = false;
-  uint32_t count = 0;       ///< expected threads (0: all of the CTA)
+  uint32_t count = 0;        ///< expected threads (0: all of the CTA)
   uint32_t arrived[32] = {}; ///< lanes arrived, per warp
   uint32_t line = 0;
   uint8_t redOp = 0; ///< 0 none, 1 popc, 2 and, 3 or
@@ -91,9 +91,9 @@ struct LaunchState {
 
 enum class Access : uint8_t { Read, Write, Atomic };
 
-[[noreturn]] void failAccess(ExecCtx &c, const Inst &in, int lane,
-                             Space space, uint64_t addr, uint64_t size,
-                             Access acc, const char *why);
+[[noreturn]] void failAccess(ExecCtx &c, const Inst &in, int lane, Space space,
+                             uint64_t addr, uint64_t size, Access acc,
+                             const char *why);
 [[noreturn]] void failMisaligned(ExecCtx &c, const Inst &in, int lane,
                                  Space space, uint64_t addr, uint64_t size);
 void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
@@ -181,10 +181,9 @@ inline uint8_t *memAt(ExecCtx &c, const Inst &in, int lane, Space space,
 }
 
 /// Entry point of the interpreter (Interpreter.cpp).
-LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m,
-                       const Function &fn, Dim3 grid, Dim3 block,
-                       uint64_t dynShared, std::vector<uint8_t> params,
-                       const LaunchOptions &opts);
+LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m, const Function &fn,
+                       Dim3 grid, Dim3 block, uint64_t dynShared,
+                       std::vector<uint8_t> params, const LaunchOptions &opts);
 
 /// Completes (writes to shared memory) the in-flight cp.async of the lanes
 /// of `mask` whose group number is below `upTo[lane]`.

@@ -90,6 +90,11 @@ Status FunctionCall::setArgument(std::string_view name, const void *data,
     return Status::error("argument '" + t.name + "' (" + t.typeString() +
                          ") takes " + std::to_string(t.byteSize()) +
                          " bytes, got " + std::to_string(bytes));
+  if (Status st = checkClassLabels(t, data, bytes,
+                                   impl_->function->name + ": argument '" +
+                                       t.name + "'");
+      st.failed())
+    return st;
   if (Status st =
           impl_->device->copyToDevice(impl_->args[i].ptr(), data, bytes);
       st.failed())

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -138,15 +139,76 @@ bool writeAll(int fd, std::string_view bytes) {
 }
 } // namespace
 
+/// The ELF machine of this build's host.
+static constexpr uint16_t kHostMachine =
+#if defined(__x86_64__)
+    EM_X86_64;
+#elif defined(__aarch64__)
+    EM_AARCH64;
+#else
+    EM_NONE;
+#endif
+
+/// `offset + count * size` lies within `fileSize` (without overflow).
+static bool within(uint64_t offset, uint64_t count, uint64_t size,
+                   uint64_t fileSize) {
+  uint64_t bytes;
+  return !__builtin_mul_overflow(count, size, &bytes) && offset <= fileSize &&
+         bytes <= fileSize - offset;
+}
+
+/// Why `bytes` is not a complete 64-bit ELF shared object for this machine,
+/// or "". dlopen maps the file: a segment or section past its end (a
+/// truncated file) would be a SIGBUS when touched, not an error.
+static std::string elfProblem(std::string_view bytes) {
+  Elf64_Ehdr eh;
+  if (bytes.size() < sizeof eh)
+    return "it is shorter than an ELF header";
+  std::memcpy(&eh, bytes.data(), sizeof eh);
+  if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+      eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_type != ET_DYN ||
+      eh.e_machine != kHostMachine)
+    return "it is not a 64-bit shared object for this machine";
+  uint64_t size = bytes.size();
+  if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+      !within(eh.e_phoff, eh.e_phnum, sizeof(Elf64_Phdr), size))
+    return "its program headers lie outside the file";
+  for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+    Elf64_Phdr ph;
+    std::memcpy(&ph, bytes.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+    if (!within(ph.p_offset, 1, ph.p_filesz, size))
+      return "segment " + std::to_string(i) +
+             " ends past the end of the "
+             "file (truncated?)";
+  }
+  if (eh.e_shnum && (eh.e_shentsize != sizeof(Elf64_Shdr) ||
+                     !within(eh.e_shoff, eh.e_shnum, sizeof(Elf64_Shdr), size)))
+    return "its section headers lie outside the file (truncated?)";
+  for (uint16_t i = 0; i < eh.e_shnum; ++i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, bytes.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    if (sh.sh_type != SHT_NOBITS && !within(sh.sh_offset, 1, sh.sh_size, size))
+      return "section " + std::to_string(i) +
+             " ends past the end of the "
+             "file (truncated?)";
+  }
+  return "";
+}
+
 Expected<std::unique_ptr<Module>>
 CpuDevice::loadModule(const CodeImage &image) {
   if (image.kind != CodeKind::NativeSharedObject)
     return Status::error(image.name +
                          ": the cpu device runs native code, not PTX");
   if (image.bytes.size() < 4 || image.bytes.substr(0, 4) != "\x7f"
-                                                             "ELF")
+                                                            "ELF")
     return Status::error(image.name +
                          ": the native code is not an ELF shared object");
+  if (std::string why = elfProblem(image.bytes); !why.empty())
+    return Status::error(image.name +
+                         ": the native code is not a complete "
+                         "ELF shared object: " +
+                         why);
   // Preferred: an anonymous in-memory file, opened through /proc.
   int fd = ::memfd_create("mpt-step", MFD_CLOEXEC);
   std::string path;
@@ -230,6 +292,10 @@ Status CpuDevice::launch(Module &module, const std::string &entry,
     return Status::error(entry +
                          ": out of memory for the step's temporaries (the "
                          "step stopped; its results were not written)");
+  if (rc == kEntryLabelOutOfRange)
+    return Status::error(entry +
+                         ": an input holds a class label outside its range "
+                         "(the step stopped; its results were not written)");
   if (rc != 0)
     return Status::error(entry + " returned error code " + std::to_string(rc));
   return Status::success();

@@ -56,8 +56,7 @@ Status CudaEmuDevice::copyToHost(void *dst, DevicePtr src, size_t bytes) {
   return Status::success();
 }
 
-Status CudaEmuDevice::copyOnDevice(DevicePtr dst, DevicePtr src,
-                                   size_t bytes) {
+Status CudaEmuDevice::copyOnDevice(DevicePtr dst, DevicePtr src, size_t bytes) {
   std::string error;
   if (!emu_.memcpyDtoD(dst, src, bytes, error))
     return Status::error("cuda-emu: device copy failed: " + error);
@@ -73,9 +72,7 @@ Status CudaEmuDevice::fillZero(DevicePtr dst, size_t bytes) {
   return Status::success();
 }
 
-DeviceMemoryUsage CudaEmuDevice::memoryUsage() const {
-  return memory_.usage();
-}
+DeviceMemoryUsage CudaEmuDevice::memoryUsage() const { return memory_.usage(); }
 
 Expected<std::unique_ptr<Module>>
 CudaEmuDevice::loadModule(const CodeImage &image) {
@@ -111,10 +108,10 @@ Status CudaEmuDevice::launch(Module &module, const std::string &entry,
   for (size_t i = 0; i < numArgs; ++i)
     kernelArgs.push_back(
         mpt::ptxemu::KernelArg::raw(args[i], kernel->params[i].size));
-  mpt::ptxemu::LaunchResult result = emu_.launch(
-      ptx, entry, {config.grid.x, config.grid.y, config.grid.z},
-      {config.block.x, config.block.y, config.block.z}, config.sharedBytes,
-      kernelArgs);
+  mpt::ptxemu::LaunchResult result =
+      emu_.launch(ptx, entry, {config.grid.x, config.grid.y, config.grid.z},
+                  {config.block.x, config.block.y, config.block.z},
+                  config.sharedBytes, kernelArgs);
   if (!result.ok)
     return Status::error("cuda-emu: kernel " + entry + ": " + result.error);
   return Status::success();

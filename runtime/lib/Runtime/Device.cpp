@@ -1,6 +1,7 @@
 //===- Device.cpp - The device interface and the device registry ----------===//
 
 #include "mpt-runtime/Device.h"
+#include "mpt-runtime/NativeAbi.h"
 
 #include "CpuDevice.h"
 #include "CudaDevice.h"
@@ -45,7 +46,8 @@ public:
               size_t count) override {
     pointers_.resize(count);
     for (size_t i = 0; i < count; ++i)
-      pointers_[i] = reinterpret_cast<void *>(static_cast<uintptr_t>(buffers[i]));
+      pointers_[i] =
+          reinterpret_cast<void *>(static_cast<uintptr_t>(buffers[i]));
     return device_.launch(*module_, symbol, LaunchConfig(), pointers_.data(),
                           count);
   }
@@ -108,9 +110,9 @@ Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
                          artifact.manifest.target + "', which device '" +
                          this->name() + "' cannot run");
   if (artifact.nativeSharedObject.empty())
-    return Status::error(name + ": the artifact has no native code for device " +
-                         this->name() + " (target " +
-                         artifact.manifest.target + ")");
+    return Status::error(
+        name + ": the artifact has no native code for device " + this->name() +
+        " (target " + artifact.manifest.target + ")");
   CodeImage image;
   image.kind = CodeKind::NativeSharedObject;
   image.bytes = artifact.nativeSharedObject;
@@ -123,8 +125,13 @@ Device::loadProgram(const ArtifactContents &artifact, const std::string &name) {
       return Status::error(name + ": the native code does not export " +
                            f.symbol + " (the entry of function " + f.name +
                            ")");
-  return std::unique_ptr<Program>(
-      new NativeProgram(*this, module.take()));
+  // The table must be the one the code was compiled for: else the entries
+  // would read and write past the buffers the runtime passes them.
+  const auto *abi =
+      static_cast<const mpt_abi *>((*module)->hostSymbol(kNativeAbiSymbol));
+  if (Status st = checkNativeAbi(artifact.manifest, abi); st.failed())
+    return st.withContext(name);
+  return std::unique_ptr<Program>(new NativeProgram(*this, module.take()));
 }
 
 Expected<std::unique_ptr<Device>> mpt::rt::createDevice(std::string_view name) {

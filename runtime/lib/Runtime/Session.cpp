@@ -1,9 +1,8 @@
 //===- Session.cpp - Training sessions: state, steps, evaluation ----------===//
 
 #include "mpt-runtime/Session.h"
+#include "mpt-runtime/Checkpoint.h"
 #include "mpt-runtime/Init.h"
-
-#include "../Artifact/LittleEndian.h"
 
 #include <algorithm>
 #include <cmath>
@@ -87,8 +86,7 @@ struct Session::Impl {
 
 /// A buffer for tensor `t`, zeroed on the device (no host copy of it).
 /// Errors say which tensor: `<what> (f32[1000000000], 4000000000 bytes): `.
-static Expected<DeviceBuffer> zeroedBuffer(Device &device,
-                                           const TensorSpec &t,
+static Expected<DeviceBuffer> zeroedBuffer(Device &device, const TensorSpec &t,
                                            const std::string &what) {
   size_t bytes = t.byteSize();
   Expected<DeviceBuffer> b = DeviceBuffer::allocate(device, bytes);
@@ -178,7 +176,8 @@ Status Session::Impl::build() {
       scaleState = static_cast<int>(i);
       break;
     }
-    if (s.name.size() >= 5 && s.name.compare(s.name.size() - 5, 5, "scale") == 0) {
+    if (s.name.size() >= 5 &&
+        s.name.compare(s.name.size() - 5, 5, "scale") == 0) {
       ++candidates;
       candidate = static_cast<int>(i);
     }
@@ -276,8 +275,7 @@ Status Session::Impl::initializationOrder(std::vector<size_t> &order) const {
   for (size_t i = 0; i < states.size(); ++i)
     if (!done[i])
       return Status::error(name() + ": state '" + states[i].spec->name +
-                           "': cast_of source '" +
-                           states[i].spec->init.source +
+                           "': cast_of source '" + states[i].spec->init.source +
                            "' has no initial value");
   return Status::success();
 }
@@ -295,10 +293,9 @@ Status Session::Impl::initialize(const StateSlot &s) {
   size_t es = dtypeSize(t.dtype);
   std::vector<unsigned char> chunk(
       static_cast<size_t>(std::min(n, kInitChunkElements)) * es);
-  const StateSlot *source =
-      t.init.dist == InitSpec::Dist::CastOf
-          ? &states[stateByName.at(t.init.source)]
-          : nullptr;
+  const StateSlot *source = t.init.dist == InitSpec::Dist::CastOf
+                                ? &states[stateByName.at(t.init.source)]
+                                : nullptr;
   std::vector<unsigned char> sourceChunk;
   if (source)
     sourceChunk.resize(static_cast<size_t>(std::min(n, kInitChunkElements)) *
@@ -308,9 +305,8 @@ Status Session::Impl::initialize(const StateSlot &s) {
     if (source) {
       // The source (initialised earlier) converted with one rounding.
       size_t ses = dtypeSize(source->spec->dtype);
-      if (Status st = device->copyToHost(sourceChunk.data(),
-                                         source->cur.ptr() + first * ses,
-                                         count * ses);
+      if (Status st = device->copyToHost(
+              sourceChunk.data(), source->cur.ptr() + first * ses, count * ses);
           st.failed())
         return st;
       convertElements(source->spec->dtype, sourceChunk.data(), t.dtype,
@@ -319,8 +315,8 @@ Status Session::Impl::initialize(const StateSlot &s) {
                st.failed()) {
       return st.withContext(name());
     }
-    if (Status st = device->copyToDevice(s.cur.ptr() + first * es,
-                                         chunk.data(), count * es);
+    if (Status st = device->copyToDevice(s.cur.ptr() + first * es, chunk.data(),
+                                         count * es);
         st.failed())
       return st;
   }
@@ -472,6 +468,12 @@ static Status setInputIn(Device &device, std::vector<InputSlot> &slots,
       continue;
     if (bytes != in.spec->byteSize())
       return sizeMismatch("input", *in.spec, bytes);
+    // Class labels out of range never reach the compiled step (which
+    // would index with them).
+    if (Status st = checkClassLabels(*in.spec, data, bytes,
+                                     fn + ": input '" + in.spec->name + "'");
+        st.failed())
+      return st;
     if (Status st = device.copyToDevice(in.buf.ptr(), data, bytes); st.failed())
       return st;
     in.set = true;
@@ -494,8 +496,7 @@ static Status checkInputsSet(const std::vector<InputSlot> &slots,
                              const std::string &fn) {
   for (const InputSlot &in : slots)
     if (!in.set)
-      return Status::error(fn + ": input '" + in.spec->name +
-                           "' was not set");
+      return Status::error(fn + ": input '" + in.spec->name + "' was not set");
   return Status::success();
 }
 
@@ -563,8 +564,8 @@ Status Session::readResult(std::string_view name, void *dst,
       index = i;
   }
   if (index < 0)
-    return Status::error(f.name + " has no result named '" +
-                         std::string(name) + "'");
+    return Status::error(f.name + " has no result named '" + std::string(name) +
+                         "'");
   if (!I.haveRun)
     return Status::error("no step has run yet");
   const TensorSpec &res = f.results[index];
@@ -704,21 +705,8 @@ MemoryStats Session::memoryStats() const {
 }
 
 //===----------------------------------------------------------------------===//
-// Checkpoints
+// Checkpoints (the container is mpt-runtime/Checkpoint.h's)
 //===----------------------------------------------------------------------===//
-//
-// Layout (little-endian):
-//   header   40 bytes: magic "\x89MPC\r\n\x1a\n", u32 version, u32 tensor
-//            count, u64 file size, u64 step count, u64 reserved (0)
-//   tensors  per tensor: u32 name length, name, u8 role, u8 dtype,
-//            u16 reserved, u32 rank, i64 dims[rank], u64 data bytes, data,
-//            zero padding to a multiple of 8
-//   trailer  u32 CRC-32 of every byte before it, "MPCE"
-
-static const char kCkptMagic[8] = {'\x89', 'M', 'P', 'C',
-                                   '\r',   '\n', '\x1a', '\n'};
-static const char kCkptEnd[4] = {'M', 'P', 'C', 'E'};
-static constexpr size_t kCkptHeader = 40;
 
 Expected<std::string> Session::serializeCheckpoint() const {
   try {
@@ -734,163 +722,70 @@ Expected<std::string> Session::serializeCheckpoint() const {
 
 Expected<std::string> Session::serializeCheckpointOrThrow() const {
   std::string out;
-  out.append(kCkptMagic, 8);
-  putLE(out, kCheckpointFormatVersion, 4);
-  putLE(out, impl_->states.size(), 4);
-  putLE(out, 0, 8); // file size, patched below
-  putLE(out, impl_->step, 8);
-  putLE(out, 0, 8);
+  CheckpointWriter writer(out, static_cast<uint32_t>(impl_->states.size()),
+                          impl_->step);
   for (const StateSlot &s : impl_->states) {
     const TensorSpec &t = *s.spec;
-    putLE(out, t.name.size(), 4);
-    out += t.name;
-    putLE(out, static_cast<uint8_t>(t.role), 1);
-    putLE(out, static_cast<uint8_t>(t.dtype), 1);
-    putLE(out, 0, 2);
-    putLE(out, t.shape.size(), 4);
-    for (int64_t d : t.shape)
-      putLE(out, static_cast<uint64_t>(d), 8);
-    putLE(out, t.byteSize(), 8);
-    size_t at = out.size();
-    out.resize(at + t.byteSize());
-    if (Status st = impl_->device->copyToHost(out.data() + at, s.cur.ptr(),
-                                              t.byteSize());
+    char *data = writer.addTensor(t);
+    if (Status st = impl_->device->copyToHost(data, s.cur.ptr(), t.byteSize());
         st.failed())
       return st;
-    out.resize((out.size() + 7) / 8 * 8, '\0');
   }
-  setLE(out, 16, out.size() + 8, 8); // the file size
-  putLE(out, crc32(out.data(), out.size()), 4);
-  out.append(kCkptEnd, 4);
+  writer.finish();
   return out;
 }
 
-namespace {
-struct CkptTensor {
-  std::string name;
-  uint8_t role = 0, dtype = 0;
-  std::vector<int64_t> shape;
-  std::string_view data;
-};
-} // namespace
-
-/// "f32[4]" for a checkpoint tensor (its dtype code may be unknown).
-static std::string typeOf(uint8_t dtype, const std::vector<int64_t> &shape) {
-  TensorSpec t;
-  t.shape = shape;
-  auto d = parseDType(dtypeName(static_cast<DType>(dtype)));
-  if (!d)
-    return "dtype#" + std::to_string(dtype) + t.typeString().substr(3);
-  t.dtype = *d;
-  return t.typeString();
+/// Every state of the session is in the checkpoint with the same role,
+/// dtype and shape, and the checkpoint has no other state.
+static Status matchCheckpoint(const CheckpointContents &c,
+                              const std::vector<StateSlot> &states,
+                              const std::string &name) {
+  auto fail = [&](const std::string &why) {
+    return Status::error("checkpoint '" + name +
+                         "': it was written for another signature: " + why);
+  };
+  for (const StateSlot &s : states) {
+    const TensorSpec &t = *s.spec;
+    const CheckpointTensor *ct = nullptr;
+    for (const CheckpointTensor &candidate : c.tensors)
+      if (candidate.name == t.name)
+        ct = &candidate;
+    if (!ct)
+      return fail("it has no state '" + t.name + "' (" + t.typeString() + ", " +
+                  roleName(t.role) + ")");
+    if (ct->role != t.role || ct->dtype != t.dtype || ct->shape != t.shape)
+      return fail("state '" + t.name + "' is " + ct->typeString() + " (" +
+                  roleName(ct->role) + ") in the checkpoint but " +
+                  t.typeString() + " (" + roleName(t.role) +
+                  ") in the artifact");
+  }
+  if (c.tensors.size() != states.size())
+    for (const CheckpointTensor &ct : c.tensors) {
+      bool known = false;
+      for (const StateSlot &s : states)
+        known |= s.spec->name == ct.name;
+      if (!known)
+        return fail("state '" + ct.name + "' (" + ct.typeString() + ", " +
+                    roleName(ct.role) + ") is not in the artifact");
+    }
+  return Status::success();
 }
 
 Status Session::restoreCheckpoint(std::string_view bytes,
                                   const std::string &name) {
-  auto fail = [&](const std::string &why) {
-    return Status::error("checkpoint '" + name + "': " + why);
-  };
-  if (bytes.size() < 8 || std::memcmp(bytes.data(), kCkptMagic, 8) != 0)
-    return fail("not an mpt checkpoint (bad magic)");
-  if (bytes.size() < kCkptHeader + 8)
-    return fail("truncated (" + std::to_string(bytes.size()) + " bytes)");
-  uint32_t version = static_cast<uint32_t>(getLE(bytes.data() + 8, 4));
-  if (version > kCheckpointFormatVersion || version == 0)
-    return fail("format version " + std::to_string(version) +
-                " is not supported (this runtime reads version " +
-                std::to_string(kCheckpointFormatVersion) + ")");
-  uint32_t count = static_cast<uint32_t>(getLE(bytes.data() + 12, 4));
-  uint64_t size = getLE(bytes.data() + 16, 8);
-  uint64_t step = getLE(bytes.data() + 24, 8);
-  if (bytes.size() < size)
-    return fail("truncated (" + std::to_string(bytes.size()) + " of " +
-                std::to_string(size) + " bytes)");
-  if (bytes.size() > size || size < kCkptHeader + 8)
-    return fail("corrupt (the size in the header is " + std::to_string(size) +
-                " bytes, the file has " + std::to_string(bytes.size()) + ")");
-  if (std::memcmp(bytes.data() + size - 4, kCkptEnd, 4) != 0)
-    return fail("corrupt (bad end marker)");
-  uint32_t want = static_cast<uint32_t>(getLE(bytes.data() + size - 8, 4));
-  if (crc32(bytes.data(), size - 8) != want)
-    return fail("corrupt (checksum mismatch)");
-
-  std::vector<CkptTensor> tensors;
-  size_t pos = kCkptHeader, end = size - 8;
-  auto need = [&](uint64_t n) { return n <= end - pos; };
-  for (uint32_t i = 0; i < count; ++i) {
-    CkptTensor t;
-    if (!need(4))
-      return fail("corrupt (tensor table overruns the file)");
-    uint64_t nameLen = getLE(bytes.data() + pos, 4);
-    pos += 4;
-    if (!need(nameLen + 8))
-      return fail("corrupt (tensor table overruns the file)");
-    t.name.assign(bytes.data() + pos, nameLen);
-    pos += nameLen;
-    t.role = static_cast<uint8_t>(bytes[pos]);
-    t.dtype = static_cast<uint8_t>(bytes[pos + 1]);
-    uint64_t rank = getLE(bytes.data() + pos + 4, 4);
-    pos += 8;
-    if (rank > 64 || !need(rank * 8 + 8))
-      return fail("corrupt (tensor table overruns the file)");
-    for (uint64_t d = 0; d < rank; ++d, pos += 8)
-      t.shape.push_back(static_cast<int64_t>(getLE(bytes.data() + pos, 8)));
-    uint64_t n = getLE(bytes.data() + pos, 8);
-    pos += 8;
-    if (!need(n))
-      return fail("corrupt (tensor '" + t.name + "' overruns the file)");
-    t.data = bytes.substr(pos, n);
-    pos += n;
-    pos = std::min<size_t>((pos + 7) / 8 * 8, end);
-    tensors.push_back(std::move(t));
-  }
-  if (pos != end)
-    return fail("corrupt (" + std::to_string(end - pos) +
-                " bytes after the last tensor)");
-  if (step == std::numeric_limits<uint64_t>::max())
-    return fail("corrupt (the step count " + std::to_string(step) +
-                " cannot advance)");
-
-  // Same state tensors, same roles, types and shapes.
-  std::string other = "it was written for another signature: ";
-  for (const StateSlot &s : impl_->states) {
-    const TensorSpec &t = *s.spec;
-    const CkptTensor *c = nullptr;
-    for (const CkptTensor &ct : tensors)
-      if (ct.name == t.name)
-        c = &ct;
-    if (!c)
-      return fail(other + "it has no state '" + t.name + "' (" +
-                  t.typeString() + ", " + roleName(t.role) + ")");
-    if (c->role != static_cast<uint8_t>(t.role) ||
-        c->dtype != static_cast<uint8_t>(t.dtype) || c->shape != t.shape)
-      return fail(other + "state '" + t.name + "' is " +
-                  typeOf(c->dtype, c->shape) + " (" +
-                  roleName(static_cast<Role>(c->role)) +
-                  ") in the checkpoint but " + t.typeString() + " (" +
-                  roleName(t.role) + ") in the artifact");
-    if (c->data.size() != t.byteSize())
-      return fail("corrupt (tensor '" + t.name + "' has " +
-                  std::to_string(c->data.size()) + " bytes, expected " +
-                  std::to_string(t.byteSize()) + ")");
-  }
-  for (const CkptTensor &ct : tensors)
-    if (!impl_->stateByName.count(ct.name))
-      return fail(other + "state '" + ct.name + "' (" +
-                  typeOf(ct.dtype, ct.shape) + ", " +
-                  roleName(static_cast<Role>(ct.role)) +
-                  ") is not in the artifact");
-  if (tensors.size() != impl_->states.size())
-    return fail("corrupt (a state appears twice)");
-
-  for (const CkptTensor &ct : tensors) {
+  Expected<CheckpointContents> c = parseCheckpoint(bytes, name);
+  if (c.failed())
+    return c.status();
+  if (Status st = matchCheckpoint(*c, impl_->states, name); st.failed())
+    return st;
+  for (const CheckpointTensor &ct : c->tensors) {
     StateSlot &s = impl_->states[impl_->stateByName.at(ct.name)];
     if (Status st = impl_->device->copyToDevice(s.cur.ptr(), ct.data.data(),
                                                 ct.data.size());
         st.failed())
       return st;
   }
-  impl_->step = step;
+  impl_->step = c->step;
   impl_->haveRun = false;
   return Status::success();
 }
@@ -904,7 +799,7 @@ Status Session::saveCheckpoint(const std::string &path,
 }
 
 Status Session::loadCheckpoint(const std::string &path) {
-  Expected<std::string> bytes = readFile(path);
+  Expected<std::string> bytes = readFile(path, checkpointSizePromise());
   if (bytes.failed())
     return bytes.status();
   return restoreCheckpoint(*bytes, path);

@@ -5,11 +5,13 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
 #include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <thread>
-#include <fcntl.h>
 #include <unistd.h>
 
 using namespace mpt::rt;
@@ -34,7 +36,10 @@ ArtifactContents sample() {
   f.args = {w};
   f.results = {w2};
   a.manifest.functions = {f};
-  a.nativeSharedObject = std::string("\x7f" "ELF", 4) + std::string(200, 'x');
+  a.nativeSharedObject = std::string("\x7f"
+                                     "ELF",
+                                     4) +
+                         std::string(200, 'x');
   a.ptx = ".version 8.0\n.target sm_80\n";
   return a;
 }
@@ -45,7 +50,9 @@ void putU32(std::string &s, size_t at, uint32_t v) {
 }
 
 /// Recomputes the trailer checksum after an edit.
-void reseal(std::string &s) { putU32(s, s.size() - 8, crc32(s.data(), s.size() - 8)); }
+void reseal(std::string &s) {
+  putU32(s, s.size() - 8, crc32(s.data(), s.size() - 8));
+}
 
 std::string tempDir() {
   char tmpl[] = "/tmp/mpt-artifact-test-XXXXXX";
@@ -272,4 +279,76 @@ TEST(ArtifactTest, ReadFileRefusesWhatIsNotARegularFileOrTooLarge) {
   ::unlink(fifo.c_str());
   ::unlink(path.c_str());
   ::rmdir(dir.c_str());
+}
+
+namespace {
+uint64_t getU64(const std::string &s, size_t at) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i)
+    v |= uint64_t(static_cast<unsigned char>(s[at + i])) << (8 * i);
+  return v;
+}
+
+void putU64(std::string &s, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    s[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+} // namespace
+
+TEST(ArtifactTest, ReservedFieldsFlagsAndPaddingMustBeZero) {
+  // Each edit keeps the checksum right (reseal): only the field is wrong.
+  const std::string good = *serializeArtifact(sample());
+  ASSERT_TRUE(parseArtifact(good, "a").ok());
+  size_t native = 32 + 32; // the second table entry: the native code
+  struct Case {
+    std::function<void(std::string &)> edit;
+    std::string message;
+  } cases[] = {
+      {[](std::string &s) { putU64(s, 24, 1); },
+       "a: corrupt artifact (the reserved header field is 1, not 0)"},
+      {[&](std::string &s) { putU32(s, native + 4, 2); },
+       "a: corrupt artifact (section 1 has unknown flags 2)"},
+      {[&](std::string &s) { putU32(s, native + 4, 0x80000001u); },
+       "a: corrupt artifact (section 1 has unknown flags 2147483649)"},
+      {[&](std::string &s) { putU64(s, native + 24, 7); },
+       "a: corrupt artifact (section 1: the reserved field is 7, not 0)"},
+      // The native code one byte later: misaligned (and a byte of it would
+      // have to come from the padding).
+      {[&](std::string &s) {
+         putU64(s, native + 8, getU64(s, native + 8) + 1);
+       },
+       "a: corrupt artifact (section 1 starts at offset " +
+           std::to_string(getU64(good, native + 8) + 1) +
+           ", not a multiple of 16)"},
+      // The native code over the signature table.
+      {[&](std::string &s) { putU64(s, native + 8, getU64(s, 32 + 8)); },
+       "a: corrupt artifact (sections 1 and 0 overlap)"},
+      // Something hidden in the padding after the signature table, and
+      // after the native code (204 bytes: 4 bytes of padding).
+      {[&](std::string &s) { s[getU64(s, 32 + 8) + getU64(s, 32 + 16)] = 'x'; },
+       "a: corrupt artifact (a non-zero byte at offset " +
+           std::to_string(getU64(good, 32 + 8) + getU64(good, 32 + 16)) +
+           ", outside every section)"},
+      {[&](std::string &s) {
+         s[getU64(s, native + 8) + getU64(s, native + 16) + 3] = 'x';
+       },
+       "a: corrupt artifact (a non-zero byte at offset " +
+           std::to_string(getU64(good, native + 8) + getU64(good, native + 16) +
+                          3) +
+           ", outside every section)"},
+      // The same known kind twice, even when the first is empty.
+      {[&](std::string &s) {
+         putU32(s, 32 + 2 * 32, 2); // PTX entry -> native
+         putU64(s, native + 16, 0); // first native: empty
+         std::fill(s.begin() + getU64(s, native + 8),
+                   s.begin() + getU64(s, native + 8) + 204, '\0');
+       },
+       "a: corrupt artifact (two native code sections)"},
+  };
+  for (const Case &c : cases) {
+    std::string bad = good;
+    c.edit(bad);
+    reseal(bad);
+    EXPECT_EQ(parseArtifact(bad, "a").message(), c.message);
+  }
 }

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mpt-runtime/Npy.h"
+#include "mpt-tooling/Npy.h"
 
 #include "gtest/gtest.h"
 
@@ -117,4 +117,20 @@ TEST(NpyTest, CheckedSizes) {
   EXPECT_FALSE(npyCheckedSize({INT64_MAX / 2 + 1}, 2, n, b));
   EXPECT_TRUE(npyCheckedSize({INT64_MAX, 0}, 4, n, b));
   EXPECT_EQ(b, 0);
+}
+
+TEST(NpyTest, ReservedBytesAndPaddingAreChecked) {
+  // numpy itself refuses minor versions other than 0.
+  std::string minor = file(dict("<f4", "(1,)"), "abcd");
+  minor[7] = 1;
+  EXPECT_EQ(check(minor), "a.npy: .npy format version 1.1 is not supported");
+  // Text hidden after the dict, inside the header's padding.
+  EXPECT_EQ(check(file(dict("<f4", "(1,)") + " hidden", "abcd")),
+            "a.npy: bad .npy header: unexpected text after the dict (the "
+            "padding holds only spaces and a newline)");
+  // A key twice: which shape would count?
+  EXPECT_EQ(check(file("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                       "(1,), 'shape': (2,), }",
+                       "abcd")),
+            "a.npy: bad .npy header: the key 'shape' appears twice");
 }

@@ -123,23 +123,40 @@ TEST(SignatureTest, ValidationNamesTheFunctionAndTensor) {
       {[](Manifest &m) { m.functions[0].results[4].dtype = DType::I32; },
        "function train_step, result #4: the loss must be one float element, "
        "not i32[]"},
-      {[](Manifest &m) { m.functions[0].results[5].name = "found_inf"; m.functions[0].results[4].name = "found_inf"; },
+      {[](Manifest &m) {
+         m.functions[0].results[5].name = "found_inf";
+         m.functions[0].results[4].name = "found_inf";
+       },
        "function train_step, result #5 'found_inf': the name is used twice"},
       {[](Manifest &m) { m.functions[0].args[1].init = InitSpec::castOf("x"); },
        "function train_step, argument #1 'w.wc': cast_of source 'x' is not a "
        "state argument of train_step"},
-      {[](Manifest &m) { m.functions[0].args[0].init = InitSpec::castOf("w.wc"); },
+      {[](Manifest &m) {
+         m.functions[0].args[0].init = InitSpec::castOf("w.wc");
+       },
        "function train_step, argument 'w': cast_of sources form a cycle"},
-      {[](Manifest &m) { m.functions[0].args[2].dtype = DType::I32; m.functions[0].results[2].dtype = DType::I32; m.functions[0].args[2].init = InitSpec::uniform(0, 1, 1); },
+      {[](Manifest &m) {
+         m.functions[0].args[2].dtype = DType::I32;
+         m.functions[0].results[2].dtype = DType::I32;
+         m.functions[0].args[2].init = InitSpec::uniform(0, 1, 1);
+       },
        "function train_step, argument #2 'w.momentum': uniform init needs a "
        "float type, not i32"},
-      {[](Manifest &m) { m.functions[0].args[2].init = InitSpec::uniform(1, 0, 1); },
+      {[](Manifest &m) {
+         m.functions[0].args[2].init = InitSpec::uniform(1, 0, 1);
+       },
        "function train_step, argument #2 'w.momentum': uniform init needs "
        "finite low <= high"},
-      {[](Manifest &m) { m.functions[0].args[3].dtype = DType::I32; m.functions[0].results[3].dtype = DType::I32; m.functions[0].args[3].init = InitSpec::constant(0.5); },
+      {[](Manifest &m) {
+         m.functions[0].args[3].dtype = DType::I32;
+         m.functions[0].results[3].dtype = DType::I32;
+         m.functions[0].args[3].init = InitSpec::constant(0.5);
+       },
        "function train_step, argument #3 'loss_scale.scale': constant 0.5 is "
        "not an integer of type i32 (-2147483648..2147483647)"},
-      {[](Manifest &m) { m.functions[0].args[4].shape = {-1, 4}; },
+      {[](Manifest &m) {
+         m.functions[0].args[4].shape = {-1, 4};
+       },
        "function train_step, argument #4 'x': shape f32[-1, 4] has a negative "
        "or too large dimension"},
       {[](Manifest &m) { m.functions[0].args[4].init = InitSpec::zeros(); },
@@ -153,7 +170,8 @@ TEST(SignatureTest, ValidationNamesTheFunctionAndTensor) {
        "function \"train_step\" appears twice"},
       {[](Manifest &m) { m.target = "tpu"; },
        "unknown target \"tpu\" (expected \"cpu\" or \"cuda\")"},
-      {[](Manifest &m) { m.functions.clear(); }, "the artifact has no functions"},
+      {[](Manifest &m) { m.functions.clear(); },
+       "the artifact has no functions"},
   };
   for (const Case &c : cases) {
     Manifest m = sample();
@@ -229,11 +247,75 @@ TEST(SignatureTest, JsonErrorsNameTheField) {
       {R"({"format": "mpt-artifact", "version": 1, "target": "cpu", "functions": [
           {"name": "f", "args": [{"name": "a", "role": "param", "dtype": "f32", "shape": 3}], "results": []}]})",
        "function f, argument #0: \"shape\" must be a array, not a number"},
-      {"{", "signature table: JSON line 1, column 2: expected a string key in object"},
+      {"{", "signature table: JSON line 1, column 2: expected a string key in "
+            "object"},
   };
   for (const Case &c : cases) {
     Expected<Manifest> m = Manifest::fromJsonText(c.text);
     ASSERT_FALSE(m.ok()) << c.text;
     EXPECT_EQ(m.message(), c.message);
   }
+}
+
+TEST(SignatureTest, NamesThatCouldLeaveADirectoryAreRefused) {
+  // Input names become DIR/train/<name>.npy and --dump-data files: a name
+  // with a path in it would read or write outside DIR.
+  std::string why = " (names become file names of data and dumps)";
+  struct Case {
+    std::string name, message;
+  } cases[] = {
+      {"../../../x", "argument #4 '../../../x': the name holds a path "
+                     "separator ('/' or '\\')"},
+      {"a/b", "argument #4 'a/b': the name holds a path separator ('/' or "
+              "'\\')"},
+      {"a\\b", "argument #4 'a\\x5cb': the name holds a path separator ('/' "
+               "or '\\')"},
+      {"..", "argument #4 '..': the name holds '..'"},
+      {"x..y", "argument #4 'x..y': the name holds '..'"},
+      {".", "argument #4 '.': the name is '.'"},
+      {std::string("x\0y", 3),
+       "argument #4 'x\\x00y': the name holds a control character"},
+      {"x\ny", "argument #4 'x\\x0ay': the name holds a control character"},
+      {"\x1b[2J", "argument #4 '\\x1b[2J': the name holds a control "
+                  "character"},
+      {std::string(201, 'x'), "argument #4 '" + std::string(201, 'x') +
+                                  "': the name is longer than 200 bytes"},
+  };
+  for (const Case &c : cases) {
+    Manifest m = sample();
+    m.functions[0].args[4].name = c.name;
+    EXPECT_EQ(m.validate().message(),
+              "function train_step, " + c.message + why);
+  }
+  // Result names too; ordinary names (dots, UTF-8) stay allowed.
+  Manifest m = sample();
+  m.functions[0].results[5].name = "../found_inf";
+  EXPECT_EQ(m.validate().message(),
+            "function train_step, result #5 '../found_inf': the name holds a "
+            "path separator ('/' or '\\')" +
+                why);
+  m = sample();
+  m.functions[0].args[4].name = "layer1.0.conv\xc3\xa9.x";
+  m.functions[0].args[3].name = std::string(200, 'y');
+  m.functions[0].results[3].updates = std::string(200, 'y');
+  EXPECT_TRUE(m.validate().ok()) << m.validate().message();
+  // Free-form strings cannot carry control characters to a terminal.
+  m = sample();
+  m.options.push_back({"k", "\x1b]0;title\x07"});
+  EXPECT_EQ(m.validate().message(), "option \"k\" = \"\\x1b]0;title\\x07\" "
+                                    "holds a control character");
+  m = sample();
+  m.precision = "f16\r";
+  EXPECT_EQ(m.validate().message(),
+            "precision \"f16\\x0d\" holds a control character");
+  // And the JSON reader applies the same rules.
+  Expected<Manifest> parsed = Manifest::fromJsonText(
+      R"({"format": "mpt-artifact", "version": 1, "target": "cpu",
+          "functions": [{"name": "f", "args": [
+            {"name": "x/../../y", "role": "input", "dtype": "f32",
+             "shape": [1]}], "results": []}]})");
+  EXPECT_EQ(parsed.message(),
+            "function f, argument #0 'x/../../y': the name holds a path "
+            "separator ('/' or '\\')" +
+                why);
 }

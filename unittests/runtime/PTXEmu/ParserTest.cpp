@@ -112,7 +112,8 @@ TEST(ParserTest, GlobalInitialisersAndAddresses) {
   ASSERT_TRUE(dev.memcpyDtoH(&s, scale, 4, err));
   EXPECT_EQ(s, 2.0f);
   EXPECT_FALSE(dev.getGlobal(*m, "nothing", ptr, bytes, err));
-  EXPECT_NE(err.find("no .global/.const variable 'nothing'"), std::string::npos);
+  EXPECT_NE(err.find("no .global/.const variable 'nothing'"),
+            std::string::npos);
 }
 
 struct BadCase {
@@ -144,6 +145,50 @@ TEST(ParserTest, SyntaxErrorsNameLineAndColumn) {
        "error: unexpected end of file in the body of 'k'"},
   };
   for (const BadCase &c : cases) {
+    std::string err;
+    EXPECT_FALSE(Module::load(c.text, err, "t.ptx")) << c.text;
+    EXPECT_NE(err.find(c.error), std::string::npos)
+        << "got: " << err << "\nwant: " << c.error;
+  }
+}
+
+TEST(ParserTest, ErrorsOfEveryStageAreReturnedNotThrown) {
+  // The lexer, the module parser, the body parser, an inlined call and the
+  // decoder each fail with a message; none aborts the process (a guard
+  // that is not a predicate on an inlined `ret` used to escape as an
+  // uncaught exception).
+  const std::string head = ".version 8.0\n.target sm_80\n.address_size 64\n";
+  struct Case {
+    std::string text, error;
+  } cases[] = {
+      {".version 8.0 /* no end", "t.ptx:1:23: error: unterminated /* comment"},
+      {".version 8.0\n.target sm_80\n.global .b32 x = 12q;\n",
+       "t.ptx:3:21: error: malformed number '12q'"},
+      {".version 8.0\n.target sm_80\n.global .b8 s[2] = \"ab",
+       "error: unterminated string"},
+      {".version 8.0\n.target sm_80 ` ", "t.ptx:2:15: error: unexpected "
+                                         "character '`'"},
+      {head + ".func f()\n{\n  .reg .b32 %r1;\n  mov.u32 %r1, 1;\n"
+              "  @%r1 ret;\n}\n.visible .entry k()\n{\n  call f, ();\n  "
+              "ret;\n}\n",
+       "t.ptx:8:3: error: %r1 is not a predicate"},
+      {head + ".func f()\n{\n  @%nope ret;\n}\n.visible .entry k()\n{\n"
+              "  call f, ();\n}\n",
+       "t.ptx:6:3: error: undeclared predicate '%nope'"},
+      {head + ".extern .shared .align 16 .b8 dyn[];\n.visible .entry k()\n{\n"
+              "  .reg .b64 %rd<2>;\n  mov.u64 %rd1, dyn+4;\n}\n",
+       "t.ptx:8:3: error: offsets from dynamic shared memory symbols are not "
+       "supported"},
+      {head + ".visible .entry k()\n{\n  .reg .b32 %r<2>;\n  .reg .b32 "
+              "%r<2>;\n}\n",
+       "t.ptx:7:3: error: register '%r0' declared twice in one scope"},
+      {head + ".global .b32 g;\n.global .b32 g;\n",
+       "error: variable 'g' defined twice"},
+      {head + ".visible .entry k()\n{\n ret;\n}\n.visible .entry k()\n{\n "
+              "ret;\n}\n",
+       "t.ptx:8:1: error: function 'k' defined twice"},
+  };
+  for (const Case &c : cases) {
     std::string err;
     EXPECT_FALSE(Module::load(c.text, err, "t.ptx")) << c.text;
     EXPECT_NE(err.find(c.error), std::string::npos)

@@ -2,7 +2,7 @@
 
 #include "TestSteps.h"
 
-#include "mpt-runtime/Data.h"
+#include "mpt-tooling/Data.h"
 #include "mpt-runtime/Init.h"
 
 #include <cstring>

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -108,14 +109,14 @@ TEST(DeviceTest, LoadErrorsNameTheArtifact) {
   cuda.ptx = ".version 8.0\n";
   EXPECT_EQ(dev->loadProgram(cuda, "c.mpt").message(),
             "c.mpt: compiled for target 'cuda', which device 'cpu' cannot run");
-  a.nativeSharedObject = std::string("\x7f" "ELF", 4) + "garbage";
-  p = dev->loadProgram(a, "g.mpt");
-  ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.message().rfind("g.mpt: cannot load the native code: g.mpt "
-                              "(native code): ",
-                              0),
-            0u)
-      << p.message();
+  // Not a whole ELF file: refused before dlopen maps it.
+  a.nativeSharedObject = std::string("\x7f"
+                                     "ELF",
+                                     4) +
+                         "garbage";
+  EXPECT_EQ(dev->loadProgram(a, "g.mpt").message(),
+            "g.mpt: the native code is not a complete ELF shared object: it "
+            "is shorter than an ELF header");
 }
 
 TEST(DeviceTest, TwoArtifactsWithTheSameEntryNamesStayApart) {
@@ -141,7 +142,8 @@ TEST(DeviceTest, CodeForAnotherX86LevelIsRefusedBeforeItRuns) {
   a.manifest.options = {{"cpu", "x86-64-v4"}};
   Expected<std::unique_ptr<Program>> p = dev->loadProgram(a, "a.mpt");
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512cd") &&
+      __builtin_cpu_supports("avx512dq") &&
       __builtin_cpu_supports("avx512vl")) {
     EXPECT_TRUE(p.ok()) << p.message();
   } else {
@@ -184,7 +186,8 @@ TEST(DeviceTest, TheX86_64_v3CheckCoversEveryFeatureOfTheLevel) {
   EXPECT_EQ(cpuMismatch({{"cpu", "x86-64-v4"}}, cpuWithout({"popcnt"})),
             "compiled for x86-64-v4, but this CPU lacks popcnt (compile with "
             "a lower --cpu level, e.g. x86-64)");
-  EXPECT_EQ(cpuMismatch({{"cpu", "x86-64"}}, cpuWithout({"avx", "sse4.2"})), "");
+  EXPECT_EQ(cpuMismatch({{"cpu", "x86-64"}}, cpuWithout({"avx", "sse4.2"})),
+            "");
   EXPECT_EQ(cpuMismatch({{"cpu", "znver4"}}, cpuWithout({"avx512f"})), "");
   EXPECT_EQ(cpuMismatch({}, cpuWithout({"avx"})), "");
   std::vector<std::string> v3f = x86LevelFeatures("x86-64-v3");
@@ -235,18 +238,30 @@ TEST(DeviceTest, HostFeaturesAgreeWithTheKernel) {
   if (flags.empty())
     GTEST_SKIP() << "no /proc/cpuinfo flags";
   std::map<std::string, std::string> names = {
-      {"sse2", "sse2"},         {"ssse3", "ssse3"},
-      {"sse4.1", "sse4_1"},     {"sse4.2", "sse4_2"},
-      {"popcnt", "popcnt"},     {"cx16", "cx16"},
-      {"sahf", "lahf_lm"},      {"avx", "avx"},
-      {"avx2", "avx2"},         {"fma", "fma"},
-      {"f16c", "f16c"},         {"bmi", "bmi1"},
-      {"bmi2", "bmi2"},         {"lzcnt", "abm"},
-      {"movbe", "movbe"},       {"xsave", "xsave"},
-      {"avx512f", "avx512f"},   {"avx512bw", "avx512bw"},
-      {"avx512vl", "avx512vl"}, {"avx512dq", "avx512dq"},
-      {"avx512cd", "avx512cd"}, {"avx512bf16", "avx512_bf16"},
-      {"avx512fp16", "avx512_fp16"}, {"amx-tile", "amx_tile"},
+      {"sse2", "sse2"},
+      {"ssse3", "ssse3"},
+      {"sse4.1", "sse4_1"},
+      {"sse4.2", "sse4_2"},
+      {"popcnt", "popcnt"},
+      {"cx16", "cx16"},
+      {"sahf", "lahf_lm"},
+      {"avx", "avx"},
+      {"avx2", "avx2"},
+      {"fma", "fma"},
+      {"f16c", "f16c"},
+      {"bmi", "bmi1"},
+      {"bmi2", "bmi2"},
+      {"lzcnt", "abm"},
+      {"movbe", "movbe"},
+      {"xsave", "xsave"},
+      {"avx512f", "avx512f"},
+      {"avx512bw", "avx512bw"},
+      {"avx512vl", "avx512vl"},
+      {"avx512dq", "avx512dq"},
+      {"avx512cd", "avx512cd"},
+      {"avx512bf16", "avx512_bf16"},
+      {"avx512fp16", "avx512_fp16"},
+      {"amx-tile", "amx_tile"},
   };
   for (const auto &[llvm, kernel] : names) {
     std::optional<bool> have = hostHasCpuFeature(llvm);
@@ -269,9 +284,9 @@ TEST(DeviceTest, CodeNeedingAFeatureThisCpuLacksIsRefused) {
   EXPECT_TRUE(dev->loadProgram(a, "a.mpt").ok());
   // A feature this host lacks, if there is one it can test.
   std::string lacking;
-  for (const char *f : {"amx-tile", "avx512fp16", "avx512vp2intersect",
-                        "avx512bf16", "xop", "fma4", "sse4a", "tbm",
-                        "avx512f", "avx2"})
+  for (const char *f :
+       {"amx-tile", "avx512fp16", "avx512vp2intersect", "avx512bf16", "xop",
+        "fma4", "sse4a", "tbm", "avx512f", "avx2"})
     if (hostHasCpuFeature(f) == false) {
       lacking = f;
       break;
@@ -286,4 +301,101 @@ TEST(DeviceTest, CodeNeedingAFeatureThisCpuLacksIsRefused) {
                              lacking +
                              " (compile with a lower --cpu level, e.g. "
                              "x86-64)");
+}
+
+TEST(DeviceTest, TheTableMustBeTheOneTheCodeWasCompiledFor) {
+  // Each of these tables, packed next to sgd's code, used to crash the
+  // process or read past a buffer: the code states its ABI (mpt_abi) and
+  // the table is checked against it before the first call.
+  std::unique_ptr<Device> dev = createDevice("cpu").take();
+  struct Case {
+    std::function<void(FunctionSig &train)> edit;
+    std::string message;
+  } cases[] = {
+      {[](FunctionSig &f) {
+         f.args.push_back(f.args[1]);
+         f.args[2].name = "z";
+       },
+       "function train_step: the signature table has 3 arguments and 2 "
+       "results, but the native code of mpt_train_step takes 2 arguments and "
+       "2 results"},
+      {[](FunctionSig &f) { f.args.pop_back(); },
+       "function train_step: the signature table has 1 argument and 2 "
+       "results, but the native code of mpt_train_step takes 2 arguments and "
+       "2 results"},
+      {[](FunctionSig &f) { f.results.pop_back(); },
+       "function train_step: the signature table has 2 arguments and 1 "
+       "result, but the native code of mpt_train_step takes 2 arguments and "
+       "2 results"},
+      {[](FunctionSig &f) { f.symbol = "mpt_eval_step"; },
+       "function train_step: its entry mpt_eval_step is the native code of "
+       "function eval_step, not of train_step"},
+      {[](FunctionSig &f) {
+         f.args[1].shape = {2, 64};
+       },
+       "function train_step, argument #1 'x': the signature table says "
+       "f32[2, 64] (512 bytes), but the native code was compiled for 32 "
+       "bytes of f32"},
+      {[](FunctionSig &f) { f.args[1].dtype = DType::F64; },
+       "function train_step, argument #1 'x': the signature table says "
+       "f64[2, 4] (64 bytes), but the native code was compiled for 32 bytes "
+       "of f32"},
+      {[](FunctionSig &f) { f.args[1].dtype = DType::I32; },
+       "function train_step, argument #1 'x': the signature table says "
+       "i32[2, 4] (32 bytes), but the native code was compiled for 32 bytes "
+       "of f32"},
+      // Sizes and types right, the meaning changed: caught by the hash.
+      {[](FunctionSig &f) {
+         f.args[1].shape = {4, 2};
+       },
+       "function train_step: the signature table is not the one the native "
+       "code was compiled for (its names, roles, shapes or updates were "
+       "changed)"},
+      {[](FunctionSig &f) { f.args[1].name = "y"; },
+       "function train_step: the signature table is not the one the native "
+       "code was compiled for (its names, roles, shapes or updates were "
+       "changed)"},
+  };
+  for (const Case &c : cases) {
+    ArtifactContents a = contents("sgd");
+    c.edit(a.manifest.functions[0]);
+    ASSERT_TRUE(a.manifest.validate().ok()) << a.manifest.validate().message();
+    EXPECT_EQ(dev->loadProgram(a, "s.mpt").message(), "s.mpt: " + c.message);
+  }
+  // The same table with another symbol of the code: no record for it.
+  ArtifactContents swapped = contents("sgd");
+  std::swap(swapped.manifest.functions[0].symbol,
+            swapped.manifest.functions[1].symbol);
+  EXPECT_EQ(dev->loadProgram(swapped, "s.mpt").message(),
+            "s.mpt: function train_step: its entry mpt_eval_step is the "
+            "native code of function eval_step, not of train_step");
+  // Code without a record (an older mpt-compile) is refused, not trusted.
+  EXPECT_EQ(dev->loadProgram(contents("sgd-noabi", "sgd"), "o.mpt").message(),
+            "o.mpt: the native code does not state its ABI (no mpt_abi "
+            "symbol): it was built by an older mpt-compile, or by hand "
+            "without `mpt-artifact abi-source`; compile the model again");
+  // And the right table loads.
+  EXPECT_TRUE(dev->loadProgram(contents("sgd"), "s.mpt").ok());
+}
+
+TEST(DeviceTest, TruncatedNativeCodeIsRefusedBeforeDlopen) {
+  // dlopen maps the file: a segment cut off at the end would be a SIGBUS
+  // when the code touches it.
+  std::unique_ptr<Device> dev = createDevice("cpu").take();
+  ArtifactContents a = contents("sgd");
+  size_t full = a.nativeSharedObject.size();
+  for (size_t keep : {full - 1, full * 3 / 4, full / 2, size_t(200)}) {
+    ArtifactContents cut = a;
+    cut.nativeSharedObject.resize(keep);
+    Expected<std::unique_ptr<Program>> p = dev->loadProgram(cut, "t.mpt");
+    ASSERT_FALSE(p.ok()) << keep;
+    EXPECT_EQ(p.message().rfind("t.mpt: the native code is not a complete ELF "
+                                "shared object: ",
+                                0),
+              0u)
+        << p.message();
+  }
+  // Bytes after the end of the ELF file are harmless.
+  a.nativeSharedObject.append(100, '\0');
+  EXPECT_TRUE(dev->loadProgram(a, "t.mpt").ok());
 }

@@ -7,7 +7,7 @@
 
 #include "TestSteps.h"
 
-#include "mpt-runtime/Data.h"
+#include "mpt-tooling/Data.h"
 #include "mpt-runtime/Init.h"
 
 #include <cmath>
@@ -282,28 +282,20 @@ TEST(SessionTest, CheckpointsOfAnotherSignatureAreRefused) {
   EXPECT_EQ(linear->restoreCheckpoint(sgdCkpt, "s.ckpt").message(),
             "checkpoint 's.ckpt': it was written for another signature: it "
             "has no state 'W' (f32[64, 10], param)");
-  // Same names, another type or shape.
-  ArtifactContents c = contents("sgd");
-  c.manifest.functions[0].args[0].shape = {2, 2};
-  c.manifest.functions[0].results[0].shape = {2, 2};
-  c.manifest.functions.pop_back(); // eval_step
-  auto reshaped = session(std::make_shared<const ArtifactContents>(c));
+  // Same names, another type or shape (w is f32[2, 2] in sgd-2x2).
+  auto reshaped = session(artifact("sgd-2x2"));
   EXPECT_EQ(reshaped->restoreCheckpoint(sgdCkpt, "s.ckpt").message(),
             "checkpoint 's.ckpt': it was written for another signature: state "
             "'w' is f32[4] (param) in the checkpoint but f32[2, 2] (param) in "
             "the artifact");
-  // An extra state in the checkpoint.
-  ArtifactContents m = contents("lossscale");
-  auto ls = session(std::make_shared<const ArtifactContents>(m));
-  m.manifest.functions[0].args.erase(m.manifest.functions[0].args.begin() + 2);
-  m.manifest.functions[0].results.erase(
-      m.manifest.functions[0].results.begin() + 2);
-  auto fewer = session(std::make_shared<const ArtifactContents>(m));
-  EXPECT_EQ(fewer->restoreCheckpoint(*ls->serializeCheckpoint(), "l.ckpt")
-                .message(),
-            "checkpoint 'l.ckpt': it was written for another signature: state "
-            "'loss_scale.growth_tracker' (i32[], loss_scale_state) is not in "
-            "the artifact");
+  // An extra state in the checkpoint (lossscale-fewer lacks state #2).
+  auto ls = session(artifact("lossscale"));
+  auto fewer = session(artifact("lossscale-fewer"));
+  EXPECT_EQ(
+      fewer->restoreCheckpoint(*ls->serializeCheckpoint(), "l.ckpt").message(),
+      "checkpoint 'l.ckpt': it was written for another signature: state "
+      "'loss_scale.growth_tracker' (i32[], loss_scale_state) is not in "
+      "the artifact");
   EXPECT_EQ(linear->restoreCheckpoint("hello", "h").message(),
             "checkpoint 'h': not an mpt checkpoint (bad magic)");
 }
@@ -388,8 +380,8 @@ TEST(SessionTest, MemoryStatsCountStateTwiceWhenUpdated) {
   EXPECT_EQ(m.stateBytes, 2 * 4u * (640 + 10));
   EXPECT_EQ(m.stateBufferBytes, 2 * m.stateBytes);
   EXPECT_EQ(m.stepBufferBytes, 4u * 32 * 64 + 4 * 32 + 4);
-  EXPECT_EQ(m.deviceBytes, m.stateBufferBytes + m.stepBufferBytes +
-                               m.evalBufferBytes);
+  EXPECT_EQ(m.deviceBytes,
+            m.stateBufferBytes + m.stepBufferBytes + m.evalBufferBytes);
 }
 
 TEST(SessionTest, ScratchPeaksOfTrainAndEvalAreKeptApart) {
@@ -420,14 +412,8 @@ TEST(SessionTest, ScratchPeaksOfTrainAndEvalAreKeptApart) {
 TEST(SessionTest, EvalAccuracyNeedsIntegerLabels) {
   // A regression eval_step (float targets shaped like the output) has no
   // accuracy: it used to be computed as if the targets were one-hot rows.
-  ArtifactContents c = contents("linear");
-  for (FunctionSig &f : c.manifest.functions)
-    for (TensorSpec &t : f.args)
-      if (t.name == "y") {
-        t.dtype = DType::F32;
-        t.shape = {32, 10};
-      }
-  auto s = session(std::make_shared<const ArtifactContents>(c));
+  // (linear-regression: linear with y f32[32, 10].)
+  auto s = session(artifact("linear-regression"));
   ASSERT_TRUE(s);
   std::vector<float> x(32 * 64, 0.0f), y(320, 0.0f);
   ASSERT_TRUE(s->setEvalInput("x", x.data(), x.size() * 4).ok());
@@ -486,16 +472,8 @@ TEST(SessionTest, LargeStateIsInitialisedWithoutAHostCopy) {
   // used to build a zero-filled host copy of every buffer and of every
   // initial value. Initialisation goes in pieces now; the values are the
   // same as element-wise.
-  ArtifactContents c = contents("mixed");
-  for (FunctionSig &f : c.manifest.functions) {
-    for (TensorSpec &t : f.args)
-      if (t.name == "master" || t.name == "wc")
-        t.shape = {int64_t(1) << 22, 3};
-    for (TensorSpec &t : f.results)
-      if (t.updates == "master" || t.updates == "wc")
-        t.shape = {int64_t(1) << 22, 3};
-  }
-  auto s = session(std::make_shared<const ArtifactContents>(c));
+  // (mixed-big: mixed with master and wc of [2^22, 3].)
+  auto s = session(artifact("mixed-big"));
   ASSERT_TRUE(s);
   const TensorSpec *master = s->findState("master");
   ASSERT_NE(master, nullptr);
@@ -507,4 +485,49 @@ TEST(SessionTest, LargeStateIsInitialisedWithoutAHostCopy) {
     EXPECT_EQ(bitsOf(m[i]), bitsOf(uniformRef(42, i, -1, 1))) << i;
     EXPECT_EQ(wc[i], doubleToHalfBits(m[i])) << i;
   }
+}
+
+TEST(SessionTest, LabelsOutsideTheClassesNeverReachTheStep) {
+  // linear-classes declares y as labels of 10 classes: an embedder setting
+  // 1000, -5 or INT_MAX is refused with the index, through the C++ API and
+  // the C API alike, and the inputs bound before stay bound.
+  auto s = session(artifact("linear-classes"));
+  ASSERT_TRUE(s);
+  std::vector<int32_t> y(32, 3);
+  ASSERT_TRUE(s->setInput("y", y.data(), y.size() * 4).ok());
+  for (int32_t bad : {1000, -5, INT32_MAX, 10}) {
+    std::vector<int32_t> b = y;
+    b[7] = bad;
+    EXPECT_EQ(s->setInput("y", b.data(), b.size() * 4).message(),
+              "train_step: input 'y': label " + std::to_string(bad) +
+                  " at index 7 is outside 0..9 (input 'y' holds class "
+                  "indices of 10 classes)");
+    EXPECT_EQ(s->setEvalInput("y", b.data(), b.size() * 4).message(),
+              "eval_step: input 'y': label " + std::to_string(bad) +
+                  " at index 7 is outside 0..9 (input 'y' holds class "
+                  "indices of 10 classes)");
+  }
+  std::vector<float> x(32 * 64, 0.5f);
+  ASSERT_TRUE(s->setInput("x", x.data(), x.size() * 4).ok());
+  Expected<StepResult> r = s->step(); // runs with the good labels
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_TRUE(std::isfinite(r->loss));
+  // The data loader checks a whole split, naming the sample.
+  Split split;
+  NpyArray ya;
+  ya.dtype = DType::I32;
+  ya.shape = {40};
+  ya.data.assign(40 * 4, '\0');
+  int32_t bad = -5;
+  std::memcpy(&ya.data[4 * 33], &bad, 4);
+  NpyArray xa;
+  xa.dtype = DType::F32;
+  xa.shape = {40, 8, 8, 1};
+  xa.data.assign(40 * 64 * 4, '\0');
+  split.arrays["x"] = xa;
+  split.arrays["y"] = ya;
+  split.count = 40;
+  EXPECT_EQ(checkSplit(split, s->inputSpecs(), "d/train").message(),
+            "d/train/y.npy: label -5 at index 33 is outside 0..9 (input 'y' "
+            "holds class indices of 10 classes)");
 }

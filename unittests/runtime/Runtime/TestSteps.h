@@ -32,14 +32,16 @@ inline std::string readOrDie(const std::string &path) {
   return s.take();
 }
 
-/// The artifact of step `name` (sgd, lossscale, linear, mixed, undefined),
-/// serialized and parsed back as a runtime would read it.
+/// The artifact of step `name` (sgd, lossscale, linear, mixed, undefined,
+/// and the variants of CMakeLists.txt), serialized and parsed back as a
+/// runtime would read it. The code states the ABI of its own table: a
+/// session runs it only with that table (`signature` is for load errors).
 inline ArtifactContents contents(const std::string &name,
                                  const std::string &signature = "") {
   ArtifactContents a;
   std::string sig = signature.empty() ? name : signature;
   Expected<Manifest> m = Manifest::fromJsonText(
-      readOrDie(std::string(MPT_TEST_INPUTS_DIR) + "/" + sig + ".json"));
+      readOrDie(std::string(MPT_TEST_STEPS_DIR) + "/" + sig + ".json"));
   EXPECT_TRUE(m.ok()) << m.message();
   a.manifest = m.take();
   a.nativeSharedObject = readOrDie(std::string(MPT_TEST_STEPS_DIR) +

@@ -1,5 +1,7 @@
 //===- Data.h - Data sets for training runs -------------------*- C++ -*-===//
 //
+// Part of the tooling library (runtime/lib/Tooling, mpt_tooling_data), not
+// of libmpt_runtime: a program that embeds the runtime feeds its own data.
 // The data sources of mpt-run, matching the Python frontend (python/mpt/data)
 // exactly:
 //
@@ -16,12 +18,13 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MPT_RUNTIME_DATA_H
-#define MPT_RUNTIME_DATA_H
+#ifndef MPT_TOOLING_DATA_H
+#define MPT_TOOLING_DATA_H
 
 #include "mpt-runtime/DType.h"
 #include "mpt-runtime/Signature.h"
 #include "mpt-runtime/Status.h"
+#include "mpt-tooling/Npy.h"
 
 #include <cstdint>
 #include <map>
@@ -34,34 +37,6 @@ namespace mpt {
 namespace rt {
 
 class Session;
-
-/// An array as stored in a .npy file (C order, little-endian).
-struct NpyArray {
-  DType dtype = DType::F32;
-  std::vector<int64_t> shape;
-  std::string data;
-
-  /// The product of `shape`; -1 when a dimension is negative or the
-  /// product does not fit in int64 (parseNpy never returns such arrays).
-  int64_t numElements() const;
-  /// e.g. "float32 [1437, 8, 8, 1]" (numpy's names).
-  std::string describe() const;
-};
-
-/// numpy's name of a dtype ("float32", "bfloat16 (as uint16 bits)", ...).
-std::string numpyTypeName(DType t);
-
-/// Parses .npy versions 1.0, 2.0 and 3.0 (the container is Npy.h's) with
-/// dtypes <f4 <f8 <f2 |b1 |i1 <i4 <i8 (and <u2, read as bf16 bits).
-/// Fortran order, big-endian and object arrays, negative or overflowing
-/// shapes, and missing or extra data bytes are errors naming the file.
-Expected<NpyArray> parseNpy(std::string_view bytes, const std::string &name);
-Expected<NpyArray> readNpy(const std::string &path);
-/// The bytes numpy's `np.save` (format 1.0) writes for this array, byte for
-/// byte; bf16 is stored as '<u2' bit patterns.
-std::string serializeNpy(DType dtype, const std::vector<int64_t> &shape,
-                         std::string_view data);
-Status writeNpy(const std::string &path, const NpyArray &array);
 
 /// One split: an array per input name, all with the same sample count.
 struct Split {
@@ -105,7 +80,9 @@ Expected<Dataset> loadDigits(const std::vector<const TensorSpec *> &inputs,
                              int64_t testSize = 360);
 
 struct SyntheticOptions {
-  int64_t classes = 10;
+  /// 0: the `classes` the signature declares for the label input, else 10.
+  /// More than the signature declares is an error.
+  int64_t classes = 0;
   uint64_t seed = 0;
   int64_t trainSamples = 1024;
   int64_t testSamples = 256;
@@ -134,4 +111,4 @@ Status bindBatch(Session &session, const Split &split, int64_t batch,
 } // namespace rt
 } // namespace mpt
 
-#endif // MPT_RUNTIME_DATA_H
+#endif // MPT_TOOLING_DATA_H

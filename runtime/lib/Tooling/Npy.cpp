@@ -1,6 +1,6 @@
 //===- Npy.cpp - The .npy container: header parser and writer -------------===//
 
-#include "mpt-runtime/Npy.h"
+#include "mpt-tooling/Npy.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -26,6 +26,10 @@ public:
       std::string key;
       if (!str(key))
         return fail(error, "expected a quoted key");
+      if ((key == "descr" && haveDescr) ||
+          (key == "fortran_order" && haveOrder) ||
+          (key == "shape" && haveShape))
+        return fail(error, "the key '" + key + "' appears twice");
       skip();
       if (!eat(':'))
         return fail(error, "expected ':'");
@@ -81,6 +85,11 @@ public:
     }
     if (!haveDescr || !haveOrder || !haveShape)
       return fail(error, "the header lacks descr, fortran_order or shape");
+    // What follows the dict is padding: spaces and the final newline.
+    for (; p_ < s_.size(); ++p_)
+      if (s_[p_] != ' ' && s_[p_] != '\n')
+        return fail(error, "unexpected text after the dict (the padding holds "
+                           "only spaces and a newline)");
     return true;
   }
 
@@ -155,6 +164,10 @@ Expected<NpyHeader> mpt::rt::parseNpyHeader(std::string_view bytes,
   if (bytes.size() < 10 || bytes.substr(0, 6) != "\x93NUMPY")
     return fail("not a .npy file");
   int major = static_cast<unsigned char>(bytes[6]);
+  int minor = static_cast<unsigned char>(bytes[7]);
+  if (minor != 0 && major >= 1 && major <= 3)
+    return fail(".npy format version " + std::to_string(major) + "." +
+                std::to_string(minor) + " is not supported");
   size_t headerLen, headerStart;
   if (major == 1) {
     headerLen = static_cast<unsigned char>(bytes[8]) |
@@ -240,4 +253,39 @@ std::string mpt::rt::serializeNpyFile(std::string_view descr,
   out += header;
   out.append(data.data(), data.size());
   return out;
+}
+
+size_t mpt::rt::npyItemSize(std::string_view descr) {
+  // '<f4', '|b1', '<V2': a byte order, a kind with fixed-size items, the
+  // size (unicode, dates and objects need more than the size to tell).
+  if (descr.size() < 3 || descr.size() > 4 ||
+      std::string_view("<>|=").find(descr[0]) == std::string_view::npos ||
+      std::string_view("fiubcV").find(descr[1]) == std::string_view::npos)
+    return 0;
+  size_t n = 0;
+  for (char c : descr.substr(2)) {
+    if (c < '0' || c > '9')
+      return 0;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  return n;
+}
+
+SizePromise mpt::rt::npySizePromise() {
+  SizePromise p;
+  // Every version 1.0 header fits; a longer one (2.0, 3.0) leaves the file
+  // unbounded here, and its parser still checks every byte.
+  p.headBytes = 12 + 65535;
+  p.promisedSize = [](std::string_view head) -> std::optional<uint64_t> {
+    Expected<NpyHeader> h = parseNpyHeader(head, "");
+    if (h.failed())
+      return std::nullopt;
+    int64_t elements, bytes;
+    size_t item = npyItemSize(h->descr);
+    if (!item || !npyCheckedSize(h->shape, item, elements, bytes) ||
+        static_cast<uint64_t>(bytes) > UINT64_MAX - h->dataOffset)
+      return std::nullopt;
+    return h->dataOffset + static_cast<uint64_t>(bytes);
+  };
+  return p;
 }
