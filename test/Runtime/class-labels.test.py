@@ -26,3 +26,8 @@ split("good", "train", good)
 split("good", "test", good[:32])
 split("badtest", "train", good)
 split("badtest", "test", np.concatenate([[10], good[1:32]]))
+# One batch for calls that take x and y directly (label 1000 at index 17).
+np.save(f"{t}/xs.npy", rng.random((32, 8, 8, 1), dtype=np.float32))
+ys = good[:32].astype(np.int32)
+ys[17] = 1000
+np.save(f"{t}/ys.npy", ys)
