@@ -593,11 +593,13 @@ def kernel_note(kernels):
     """Which kernels did the contraction: the tensor-core ones (with a
     tile) by family and tile, else the SIMT families (elementwise left
     out)."""
-    mma = sorted({f"{k['family']} {k['tile']}" for k in kernels or []
+    if not kernels:
+        return ""
+    mma = sorted({f"{k['family']} {k['tile']}" for k in kernels
                   if k.get("tile")})
     if mma:
         return "tensor cores: " + ", ".join(mma)
-    simt = sorted({k["family"] for k in kernels or []
+    simt = sorted({k["family"] for k in kernels
                    if k.get("family") != "elementwise"})
     return "SIMT: " + (", ".join(simt) or "elementwise")
 
@@ -642,7 +644,7 @@ def render(results):
     for i, r in enumerate(bench):
         mpt = (f"{fmt_ms(r['mpt_ms'])}, {tflops(r['flops'], r['mpt_ms'])}"
                if "mpt_ms" in r else "-")
-        if "kernels" in r:
+        if kernel_note(r.get("kernels")):
             mpt += f"; {kernel_note(r['kernels'])}"
         if "baseline_ms" in r:
             base = (f"{fmt_ms(r['baseline_ms'])}, "
