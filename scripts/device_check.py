@@ -810,10 +810,11 @@ def main(argv=None):
     p.add_argument("--device", help="default cuda (cuda-emu with --dry-run)")
     p.add_argument("--budget", type=float, default=480.0,
                    help="seconds for the whole run (default 480)")
-    p.add_argument("--warmup", type=int, default=5,
-                   help="untimed calls before each timing (default 5)")
-    p.add_argument("--repeat", type=int, default=20,
-                   help="timed calls per kernel (default 20; median)")
+    p.add_argument("--warmup", type=int, default=3,
+                   help="untimed calls before each timing (default 3)")
+    p.add_argument("--repeat", type=int, default=10,
+                   help="timed calls per kernel, mpt's and the baseline's "
+                   "(default 10; the median counts)")
     p.add_argument("--work", help="scratch folder (default a temporary one, "
                    "removed after)")
     p.add_argument("--keep-work", action="store_true")
