@@ -874,8 +874,16 @@ def run(src, out_json=None, device="cuda", mpt_run=None, work=None,
             continue
         left = timeout if deadline is None else max(
             5.0, min(timeout, deadline - time.time() + 30))
-        row = run_case(c, src, work, mpt_run, device, torch, warmup, repeat,
-                       left)
+        try:
+            row = run_case(c, src, work, mpt_run, device, torch, warmup,
+                           repeat, left)
+        except Exception as e:  # one broken case must not end the run
+            row = {"name": c["name"], "group": c["group"], "kind": c["kind"],
+                   "shape": c["shape"], "target": c.get("target"),
+                   "kernels": c.get("kernels"), "status": "FAIL",
+                   "error": f"{type(e).__name__}: {e}"[:2000]}
+            if torch is not None:
+                torch.cuda.empty_cache()
         rows.append(row)
         ms = (f" mpt {row['mpt_ms']:.4f} ms" if "mpt_ms" in row else "")
         bl = (f" baseline {row['baseline_ms']:.4f} ms"

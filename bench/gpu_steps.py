@@ -123,7 +123,11 @@ def run(src, out_json=None, device="cuda", mpt_run=None, work=None,
                        error=(r.stderr or r.stdout).strip()[-2000:])
             log(f"  FAIL resnet {p}: {row['error']}")
             continue
-        rep = json.load(open(report))
+        try:
+            rep = json.load(open(report))
+        except (OSError, ValueError) as e:
+            row.update(status="FAIL", error=f"no report: {e}")
+            continue
         ms = [s["ms"] for s in rep["steps"][warmup:]]
         losses = [s["loss"] for s in rep["steps"]]
         row["ms_per_step"] = statistics.median(ms)

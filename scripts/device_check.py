@@ -273,11 +273,11 @@ def environment(device, manifest, log):
         p = sh(["nvidia-smi", "--query-gpu=name,driver_version,memory.total,"
                 "clocks.max.sm", "--format=csv,noheader"], timeout=30,
                check=False)
-        if p.returncode == 0 and p.stdout.strip():
-            name, driver, mem, clock = [s.strip() for s in
-                                        p.stdout.splitlines()[0].split(",")]
-            env.update(gpu=name, driver=driver, gpu_memory=mem,
-                       sm_clock_max=clock)
+        fields = [f.strip() for f in
+                  (p.stdout.splitlines() or [""])[0].split(",")]
+        if p.returncode == 0 and len(fields) == 4:
+            env.update(zip(("gpu", "driver", "gpu_memory", "sm_clock_max"),
+                           fields))
     torch = gpu_kernels.load_torch(device)
     if torch is not None:
         env["torch"] = torch.__version__
@@ -444,7 +444,7 @@ def run_sanitizer(sanitizer, art, work, mpt_run, device, deadline, log):
                        "time budget was spent")
             continue
         cmd = [sanitizer, "--tool", tool, "--error-exitcode", "86",
-               "--print-limit", "20", mpt_run, art, f"--device={device}",
+               mpt_run, art, f"--device={device}",
                "--data=synthetic", "--steps=1", "--progress=none",
                f"--report={os.path.join(work, tool + '.report.json')}"]
         left = max(10.0, min(limit, deadline - time.time() + 30))
@@ -513,19 +513,32 @@ def run(args, log):
         log(f"{name} (at {time.time() - t0:.0f} s of {args.budget:.0f})")
         return t0 + share * args.budget
 
+    def guarded(name, fn, default):
+        """Runs a phase; a phase that breaks is a failed row, and the
+        phases after it still run."""
+        try:
+            return fn()
+        except Exception as e:  # report it, keep going
+            log(f"  FAIL {name}: {type(e).__name__}: {e}")
+            results.setdefault("crashed", []).append(
+                {"name": name, "status": "FAIL",
+                 "error": f"{type(e).__name__}: {e}"[:2000]})
+            return default
+
     kdir = os.path.join(d, "kernels")
     kwork = os.path.join(work, "kernels")
     deadline_k = phase("1. kernels at odd sizes against carried float64 "
                        "references", 0.15)
-    rows = gpu_kernels.run(kdir, None, device, mpt_run, kwork,
-                           deadline=deadline_k, groups={"check"}, log=log,
-                           torch=torch)
+    rows = guarded("odd-size kernels", lambda: gpu_kernels.run(
+        kdir, None, device, mpt_run, kwork, deadline=deadline_k,
+        groups={"check"}, log=log, torch=torch), [])
     deadline_e = phase("2. whole steps on the GPU against the CPU", 0.40)
     eq_work = os.path.join(work, "steps-equal")
     os.makedirs(eq_work, exist_ok=True)
-    results["steps_equal"] = run_steps_equal(
-        os.path.join(d, "steps-equal"), eq_work, mpt_run, device, deadline_e,
-        log)
+    results["steps_equal"] = guarded(
+        "whole steps GPU = CPU", lambda: run_steps_equal(
+            os.path.join(d, "steps-equal"), eq_work, mpt_run, device,
+            deadline_e, log), [])
     phase("3. one CNN step under compute-sanitizer", 0.0)
     sanitizer = args.compute_sanitizer or shutil.which("compute-sanitizer")
     if sanitizer is None and not dry:
@@ -533,18 +546,19 @@ def run(args, log):
         sanitizer = cand if os.access(cand, os.X_OK) else None
     art = os.path.join(d, "steps-equal",
                        manifest["sanitizer_model"] + ".mpt")
-    results["sanitizer"] = run_sanitizer(sanitizer, art, work, mpt_run,
-                                         device, t0 + 0.55 * args.budget, log)
+    results["sanitizer"] = guarded("compute-sanitizer", lambda: run_sanitizer(
+        sanitizer, art, work, mpt_run, device, t0 + 0.55 * args.budget, log),
+        [])
     deadline_b = phase("4. kernel benchmark against cuBLAS/cuDNN", 0.82)
-    rows += gpu_kernels.run(kdir, None, device, mpt_run, kwork,
-                            warmup=args.warmup, repeat=args.repeat,
-                            deadline=deadline_b, groups={"bench"}, log=log,
-                            torch=torch)
+    rows += guarded("kernel benchmark", lambda: gpu_kernels.run(
+        kdir, None, device, mpt_run, kwork, warmup=args.warmup,
+        repeat=args.repeat, deadline=deadline_b, groups={"bench"}, log=log,
+        torch=torch), [])
     results["kernels"] = rows
     deadline_s = phase("5. ResNet steps f32 vs f16 vs bf16", 0.97)
-    results["steps"] = gpu_steps.run(os.path.join(d, "steps"), None, device,
-                                     mpt_run, os.path.join(work, "steps"),
-                                     deadline=deadline_s, log=log)
+    results["steps"] = guarded("ResNet steps", lambda: gpu_steps.run(
+        os.path.join(d, "steps"), None, device, mpt_run,
+        os.path.join(work, "steps"), deadline=deadline_s, log=log), {})
     results["elapsed_s"] = round(time.time() - t0, 1)
     table, summary = render(results)
     log("")
@@ -738,6 +752,10 @@ def render(results):
         rows.append((f"ResNet step {p}: peak memory vs f32", "",
                      mib(r["peak_bytes"]), f"{mib(f32['peak_bytes'])} (f32)",
                      f"{q:.2f}", t, "-"))
+
+    for r in results.get("crashed", []):
+        rows.append((f"{r['name']} (the phase broke)", "-", "-", "-", "-",
+                     "-", status(r)))
 
     head = ("| check | size | mpt | baseline / reference | ratio | target "
             "| result |")

@@ -1,7 +1,8 @@
-"""Makes two carried references of a prepared device check wrong: the
-float64 reference of one odd-size kernel (its largest element 1% off) and
-one CPU state tensor of the bf16 CNN after step 2 (5% of its largest
-magnitude added to one element). The run must fail exactly those two."""
+"""Breaks a prepared device check in three places: the float64 reference
+of one odd-size kernel (its largest element 1% off), one CPU state tensor
+of the bf16 CNN after step 2 (5% of its largest magnitude added to one
+element), and the ResNet steps' manifest (removed: that phase breaks). The
+run must fail exactly those three, and still run and report the rest."""
 import os
 import sys
 
@@ -18,3 +19,5 @@ path = os.path.join(d, "steps-equal", "cnn_bf16_cpu_2", "conv0.bias.npy")
 s = np.load(path)
 s.flat[0] += np.float32(0.05) * max(float(np.abs(s).max()), 1.0)
 np.save(path, s)
+
+os.remove(os.path.join(d, "steps", "manifest.json"))

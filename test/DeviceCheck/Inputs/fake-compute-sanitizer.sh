@@ -12,7 +12,6 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --tool) tool=$2; shift 2 ;;
     --error-exitcode) code=$2; shift 2 ;;
-    --print-limit) shift 2 ;;
     --*) echo "fake-compute-sanitizer: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
