@@ -27,7 +27,10 @@
         5. the ResNet step at f32/f16/bf16 (bench/gpu_steps.py): ms/step and
            peak device memory;
       then prints one table with ratios and targets, and writes OUT/table.md,
-      OUT/results.json and OUT/log.txt. Exit status 1 when a check failed.
+      OUT/results.json and OUT/log.txt (results.json and log.txt also after
+      each phase, marked partial, in case the run is stopped from outside).
+      Exit status 1 when a check failed, 3 when none failed but some did
+      not run (the budget), else 0; a missed target is not a failure.
 
   scripts/device-check.sh --table RESULTS.json
       prints the table of a results file again.
@@ -40,6 +43,7 @@ says how to carry and run it and how to read the table.
 
 import argparse
 import datetime
+import glob
 import json
 import os
 import platform
@@ -508,8 +512,20 @@ def run(args, log):
         raise RuntimeError(f"the carried mpt-run does not start here "
                            f"(exit {p.returncode}): {p.stderr.strip()}")
 
+    os.makedirs(args.out, exist_ok=True)
+
+    def save_partial():
+        """What ran so far, in OUT: a run killed from outside (the GPU
+        machine's own time limit) still leaves its results."""
+        results["elapsed_s"] = round(time.time() - t0, 1)
+        with open(os.path.join(args.out, "results.json"), "w") as f:
+            json.dump(dict(results, partial=True), f, indent=1)
+        with open(os.path.join(args.out, "log.txt"), "w") as f:
+            f.write("\n".join(log.lines) + "\n")
+
     def phase(name, share):
         """The deadline of a phase: its share of the budget, from t0."""
+        save_partial()
         log(f"{name} (at {time.time() - t0:.0f} s of {args.budget:.0f})")
         return t0 + share * args.budget
 
@@ -542,13 +558,15 @@ def run(args, log):
     phase("3. one CNN step under compute-sanitizer", 0.0)
     sanitizer = args.compute_sanitizer or shutil.which("compute-sanitizer")
     if sanitizer is None and not dry:
-        cand = "/usr/local/cuda/bin/compute-sanitizer"
-        sanitizer = cand if os.access(cand, os.X_OK) else None
+        found = [c for c in sorted(glob.glob(
+            "/usr/local/cuda*/bin/compute-sanitizer")) if os.access(c, os.X_OK)]
+        sanitizer = found[0] if found else None
     art = os.path.join(d, "steps-equal",
                        manifest["sanitizer_model"] + ".mpt")
     results["sanitizer"] = guarded("compute-sanitizer", lambda: run_sanitizer(
         sanitizer, art, work, mpt_run, device, t0 + 0.55 * args.budget, log),
         [])
+    results["kernels"] = rows
     deadline_b = phase("4. kernel benchmark against cuBLAS/cuDNN", 0.82)
     rows += guarded("kernel benchmark", lambda: gpu_kernels.run(
         kdir, None, device, mpt_run, kwork, warmup=args.warmup,
@@ -564,7 +582,6 @@ def run(args, log):
     log("")
     log(table)
     log(summary["line"])
-    os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     with open(os.path.join(args.out, "table.md"), "w") as f:
