@@ -543,40 +543,51 @@ def run(args, log):
 
     kdir = os.path.join(d, "kernels")
     kwork = os.path.join(work, "kernels")
-    deadline_k = phase("1. kernels at odd sizes against carried float64 "
-                       "references", 0.15)
-    rows = guarded("odd-size kernels", lambda: gpu_kernels.run(
-        kdir, None, device, mpt_run, kwork, deadline=deadline_k,
-        groups={"check"}, log=log, torch=torch), [])
-    deadline_e = phase("2. whole steps on the GPU against the CPU", 0.40)
-    eq_work = os.path.join(work, "steps-equal")
-    os.makedirs(eq_work, exist_ok=True)
-    results["steps_equal"] = guarded(
-        "whole steps GPU = CPU", lambda: run_steps_equal(
-            os.path.join(d, "steps-equal"), eq_work, mpt_run, device,
-            deadline_e, log), [])
-    phase("3. one CNN step under compute-sanitizer", 0.0)
-    sanitizer = args.compute_sanitizer or shutil.which("compute-sanitizer")
-    if sanitizer is None and not dry:
-        found = [c for c in sorted(glob.glob(
-            "/usr/local/cuda*/bin/compute-sanitizer")) if os.access(c, os.X_OK)]
-        sanitizer = found[0] if found else None
-    art = os.path.join(d, "steps-equal",
-                       manifest["sanitizer_model"] + ".mpt")
-    results["sanitizer"] = guarded("compute-sanitizer", lambda: run_sanitizer(
-        sanitizer, art, work, mpt_run, device, t0 + 0.55 * args.budget, log),
-        [])
-    results["kernels"] = rows
-    deadline_b = phase("4. kernel benchmark against cuBLAS/cuDNN", 0.82)
-    rows += guarded("kernel benchmark", lambda: gpu_kernels.run(
-        kdir, None, device, mpt_run, kwork, warmup=args.warmup,
-        repeat=args.repeat, deadline=deadline_b, groups={"bench"}, log=log,
-        torch=torch), [])
-    results["kernels"] = rows
-    deadline_s = phase("5. ResNet steps f32 vs f16 vs bf16", 0.97)
-    results["steps"] = guarded("ResNet steps", lambda: gpu_steps.run(
-        os.path.join(d, "steps"), None, device, mpt_run,
-        os.path.join(work, "steps"), deadline=deadline_s, log=log), {})
+    want = set(args.phases)
+    results["phases"] = sorted(want)
+    rows = []
+    if 1 in want:
+        deadline_k = phase("1. kernels at odd sizes against carried float64 "
+                           "references", 0.15)
+        rows = guarded("odd-size kernels", lambda: gpu_kernels.run(
+            kdir, None, device, mpt_run, kwork, deadline=deadline_k,
+            groups={"check"}, log=log, torch=torch), [])
+        results["kernels"] = rows
+    if 2 in want:
+        deadline_e = phase("2. whole steps on the GPU against the CPU", 0.40)
+        eq_work = os.path.join(work, "steps-equal")
+        os.makedirs(eq_work, exist_ok=True)
+        results["steps_equal"] = guarded(
+            "whole steps GPU = CPU", lambda: run_steps_equal(
+                os.path.join(d, "steps-equal"), eq_work, mpt_run, device,
+                deadline_e, log), [])
+    if 3 in want:
+        phase("3. one CNN step under compute-sanitizer", 0.55)
+        sanitizer = (args.compute_sanitizer or
+                     shutil.which("compute-sanitizer"))
+        if sanitizer is None and not dry:
+            found = [c for c in sorted(glob.glob(
+                "/usr/local/cuda*/bin/compute-sanitizer"))
+                if os.access(c, os.X_OK)]
+            sanitizer = found[0] if found else None
+        art = os.path.join(d, "steps-equal",
+                           manifest["sanitizer_model"] + ".mpt")
+        results["sanitizer"] = guarded(
+            "compute-sanitizer", lambda: run_sanitizer(
+                sanitizer, art, work, mpt_run, device,
+                t0 + 0.55 * args.budget, log), [])
+    if 4 in want:
+        deadline_b = phase("4. kernel benchmark against cuBLAS/cuDNN", 0.82)
+        rows += guarded("kernel benchmark", lambda: gpu_kernels.run(
+            kdir, None, device, mpt_run, kwork, warmup=args.warmup,
+            repeat=args.repeat, deadline=deadline_b, groups={"bench"},
+            log=log, torch=torch), [])
+        results["kernels"] = rows
+    if 5 in want:
+        deadline_s = phase("5. ResNet steps f32 vs f16 vs bf16", 0.97)
+        results["steps"] = guarded("ResNet steps", lambda: gpu_steps.run(
+            os.path.join(d, "steps"), None, device, mpt_run,
+            os.path.join(work, "steps"), deadline=deadline_s, log=log), {})
     results["elapsed_s"] = round(time.time() - t0, 1)
     table, summary = render(results)
     log("")
@@ -784,7 +795,10 @@ def render(results):
                     f" cuDNN {env.get('cudnn')})" if env.get("torch") else "")
                  + f", mpt {env.get('commit', '?')} for sm_{env.get('sm', '?')}"
                  + f", {env.get('mode', '?')} sizes, "
-                 f"{results.get('elapsed_s', '?')} s of "
+                 + (f"parts {','.join(map(str, results['phases']))}, "
+                    if results.get("phases", [1, 2, 3, 4, 5]) !=
+                    [1, 2, 3, 4, 5] else "")
+                 + f"{results.get('elapsed_s', '?')} s of "
                  f"{results.get('budget_s', '?')}")
     lines.append("ratio = baseline time / mpt time (1.00: as fast as "
                  "cuBLAS/cuDNN); steps: f32 time / time, peak / f32 peak")
@@ -850,6 +864,11 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=10,
                    help="timed calls per kernel, mpt's and the baseline's "
                    "(default 10; the median counts)")
+    p.add_argument("--phases", default="1,2,3,4,5",
+                   type=lambda v: [int(x) for x in v.split(",") if x],
+                   help="which parts to run (default all: 1 odd-size "
+                   "kernels, 2 steps GPU = CPU, 3 compute-sanitizer, 4 the "
+                   "kernel benchmark, 5 the ResNet steps)")
     p.add_argument("--work", help="scratch folder (default a temporary one, "
                    "removed after)")
     p.add_argument("--keep-work", action="store_true")
@@ -857,6 +876,8 @@ def main(argv=None):
                    help="default: compute-sanitizer on PATH or in "
                    "/usr/local/cuda/bin")
     args = p.parse_args(argv)
+    if not args.phases or not set(args.phases) <= {1, 2, 3, 4, 5}:
+        p.error("--phases takes numbers from 1 to 5, e.g. --phases 1,2,4")
     log = Log()
     try:
         if args.table:
