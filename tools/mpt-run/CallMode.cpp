@@ -18,6 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CallMode.h"
+#include "Outputs.h"
 
 #include "mpt-runtime/Call.h"
 #include "mpt-runtime/FileIO.h"
@@ -167,31 +168,17 @@ std::string resultPath(const std::string &dir, const TensorSpec &t,
   return dir + "/" + (t.name.empty() ? std::to_string(index) : t.name) + ".npy";
 }
 
-/// Refuses a --timing destination that is the artifact or an input file,
-/// or exists and is not a regular file (a device node such as /dev/null is
-/// never replaced), before anything runs.
+/// Refuses, before anything runs, a --timing destination that would
+/// overwrite the artifact or an input file, or that cannot be written (as
+/// --report: a device or FIFO is written in place, never replaced).
 void checkTimingFile(const CallOptions &o) {
   if (o.timingFile.empty())
     return;
-  struct stat out;
-  if (::stat(o.timingFile.c_str(), &out) != 0) {
-    orFail(checkWritableDestination(o.timingFile));
-    return;
-  }
-  if (!S_ISREG(out.st_mode))
-    fail("--timing '" + o.timingFile +
-         "' exists and is not a regular file; choose another path");
-  std::vector<std::pair<std::string, std::string>> inputs = {
-      {"the model", o.model}};
+  std::vector<mpt::tool::NamedPath> inputs = {{"the model", o.model}};
   for (const auto &[arg, file] : o.inputs)
     inputs.push_back({"--input " + arg, file});
-  for (const auto &[what, path] : inputs) {
-    struct stat in;
-    if (::stat(path.c_str(), &in) == 0 && in.st_dev == out.st_dev &&
-        in.st_ino == out.st_ino)
-      fail("--timing '" + o.timingFile + "' would overwrite " + what + " '" +
-           path + "'; choose another path");
-  }
+  mpt::tool::checkOverlaps(inputs, {{"--timing", o.timingFile}});
+  orFail(checkWritableDestination(o.timingFile));
 }
 
 /// Milliseconds per timed call.

@@ -8,7 +8,7 @@
 # - the summary line repeats the same figures, and on cuda-emu its launch
 #   count is (K + N) times the plan's: the warm-up calls really ran;
 # - bad counts and bad --timing destinations are one-line errors that write
-#   nothing.
+#   nothing; a FIFO is written in place, as --report writes one.
 #
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
@@ -16,6 +16,7 @@
 import json
 import os
 import re
+import stat
 import statistics
 import subprocess
 import sys
@@ -121,7 +122,6 @@ for art, device in ((cpu, "cpu"), (gpu, "cuda-emu")):
               f"{(WARMUP + REPEAT) * plan_launches}: '{line}'")
 
 # Bad input: one line on stderr, exit status 1, nothing written.
-os.mkfifo(f"{t}/fifo")
 base = [e2e.tool("mpt-run"), cpu, "--call=mm_relu", *inputs]
 BAD = [
     (["--output-dir=" + t + "/bad", "--repeat=0"],
@@ -140,9 +140,6 @@ BAD = [
     (["--output-dir=" + t + "/bad", "--repeat=1", f"--timing={t}/arg1.npy"],
      f"--timing '{t}/arg1.npy' would overwrite --input arg1 '{t}/arg1.npy'; "
      "choose another path"),
-    (["--output-dir=" + t + "/bad", "--repeat=1", f"--timing={t}/fifo"],
-     f"--timing '{t}/fifo' exists and is not a regular file; choose another "
-     "path"),
     (["--output-dir=" + t + "/bad", "--repeat=1", f"--timing={t}/no/t.json"],
      None),
 ]
@@ -157,6 +154,18 @@ for extra, message in BAD:
     check(ok, f"{extra}: exit {p.returncode}, stderr {p.stderr!r}")
     check(not os.path.exists(f"{t}/bad"), f"{extra}: wrote {t}/bad")
 check(open(cpu, "rb").read() == model_bytes, "the model was changed")
+
+# Like --report, --timing writes into a FIFO in place (the JSON arrives at
+# its reader) and never replaces it.
+fifo = f"{t}/fifo"
+os.mkfifo(fifo)
+reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+e2e.run_cmd(base + [f"--output-dir={t}/fifo_out", "--repeat=2",
+                    f"--timing={fifo}"])
+data = os.read(reader, 1 << 20)
+os.close(reader)
+check(json.loads(data)["repeat"] == 2, f"the FIFO got {data[:200]!r}")
+check(stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced")
 check(open(f"{t}/arg1.npy", "rb").read() == input_bytes,
       "the input was changed")
 check.done()
