@@ -64,6 +64,9 @@ mpt-run MODEL --call=NAME [--device=D] [--input=ARG=FILE.npy]... --output-dir=DI
   runs any function of the artifact once (train_step, eval_step, a plain
   function of tensors) and writes every result as DIR/<result name or
   index>.npy; arguments not given take their initial values
+  --warmup=K --repeat=N  K untimed calls, then N calls timed by the device
+                         (CUDA events on cuda): min/median/mean/max ms per call
+  --timing=FILE          those times as JSON (with --repeat)
 
 environment:
   MPT_CUDA_DRIVER=LIB    the CUDA driver library --device=cuda loads instead

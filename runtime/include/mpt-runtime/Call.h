@@ -14,6 +14,9 @@
 //   if (Status st = (*call)->run(); st.failed()) ...
 //   (*call)->readResult(0, c.data(), c.size());
 //
+// runTimed() runs it the same way and returns the device's time for the
+// call (mpt-run --call --repeat=N --warmup=K is a loop of these).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef MPT_RUNTIME_CALL_H
@@ -56,6 +59,14 @@ public:
   /// source argument has for this call); one with no initial value is an
   /// error naming it.
   Status run();
+
+  /// Runs the function once like run() and returns the milliseconds the
+  /// device took for the call, as Device::startTimer/stopTimer measure
+  /// them around the program's call: GPU time between two CUDA events on
+  /// `cuda`, the host's clock around the finished work on `cpu` and
+  /// `cuda-emu`. Arguments that take their initial value get it before the
+  /// timer starts, so only the function's own work is timed.
+  Expected<double> runTimed();
 
   /// Copies result `index` (its spec's byteSize() bytes) to the host.
   Status readResult(size_t index, void *dst, size_t bytes) const;

@@ -19,6 +19,10 @@ struct FunctionCall::Impl {
   std::vector<bool> set;
 
   Status initialize(size_t i);
+  /// Gives every argument that was not set its initial value.
+  Status initializeArguments();
+  /// Issues the program's call with every argument and result buffer.
+  Status call();
 };
 
 FunctionCall::FunctionCall(std::unique_ptr<Impl> impl)
@@ -129,33 +133,56 @@ Status FunctionCall::Impl::initialize(size_t i) {
   return Status::success();
 }
 
-Status FunctionCall::run() {
-  Impl &impl = *impl_;
-  const FunctionSig &f = *impl.function;
+Status FunctionCall::Impl::initializeArguments() {
+  const FunctionSig &f = *function;
   // Plain initial values first, then casts of values that exist.
   for (int pass = 0; pass < 2; ++pass)
     for (size_t i = 0; i < f.args.size(); ++i) {
       const TensorSpec &t = f.args[i];
       bool cast = t.init.dist == InitSpec::Dist::CastOf;
-      if (impl.set[i] || cast != (pass == 1))
+      if (set[i] || cast != (pass == 1))
         continue;
       if (t.init.dist == InitSpec::Dist::None)
         return Status::error(
             f.name + ": argument '" + t.name + "' (" + t.typeString() +
             ") has no value: give it (mpt-run --input=" + t.name +
             "=FILE.npy)");
-      if (Status st = impl.initialize(i); st.failed())
+      if (Status st = initialize(i); st.failed())
         return st.withContext(f.name);
     }
+  return Status::success();
+}
+
+Status FunctionCall::Impl::call() {
   std::vector<DevicePtr> buffers;
-  for (const DeviceBuffer &b : impl.args)
+  buffers.reserve(args.size() + results.size());
+  for (const DeviceBuffer &b : args)
     buffers.push_back(b.ptr());
-  for (const DeviceBuffer &b : impl.results)
+  for (const DeviceBuffer &b : results)
     buffers.push_back(b.ptr());
-  if (Status st = impl.program->call(f.symbol, buffers.data(), buffers.size());
-      st.failed())
+  return program->call(function->symbol, buffers.data(), buffers.size());
+}
+
+Status FunctionCall::run() {
+  if (Status st = impl_->initializeArguments(); st.failed())
     return st;
-  return impl.device->synchronize();
+  if (Status st = impl_->call(); st.failed())
+    return st;
+  return impl_->device->synchronize();
+}
+
+Expected<double> FunctionCall::runTimed() {
+  if (Status st = impl_->initializeArguments(); st.failed())
+    return st;
+  Device &device = *impl_->device;
+  if (Status st = device.startTimer(); st.failed())
+    return st;
+  if (Status st = impl_->call(); st.failed()) {
+    // Leave no timer running: stop it, keeping the call's error.
+    (void)device.stopTimer();
+    return st;
+  }
+  return device.stopTimer();
 }
 
 Status FunctionCall::readResult(size_t index, void *dst, size_t bytes) const {

@@ -14,6 +14,7 @@
 
 #include "CudaDevice.h"
 
+#include "mpt-runtime/Call.h"
 #include "mpt-runtime/Device.h"
 #include "mpt-runtime/LaunchPlan.h"
 #include "mpt-runtime/Session.h"
@@ -830,16 +831,11 @@ TEST_F(CudaDeviceTest, ThePlanSmDecidesWithoutTheOption) {
             "m.mpt: artifact needs sm_90, GPU 0 (Fake GPU) is sm_80");
 }
 
-// The launch-plan executor (loadPlanProgram, what loadProgram returns after
-// its checks) is device-independent: on this device it launches through the
-// driver as on any other.
-TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
-  std::unique_ptr<CudaDevice> d = open();
-  ASSERT_TRUE(d);
+/// A cuda artifact with one function `axpy` and its launch plan: tmp = 0;
+/// tmp = 2 * x + tmp; y = 0.5 * tmp + y (4 f32 elements; x is argument
+/// buffer 0, y buffer 1, tmp an arena slice), two launches of saxpy.
+ArtifactContents axpyArtifact(const FunctionSig &f) {
   ArtifactContents a = cudaArtifact("80");
-  FunctionSig f;
-  f.name = "axpy";
-  f.symbol = "mpt_axpy";
   a.manifest.functions.push_back(f);
   LaunchPlan plan;
   plan.arenaBytes = 512;
@@ -848,7 +844,7 @@ TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
   k.params = 4;
   plan.kernels.push_back(k);
   FunctionPlan fp;
-  fp.name = "axpy";
+  fp.name = f.name;
   PlanBuffer x, y, tmp;
   x.index = 0;
   x.bytes = 16;
@@ -858,7 +854,6 @@ TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
   tmp.offset = 256;
   tmp.bytes = 16;
   fp.buffers = {x, y, tmp};
-  // tmp = 0; tmp = 2 * x + tmp; y = 0.5 * tmp + y (4 elements).
   PlanStep zero;
   zero.kind = PlanStep::Kind::Zero;
   zero.dst = 2;
@@ -880,6 +875,19 @@ TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
   fp.steps = {zero, saxpy(0, 2, 2.0), saxpy(2, 1, 0.5)};
   plan.functions.push_back(fp);
   a.launchPlan = plan;
+  return a;
+}
+
+// The launch-plan executor (loadPlanProgram, what loadProgram returns after
+// its checks) is device-independent: on this device it launches through the
+// driver as on any other.
+TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
+  std::unique_ptr<CudaDevice> d = open();
+  ASSERT_TRUE(d);
+  FunctionSig f;
+  f.name = "axpy";
+  f.symbol = "mpt_axpy";
+  ArtifactContents a = axpyArtifact(f);
 
   Expected<std::unique_ptr<Program>> program = d->loadProgram(a, "axpy.mpt");
   ASSERT_TRUE(program.ok()) << program.message();
@@ -919,6 +927,65 @@ TEST_F(CudaDeviceTest, ThePlanExecutorRunsOnThisDevice) {
                              hexBytes(two) + "," + hexBytes(four));
   EXPECT_EQ(launches[1], head + hexBytes(tmpPtr) + "," + hexBytes(*dy) + "," +
                              hexBytes(half) + "," + hexBytes(four));
+}
+
+// FunctionCall::runTimed (mpt-run --call --repeat) times a call with the
+// device's timer: on cuda two events on the stream bracket exactly the
+// call's work, so the figure is the GPU's time for the launches (the fake
+// driver's launch_us each), and the initial values written before the call
+// stay outside it.
+TEST_F(CudaDeviceTest, TimedCallsAreBracketedByTheEvents) {
+  fake.set("launch_us", 1500);
+  FunctionSig f;
+  f.name = "axpy";
+  f.symbol = "mpt_axpy";
+  TensorSpec x, y;
+  x.name = "x";
+  x.role = Role::Input;
+  x.dtype = DType::F32;
+  x.shape = {4};
+  x.init = InitSpec::constant(3.0);
+  y.name = "y";
+  y.role = Role::Output;
+  y.dtype = DType::F32;
+  y.shape = {4};
+  f.args = {x};
+  f.results = {y};
+  auto art = std::make_shared<const ArtifactContents>(axpyArtifact(f));
+  Expected<std::unique_ptr<FunctionCall>> call =
+      FunctionCall::create(art, "cuda", "axpy", "axpy.mpt");
+  ASSERT_TRUE(call.ok()) << call.message();
+  size_t mark = fake.callCount();
+  Expected<double> ms = (*call)->runTimed();
+  ASSERT_TRUE(ms.ok()) << ms.message();
+  EXPECT_EQ(*ms, 3.0); // two launches of 1.5 ms; the memset takes none
+  std::vector<std::string> calls = fake.callsFrom(mark);
+  auto at = [&](const std::string &prefix, size_t from = 0) {
+    for (size_t i = from; i < calls.size(); ++i)
+      if (calls[i].rfind(prefix, 0) == 0)
+        return i;
+    return calls.size();
+  };
+  size_t upload = at("cuMemcpyHtoDAsync_v2");
+  size_t start = at("cuEventRecord event=0");
+  size_t firstLaunch = at("cuLaunchKernel");
+  size_t secondLaunch = at("cuLaunchKernel", firstLaunch + 1);
+  size_t stop = at("cuEventRecord event=1");
+  ASSERT_LT(stop, calls.size());
+  EXPECT_LT(upload, start); // x's initial value, before the timer
+  EXPECT_LT(start, at("cuMemsetD8Async"));
+  EXPECT_LT(start, firstLaunch);
+  EXPECT_LT(secondLaunch, stop);
+  EXPECT_EQ(at("cuLaunchKernel", secondLaunch + 1), calls.size());
+  EXPECT_EQ(calls.back(), "cuEventElapsedTime_v2");
+  // y = 0.5 * (2 * x) + 0 = x = 3 (the constant initial value).
+  float out[4];
+  ASSERT_TRUE((*call)->readResult(0, out, sizeof out).ok());
+  EXPECT_EQ(std::vector<float>(out, out + 4), (std::vector<float>{3, 3, 3, 3}));
+  // Every call is timed alike: a second call, the same two launches.
+  Expected<double> again = (*call)->runTimed();
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(*again, 3.0);
 }
 
 TEST_F(CudaDeviceTest, SessionsRefuseAnArtifactForANewerGpu) {
