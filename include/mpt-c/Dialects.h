@@ -44,6 +44,13 @@ mptRunPassPipeline(MlirModule module, MlirStringRef pipeline);
 MLIR_CAPI_EXPORTED MlirLogicalResult
 mptRunMixedPrecisionPipeline(MlirModule module, MlirStringRef options);
 
+/// Runs `mpt-lower-to-cuda` with `options` in its textual form (e.g.
+/// "sm=90"; empty for the defaults): the module's functions become host
+/// functions of kernel launches and its kernels PTX in a `gpu.binary`
+/// (docs/gpu.md). Run it after the mixed-precision pipeline.
+MLIR_CAPI_EXPORTED MlirLogicalResult
+mptRunLowerToCUDAPipeline(MlirModule module, MlirStringRef options);
+
 #ifdef __cplusplus
 }
 #endif

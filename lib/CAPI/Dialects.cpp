@@ -59,10 +59,21 @@ MlirLogicalResult mptRunPassPipeline(MlirModule module,
   return wrap(pm.run(op));
 }
 
-MlirLogicalResult mptRunMixedPrecisionPipeline(MlirModule module,
-                                               MlirStringRef options) {
-  std::string pipeline = "builtin.module(mpt-mixed-precision{" +
-                         unwrap(options).str() + "})";
+/// Runs the registered pipeline `name` with textual `options`.
+static MlirLogicalResult runNamedPipeline(MlirModule module, StringRef name,
+                                          MlirStringRef options) {
+  std::string pipeline =
+      ("builtin.module(" + name + "{" + unwrap(options) + "})").str();
   return mptRunPassPipeline(module, mlirStringRefCreate(pipeline.data(),
                                                         pipeline.size()));
+}
+
+MlirLogicalResult mptRunMixedPrecisionPipeline(MlirModule module,
+                                               MlirStringRef options) {
+  return runNamedPipeline(module, "mpt-mixed-precision", options);
+}
+
+MlirLogicalResult mptRunLowerToCUDAPipeline(MlirModule module,
+                                            MlirStringRef options) {
+  return runNamedPipeline(module, "mpt-lower-to-cuda", options);
 }

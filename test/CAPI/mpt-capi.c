@@ -154,6 +154,37 @@ static void testMixedPrecisionPipeline(void) {
   mlirContextDestroy(ctx);
 }
 
+/* The GPU pipeline runs through the C API after the mixed-precision one:
+   the step becomes a host function of launches and the kernels PTX. */
+static void testLowerToCUDAPipeline(void) {
+  MlirContext ctx = mlirContextCreate();
+  mptContextRegisterAll(ctx);
+  MlirModule module = parse(ctx, kMLPStep);
+  MlirLogicalResult result = mptRunMixedPrecisionPipeline(
+      module, mlirStringRefCreateFromCString("precision=f16 summary=false"));
+  if (mlirLogicalResultIsSuccess(result))
+    result = mptRunLowerToCUDAPipeline(
+        module, mlirStringRefCreateFromCString("sm=90"));
+  // CHECK: lower to cuda: ok
+  printf("lower to cuda: %s\n",
+         mlirLogicalResultIsSuccess(result) ? "ok" : "failed");
+  // CHECK-LABEL: func.func @train_step
+  // CHECK-NOT: linalg.generic
+  // CHECK: gpu.launch_func
+  // CHECK: gpu.binary @mpt_kernels [#gpu.object<#nvvm.target<O = 3, chip = "sm_90"
+  // CHECK-SAME: .visible .entry
+  mlirOperationPrint(mlirModuleGetOperation(module), printToStdout, NULL);
+  printf("\n");
+  // CHECK: bad sm: failed
+  MlirModule again = parse(ctx, kMLPStep);
+  result = mptRunLowerToCUDAPipeline(again,
+                                     mlirStringRefCreateFromCString("sm=x"));
+  printf("bad sm: %s\n", mlirLogicalResultIsFailure(result) ? "failed" : "ok");
+  mlirModuleDestroy(again);
+  mlirModuleDestroy(module);
+  mlirContextDestroy(ctx);
+}
+
 int main(void) {
   /* Diagnostics go to stderr: keep stdout unbuffered so the two interleave in
      order. */
@@ -161,5 +192,6 @@ int main(void) {
   testDialectHandle();
   testPipeline();
   testMixedPrecisionPipeline();
+  testLowerToCUDAPipeline();
   return 0;
 }
