@@ -11,6 +11,7 @@
 #include "mpt/Compiler/Compiler.h"
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/TrainingStepAnalysis.h"
 
 #include "mpt-runtime/Signature.h"
@@ -68,31 +69,26 @@ static LogicalResult readType(Type type, Location loc, StringRef what,
   return success();
 }
 
-static LogicalResult readInit(DictionaryAttr dict, Location loc, StringRef what,
-                              rt::InitSpec &init) {
-  auto dist = dict.getAs<StringAttr>("dist");
-  auto number = [&](StringRef key) {
-    auto value = dict.getAs<FloatAttr>(key);
-    return value ? value.getValueAsDouble() : 0.0;
-  };
-  if (!dist)
-    return emitError(loc) << what << ": mpt.init has no 'dist'";
-  if (dist.getValue() == "zeros") {
-    init = rt::InitSpec::zeros();
-  } else if (dist.getValue() == "constant") {
-    init = rt::InitSpec::constant(number("value"));
-  } else if (dist.getValue() == "uniform") {
-    auto seed = dict.getAs<IntegerAttr>("seed");
-    init = rt::InitSpec::uniform(number("low"), number("high"),
-                                 seed ? seed.getValue().getZExtValue() : 0);
-  } else if (dist.getValue() == "cast_of") {
-    auto source = dict.getAs<StringAttr>("source");
-    init = rt::InitSpec::castOf(source ? source.getValue().str() : "");
-  } else {
-    return emitError(loc) << what << ": mpt.init has unknown dist '"
-                          << dist.getValue() << "'";
+static rt::InitSpec readInit(InitAttr init) {
+  switch (init.getDist()) {
+  case InitDist::zeros:
+    return rt::InitSpec::zeros();
+  case InitDist::constant:
+    return rt::InitSpec::constant(init.getValue().getValueAsDouble());
+  case InitDist::uniform:
+    return rt::InitSpec::uniform(init.getLow().getValueAsDouble(),
+                                 init.getHigh().getValueAsDouble(),
+                                 *init.getSeed());
+  case InitDist::cast_of:
+    return rt::InitSpec::castOf(init.getSource().str());
   }
-  return success();
+  llvm_unreachable("unknown mpt.init distribution");
+}
+
+/// The runtime's role of a dialect role (the two tables agree; see
+/// unittests/Dialect/MPT/RoleTest.cpp).
+static rt::Role toRuntimeRole(Role role) {
+  return static_cast<rt::Role>(static_cast<uint32_t>(role));
 }
 
 /// The bound a use of a label value inside `op`'s payload puts on it: the
@@ -204,24 +200,19 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
       }
       auto name =
           func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
-      auto role =
-          func.getArgAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
+      std::optional<Role> role = getArgRole(func, i);
       if (!name || !role)
         return emitError(argLoc)
                << what
                << " needs mpt.name and mpt.role: the runtime binds "
                   "arguments by name and role";
       spec.name = name.getValue().str();
-      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
-      if (!parsed)
-        return emitError(argLoc) << what << " has unknown role " << role;
-      spec.role = *parsed;
+      spec.role = toRuntimeRole(*role);
       if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
         return failure();
-      if (auto init = func.getArgAttrOfType<DictionaryAttr>(
-              i, MPTDialect::kInitAttrName))
-        if (failed(readInit(init, argLoc, what, spec.init)))
-          return failure();
+      if (auto init =
+              func.getArgAttrOfType<InitAttr>(i, MPTDialect::kInitAttrName))
+        spec.init = readInit(init);
       if (spec.role == rt::Role::Input)
         if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
           spec.classes = *classes;
@@ -237,8 +228,6 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
     for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
       std::string what = "@" + sig.name + " result #" + std::to_string(i);
       rt::TensorSpec spec;
-      auto role =
-          func.getResultAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
       if (plain) {
         spec.role = rt::Role::Output;
         if (failed(readType(func.getResultTypes()[i], loc, what, spec)))
@@ -246,12 +235,10 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
         sig.results.push_back(std::move(spec));
         continue;
       }
+      std::optional<Role> role = getResultRole(func, i);
       if (!role)
         return emitError(loc) << what << " needs mpt.role";
-      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
-      if (!parsed)
-        return emitError(loc) << what << " has unknown role " << role;
-      spec.role = *parsed;
+      spec.role = toRuntimeRole(*role);
       if (auto name = func.getResultAttrOfType<StringAttr>(
               i, MPTDialect::kNameAttrName))
         spec.name = name.getValue().str();

@@ -62,29 +62,29 @@ def test_train_step_signature_roles_names_init():
     text = step.to_mlir()
     args, res = signature(func_text(text, "train_step"))
     names = [re.search(r'mpt.name = "([^"]*)"', a).group(1) for _, a in args]
-    roles = [re.search(r'mpt.role = "([^"]*)"', a).group(1) for _, a in args]
+    roles = [re.search(r"mpt.role = #mpt.role<(\w+)>", a).group(1) for _, a in args]
     assert names == ["dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias",
                      "dense0.weight.momentum", "dense0.bias.momentum", "dense1.weight.momentum",
                      "dense1.bias.momentum", "x", "y"]
     assert roles == ["param"] * 4 + ["opt_state"] * 4 + ["input"] * 2
     types = [t for t, _ in args]
     assert types[0] == "tensor<64x32xf32>" and types[-2] == "tensor<32x64xf32>" and types[-1] == "tensor<32xi32>"
-    assert 'mpt.init = {dist = "uniform", high = 0.30618621784789724 : f64, low = -0.30618621784789724 : f64, ' \
-           'seed = ' in args[0][1]
-    assert 'mpt.init = {dist = "zeros"}' in args[1][1] and 'mpt.init = {dist = "zeros"}' in args[4][1]
+    assert "mpt.init = #mpt.init<dist = uniform, low = -0.30618621784789724, high = 0.30618621784789724, " \
+           "seed = " in args[0][1]
+    assert "mpt.init = #mpt.init<dist = zeros>" in args[1][1] and "mpt.init = #mpt.init<dist = zeros>" in args[4][1]
     assert "mpt.init" not in args[8][1]
     # Results: every state argument's replacement, then the loss.
-    assert [a for _, a in res] == [f'mpt.role = "{r}", mpt.updates = "{n}"' for r, n in zip(roles[:8], names[:8])] \
-        + ['mpt.role = "loss"']
+    assert [a for _, a in res] == [f'mpt.role = #mpt.role<{r}>, mpt.updates = "{n}"' for r, n in zip(roles[:8], names[:8])] \
+        + ["mpt.role = #mpt.role<loss>"]
     assert [t for t, _ in res] == types[:8] + ["tensor<f32>"]
 
 
 def test_eval_step_signature():
     step = two_layer_mlp(Adam(lr=1e-3))
     args, res = signature(func_text(step.to_mlir(), "eval_step"))
-    assert [re.search(r'mpt.role = "(\w+)"', a).group(1) for _, a in args] == ["param"] * 4 + ["input"] * 2
-    assert res == [("tensor<f32>", 'mpt.role = "loss"'),
-                   ("tensor<32x10xf32>", 'mpt.role = "output", mpt.name = "logits"')]
+    assert [re.search(r"mpt.role = #mpt.role<(\w+)>", a).group(1) for _, a in args] == ["param"] * 4 + ["input"] * 2
+    assert res == [("tensor<f32>", "mpt.role = #mpt.role<loss>"),
+                   ("tensor<32x10xf32>", 'mpt.role = #mpt.role<output>, mpt.name = "logits"')]
     assert "mpt." not in func_text(step.to_mlir(), "eval_step").split("\n", 1)[1]  # no mpt ops
 
 
@@ -101,7 +101,7 @@ def test_mpt_op_syntax_sgd_plain_momentum_nesterov_and_adam():
     assert re.search(r"%new1, %new1_m, %new1_v, %new1_t = mpt\.adam %arg1, %v\d+, %arg6, %arg7, %arg12 "
                      r"\{lr = 0\.001 : f32, beta1 = 0\.9 : f32, beta2 = 0\.999 : f32, eps = 1\.0e-08 : f32, "
                      r"weight_decay = 0\.01 : f32\} : tensor<32xf32>", t)
-    assert 'tensor<f32> {mpt.role = "opt_state", mpt.name = "adam.step", mpt.init = {dist = "zeros"}}' in t
+    assert 'tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.name = "adam.step", mpt.init = #mpt.init<dist = zeros>}' in t
     # The shared step count is returned once, from the first adam op.
     assert "return %new0, %new0_m, %new0_v, %new1_m" not in t
     assert re.search(r"return %new0, %new1, %new2, %new3, %new0_m, %new0_v, %new1_m, %new1_v, %new2_m, "

@@ -13,11 +13,11 @@
 // CHECK: mpt.sgd %{{.*}}, %[[U]] found_inf(%[[F]])
 // CHECK: return {{.*}}, %[[UH]], %[[F]] :
 func.func @grad_output(
-    %w: tensor<4x4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}},
-    %x: tensor<2x4xf16> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4x4xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<f32> {mpt.role = "loss"},
-        tensor<4x4xf16> {mpt.role = "output", mpt.name = "grad_w"}) {
+    %w: tensor<4x4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
+    %x: tensor<2x4xf16> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4x4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<f32> {mpt.role = #mpt.role<loss>},
+        tensor<4x4xf16> {mpt.role = #mpt.role<output>, mpt.name = "grad_w"}) {
   %z = arith.constant 0.0 : f32
   %zh = arith.constant 0.0 : f16
   %wh = mpt.cast %w : tensor<4x4xf32> to tensor<4x4xf16>
@@ -52,12 +52,12 @@ func.func @grad_output(
 // CHECK-LABEL: func.func @early_norm
 // expected-warning @below {{mpt-loss-scaling: result #3 ("grad_norm_w") of 'early_norm' is computed from the backward pass before its gradients are unscaled, so it is multiplied by the loss scale; compute it from the gradients after the last one exists}}
 func.func @early_norm(
-    %w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}},
-    %v: tensor<4xf32> {mpt.role = "param", mpt.name = "v", mpt.init = {dist = "zeros"}})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<4xf32> {mpt.role = "param", mpt.updates = "v"},
-        tensor<f32> {mpt.role = "loss"},
-        tensor<f32> {mpt.role = "output", mpt.name = "grad_norm_w"}) {
+    %w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
+    %v: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "v", mpt.init = #mpt.init<dist = zeros>})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "v"},
+        tensor<f32> {mpt.role = #mpt.role<loss>},
+        tensor<f32> {mpt.role = #mpt.role<output>, mpt.name = "grad_norm_w"}) {
   %z = arith.constant 0.0 : f32
   %e0 = tensor.empty() : tensor<f32>
   %f0 = linalg.fill ins(%z : f32) outs(%e0 : tensor<f32>) -> tensor<f32>

@@ -7,8 +7,8 @@
 // Static: a constant scale, still one unscale-and-check and skipped steps,
 // found_inf returned; no scale state and no update.
 // STATIC-LABEL: func.func @ls_modes_f16
-// STATIC-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "w", mpt.role = "param"})
-// STATIC-SAME: -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss"}, tensor<i1> {mpt.name = "found_inf", mpt.role = "output"})
+// STATIC-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "w", mpt.role = #mpt.role<param>})
+// STATIC-SAME: -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss>}, tensor<i1> {mpt.name = "found_inf", mpt.role = #mpt.role<output>})
 // STATIC-NEXT: %[[S:.*]] = arith.constant dense<1.024000e+03> : tensor<f32>
 // STATIC: mpt.grad_seed %{{.*}} scale(%[[S]])
 // STATIC: %[[U:[^ ]*]], %[[F:[^ ]*]] = mpt.unscale_and_check %{{.*}} scale(%[[S]]) : tensor<4xf16> -> tensor<4xf32>
@@ -18,7 +18,7 @@
 
 // None: the graph stays unscaled.
 // NONE-LABEL: func.func @ls_modes_f16
-// NONE-SAME: -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss"})
+// NONE-SAME: -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss>})
 // NONE: mpt.grad_seed %{{[^ ]*}} : tensor<f32>
 // NONE-NOT: mpt.unscale_and_check
 // NONE-NOT: found_inf
@@ -31,11 +31,11 @@
 // Options: init scale, hysteresis (initial counter and attribute), growth,
 // backoff, interval and bounds.
 // OPTS-LABEL: func.func @ls_modes_f16
-// OPTS-SAME: tensor<f32> {mpt.init = {dist = "constant", value = 4.000000e+00 : f64}, mpt.name = "loss_scale.scale", mpt.role = "loss_scale_state"}
-// OPTS-SAME: tensor<i32> {mpt.init = {dist = "constant", value = 2.000000e+00 : f64}, mpt.name = "loss_scale.hysteresis_tracker", mpt.role = "loss_scale_state"}
+// OPTS-SAME: tensor<f32> {mpt.init = #mpt.init<dist = constant, value = 4.000000e+00>, mpt.name = "loss_scale.scale", mpt.role = #mpt.role<loss_scale_state>}
+// OPTS-SAME: tensor<i32> {mpt.init = #mpt.init<dist = constant, value = 2.000000e+00>, mpt.name = "loss_scale.hysteresis_tracker", mpt.role = #mpt.role<loss_scale_state>}
 // OPTS: mpt.update_scale %{{.*}} {backoff_factor = 2.500000e-01 : f32, growth_factor = 4.000000e+00 : f32, growth_interval = 3 : i64, hysteresis = 2 : i64, max_scale = 0x4B800000 : f32, min_scale = 1.000000e+00 : f32}
-func.func @ls_modes_f16(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss"}) {
+func.func @ls_modes_f16(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %l = arith.constant dense<2.0> : tensor<f32>
   %loss = mpt.loss %l : tensor<f32>
   %seed = mpt.grad_seed %loss : tensor<f32>
@@ -61,8 +61,8 @@ func.func @ls_modes_f16(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"})
 // STATIC: mpt.unscale_and_check
 // NONE-LABEL: func.func @ls_modes_bf16
 // OPTS-LABEL: func.func @ls_modes_bf16
-func.func @ls_modes_bf16(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss"}) {
+func.func @ls_modes_bf16(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %l = arith.constant dense<2.0> : tensor<f32>
   %loss = mpt.loss %l : tensor<f32>
   %seed = mpt.grad_seed %loss : tensor<f32>

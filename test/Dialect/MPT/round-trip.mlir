@@ -110,13 +110,13 @@ func.func @fused_conv2d_forms(%x: tensor<2x9x9x3xf16>, %f: tensor<3x3x3x8xf16>, 
 
 // Role attributes on a training step.
 // CHECK-LABEL: func.func @roles
-// CHECK-SAME: mpt.init = {dist = "uniform", high = 1.000000e-01 : f64, low = -1.000000e-01 : f64, seed = 7 : i64}, mpt.name = "w", mpt.role = "param"
-// CHECK-SAME: mpt.init = {dist = "constant", value = 6.553600e+04 : f64}, mpt.name = "scale", mpt.role = "loss_scale_state"
-// CHECK-SAME: mpt.name = "x", mpt.role = "input"
-// CHECK-SAME: -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss_scale_state", mpt.updates = "scale"}, tensor<4xf32> {mpt.role = "output"})
-func.func @roles(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "uniform", low = -0.1 : f64, high = 0.1 : f64, seed = 7 : i64}},
-                 %s: tensor<f32> {mpt.role = "loss_scale_state", mpt.name = "scale", mpt.init = {dist = "constant", value = 65536.0 : f64}},
-                 %x: tensor<4xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss_scale_state", mpt.updates = "scale"}, tensor<4xf32> {mpt.role = "output"}) {
+// CHECK-SAME: mpt.init = #mpt.init<dist = uniform, low = -1.000000e-01, high = 1.000000e-01, seed = 7>, mpt.name = "w", mpt.role = #mpt.role<param>
+// CHECK-SAME: mpt.init = #mpt.init<dist = constant, value = 6.553600e+04>, mpt.name = "scale", mpt.role = #mpt.role<loss_scale_state>
+// CHECK-SAME: mpt.name = "x", mpt.role = #mpt.role<input>
+// CHECK-SAME: -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "scale"}, tensor<4xf32> {mpt.role = #mpt.role<output>})
+func.func @roles(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = uniform, low = -0.1, high = 0.1, seed = 7>},
+                 %s: tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.name = "scale", mpt.init = #mpt.init<dist = constant, value = 65536.0>},
+                 %x: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "scale"}, tensor<4xf32> {mpt.role = #mpt.role<output>}) {
   return %w, %s, %x : tensor<4xf32>, tensor<f32>, tensor<4xf32>
 }

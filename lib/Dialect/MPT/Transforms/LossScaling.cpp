@@ -352,7 +352,6 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   auto i32Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 32));
   auto i1Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 1));
   auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
-  auto f64 = [&](double v) { return FloatAttr::get(Float64Type::get(ctx), v); };
   OpBuilder b(ctx);
 
   // The scale used in this step's backward pass.
@@ -362,29 +361,24 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
     // optimizer state, loss-scale state, inputs.
     unsigned argPos = func.getNumArguments();
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      if (getArgRole(func, i) == "input") {
+      if (getArgRole(func, i) == Role::Input) {
         argPos = i;
         break;
       }
-    auto init = [&](StringRef dist, std::optional<double> value) {
-      SmallVector<std::pair<StringRef, Attribute>> fields = {
-          {"dist", str(dist)}};
-      if (value)
-        fields.push_back({"value", f64(*value)});
-      return makeSignatureAttrs(ctx, fields);
-    };
-    auto argAttrs = [&](StringRef name, DictionaryAttr initAttr) {
+    auto argAttrs = [&](StringRef name, InitAttr initAttr) {
       return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
+          ctx, {{MPTDialect::kRoleAttrName,
+                 roleAttr(ctx, Role::LossScaleState)},
                 {MPTDialect::kNameAttrName, str(name)},
                 {MPTDialect::kInitAttrName, initAttr}});
     };
     (void)func.insertArguments(
         {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
-        {argAttrs(kScaleName, init("constant", double(float(initScale)))),
-         argAttrs(kGrowthName, init("zeros", std::nullopt)),
-         argAttrs(kHysteresisName,
-                  init("constant", static_cast<double>(hysteresis)))},
+        {argAttrs(kScaleName,
+                  InitAttr::getConstant(ctx, double(float(initScale)))),
+         argAttrs(kGrowthName, InitAttr::getZeros(ctx)),
+         argAttrs(kHysteresisName, InitAttr::getConstant(
+                                       ctx, static_cast<double>(hysteresis)))},
         {loc, loc, loc});
     scale = func.getArgument(argPos);
     growthTracker = func.getArgument(argPos + 1);
@@ -472,13 +466,15 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
     // After the other state results, before the loss and outputs.
     unsigned resultPos = numResults;
     for (unsigned i = 0; i < numResults; ++i)
-      if (!isStateRole(getResultRole(func, i))) {
+      if (std::optional<Role> role = getResultRole(func, i);
+          !role || !isStateRole(*role)) {
         resultPos = i;
         break;
       }
     auto stateAttrs = [&](StringRef name) {
       return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
+          ctx, {{MPTDialect::kRoleAttrName,
+                 roleAttr(ctx, Role::LossScaleState)},
                 {MPTDialect::kUpdatesAttrName, str(name)}});
     };
     resultIndices.append({resultPos, resultPos, resultPos});
@@ -490,7 +486,7 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   resultIndices.push_back(numResults);
   resultTypes.push_back(i1Scalar);
   resultAttrs.push_back(makeSignatureAttrs(
-      ctx, {{MPTDialect::kRoleAttrName, str("output")},
+      ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::Output)},
             {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
   plan.ret->insertOperands(plan.ret->getNumOperands(), foundInf);
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);

@@ -164,11 +164,12 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
       continue;
     }
     unsigned index = arg.getArgNumber();
-    StringRef role = getArgRole(func, index);
-    if (!role.empty() && role != "param") {
+    std::optional<Role> role = getArgRole(func, index);
+    if (role && *role != Role::Param) {
       op->emitError() << "mpt-master-weights: argument "
-                      << describeArg(func, index) << " has mpt.role \"" << role
-                      << "\" but this op updates it as a parameter";
+                      << describeArg(func, index) << " has mpt.role "
+                      << stringifyRole(*role)
+                      << " but this op updates it as a parameter";
       failed = true;
       continue;
     }
@@ -329,13 +330,13 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
   llvm::StringSet<> names = collectArgNames(func);
-  auto roleAttr = [&](StringRef role) { return StringAttr::get(ctx, role); };
 
   // Arguments: parameters and their state get a role and a name.
   for (ParamPlan &param : plan.params) {
     unsigned index = param.arg.getArgNumber();
-    if (getArgRole(func, index).empty())
-      func.setArgAttr(index, MPTDialect::kRoleAttrName, roleAttr("param"));
+    if (!getArgRole(func, index))
+      func.setArgAttr(index, MPTDialect::kRoleAttrName,
+                      roleAttr(ctx, Role::Param));
     if (getArgName(func, index).empty())
       func.setArgAttr(
           index, MPTDialect::kNameAttrName,
@@ -347,9 +348,9 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
       if (!arg || arg.getOwner() != &func.front())
         continue;
       unsigned stateIndex = arg.getArgNumber();
-      if (getArgRole(func, stateIndex).empty())
+      if (!getArgRole(func, stateIndex))
         func.setArgAttr(stateIndex, MPTDialect::kRoleAttrName,
-                        roleAttr("opt_state"));
+                        roleAttr(ctx, Role::OptState));
       if (getArgName(func, stateIndex).empty()) {
         std::string base = slot.paramTyped
                                ? (paramName + "." + slot.suffix).str()
@@ -364,29 +365,28 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
   // marked loss is the loss.
   for (OpOperand &operand : plan.ret->getOpOperands()) {
     unsigned index = operand.getOperandNumber();
-    if (!getResultRole(func, index).empty())
+    if (getResultRole(func, index))
       continue;
     Value value = operand.get();
     Operation *def = value.getDefiningOp();
     if (!def)
       continue;
     if (isa<LossOp>(def)) {
-      func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr("loss"));
+      func.setResultAttr(index, MPTDialect::kRoleAttrName,
+                         roleAttr(ctx, Role::Loss));
       continue;
     }
     if (!isOptimizer(def))
       continue;
     // The argument this result replaces and the role it carries.
     Value replaced;
-    StringRef role;
-    if (value == getNewParam(def)) {
+    Role role = Role::Param;
+    if (value == getNewParam(def))
       replaced = getParamOperand(def).get();
-      role = "param";
-    }
     for (StateSlot slot : getStateSlots(def))
       if (value == slot.result) {
         replaced = slot.operand->get();
-        role = "opt_state";
+        role = Role::OptState;
       }
     auto arg = dyn_cast_or_null<BlockArgument>(replaced);
     if (!arg || arg.getOwner() != &func.front())
@@ -394,7 +394,7 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
     StringRef argName = getArgName(func, arg.getArgNumber());
     if (argName.empty())
       continue;
-    func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr(role));
+    func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr(ctx, role));
     func.setResultAttr(index, MPTDialect::kUpdatesAttrName,
                        StringAttr::get(ctx, argName));
   }
@@ -446,7 +446,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
   // order: params, working copies, optimizer state, inputs.
   unsigned lastParam = 0;
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-    if (getArgRole(func, i) == "param")
+    if (getArgRole(func, i) == Role::Param)
       lastParam = i;
   for (ParamPlan *param : todo)
     lastParam = std::max(lastParam, param->arg.getArgNumber());
@@ -461,13 +461,11 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
     StringRef paramName = getArgName(func, param->arg.getArgNumber());
     std::string wcName = uniqueName(names, (paramName + ".working_copy").str());
     wcNames.push_back(wcName);
-    DictionaryAttr init =
-        makeSignatureAttrs(ctx, {{"dist", StringAttr::get(ctx, "cast_of")},
-                                 {"source", StringAttr::get(ctx, paramName)}});
+    auto init = InitAttr::getCastOf(ctx, paramName);
     argIndices.push_back(argPos);
     argTypes.push_back(withElementType(param->arg.getType(), param->lowType));
     argAttrs.push_back(makeSignatureAttrs(
-        ctx, {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+        ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::WorkingCopy)},
               {MPTDialect::kNameAttrName, StringAttr::get(ctx, wcName)},
               {MPTDialect::kInitAttrName, init}}));
     argLocs.push_back(param->arg.getLoc());
@@ -480,7 +478,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
   for (OpOperand &operand : plan.ret->getOpOperands()) {
     Operation *def = operand.get().getDefiningOp();
     if ((def && isOptimizer(def) && operand.get() == getNewParam(def)) ||
-        getResultRole(func, operand.getOperandNumber()) == "param")
+        getResultRole(func, operand.getOperandNumber()) == Role::Param)
       resultPos = operand.getOperandNumber() + 1;
   }
 
@@ -501,7 +499,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
     resultTypes.push_back(wc.getType());
     resultAttrs.push_back(makeSignatureAttrs(
         ctx,
-        {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+        {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::WorkingCopy)},
          {MPTDialect::kUpdatesAttrName, StringAttr::get(ctx, wcNames[i])}}));
     resultValues.push_back(getWorkingCopy(newOp));
   }

@@ -4,6 +4,7 @@
 #define MPT_DIALECT_MPT_IR_MPTOPS_TD
 
 include "mpt/Dialect/MPT/IR/MPTDialect.td"
+include "mpt/Dialect/MPT/IR/MPTAttrs.td"
 include "mpt/Dialect/MPT/IR/MPTEnums.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"

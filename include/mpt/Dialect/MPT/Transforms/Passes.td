@@ -97,11 +97,12 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
     Parameters (function arguments updated by `mpt.sgd` / `mpt.adam`) stay
     FP32 masters; forward and backward read one low-precision working copy
     per step. With `keep-working-copy` the copy is an extra argument
-    (`mpt.role = "working_copy"`, `mpt.name = "<param>.working_copy"`,
-    `mpt.init = {dist = "cast_of", source = "<param>"}`) that the optimizer
-    op writes for the next step (its `-> type` result, the cast fused into the
-    update); without it the parameter's low-precision casts become one cast
-    at function entry. Low-precision gradients go into the optimizer op as
+    (`mpt.role = #mpt.role<working_copy>`,
+    `mpt.name = "<param>.working_copy"`,
+    `mpt.init = #mpt.init<dist = cast_of, source = "<param>">`) that the
+    optimizer op writes for the next step (its `-> type` result, the cast
+    fused into the update); without it the parameter's low-precision casts
+    become one cast at function entry. Low-precision gradients go into the optimizer op as
     they are (it up-casts them); optimizer state stays FP32. Missing
     `mpt.role` / `mpt.name` / `mpt.updates` attributes are attached so a
     runtime binds the new signature alone.
