@@ -17,6 +17,18 @@ func.func @loss_and_seed(%l: tensor<f32>, %s: tensor<f32>) -> (tensor<f32>, tens
 
 // -----
 
+// A backward function that takes the loss as an argument seeds from it: the
+// seed's verifier looks at its own operands only, not at what defines them.
+// CHECK-LABEL: func.func @seed_from_argument
+// CHECK-SAME: (%[[L:.*]]: tensor<f32>)
+// CHECK: mpt.grad_seed %[[L]] : tensor<f32>
+func.func @seed_from_argument(%loss: tensor<f32>) -> tensor<f32> {
+  %seed = mpt.grad_seed %loss : tensor<f32>
+  return %seed : tensor<f32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @casts
 func.func @casts(%x: tensor<4x8xf32>, %h: tensor<4x8xf16>, %s: f32) -> (tensor<4x8xf16>, tensor<4x8xbf16>, tensor<4x8xf32>, bf16) {
   // CHECK: mpt.cast %{{.*}} : tensor<4x8xf32> to tensor<4x8xf16>

@@ -8,6 +8,7 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -17,6 +18,13 @@
 
 #define GET_ATTRDEF_CLASSES
 #include "mpt/Dialect/MPT/IR/MPTAttrs.h.inc"
+
+namespace mlir::mpt {
+/// True when `a` and `b` are ranked shaped types of the same shape (the
+/// element types may differ): the optimizer ops' gradient and working copy
+/// against the parameter.
+bool haveSameShape(Type a, Type b);
+} // namespace mlir::mpt
 
 #define GET_OP_CLASSES
 #include "mpt/Dialect/MPT/IR/MPTOps.h.inc"
