@@ -25,6 +25,13 @@ Type mlir::mpt::withElementType(Type type, Type element) {
   return element;
 }
 
+FloatType mlir::mpt::getLowPrecisionType(MLIRContext *context,
+                                         LowPrecision precision) {
+  if (precision == LowPrecision::BF16)
+    return BFloat16Type::get(context);
+  return Float16Type::get(context);
+}
+
 std::string mlir::mpt::formatNumber(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);

@@ -940,16 +940,8 @@ struct MPTAutocastPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = module.getContext();
-    FloatType low;
-    if (precision == "f16")
-      low = Float16Type::get(context);
-    else if (precision == "bf16")
-      low = BFloat16Type::get(context);
-    else {
-      module.emitError() << "mpt-autocast: precision must be f16 or bf16, got '"
-                         << precision << "'";
-      return signalPassFailure();
-    }
+    FloatType low = getLowPrecisionType(context, precision);
+    StringRef precisionName = stringifyLowPrecision(precision);
 
     AutocastPolicy policy;
     std::string error;
@@ -984,7 +976,7 @@ struct MPTAutocastPass
             << "mpt-autocast: low-precision-ops names '" << op->getName()
             << "', but this op is not a contraction (low-precision inputs, "
                "FP32 accumulator); name it in follow-ops to compute it in "
-            << precision << " when its inputs are";
+            << precisionName << " when its inputs are";
         wrong = true;
       });
       if (wrong)
@@ -1003,13 +995,13 @@ struct MPTAutocastPass
       numConstantsNarrowed += f.constantsNarrowed;
       if (emitSummary)
         emitRemark(func.getLoc()) << "mpt-autocast: @" << f.name << ": " << f.lowOps
-                          << "/" << f.floatOps << " float ops in " << precision
+                          << "/" << f.floatOps << " float ops in " << precisionName
                           << " using " << f.casts << " casts; "
                           << (f.contractionFlops
                                   ? 100 * f.lowContractionFlops /
                                         f.contractionFlops
                                   : 0)
-                          << "% of contraction FLOPs in " << precision
+                          << "% of contraction FLOPs in " << precisionName
                           << "; saved activations " << f.savedBefore
                           << " -> " << f.savedAfter << " bytes";
     }
@@ -1017,7 +1009,7 @@ struct MPTAutocastPass
     if (report.empty())
       return;
     if (report == "-") {
-      writeReport(llvm::outs(), stats, precision);
+      writeReport(llvm::outs(), stats, precisionName);
       return;
     }
     std::error_code ec;
@@ -1027,7 +1019,7 @@ struct MPTAutocastPass
                          << report << "': " << ec.message();
       return signalPassFailure();
     }
-    writeReport(os, stats, precision);
+    writeReport(os, stats, precisionName);
   }
 };
 

@@ -55,14 +55,12 @@ constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
 constexpr llvm::StringLiteral kHysteresisName = "loss_scale.hysteresis_tracker";
 constexpr llvm::StringLiteral kFoundInfName = "found_inf";
 
-enum class Mode { Dynamic, Static, None };
-
 /// What the pass does in one training step.
 struct ScalePlan {
   func::FuncOp func;
   func::ReturnOp ret;
   GradSeedOp seed;
-  Mode mode;
+  LossScaleMode mode;
   /// Optimizer ops in block order.
   SmallVector<Operation *> optimizers;
   /// Distinct gradients the seed reaches, in optimizer order.
@@ -97,7 +95,8 @@ private:
   LogicalResult validateOptions(Operation *anchor);
   /// Fills `plan`; returns failure after reporting an error, and success with
   /// `plan.seed` null when the function needs nothing.
-  LogicalResult analyze(func::FuncOp func, Mode mode, ScalePlan &plan);
+  LogicalResult analyze(func::FuncOp func, LossScaleMode mode,
+                        ScalePlan &plan);
   void rewrite(ScalePlan &plan);
 };
 
@@ -110,9 +109,6 @@ private:
 
 LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
   auto error = [&]() { return anchor->emitError() << "mpt-loss-scaling: "; };
-  if (mode != "auto" && mode != "dynamic" && mode != "static" && mode != "none")
-    return error() << "mode must be auto, dynamic, static or none, got '"
-                   << mode << "'";
   if (!std::isfinite(initScale) || initScale <= 0 || initScale > FLT_MAX)
     return error() << "init-scale must be a finite f32 > 0, got "
                    << formatNumber(initScale);
@@ -175,7 +171,8 @@ dependentsInBlock(Value root, Block &block,
   return reached;
 }
 
-LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
+LogicalResult MPTLossScalingPass::analyze(func::FuncOp func,
+                                          LossScaleMode mode,
                                           ScalePlan &plan) {
   SmallVector<GradSeedOp> seeds;
   SmallVector<Operation *> optimizers;
@@ -205,7 +202,7 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
   if (seed.getScale())
     return success(); // already scaled: the pass is idempotent
 
-  if (mode == Mode::None)
+  if (mode == LossScaleMode::None)
     return success();
 
   if (failed(checkNotReferenced(func, "mpt-loss-scaling")))
@@ -290,7 +287,7 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
 
   // Names the pass adds must be free.
   llvm::StringSet<> names = collectArgNames(func);
-  if (mode == Mode::Dynamic)
+  if (mode == LossScaleMode::Dynamic)
     for (StringRef name : {kScaleName, kGrowthName, kHysteresisName})
       if (names.contains(name))
         return func.emitError() << "mpt-loss-scaling: an argument is already "
@@ -356,7 +353,7 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
 
   // The scale used in this step's backward pass.
   Value scale, growthTracker, hysteresisTracker;
-  if (plan.mode == Mode::Dynamic) {
+  if (plan.mode == LossScaleMode::Dynamic) {
     // State arguments go before the inputs: params, working copies,
     // optimizer state, loss-scale state, inputs.
     unsigned argPos = func.getNumArguments();
@@ -450,7 +447,7 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   SmallVector<Type> resultTypes;
   SmallVector<DictionaryAttr> resultAttrs;
   unsigned numResults = func.getNumResults();
-  if (plan.mode == Mode::Dynamic) {
+  if (plan.mode == LossScaleMode::Dynamic) {
     b.setInsertionPoint(plan.ret);
     Builder &attrs = b;
     auto update = UpdateScaleOp::create(
@@ -500,7 +497,7 @@ void MPTLossScalingPass::runOnOperation() {
   ModuleOp module = getOperation();
   if (failed(validateOptions(module)))
     return signalPassFailure();
-  if (mode == "none")
+  if (mode == LossScaleMode::None)
     return;
 
   // A module without any grad seed has nothing to scale.
@@ -526,10 +523,9 @@ void MPTLossScalingPass::runOnOperation() {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    Mode funcMode = mode == "dynamic"  ? Mode::Dynamic
-                    : mode == "static" ? Mode::Static
-                    : hasF16(func)     ? Mode::Dynamic
-                                       : Mode::None;
+    LossScaleMode funcMode = mode;
+    if (funcMode == LossScaleMode::Auto)
+      funcMode = hasF16(func) ? LossScaleMode::Dynamic : LossScaleMode::None;
     ScalePlan plan;
     if (failed(analyze(func, funcMode, plan)))
       failedAny = true;

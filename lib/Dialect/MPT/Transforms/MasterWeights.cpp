@@ -626,16 +626,10 @@ void MPTMasterWeightsPass::runOnOperation() {
   ModuleOp module = getOperation();
 
   Type forcedType;
-  if (precision == "f16")
-    forcedType = Float16Type::get(&getContext());
-  else if (precision == "bf16")
-    forcedType = BFloat16Type::get(&getContext());
-  else if (precision != "auto") {
-    module.emitError() << "mpt-master-weights: precision must be auto, f16 "
-                          "or bf16, got '"
-                       << precision << "'";
-    return signalPassFailure();
-  }
+  if (precision == StoragePrecision::F16)
+    forcedType = getLowPrecisionType(&getContext(), LowPrecision::F16);
+  else if (precision == StoragePrecision::BF16)
+    forcedType = getLowPrecisionType(&getContext(), LowPrecision::BF16);
 
   // Training steps are the functions with optimizer ops.
   SmallVector<func::FuncOp> steps;

@@ -87,4 +87,36 @@ def MPT_InitDist : I32EnumAttr<"InitDist",
   let cppNamespace = "::mlir::mpt";
 }
 
+//===----------------------------------------------------------------------===//
+// Choices of the mixed-precision passes and pipeline (their options are
+// tablegen enum options over these)
+//===----------------------------------------------------------------------===//
+
+def MPT_LowPrecision : I32Enum<"LowPrecision",
+    "the 16-bit float type low-precision ops compute in", [
+      I32EnumCase<"F16", 1, "f16">,
+      I32EnumCase<"BF16", 2, "bf16">
+    ]> {
+  let cppNamespace = "::mlir::mpt";
+}
+
+def MPT_StoragePrecision : I32Enum<"StoragePrecision",
+    "the type pure low-precision training stores parameters in", [
+      I32EnumCase<"Auto", 0, "auto">,
+      I32EnumCase<"F16", 1, "f16">,
+      I32EnumCase<"BF16", 2, "bf16">
+    ]> {
+  let cppNamespace = "::mlir::mpt";
+}
+
+def MPT_LossScaleMode : I32Enum<"LossScaleMode",
+    "how the loss is scaled", [
+      I32EnumCase<"Auto", 0, "auto">,
+      I32EnumCase<"Dynamic", 1, "dynamic">,
+      I32EnumCase<"Static", 2, "static">,
+      I32EnumCase<"None", 3, "none">
+    ]> {
+  let cppNamespace = "::mlir::mpt";
+}
+
 #endif // MPT_DIALECT_MPT_IR_MPTENUMS_TD

@@ -13,6 +13,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "mpt/Dialect/MPT/IR/LossScaleDefaults.h"
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
 #include "mpt/Dialect/MPT/IR/MPTEnums.h.inc"
 
@@ -24,6 +25,9 @@ namespace mlir::mpt {
 /// element types may differ): the optimizer ops' gradient and working copy
 /// against the parameter.
 bool haveSameShape(Type a, Type b);
+
+/// The float type of `precision` (f16 or bf16).
+FloatType getLowPrecisionType(MLIRContext *context, LowPrecision precision);
 } // namespace mlir::mpt
 
 #define GET_OP_CLASSES

@@ -318,10 +318,13 @@ def MPT_UpdateScaleOp : MPT_Op<"update_scale", [Pure]> {
     MPT_I32Scalar:$growth_tracker,
     MPT_I32Scalar:$hysteresis_tracker,
     MPT_I1Scalar:$found_inf,
-    DefaultValuedAttr<F32Attr, "2.0f">:$growth_factor,
-    DefaultValuedAttr<F32Attr, "0.5f">:$backoff_factor,
-    DefaultValuedAttr<I64Attr, "2000">:$growth_interval,
-    DefaultValuedAttr<I64Attr, "1">:$hysteresis,
+    DefaultValuedAttr<F32Attr,
+        "static_cast<float>(::mlir::mpt::kDefaultGrowthFactor)">:$growth_factor,
+    DefaultValuedAttr<F32Attr,
+        "static_cast<float>(::mlir::mpt::kDefaultBackoffFactor)">:$backoff_factor,
+    DefaultValuedAttr<I64Attr, "::mlir::mpt::kDefaultGrowthInterval">
+        :$growth_interval,
+    DefaultValuedAttr<I64Attr, "::mlir::mpt::kDefaultHysteresis">:$hysteresis,
     OptionalAttr<F32Attr>:$min_scale,
     OptionalAttr<F32Attr>:$max_scale
   );

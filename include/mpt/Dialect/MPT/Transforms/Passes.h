@@ -4,6 +4,7 @@
 #define MPT_DIALECT_MPT_TRANSFORMS_PASSES_H
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

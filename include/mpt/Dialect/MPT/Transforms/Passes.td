@@ -29,8 +29,13 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
     "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"
   ];
   let options = [
-    Option<"precision", "precision", "std::string", "\"f16\"",
-           "Low-precision type: f16 or bf16">,
+    Option<"precision", "precision", "::mlir::mpt::LowPrecision",
+           "::mlir::mpt::LowPrecision::F16", "Low-precision type",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::LowPrecision::F16, "f16",
+                        "IEEE binary16"),
+             clEnumValN(::mlir::mpt::LowPrecision::BF16, "bf16", "bfloat16")
+           )}]>,
     ListOption<"lowPrecisionOps", "low-precision-ops", "std::string",
                "Contraction op names (linalg contractions and convolutions, "
                "mpt fused ops) to move to the always-low-precision class; "
@@ -119,10 +124,18 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
     Option<"fp32Masters", "fp32-masters", "bool", "true",
            "Keep parameters in FP32; false keeps them in the low precision "
            "(pure FP16/BF16 training, for comparison only)">,
-    Option<"precision", "precision", "std::string", "\"auto\"",
+    Option<"precision", "precision", "::mlir::mpt::StoragePrecision",
+           "::mlir::mpt::StoragePrecision::Auto",
            "With fp32-masters=false: the low-precision type of parameters "
-           "the graph does not cast (auto: the type the function's "
-           "parameters are cast to, f16 or bf16)">
+           "the graph does not cast",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::StoragePrecision::Auto, "auto",
+                        "the type the function's parameters are cast to"),
+             clEnumValN(::mlir::mpt::StoragePrecision::F16, "f16",
+                        "IEEE binary16"),
+             clEnumValN(::mlir::mpt::StoragePrecision::BF16, "bf16",
+                        "bfloat16")
+           )}]>
   ];
   let statistics = [
     Statistic<"numWorkingCopies", "working-copies",
@@ -149,18 +162,33 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
     "::mlir::tensor::TensorDialect"
   ];
   let options = [
-    Option<"mode", "mode", "std::string", "\"auto\"",
-           "dynamic, static, none, or auto (dynamic when the graph computes "
-           "in f16, none otherwise)">,
-    Option<"initScale", "init-scale", "double", "65536.0",
+    Option<"mode", "mode", "::mlir::mpt::LossScaleMode",
+           "::mlir::mpt::LossScaleMode::Auto", "How the loss is scaled",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::LossScaleMode::Auto, "auto",
+                        "dynamic when the graph computes in f16, none "
+                        "otherwise"),
+             clEnumValN(::mlir::mpt::LossScaleMode::Dynamic, "dynamic",
+                        "scale state updated every step"),
+             clEnumValN(::mlir::mpt::LossScaleMode::Static, "static",
+                        "a constant scale"),
+             clEnumValN(::mlir::mpt::LossScaleMode::None, "none",
+                        "no scaling")
+           )}]>,
+    Option<"initScale", "init-scale", "double",
+           "::mlir::mpt::kDefaultInitScale",
            "Initial (dynamic) or constant (static) loss scale">,
-    Option<"growthFactor", "growth-factor", "double", "2.0",
+    Option<"growthFactor", "growth-factor", "double",
+           "::mlir::mpt::kDefaultGrowthFactor",
            "Scale multiplier after growth-interval clean steps">,
-    Option<"backoffFactor", "backoff-factor", "double", "0.5",
+    Option<"backoffFactor", "backoff-factor", "double",
+           "::mlir::mpt::kDefaultBackoffFactor",
            "Scale multiplier on overflow">,
-    Option<"growthInterval", "growth-interval", "int64_t", "2000",
+    Option<"growthInterval", "growth-interval", "int64_t",
+           "::mlir::mpt::kDefaultGrowthInterval",
            "Consecutive clean steps before the scale grows">,
-    Option<"hysteresis", "hysteresis", "int64_t", "1",
+    Option<"hysteresis", "hysteresis", "int64_t",
+           "::mlir::mpt::kDefaultHysteresis",
            "Overflows tolerated before the scale backs off">,
     Option<"minScale", "min-scale", "double", "0.0",
            "Lower bound of the scale (0: none)">,
