@@ -83,9 +83,11 @@ struct MixedPrecisionOptions
       *this, "fusion-report",
       llvm::cl::desc("Write the fusion JSON report to this file"),
       llvm::cl::init("")};
-  Option<bool> summary{*this, "summary",
-                       llvm::cl::desc("Emit autocast's one-line remark"),
-                       llvm::cl::init(true)};
+  Option<bool> summary{
+      *this, "summary",
+      llvm::cl::desc("Print autocast's per-function summary as a one-line "
+                     "remark"),
+      llvm::cl::init(false)};
 };
 
 /// The loss-scaling mode the pipeline uses: `auto` resolves to dynamic for

@@ -25,6 +25,7 @@
 #include "TrainingStep.h"
 
 #include "mpt/Dialect/MPT/IR/MPTOps.h"
+#include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -54,6 +55,12 @@ constexpr llvm::StringLiteral kScaleName = "loss_scale.scale";
 constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
 constexpr llvm::StringLiteral kHysteresisName = "loss_scale.hysteresis_tracker";
 constexpr llvm::StringLiteral kFoundInfName = "found_inf";
+
+/// The loss-scale values of one step: the scale used in its backward pass
+/// and, in dynamic mode, the two trackers (state arguments).
+struct ScaleState {
+  Value scale, growthTracker, hysteresisTracker;
+};
 
 /// What the pass does in one training step.
 struct ScalePlan {
@@ -98,6 +105,20 @@ private:
   LogicalResult analyze(func::FuncOp func, LossScaleMode mode,
                         ScalePlan &plan);
   void rewrite(ScalePlan &plan);
+
+  // Steps of the rewrite.
+  /// The scale this step's backward pass uses: new state arguments (dynamic)
+  /// or a constant (static).
+  ScaleState createScaleState(ScalePlan &plan);
+  /// Every optimizer op after the unscale-and-check, on the unscaled
+  /// gradients, skipping on overflow.
+  void rewireOptimizers(ScalePlan &plan, UnscaleAndCheckOp unscale);
+  /// Next step's scale state and found_inf as results.
+  void appendResults(ScalePlan &plan, const ScaleState &state,
+                     Value foundInf);
+
+  /// The remarks of the current run.
+  PassReport *passReport = nullptr;
 };
 
 } // namespace
@@ -171,6 +192,124 @@ dependentsInBlock(Value root, Block &block,
   return reached;
 }
 
+/// Checks the shape of a step the pass can rewrite: an entry point with one
+/// block, the seed and every optimizer op at its top level, none of them
+/// already skipping.
+static LogicalResult checkStepStructure(func::FuncOp func, GradSeedOp seed,
+                                        ArrayRef<Operation *> optimizers,
+                                        ScalePlan &plan) {
+  if (failed(checkNotReferenced(func, "mpt-loss-scaling")))
+    return failure();
+  plan.ret = getSingleReturn(func);
+  if (!plan.ret)
+    return func.emitError()
+           << "mpt-loss-scaling: training step '" << func.getSymName()
+           << "' must have a single block ending in func.return (control "
+              "flow across blocks is not supported)";
+  if (seed->getParentOp() != func.getOperation())
+    return seed->emitError() << "mpt-loss-scaling: mpt.grad_seed must be at "
+                                "the top level of the function body";
+  if (optimizers.empty())
+    return seed->emitError()
+           << "mpt-loss-scaling: this mpt.grad_seed reaches no optimizer op "
+              "(the function has no mpt.sgd or mpt.adam), so no gradient "
+              "would be unscaled and no step skipped";
+  for (Operation *op : optimizers) {
+    if (op->getParentOp() != func.getOperation())
+      return op->emitError() << "mpt-loss-scaling: optimizer op must be at "
+                                "the top level of the function body";
+    if (getFoundInf(op))
+      return op->emitError() << "mpt-loss-scaling: optimizer op already has "
+                                "a found_inf operand; the pass adds it";
+  }
+  return success();
+}
+
+/// The distinct gradients of `optimizers` that depend on the seed (in
+/// optimizer order) and the last op defining one; warns about optimizer ops
+/// whose gradient does not depend on the seed.
+static LogicalResult collectGradients(GradSeedOp seed,
+                                      ArrayRef<Operation *> optimizers,
+                                      ScalePlan &plan) {
+  Block &entry = *seed->getBlock();
+  llvm::DenseSet<Value> reached =
+      dependentsInBlock(seed.getResult(), entry, [](Operation *) {
+        return false;
+      });
+  llvm::DenseSet<Value> seen;
+  SmallVector<Operation *> unreached;
+  for (Operation *op : optimizers) {
+    Value grad = getGradOperand(op).get();
+    if (!reached.contains(grad)) {
+      unreached.push_back(op);
+      continue;
+    }
+    if (!seen.insert(grad).second)
+      continue;
+    plan.grads.push_back(grad);
+    Operation *def = grad.getDefiningOp();
+    if (def && (!plan.lastGradDef || plan.lastGradDef->isBeforeInBlock(def)))
+      plan.lastGradDef = def;
+  }
+  if (plan.grads.empty())
+    return seed->emitError()
+           << "mpt-loss-scaling: this mpt.grad_seed reaches none of the "
+           << optimizers.size()
+           << " optimizer ops' gradients; is the backward pass connected to "
+              "the optimizer ops?";
+  for (Operation *op : unreached)
+    op->emitWarning()
+        << "mpt-loss-scaling: the gradient of this optimizer op does not "
+           "depend on mpt.grad_seed, so it is neither scaled nor unscaled "
+           "(the op still skips overflow steps)";
+  return success();
+}
+
+/// The one unscale-and-check goes after the last gradient; optimizer ops
+/// before it move after it, which needs every user of their results to come
+/// later.
+static LogicalResult checkOptimizersCanMove(ArrayRef<Operation *> optimizers,
+                                            ScalePlan &plan) {
+  Block &entry = *plan.ret->getBlock();
+  for (Operation *op : optimizers) {
+    if (!op->isBeforeInBlock(plan.lastGradDef))
+      continue;
+    for (Operation *user : op->getUsers()) {
+      Operation *ancestor = entry.findAncestorOpInBlock(*user);
+      if (!ancestor || ancestor == plan.ret.getOperation() ||
+          plan.lastGradDef->isBeforeInBlock(ancestor))
+        continue;
+      InFlightDiagnostic diag =
+          op->emitError()
+          << "mpt-loss-scaling: this optimizer op runs before the last "
+             "gradient is computed and its results are used before that, "
+             "so the step's one unscale-and-check cannot precede it";
+      diag.attachNote(plan.lastGradDef->getLoc()) << "the last gradient";
+      return failure();
+    }
+  }
+  return success();
+}
+
+/// The argument and result names the pass adds must be free.
+static LogicalResult checkNamesFree(func::FuncOp func, LossScaleMode mode) {
+  llvm::StringSet<> names = collectArgNames(func);
+  if (mode == LossScaleMode::Dynamic)
+    for (StringRef name : {kScaleName, kGrowthName, kHysteresisName})
+      if (names.contains(name))
+        return func.emitError() << "mpt-loss-scaling: an argument is already "
+                                   "named \""
+                                << name << "\"";
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+    if (auto name =
+            func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
+        name && name.getValue() == kFoundInfName)
+      return func.emitError()
+             << "mpt-loss-scaling: result #" << i << " is already named \""
+             << kFoundInfName << "\"";
+  return success();
+}
+
 LogicalResult MPTLossScalingPass::analyze(func::FuncOp func,
                                           LossScaleMode mode,
                                           ScalePlan &plan) {
@@ -199,107 +338,14 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func,
     return failure();
   }
   GradSeedOp seed = seeds.front();
-  if (seed.getScale())
-    return success(); // already scaled: the pass is idempotent
+  if (seed.getScale() || mode == LossScaleMode::None)
+    return success(); // already scaled (the pass is idempotent), or no mode
 
-  if (mode == LossScaleMode::None)
-    return success();
-
-  if (failed(checkNotReferenced(func, "mpt-loss-scaling")))
+  if (failed(checkStepStructure(func, seed, optimizers, plan)) ||
+      failed(collectGradients(seed, optimizers, plan)) ||
+      failed(checkOptimizersCanMove(optimizers, plan)) ||
+      failed(checkNamesFree(func, mode)))
     return failure();
-  plan.ret = getSingleReturn(func);
-  if (!plan.ret)
-    return func.emitError()
-           << "mpt-loss-scaling: training step '" << func.getSymName()
-           << "' must have a single block ending in func.return (control "
-              "flow across blocks is not supported)";
-  if (seed->getParentOp() != func.getOperation())
-    return seed->emitError() << "mpt-loss-scaling: mpt.grad_seed must be at "
-                                "the top level of the function body";
-  if (optimizers.empty())
-    return seed->emitError()
-           << "mpt-loss-scaling: this mpt.grad_seed reaches no optimizer op "
-              "(the function has no mpt.sgd or mpt.adam), so no gradient "
-              "would be unscaled and no step skipped";
-  Block &entry = func.front();
-  for (Operation *op : optimizers) {
-    if (op->getParentOp() != func.getOperation())
-      return op->emitError() << "mpt-loss-scaling: optimizer op must be at "
-                                "the top level of the function body";
-    if (getFoundInf(op))
-      return op->emitError() << "mpt-loss-scaling: optimizer op already has "
-                                "a found_inf operand; the pass adds it";
-  }
-
-  // Everything that depends on the seed.
-  llvm::DenseSet<Value> reached =
-      dependentsInBlock(seed.getResult(), entry, [](Operation *) {
-        return false;
-      });
-
-  llvm::DenseSet<Value> seen;
-  SmallVector<Operation *> unreached;
-  for (Operation *op : optimizers) {
-    Value grad = getGradOperand(op).get();
-    if (!reached.contains(grad)) {
-      unreached.push_back(op);
-      continue;
-    }
-    if (!seen.insert(grad).second)
-      continue;
-    plan.grads.push_back(grad);
-    Operation *def = grad.getDefiningOp();
-    if (def && (!plan.lastGradDef || plan.lastGradDef->isBeforeInBlock(def)))
-      plan.lastGradDef = def;
-  }
-  if (plan.grads.empty())
-    return seed->emitError()
-           << "mpt-loss-scaling: this mpt.grad_seed reaches none of the "
-           << optimizers.size()
-           << " optimizer ops' gradients; is the backward pass connected to "
-              "the optimizer ops?";
-  for (Operation *op : unreached)
-    op->emitWarning()
-        << "mpt-loss-scaling: the gradient of this optimizer op does not "
-           "depend on mpt.grad_seed, so it is neither scaled nor unscaled "
-           "(the op still skips overflow steps)";
-
-  // The one unscale-and-check goes after the last gradient; optimizer ops
-  // before it move after it, which needs every user of their results to come
-  // later.
-  for (Operation *op : optimizers) {
-    if (!op->isBeforeInBlock(plan.lastGradDef))
-      continue;
-    for (Operation *user : op->getUsers()) {
-      Operation *ancestor = entry.findAncestorOpInBlock(*user);
-      if (ancestor && ancestor != plan.ret.getOperation() &&
-          !plan.lastGradDef->isBeforeInBlock(ancestor)) {
-        InFlightDiagnostic diag =
-            op->emitError()
-            << "mpt-loss-scaling: this optimizer op runs before the last "
-               "gradient is computed and its results are used before that, "
-               "so the step's one unscale-and-check cannot precede it";
-        diag.attachNote(plan.lastGradDef->getLoc()) << "the last gradient";
-        return failure();
-      }
-    }
-  }
-
-  // Names the pass adds must be free.
-  llvm::StringSet<> names = collectArgNames(func);
-  if (mode == LossScaleMode::Dynamic)
-    for (StringRef name : {kScaleName, kGrowthName, kHysteresisName})
-      if (names.contains(name))
-        return func.emitError() << "mpt-loss-scaling: an argument is already "
-                                   "named \""
-                                << name << "\"";
-  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-    if (auto name =
-            func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
-        name && name.getValue() == kFoundInfName)
-      return func.emitError()
-             << "mpt-loss-scaling: result #" << i << " is already named \""
-             << kFoundInfName << "\"";
 
   plan.func = func;
   plan.seed = seed;
@@ -340,72 +386,72 @@ static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
   }
 }
 
-void MPTLossScalingPass::rewrite(ScalePlan &plan) {
+static RankedTensorType scalarTensor(Type element) {
+  return RankedTensorType::get({}, element);
+}
+
+ScaleState MPTLossScalingPass::createScaleState(ScalePlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
-  Block &entry = func.front();
   Location loc = plan.seed.getLoc();
-  auto f32Scalar = RankedTensorType::get({}, Float32Type::get(ctx));
-  auto i32Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 32));
-  auto i1Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 1));
-  auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
-  OpBuilder b(ctx);
-
-  // The scale used in this step's backward pass.
-  Value scale, growthTracker, hysteresisTracker;
-  if (plan.mode == LossScaleMode::Dynamic) {
-    // State arguments go before the inputs: params, working copies,
-    // optimizer state, loss-scale state, inputs.
-    unsigned argPos = func.getNumArguments();
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      if (getArgRole(func, i) == Role::Input) {
-        argPos = i;
-        break;
-      }
-    auto argAttrs = [&](StringRef name, InitAttr initAttr) {
-      return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName,
-                 roleAttr(ctx, Role::LossScaleState)},
-                {MPTDialect::kNameAttrName, str(name)},
-                {MPTDialect::kInitAttrName, initAttr}});
-    };
-    (void)func.insertArguments(
-        {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
-        {argAttrs(kScaleName,
-                  InitAttr::getConstant(ctx, double(float(initScale)))),
-         argAttrs(kGrowthName, InitAttr::getZeros(ctx)),
-         argAttrs(kHysteresisName, InitAttr::getConstant(
-                                       ctx, static_cast<double>(hysteresis)))},
-        {loc, loc, loc});
-    scale = func.getArgument(argPos);
-    growthTracker = func.getArgument(argPos + 1);
-    hysteresisTracker = func.getArgument(argPos + 2);
-  } else {
-    b.setInsertionPointToStart(&entry);
-    scale = arith::ConstantOp::create(
+  ScaleState state;
+  if (plan.mode != LossScaleMode::Dynamic) {
+    OpBuilder b = OpBuilder::atBlockBegin(&func.front());
+    state.scale = arith::ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(f32Scalar, static_cast<float>(initScale)));
+        DenseElementsAttr::get(scalarTensor(Float32Type::get(ctx)),
+                               static_cast<float>(initScale)));
+    return state;
   }
+  // State arguments go before the inputs: params, working copies,
+  // optimizer state, loss-scale state, inputs.
+  unsigned argPos = func.getNumArguments();
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (getArgRole(func, i) == Role::Input) {
+      argPos = i;
+      break;
+    }
+  auto argAttrs = [&](StringRef name, InitAttr initAttr) {
+    return makeSignatureAttrs(
+        ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
+              {MPTDialect::kNameAttrName, StringAttr::get(ctx, name)},
+              {MPTDialect::kInitAttrName, initAttr}});
+  };
+  Type f32Scalar = scalarTensor(Float32Type::get(ctx));
+  Type i32Scalar = scalarTensor(IntegerType::get(ctx, 32));
+  (void)func.insertArguments(
+      {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
+      {argAttrs(kScaleName,
+                InitAttr::getConstant(ctx, double(float(initScale)))),
+       argAttrs(kGrowthName, InitAttr::getZeros(ctx)),
+       argAttrs(kHysteresisName,
+                InitAttr::getConstant(ctx, static_cast<double>(hysteresis)))},
+      {loc, loc, loc});
+  state.scale = func.getArgument(argPos);
+  state.growthTracker = func.getArgument(argPos + 1);
+  state.hysteresisTracker = func.getArgument(argPos + 2);
+  return state;
+}
 
-  // 1. The seed is the scale (edited in place: the seed may itself be a
-  // gradient).
-  plan.seed.getScaleMutable().assign(scale);
-
-  // 2. One unscale-and-check after the last gradient.
+/// One unscale-and-check of every gradient, right after the last one.
+static UnscaleAndCheckOp insertUnscale(ScalePlan &plan, Value scale) {
+  MLIRContext *ctx = plan.func.getContext();
+  OpBuilder b(ctx);
   b.setInsertionPointAfter(plan.lastGradDef);
   SmallVector<Type> unscaledTypes;
   for (Value grad : plan.grads)
     unscaledTypes.push_back(
         cast<RankedTensorType>(grad.getType()).clone(Float32Type::get(ctx)));
-  auto unscale = UnscaleAndCheckOp::create(b, loc, unscaledTypes, i1Scalar,
-                                           plan.grads, scale);
-  Value foundInf = unscale.getFoundInf();
+  return UnscaleAndCheckOp::create(b, plan.seed.getLoc(), unscaledTypes,
+                                   scalarTensor(IntegerType::get(ctx, 1)),
+                                   plan.grads, scale);
+}
+
+void MPTLossScalingPass::rewireOptimizers(ScalePlan &plan,
+                                          UnscaleAndCheckOp unscale) {
   llvm::DenseMap<Value, Value> unscaledOf;
   for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled()))
     unscaledOf[grad] = unscaled;
-
-  // 3. Optimizer ops after it, on the unscaled gradients, skipping on
-  // overflow.
   Operation *previous = unscale;
   for (Operation *op : plan.optimizers) {
     if (op->isBeforeInBlock(unscale)) {
@@ -415,13 +461,17 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
     OpOperand &grad = getGradOperand(op);
     if (Value unscaled = unscaledOf.lookup(grad.get()))
       grad.set(unscaled);
-    getFoundInfOperand(op).assign(foundInf);
+    getFoundInfOperand(op).assign(unscale.getFoundInf());
   }
+}
 
-  // Every later use of a gradient (a gradient returned as an output, a
-  // gradient norm) reads the unscaled value, as after PyTorch's
-  // `scaler.unscale_`. Earlier uses belong to the backward pass, which is
-  // scaled throughout.
+/// Every later use of a gradient (a gradient returned as an output, a
+/// gradient norm) reads the unscaled value, as after PyTorch's
+/// `scaler.unscale_`. Earlier uses belong to the backward pass, which is
+/// scaled throughout.
+static void readUnscaledAfter(ScalePlan &plan, UnscaleAndCheckOp unscale) {
+  Block &entry = plan.func.front();
+  OpBuilder b(plan.func.getContext());
   for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled())) {
     Value replacement;
     for (OpOperand &use : llvm::make_early_inc_range(grad.getUses())) {
@@ -440,25 +490,30 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
       use.set(replacement);
     }
   }
-  warnScaledResults(plan, unscale);
+}
 
-  // 4. Next step's scale state after the step, and the results.
+void MPTLossScalingPass::appendResults(ScalePlan &plan,
+                                       const ScaleState &state,
+                                       Value foundInf) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
   SmallVector<unsigned> resultIndices;
   SmallVector<Type> resultTypes;
   SmallVector<DictionaryAttr> resultAttrs;
   unsigned numResults = func.getNumResults();
   if (plan.mode == LossScaleMode::Dynamic) {
-    b.setInsertionPoint(plan.ret);
-    Builder &attrs = b;
+    // Next step's scale state, computed after the step.
+    OpBuilder b(plan.ret);
     auto update = UpdateScaleOp::create(
-        b, loc, scale, growthTracker, hysteresisTracker, foundInf,
-        attrs.getF32FloatAttr(static_cast<float>(growthFactor)),
-        attrs.getF32FloatAttr(static_cast<float>(backoffFactor)),
-        attrs.getI64IntegerAttr(growthInterval),
-        attrs.getI64IntegerAttr(hysteresis),
-        minScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(minScale))
+        b, plan.seed.getLoc(), state.scale, state.growthTracker,
+        state.hysteresisTracker, foundInf,
+        b.getF32FloatAttr(static_cast<float>(growthFactor)),
+        b.getF32FloatAttr(static_cast<float>(backoffFactor)),
+        b.getI64IntegerAttr(growthInterval), b.getI64IntegerAttr(hysteresis),
+        minScale > 0 ? b.getF32FloatAttr(static_cast<float>(minScale))
                      : FloatAttr(),
-        maxScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(maxScale))
+        maxScale > 0 ? b.getF32FloatAttr(static_cast<float>(maxScale))
                      : FloatAttr());
     // After the other state results, before the loss and outputs.
     unsigned resultPos = numResults;
@@ -470,23 +525,46 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
       }
     auto stateAttrs = [&](StringRef name) {
       return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName,
-                 roleAttr(ctx, Role::LossScaleState)},
+          ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
                 {MPTDialect::kUpdatesAttrName, str(name)}});
     };
     resultIndices.append({resultPos, resultPos, resultPos});
-    resultTypes.append({f32Scalar, i32Scalar, i32Scalar});
+    llvm::append_range(resultTypes, update.getResultTypes());
     resultAttrs.append({stateAttrs(kScaleName), stateAttrs(kGrowthName),
                         stateAttrs(kHysteresisName)});
     plan.ret->insertOperands(resultPos, update.getResults());
   }
   resultIndices.push_back(numResults);
-  resultTypes.push_back(i1Scalar);
+  resultTypes.push_back(foundInf.getType());
   resultAttrs.push_back(makeSignatureAttrs(
       ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::Output)},
             {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
   plan.ret->insertOperands(plan.ret->getNumOperands(), foundInf);
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
+}
+
+void MPTLossScalingPass::rewrite(ScalePlan &plan) {
+  // 1. The seed is the scale (edited in place: the seed may itself be a
+  // gradient).
+  ScaleState state = createScaleState(plan);
+  plan.seed.getScaleMutable().assign(state.scale);
+  // 2. One unscale-and-check after the last gradient.
+  UnscaleAndCheckOp unscale = insertUnscale(plan, state.scale);
+  // 3. Optimizer ops after it, skipping on overflow; later readers of the
+  // gradients read them unscaled.
+  rewireOptimizers(plan, unscale);
+  readUnscaledAfter(plan, unscale);
+  warnScaledResults(plan, unscale);
+  // 4. Next step's scale state and the results.
+  appendResults(plan, state, unscale.getFoundInf());
+
+  RemarkBuilder(passReport, getArgument(), remark::RemarkKind::RemarkPassed,
+                "scaled", plan.seed.getLoc())
+      .function(plan.func.getSymNameAttr())
+      .arg("mode", stringifyLossScaleMode(plan.mode))
+      .arg("init_scale", static_cast<double>(static_cast<float>(initScale)))
+      .arg("unscaled_gradients", static_cast<int64_t>(plan.grads.size()))
+      .arg("optimizer_ops", static_cast<int64_t>(plan.optimizers.size()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -534,9 +612,17 @@ void MPTLossScalingPass::runOnOperation() {
   }
   if (failedAny)
     return signalPassFailure();
+  PassReport remarks(getArgument());
+  passReport = &remarks;
   for (ScalePlan &plan : plans) {
     rewrite(plan);
     ++numScaledSteps;
     numUnscaledGradients += plan.grads.size();
+  }
+  std::string error;
+  if (!report.empty() && failed(remarks.write(report, error))) {
+    module.emitError() << "mpt-loss-scaling: cannot write the report to '"
+                       << report << "': " << error;
+    signalPassFailure();
   }
 }

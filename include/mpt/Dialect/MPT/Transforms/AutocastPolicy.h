@@ -9,7 +9,9 @@
 #ifndef MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
 #define MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -87,6 +89,28 @@ private:
 
   llvm::StringMap<PrecisionClass> classes;
 };
+
+class PassReport;
+
+/// What mpt-autocast did to one function.
+struct AutocastSummary {
+  /// Ops that compute on float values, and those now in low precision.
+  int64_t floatOps = 0, lowPrecisionOps = 0;
+  int64_t castsInserted = 0, constantsNarrowed = 0;
+  /// 2 x multiply-adds of the (statically shaped) contractions, in total and
+  /// with low-precision inputs.
+  int64_t contractionFlops = 0, lowPrecisionContractionFlops = 0;
+  /// Bytes of forward values the backward pass reads, before and after.
+  int64_t savedActivationBytesBefore = 0, savedActivationBytesAfter = 0;
+};
+
+/// mpt-autocast on one function: colors its ops with `policy` and rewrites
+/// them to `low` in place through `rewriter` (so its listener sees every
+/// change). Every decision is a remark of "mpt-autocast", recorded in
+/// `report` when given and emitted through the context's remark engine.
+AutocastSummary autocastFunction(RewriterBase &rewriter, func::FuncOp func,
+                                 const AutocastPolicy &policy, FloatType low,
+                                 PassReport *report = nullptr);
 
 } // namespace mlir::mpt
 

@@ -24,9 +24,13 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
     FP32 and are reported. A JSON report (`report=<file|->`) and a one-line
     remark summarise the decisions.
   }];
+  // The dialects of the default lists are loaded so that option names of
+  // their ops can be checked against the registered ops.
   let dependentDialects = [
     "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect"
   ];
   let options = [
     Option<"precision", "precision", "::mlir::mpt::LowPrecision",
@@ -50,9 +54,12 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
                "Op names to remove from every class (they stay FP32 and are "
                "reported as unknown)">,
     Option<"report", "report", "std::string", "\"\"",
-           "Write the JSON decision report to this file ('-' for stdout)">,
-    Option<"emitSummary", "summary", "bool", "true",
-           "Emit the one-line summary as a remark">
+           "Write the remarks as a JSON report to this file ('-' for "
+           "stderr)">,
+    Option<"emitSummary", "summary", "bool", "false",
+           "Also print each function's summary remark as a one-line "
+           "diagnostic (the remark engine shows it with "
+           "--remarks-filter=mpt-autocast)">
   ];
   // Compiled out of release builds of MLIR (Debian's among them): the report
   // and the remark carry the same counts.
@@ -84,7 +91,8 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
   ];
   let options = [
     Option<"report", "report", "std::string", "\"\"",
-           "Write the JSON fusion report to this file ('-' for stdout)">
+           "Write the remarks as a JSON report to this file ('-' for "
+           "stderr)">
   ];
   let statistics = [
     Statistic<"numFused", "fused", "Contractions fused with their epilogue">,
@@ -124,6 +132,9 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
     Option<"fp32Masters", "fp32-masters", "bool", "true",
            "Keep parameters in FP32; false keeps them in the low precision "
            "(pure FP16/BF16 training, for comparison only)">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the remarks (working copies, entry casts, low-precision "
+           "parameters) as a JSON report to this file ('-' for stderr)">,
     Option<"precision", "precision", "::mlir::mpt::StoragePrecision",
            "::mlir::mpt::StoragePrecision::Auto",
            "With fp32-masters=false: the low-precision type of parameters "
@@ -190,6 +201,9 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
     Option<"hysteresis", "hysteresis", "int64_t",
            "::mlir::mpt::kDefaultHysteresis",
            "Overflows tolerated before the scale backs off">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the remarks (the steps scaled) as a JSON report to this "
+           "file ('-' for stderr)">,
     Option<"minScale", "min-scale", "double", "0.0",
            "Lower bound of the scale (0: none)">,
     Option<"maxScale", "max-scale", "double", "0.0",
