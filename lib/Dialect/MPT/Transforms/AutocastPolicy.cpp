@@ -280,81 +280,41 @@ static bool producedByReduction(Value v) {
   return false;
 }
 
-Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
-  auto linalgOp = cast<linalg::LinalgOp>(op);
-  Classification result;
-  result.cls = PrecisionClass::Transparent;
-  result.key = "copy";
-  if (op->getNumRegions() != 1 || op->getRegion(0).empty()) {
-    result.cls = PrecisionClass::Unknown;
-    result.reason = "linalg op without a body";
-    return result;
-  }
+/// True when the divisor of `div`, a payload op of `op`, is an input that
+/// comes from a reduction (a softmax or normalisation denominator).
+static bool dividesByReduction(arith::DivFOp div, linalg::LinalgOp op) {
   Block &body = op->getRegion(0).front();
-  unsigned numReductions = linalgOp.getNumReductionLoops();
+  auto arg = dyn_cast<BlockArgument>(div.getRhs());
+  return arg && arg.getOwner() == &body &&
+         arg.getArgNumber() < op.getNumDpsInputs() &&
+         producedByReduction(op.getDpsInputOperand(arg.getArgNumber())->get());
+}
 
-  if (numReductions > 0 && isMulAddBody(linalgOp)) {
-    result.cls = PrecisionClass::LowPrecision;
-    result.isContraction = true;
-    result.key = "contraction";
-    return result;
-  }
+std::pair<PrecisionClass, std::string>
+AutocastPolicy::classifyPayload(Operation &inner,
+                                linalg::LinalgOp op) const {
+  StringRef name = inner.getName().getStringRef();
+  if (auto div = dyn_cast<arith::DivFOp>(inner);
+      div && dividesByReduction(div, op))
+    return {PrecisionClass::FP32, "division by a reduction"};
+  std::optional<PrecisionClass> listed = lookup(name);
+  if (!listed)
+    return {PrecisionClass::Unknown, "unknown payload op " + name.str()};
+  if (*listed == PrecisionClass::FP32)
+    return {PrecisionClass::FP32, "fp32 op " + name.str()};
+  if (std::optional<std::string> wide = wideIntToFloat(inner);
+      wide && *listed == PrecisionClass::Follow)
+    return {PrecisionClass::FP32, *wide};
+  // A contraction's own payload (a multiply) only follows.
+  if (*listed == PrecisionClass::LowPrecision)
+    return {PrecisionClass::Follow, ""};
+  return {*listed, ""};
+}
 
-  // The most restrictive payload op decides.
-  int worst = -1;
-  for (Operation &inner : body.without_terminator()) {
-    if (isa<arith::ConstantOp, linalg::IndexOp>(inner))
-      continue;
-    // Integer and index arithmetic (label compares, index casts) does not
-    // decide the precision of the floats.
-    auto isFloat = [](Type t) { return isa<FloatType>(t); };
-    if (llvm::none_of(inner.getOperandTypes(), isFloat) &&
-        llvm::none_of(inner.getResultTypes(), isFloat))
-      continue;
-    StringRef name = inner.getName().getStringRef();
-    PrecisionClass cls;
-    std::string reason;
-    if (auto div = dyn_cast<arith::DivFOp>(inner)) {
-      auto arg = dyn_cast<BlockArgument>(div.getRhs());
-      if (arg && arg.getOwner() == &body &&
-          arg.getArgNumber() < linalgOp.getNumDpsInputs() &&
-          producedByReduction(
-              linalgOp.getDpsInputOperand(arg.getArgNumber())->get())) {
-        cls = PrecisionClass::FP32;
-        reason = "division by a reduction";
-      } else {
-        cls = lookup(name).value_or(PrecisionClass::Unknown);
-        if (cls == PrecisionClass::Unknown)
-          reason = "unknown payload op " + name.str();
-      }
-    } else if (std::optional<PrecisionClass> listed = lookup(name)) {
-      cls = *listed;
-      if (cls == PrecisionClass::FP32)
-        reason = "fp32 op " + name.str();
-      if (std::optional<std::string> wide = wideIntToFloat(inner);
-          wide && cls == PrecisionClass::Follow) {
-        cls = PrecisionClass::FP32;
-        reason = *wide;
-      }
-    } else {
-      cls = PrecisionClass::Unknown;
-      reason = "unknown payload op " + name.str();
-    }
-    if (cls == PrecisionClass::LowPrecision)
-      cls = PrecisionClass::Follow;
-    if (rank(cls) > worst) {
-      worst = rank(cls);
-      result.cls = cls;
-      result.key = name.str();
-      result.reason = reason;
-    }
-  }
-
-  if (numReductions == 0 || result.cls == PrecisionClass::Unknown)
-    return result;
-
-  // Reductions: sums and means over more than one element are FP32; max/min
-  // reductions (max pooling, softmax's stabiliser) stay transparent.
+/// Reductions: sums and means over more than one element are FP32; max/min
+/// reductions (max pooling, softmax's stabiliser) keep `result`.
+static Classification classifyReduction(linalg::LinalgOp linalgOp,
+                                        Classification result) {
   int64_t reduced = 1;
   bool dynamic = false;
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
@@ -370,6 +330,7 @@ Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
   }
   if (!dynamic && reduced <= 1)
     return result;
+  Block &body = linalgOp->getRegion(0).front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   bool isMaxLike = llvm::all_of(yield.getOperands(), [](Value v) {
     return isa_and_nonnull<arith::MaximumFOp, arith::MinimumFOp,
@@ -384,6 +345,47 @@ Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
                           : "reduction over " + std::to_string(reduced) +
                                 " elements";
   return result;
+}
+
+Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  Classification result;
+  result.cls = PrecisionClass::Transparent;
+  result.key = "copy";
+  if (op->getNumRegions() != 1 || op->getRegion(0).empty()) {
+    result.cls = PrecisionClass::Unknown;
+    result.reason = "linalg op without a body";
+    return result;
+  }
+  unsigned numReductions = linalgOp.getNumReductionLoops();
+  if (numReductions > 0 && isMulAddBody(linalgOp)) {
+    result.cls = PrecisionClass::LowPrecision;
+    result.isContraction = true;
+    result.key = "contraction";
+    return result;
+  }
+
+  // The most restrictive payload op decides. Integer and index arithmetic
+  // (label compares, index casts) does not decide the precision of the
+  // floats.
+  int worst = -1;
+  auto isFloat = [](Type t) { return isa<FloatType>(t); };
+  for (Operation &inner : op->getRegion(0).front().without_terminator()) {
+    if (isa<arith::ConstantOp, linalg::IndexOp>(inner) ||
+        (llvm::none_of(inner.getOperandTypes(), isFloat) &&
+         llvm::none_of(inner.getResultTypes(), isFloat)))
+      continue;
+    auto [cls, reason] = classifyPayload(inner, linalgOp);
+    if (rank(cls) > worst) {
+      worst = rank(cls);
+      result.cls = cls;
+      result.key = inner.getName().getStringRef().str();
+      result.reason = reason;
+    }
+  }
+  if (numReductions == 0 || result.cls == PrecisionClass::Unknown)
+    return result;
+  return classifyReduction(linalgOp, result);
 }
 
 Classification AutocastPolicy::classify(Operation *op) const {

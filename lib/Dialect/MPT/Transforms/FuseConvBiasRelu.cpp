@@ -371,44 +371,93 @@ struct ChainState {
   }
 };
 
-/// Matches a `linalg.generic` that reads `cur` elementwise and whose body is
-/// `yield(step_n(...step_1(x)))` with bias / ReLU / truncf steps.
-static bool matchGenericStage(linalg::GenericOp g, Value cur,
-                              int64_t channelDim, Stage &stage,
-                              StringRef &nearMiss) {
+/// The input of `g` that reads `cur` elementwise (identity map, and no other
+/// input reads it), when `g` is an all-parallel generic of `cur`'s shape with
+/// one result and an init it does not read; null otherwise.
+static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
   if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
       g.getNumResults() != 1 || g.getNumParallelLoops() != g.getNumLoops())
-    return false;
+    return nullptr;
   auto curType = cast<RankedTensorType>(cur.getType());
   auto resultType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
   if (!resultType || resultType.getShape() != curType.getShape() ||
       g.getNumLoops() != resultType.getRank())
-    return false;
+    return nullptr;
   OpOperand *init = g.getDpsInitOperand(0);
   if (!g.getMatchingIndexingMap(init).isIdentity() ||
       !g.getMatchingBlockArgument(init).use_empty())
-    return false;
+    return nullptr;
   OpOperand *main = nullptr;
   for (OpOperand *in : g.getDpsInputOperands()) {
     if (in->get() != cur)
       continue;
     if (main)
-      return false;
+      return nullptr;
     main = in;
   }
   if (!main || !g.getMatchingIndexingMap(main).isIdentity())
+    return nullptr;
+  return main;
+}
+
+/// For the body op `add` of `g`, `x + bias` (either order) with `bias` the
+/// block argument of a per-channel bias input other than `main`: returns x
+/// and sets `biasOperand` and `bias` (the 1-D value). Sets `nearMiss` for a
+/// vector indexed by another dimension.
+static Value matchBiasAdd(linalg::GenericOp g, arith::AddFOp add,
+                          OpOperand *main, int64_t channelDim,
+                          OpOperand *&biasOperand, Value &bias,
+                          StringRef &nearMiss) {
+  auto resultType = cast<RankedTensorType>(g.getResult(0).getType());
+  for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
+                      std::pair(add.getRhs(), add.getLhs())}) {
+    auto arg = dyn_cast<BlockArgument>(b);
+    if (!arg || arg.getOwner() != g.getBody() ||
+        arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
+      continue;
+    OpOperand *operand = g.getDpsInputOperand(arg.getArgNumber());
+    if (operand == main)
+      continue;
+    Value vec;
+    switch (classifyBias(operand->get(), g.getMatchingIndexingMap(operand),
+                         resultType.getRank(), channelDim,
+                         channelDim >= 0 ? resultType.getDimSize(channelDim)
+                                         : ShapedType::kDynamic,
+                         vec)) {
+    case BiasKind::Bias:
+      biasOperand = operand;
+      bias = vec;
+      return a;
+    case BiasKind::NotPerChannel:
+      nearMiss = kBiasNotPerChannel;
+      break;
+    case BiasKind::NotABias:
+      break;
+    }
+  }
+  return {};
+}
+
+/// Matches a `linalg.generic` that reads `cur` elementwise and whose body is
+/// `yield(step_n(...step_1(x)))` with bias / ReLU / truncf steps.
+static bool matchGenericStage(linalg::GenericOp g, Value cur,
+                              int64_t channelDim, Stage &stage,
+                              StringRef &nearMiss) {
+  OpOperand *main = getElementwiseInput(g, cur);
+  if (!main)
+    return false;
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
     return false;
 
-  Block *body = g.getBody();
+  // Walk back from the yielded value to the block argument of `cur`.
   Value x = g.getMatchingBlockArgument(main);
   auto isZero = [&](Value v) { return isZeroInBody(g, v); };
   llvm::SmallPtrSet<Operation *, 8> path;
   SmallVector<Step, 3> reversed;
   OpOperand *biasOperand = nullptr;
   Value bias;
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  if (yield.getNumOperands() != 1)
-    return false;
   Value y = yield.getOperand(0);
   while (y != x) {
     Operation *def = y.getDefiningOp();
@@ -435,36 +484,8 @@ static bool matchGenericStage(linalg::GenericOp g, Value cur,
     auto add = dyn_cast<arith::AddFOp>(def);
     if (!add || biasOperand)
       return false;
-    Value next;
-    for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
-                        std::pair(add.getRhs(), add.getLhs())}) {
-      auto arg = dyn_cast<BlockArgument>(b);
-      if (!arg || arg.getOwner() != body ||
-          arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
-        continue;
-      OpOperand *operand = g.getDpsInputOperand(arg.getArgNumber());
-      if (operand == main)
-        continue;
-      Value vec;
-      switch (classifyBias(operand->get(), g.getMatchingIndexingMap(operand),
-                           resultType.getRank(), channelDim,
-                           channelDim >= 0 ? resultType.getDimSize(channelDim)
-                                           : ShapedType::kDynamic,
-                           vec)) {
-      case BiasKind::Bias:
-        biasOperand = operand;
-        bias = vec;
-        next = a;
-        break;
-      case BiasKind::NotPerChannel:
-        nearMiss = kBiasNotPerChannel;
-        break;
-      case BiasKind::NotABias:
-        break;
-      }
-      if (next)
-        break;
-    }
+    Value next =
+        matchBiasAdd(g, add, main, channelDim, biasOperand, bias, nearMiss);
     if (!next)
       return false;
     reversed.push_back({StepKind::Bias, Type()});

@@ -10,6 +10,7 @@
 #define MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Support/LLVM.h"
@@ -86,6 +87,9 @@ public:
 
 private:
   Classification classifyLinalgBody(Operation *op) const;
+  /// The class of one payload op of a linalg op and why.
+  std::pair<PrecisionClass, std::string>
+  classifyPayload(Operation &inner, linalg::LinalgOp op) const;
 
   llvm::StringMap<PrecisionClass> classes;
 };
