@@ -16,7 +16,7 @@ namespace mpt {
 
 /// Adds the mpt dialect and the upstream dialects mpt consumes or lowers
 /// through (func, linalg, tensor, arith, math, scf, cf, affine, bufferization,
-/// memref, vector, gpu, nvgpu, nvvm, llvm, tosa), with the external interface
+/// memref, vector, gpu, nvgpu, nvvm, llvm), with the external interface
 /// models bufferization and the LLVM lowering need.
 void registerAllDialects(DialectRegistry &registry);
 
