@@ -57,12 +57,11 @@ using namespace mlir;
 
 void mpt::registerAllDialects(DialectRegistry &registry) {
   registry.insert<mpt::MPTDialect, func::FuncDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, arith::ArithDialect,
-                  math::MathDialect, scf::SCFDialect, cf::ControlFlowDialect,
+                  tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
+                  scf::SCFDialect, cf::ControlFlowDialect,
                   affine::AffineDialect, bufferization::BufferizationDialect,
-                  memref::MemRefDialect, vector::VectorDialect,
-                  gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect,
-                  LLVM::LLVMDialect>();
+                  memref::MemRefDialect, vector::VectorDialect, gpu::GPUDialect,
+                  nvgpu::NVGPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect>();
 
   // Bufferization of the tensor programs mpt produces.
   arith::registerBufferizableOpInterfaceExternalModels(registry);

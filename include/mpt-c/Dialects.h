@@ -36,8 +36,8 @@ MLIR_CAPI_EXPORTED void mptRegisterAllPasses(void);
 
 /// Runs a textual pass pipeline, e.g. "builtin.module(canonicalize)", on a
 /// module. Diagnostics go to the context's handlers.
-MLIR_CAPI_EXPORTED MlirLogicalResult
-mptRunPassPipeline(MlirModule module, MlirStringRef pipeline);
+MLIR_CAPI_EXPORTED MlirLogicalResult mptRunPassPipeline(MlirModule module,
+                                                        MlirStringRef pipeline);
 
 /// Runs `mpt-mixed-precision` with `options` in its textual form
 /// (e.g. "precision=bf16 loss-scale=none"; empty for the defaults).

@@ -1,4 +1,5 @@
-//===- InitAll.h - register what mpt tools need ------------------*- C++ -*-===//
+//===- InitAll.h - register what mpt tools need ------------------*- C++
+//-*-===//
 //
 // One place that lists the dialects, interfaces and passes the mpt tools,
 // the C API and the plugin register: mpt's own and only the upstream ones mpt

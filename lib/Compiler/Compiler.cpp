@@ -33,9 +33,9 @@ CompileOptions::describe() const {
     return out;
   std::optional<LowPrecision> low = symbolizeLowPrecision(precision);
   std::optional<LossScaleMode> requested = symbolizeLossScaleMode(lossScale);
-  LossScaleMode mode =
-      low && requested ? resolveLossScaleMode(*low, *requested)
-                       : requested.value_or(LossScaleMode::Auto);
+  LossScaleMode mode = low && requested
+                           ? resolveLossScaleMode(*low, *requested)
+                           : requested.value_or(LossScaleMode::Auto);
   out.push_back({"loss-scale", stringifyLossScaleMode(mode).str()});
   if (mode != LossScaleMode::None) {
     out.push_back({"init-scale", number(initScale)});

@@ -183,8 +183,7 @@ static LogicalResult readArgument(func::FuncOp func, unsigned i, bool plain,
     spec.name = "arg" + std::to_string(i);
     spec.role = rt::Role::Input;
   } else {
-    auto name =
-        func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
+    auto name = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
     std::optional<Role> role = getArgRole(func, i);
     if (!name || !role)
       return emitError(argLoc)

@@ -11,7 +11,7 @@
 using namespace mlir;
 
 mpt::LossScaleMode mpt::resolveLossScaleMode(LowPrecision precision,
-                                              LossScaleMode mode) {
+                                             LossScaleMode mode) {
   if (mode != LossScaleMode::Auto)
     return mode;
   return precision == LowPrecision::F16 ? LossScaleMode::Dynamic

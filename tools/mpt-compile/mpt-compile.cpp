@@ -51,8 +51,7 @@ cl::opt<std::string>
               cl::desc("dynamic, static, none or auto (dynamic for f16, none "
                        "for bf16)"),
               cl::init("auto"), cl::cat(category));
-cl::opt<double> initScale("init-scale",
-                          cl::init(mlir::mpt::kDefaultInitScale),
+cl::opt<double> initScale("init-scale", cl::init(mlir::mpt::kDefaultInitScale),
                           cl::cat(category),
                           cl::desc("Initial (or static) loss scale"));
 cl::opt<double> growthFactor("growth-factor",
@@ -92,10 +91,11 @@ cl::opt<std::string> fusionReport("fusion-report", cl::init(""),
                                   cl::desc("Write the fusion JSON report"));
 cl::opt<bool> remarks("remarks", cl::init(false), cl::cat(category),
                       cl::desc("Print the passes' one-line summaries"));
-cl::opt<std::string> cpu("cpu", cl::init("auto"), cl::cat(category),
-                         cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
-                                  "if this machine has it, else a lower "
-                                  "x86-64 level), native, or a CPU name"));
+cl::opt<std::string>
+    cpu("cpu", cl::init("auto"), cl::cat(category),
+        cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
+                 "if this machine has it, else a lower "
+                 "x86-64 level), native, or a CPU name"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));
@@ -160,8 +160,8 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
   mlir::mpt::CompileSummary summary;
-  if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile,
-                                          &summary)))
+  if (failed(
+          mlir::mpt::compileToArtifact(*module, options, outputFile, &summary)))
     return 1;
   if (options.target == "cuda" && !quiet) {
     outs() << "mpt-compile: " << outputFile << ": sm_" << options.sm << ", "

@@ -82,9 +82,9 @@ LogicalResult extractManifest(ModuleOp module, const CompileOptions &options,
 /// Lowers the module (with mpt ops) to native code and returns the bytes of
 /// a shared object exporting `int32_t mpt_<name>(void *const *buffers)` for
 /// every function of `manifest`.
-FailureOr<std::string> buildNativeSharedObject(ModuleOp module,
-                                               const ::mpt::rt::Manifest &manifest,
-                                               const CompileOptions &options);
+FailureOr<std::string>
+buildNativeSharedObject(ModuleOp module, const ::mpt::rt::Manifest &manifest,
+                        const CompileOptions &options);
 
 /// Target "cuda": records every public host function of `module` (after
 /// the kernel half of mpt-lower-to-cuda: allocations, views, launches and

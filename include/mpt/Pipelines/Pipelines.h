@@ -26,9 +26,8 @@ struct MixedPrecisionOptions
   Option<LowPrecision> precision{
       *this, "precision", llvm::cl::desc("Low-precision type"),
       llvm::cl::init(LowPrecision::F16),
-      llvm::cl::values(
-          clEnumValN(LowPrecision::F16, "f16", "IEEE binary16"),
-          clEnumValN(LowPrecision::BF16, "bf16", "bfloat16"))};
+      llvm::cl::values(clEnumValN(LowPrecision::F16, "f16", "IEEE binary16"),
+                       clEnumValN(LowPrecision::BF16, "bf16", "bfloat16"))};
   Option<LossScaleMode> lossScale{
       *this, "loss-scale", llvm::cl::desc("How the loss is scaled"),
       llvm::cl::init(LossScaleMode::Auto),

@@ -70,16 +70,16 @@ bool mlir::mpt::isStateRole(Role role) {
 
 std::optional<Role> mlir::mpt::getArgRole(FunctionOpInterface func,
                                           unsigned index) {
-  if (auto role = func.getArgAttrOfType<RoleAttr>(index,
-                                                  MPTDialect::kRoleAttrName))
+  if (auto role =
+          func.getArgAttrOfType<RoleAttr>(index, MPTDialect::kRoleAttrName))
     return role.getValue();
   return std::nullopt;
 }
 
 std::optional<Role> mlir::mpt::getResultRole(FunctionOpInterface func,
                                              unsigned index) {
-  if (auto role = func.getResultAttrOfType<RoleAttr>(
-          index, MPTDialect::kRoleAttrName))
+  if (auto role =
+          func.getResultAttrOfType<RoleAttr>(index, MPTDialect::kRoleAttrName))
     return role.getValue();
   return std::nullopt;
 }
@@ -191,8 +191,7 @@ static LogicalResult verifyUnique(Operation *op, unsigned index, bool results,
     if (!inserted)
       return op->emitOpError()
              << (results ? "results #" : "arguments #") << it->second
-             << " and #" << i << " have the same " << attrName << " "
-             << value;
+             << " and #" << i << " have the same " << attrName << " " << value;
   }
   return success();
 }
@@ -270,9 +269,9 @@ LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
   if (name == kNameAttrName) {
     auto argName = dyn_cast<StringAttr>(attr.getValue());
     if (!argName || argName.getValue().empty())
-      return op->emitOpError() << "argument #" << argIndex << " has "
-                               << kNameAttrName
-                               << " that is not a non-empty string";
+      return op->emitOpError()
+             << "argument #" << argIndex << " has " << kNameAttrName
+             << " that is not a non-empty string";
     return verifyUnique(op, argIndex, /*results=*/false, kNameAttrName);
   }
   if (name == kInitAttrName)
@@ -291,8 +290,7 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
     return success();
   StringRef name = attr.getName().getValue();
   if (name == kRoleAttrName) {
-    FailureOr<Role> role =
-        readRole(op, "result", resultIndex, attr.getValue());
+    FailureOr<Role> role = readRole(op, "result", resultIndex, attr.getValue());
     if (failed(role))
       return failure();
     if (*role == Role::Input)
@@ -330,20 +328,19 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
         return op->emitOpError()
                << "result #" << resultIndex << " has role " << resultRole
                << " but updates argument #" << i << " of role " << argRole;
-      return verifyUnique(op, resultIndex, /*results=*/true,
-                          kUpdatesAttrName);
+      return verifyUnique(op, resultIndex, /*results=*/true, kUpdatesAttrName);
     }
-    return op->emitOpError() << "result #" << resultIndex << " updates "
-                             << target << ", but no argument has that "
-                             << kNameAttrName;
+    return op->emitOpError()
+           << "result #" << resultIndex << " updates " << target
+           << ", but no argument has that " << kNameAttrName;
   }
   if (name == kNameAttrName) {
     // Outputs are named so a runtime can report them (e.g. "found_inf").
     auto resultName = dyn_cast<StringAttr>(attr.getValue());
     if (!resultName || resultName.getValue().empty())
-      return op->emitOpError() << "result #" << resultIndex << " has "
-                               << kNameAttrName
-                               << " that is not a non-empty string";
+      return op->emitOpError()
+             << "result #" << resultIndex << " has " << kNameAttrName
+             << " that is not a non-empty string";
     return verifyUnique(op, resultIndex, /*results=*/true, kNameAttrName);
   }
   return op->emitOpError() << "result #" << resultIndex

@@ -18,7 +18,6 @@
 using namespace mlir;
 using namespace mlir::mpt;
 
-
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
@@ -103,8 +102,8 @@ struct ComposeExactCasts : public OpRewritePattern<CastOp> {
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
     auto inner = op.getInput().getDefiningOp<CastOp>();
-    if (!inner || !CastOp::isLossless(inner.getInput().getType(),
-                                      inner.getType()))
+    if (!inner ||
+        !CastOp::isLossless(inner.getInput().getType(), inner.getType()))
       return failure();
     if (inner.getInput().getType() == op.getType()) {
       rewriter.replaceOp(op, inner.getInput());
@@ -171,8 +170,8 @@ static void printMomentumResult(OpAsmPrinter &, Operation *, Type, Value,
 static LogicalResult verifyOptimizerCommon(Operation *op, double lr,
                                            double weightDecay) {
   if (!inClosedRange(lr, 0.0, HUGE_VAL))
-    return op->emitOpError() << "learning rate must be finite and >= 0, got "
-                             << formatNumber(lr);
+    return op->emitOpError()
+           << "learning rate must be finite and >= 0, got " << formatNumber(lr);
   if (!inClosedRange(weightDecay, 0.0, HUGE_VAL))
     return op->emitOpError() << "weight_decay must be finite and >= 0, got "
                              << formatNumber(weightDecay);
@@ -194,7 +193,8 @@ LogicalResult SGDOp::verify() {
     return emitOpError() << "momentum must be finite and >= 0, got "
                          << formatNumber(momentum);
   if (!inClosedRange(dampening, 0.0, 1.0))
-    return emitOpError() << "dampening must lie in [0, 1], got " << formatNumber(dampening);
+    return emitOpError() << "dampening must lie in [0, 1], got "
+                         << formatNumber(dampening);
   if (momentum > 0 && !getMomentumBuffer())
     return emitOpError() << "momentum = " << formatNumber(momentum)
                          << " needs a momentum_buffer(...) operand to carry "
@@ -221,11 +221,14 @@ LogicalResult AdamOp::verify() {
   double beta2 = getBeta2().convertToDouble();
   double eps = getEps().convertToDouble();
   if (!inClosedRange(beta1, 0.0, 1.0) || beta1 >= 1.0)
-    return emitOpError() << "beta1 must lie in [0, 1), got " << formatNumber(beta1);
+    return emitOpError() << "beta1 must lie in [0, 1), got "
+                         << formatNumber(beta1);
   if (!inClosedRange(beta2, 0.0, 1.0) || beta2 >= 1.0)
-    return emitOpError() << "beta2 must lie in [0, 1), got " << formatNumber(beta2);
+    return emitOpError() << "beta2 must lie in [0, 1), got "
+                         << formatNumber(beta2);
   if (!inClosedRange(eps, 0.0, HUGE_VAL))
-    return emitOpError() << "eps must be finite and >= 0, got " << formatNumber(eps);
+    return emitOpError() << "eps must be finite and >= 0, got "
+                         << formatNumber(eps);
   return success();
 }
 
@@ -287,7 +290,8 @@ LogicalResult UpdateScaleOp::verify() {
                          << formatNumber(maxScale->convertToDouble());
   if (minScale && maxScale &&
       minScale->convertToDouble() > maxScale->convertToDouble())
-    return emitOpError() << "min_scale " << formatNumber(minScale->convertToDouble())
+    return emitOpError() << "min_scale "
+                         << formatNumber(minScale->convertToDouble())
                          << " is greater than max_scale "
                          << formatNumber(maxScale->convertToDouble());
   return success();
@@ -312,18 +316,17 @@ static LogicalResult verifyEpilogue(Operation *op, Epilogue epilogue,
                                     std::optional<AuxResult> aux,
                                     Value auxResult) {
   if (hasBias(epilogue) != static_cast<bool>(bias))
-    return op->emitOpError() << "epilogue " << stringifyEpilogue(epilogue)
-                             << (bias ? " takes no bias operand"
-                                      : " needs a bias operand");
+    return op->emitOpError()
+           << "epilogue " << stringifyEpilogue(epilogue)
+           << (bias ? " takes no bias operand" : " needs a bias operand");
   if (bias) {
     auto biasType = cast<RankedTensorType>(bias.getType());
     if (biasType.getRank() != 1 ||
         (!ShapedType::isDynamic(channels) &&
          !ShapedType::isDynamic(biasType.getDimSize(0)) &&
          biasType.getDimSize(0) != channels))
-      return op->emitOpError() << "bias " << biasType
-                               << " must be a vector of " << channels
-                               << " output channels";
+      return op->emitOpError() << "bias " << biasType << " must be a vector of "
+                               << channels << " output channels";
   }
   if (aux.has_value() != static_cast<bool>(auxResult))
     return op->emitOpError(aux ? "declares an aux result but does not return it"
@@ -340,8 +343,8 @@ static LogicalResult verifyEpilogue(Operation *op, Epilogue epilogue,
                              << " must have the result shape " << resultType;
   bool isMask = auxType.getElementType().isInteger(1);
   if (*aux == AuxResult::relu_mask && !isMask)
-    return op->emitOpError() << "aux<relu_mask> must be an i1 tensor, got "
-                             << auxType;
+    return op->emitOpError()
+           << "aux<relu_mask> must be an i1 tensor, got " << auxType;
   if (*aux == AuxResult::pre_activation && isMask)
     return op->emitOpError() << "aux<pre_activation> must be a float tensor, "
                                 "got "
@@ -417,9 +420,8 @@ LogicalResult FusedConv2DOp::verify() {
     return emitOpError() << "input has " << c << " channels but the filter "
                          << "expects " << fc;
   if (mismatch(n, on) || mismatch(f, of))
-    return emitOpError() << "result " << resultType
-                         << " does not match batch " << n << " and " << f
-                         << " output channels";
+    return emitOpError() << "result " << resultType << " does not match batch "
+                         << n << " and " << f << " output channels";
   auto expected = [](int64_t size, int64_t padLo, int64_t padHi, int64_t k,
                      int64_t stride, int64_t dilation) -> int64_t {
     if (ShapedType::isDynamic(size) || ShapedType::isDynamic(k))
@@ -427,10 +429,10 @@ LogicalResult FusedConv2DOp::verify() {
     int64_t span = size + padLo + padHi - dilation * (k - 1) - 1;
     return span < 0 ? -1 : span / stride + 1;
   };
-  int64_t eh = expected(h, padding[0], padding[2], kh, strides[0],
-                        dilations[0]);
-  int64_t ew = expected(w, padding[1], padding[3], kw, strides[1],
-                        dilations[1]);
+  int64_t eh =
+      expected(h, padding[0], padding[2], kh, strides[0], dilations[0]);
+  int64_t ew =
+      expected(w, padding[1], padding[3], kw, strides[1], dilations[1]);
   if (eh == -1 || ew == -1)
     return emitOpError() << "the dilated " << kh << "x" << kw
                          << " kernel does not fit the padded " << h << "x" << w

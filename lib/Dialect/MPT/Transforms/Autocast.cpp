@@ -64,7 +64,6 @@ namespace {
 
 bool isF32Valued(Type type) { return getElementTypeOrSelf(type).isF32(); }
 
-
 /// Converts one FP32 constant to the low-precision semantics with round to
 /// nearest even. ±FLT_MAX, the "lowest/highest value" sentinel of max/min
 /// reductions, maps to the largest finite low-precision value. Returns
@@ -73,9 +72,8 @@ std::optional<APFloat> narrow(const APFloat &value,
                               const llvm::fltSemantics &semantics) {
   APFloat result = value;
   bool losesInfo = false;
-  if (value.isFinite() &&
-      abs(value).bitwiseIsEqual(
-          APFloat::getLargest(value.getSemantics(), /*Negative=*/false)))
+  if (value.isFinite() && abs(value).bitwiseIsEqual(APFloat::getLargest(
+                              value.getSemantics(), /*Negative=*/false)))
     return APFloat::getLargest(semantics, value.isNegative());
   result.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
   if (value.isFinite() && result.isInfinity())
@@ -219,7 +217,6 @@ bool touchesOnlyF32(Operation *op, Type low, bool isContraction) {
   return true;
 }
 
-
 /// True for a type whose values live in memory (a memref): autocast rewrites
 /// tensor programs and leaves buffer ops alone.
 bool isBufferType(Type type) { return isa<BaseMemRefType>(type); }
@@ -269,9 +266,9 @@ int64_t contractionFlops(Operation *op) {
     if (!filter.hasStaticShape() || !result.hasStaticShape())
       return 0;
     // Every output element takes KH * KW * C products.
-    int64_t perOutput = filter.getNumElements() /
-                        (conv.isChannelsLast() ? filter.getDimSize(3)
-                                               : filter.getDimSize(0));
+    int64_t perOutput =
+        filter.getNumElements() /
+        (conv.isChannelsLast() ? filter.getDimSize(3) : filter.getDimSize(0));
     return 2 * result.getNumElements() * perOutput;
   }
   return 0;
@@ -595,9 +592,8 @@ void FunctionAutocast::joinBetweenLowOps() {
 void FunctionAutocast::joinAdjacentTransparent() {
   auto joinsLow = [&](unsigned i) {
     const Node &node = nodes[i];
-    bool fedLow = llvm::any_of(node.producers, [&](unsigned p) {
-      return producesLowData(p);
-    });
+    bool fedLow = llvm::any_of(node.producers,
+                               [&](unsigned p) { return producesLowData(p); });
     return fedLow || readOnlyByLow(node);
   };
   SmallVector<unsigned> worklist;
@@ -667,8 +663,8 @@ Value FunctionAutocast::convert(Value value, Type element) {
     result = castOp.getInput();
   } else if (auto constant = dyn_cast_or_null<arith::ConstantOp>(def)) {
     rewriter.setInsertionPointAfter(constant);
-    Attribute attr = convertConstant(constant.getValue(), target,
-                                     cast<FloatType>(element));
+    Attribute attr =
+        convertConstant(constant.getValue(), target, cast<FloatType>(element));
     if (attr) {
       result = arith::ConstantOp::create(rewriter, constant.getLoc(), target,
                                          cast<TypedAttr>(attr));
@@ -757,8 +753,7 @@ void FunctionAutocast::retypeToLow(Node &node) {
     Value value = operand.get();
     if (!isF32Valued(value.getType()))
       continue;
-    if (isa<FusedMatmulOp, FusedConv2DOp>(op) &&
-        operand.getOperandNumber() > 1)
+    if (isa<FusedMatmulOp, FusedConv2DOp>(op) && operand.getOperandNumber() > 1)
       continue; // bias stays FP32: the epilogue runs on FP32 accumulators
     if (linalgOp && linalgOp.isDpsInit(&operand)) {
       if (node.isAllow)
@@ -800,10 +795,9 @@ void FunctionAutocast::retypeToLow(Node &node) {
         result.setType(withElementType(result.getType(), low));
   });
   for (auto [operand, value] : captured)
-    rewriter.modifyOpInPlace(operand->getOwner(),
-                             [&, operand = operand, value = value] {
-                               operand->set(value);
-                             });
+    rewriter.modifyOpInPlace(
+        operand->getOwner(),
+        [&, operand = operand, value = value] { operand->set(value); });
 
   if (node.isAllow) {
     if (linalgOp)
@@ -934,9 +928,9 @@ void FunctionAutocast::measureContractions() {
     if (hasBufferSemantics(op))
       return;
     Classification cls = policy.classify(op);
-    bool structural = cls.isContraction ||
-                      (isa<linalg::LinalgOp>(op) &&
-                       StringRef(cls.key).ends_with("(contraction)"));
+    bool structural =
+        cls.isContraction || (isa<linalg::LinalgOp>(op) &&
+                              StringRef(cls.key).ends_with("(contraction)"));
     if (!structural)
       return;
     int64_t flops = contractionFlops(op);
@@ -963,8 +957,7 @@ AutocastSummary FunctionAutocast::run() {
   return summary;
 }
 
-void FunctionAutocast::report(PassReport *passReport,
-                              StringRef passName) {
+void FunctionAutocast::report(PassReport *passReport, StringRef passName) {
   StringAttr name = func.getSymNameAttr();
   auto remark = [&](remark::RemarkKind kind, StringRef remarkName,
                     Location loc) {
@@ -976,9 +969,9 @@ void FunctionAutocast::report(PassReport *passReport,
         .arg("op", opName)
         .arg("class", entry.cls)
         .arg("count", entry.low)
-        .arg("precision", stringifyLowPrecision(
-                              low.isBF16() ? LowPrecision::BF16
-                                           : LowPrecision::F16));
+        .arg("precision",
+             stringifyLowPrecision(low.isBF16() ? LowPrecision::BF16
+                                                : LowPrecision::F16));
   for (const auto &[key, entry] : fp32ByReason)
     remark(remark::RemarkKind::RemarkMissed, "left-fp32", *entry.first)
         .function(name)
@@ -991,8 +984,7 @@ void FunctionAutocast::report(PassReport *passReport,
   const AutocastSummary &s = summary;
   remark(remark::RemarkKind::RemarkAnalysis, "summary", func.getLoc())
       .function(name)
-      .arg("precision",
-           low.isBF16() ? StringRef("bf16") : StringRef("f16"))
+      .arg("precision", low.isBF16() ? StringRef("bf16") : StringRef("f16"))
       .arg("float_ops", s.floatOps)
       .arg("low_precision_ops", s.lowPrecisionOps)
       .arg("fp32_ops", s.floatOps - s.lowPrecisionOps)
@@ -1028,8 +1020,8 @@ std::string suggestOpName(MLIRContext *context, StringRef name) {
   std::string best;
   unsigned bestDistance = std::max<unsigned>(2, name.size() / 5) + 1;
   for (RegisteredOperationName op : context->getRegisteredOperations()) {
-    unsigned distance = name.edit_distance(op.getStringRef(), true,
-                                           bestDistance - 1);
+    unsigned distance =
+        name.edit_distance(op.getStringRef(), true, bestDistance - 1);
     if (distance < bestDistance) {
       bestDistance = distance;
       best = op.getStringRef().str();
@@ -1054,7 +1046,8 @@ private:
 /// most likely a misspelling, which would otherwise silently change nothing.
 LogicalResult MPTAutocastPass::checkOpNames(ModuleOp module) {
   llvm::StringSet<> present;
-  module.walk([&](Operation *op) { present.insert(op->getName().getStringRef()); });
+  module.walk(
+      [&](Operation *op) { present.insert(op->getName().getStringRef()); });
   MLIRContext *context = module.getContext();
   bool ok = true;
   std::pair<StringRef, ArrayRef<std::string>> options[] = {
@@ -1068,11 +1061,10 @@ LogicalResult MPTAutocastPass::checkOpNames(ModuleOp module) {
       if (present.contains(name) ||
           RegisteredOperationName::lookup(name, context))
         continue;
-      InFlightDiagnostic diag = module.emitError()
-                                << "mpt-autocast: " << option << " names '"
-                                << name
-                                << "', which is neither a registered "
-                                   "operation nor an op of this module";
+      InFlightDiagnostic diag =
+          module.emitError() << "mpt-autocast: " << option << " names '" << name
+                             << "', which is neither a registered "
+                                "operation nor an op of this module";
       std::string suggestion = suggestOpName(context, name);
       if (!suggestion.empty())
         diag << "; did you mean '" << suggestion << "'?";
@@ -1155,8 +1147,8 @@ void MPTAutocastPass::runOnOperation() {
   for (func::FuncOp func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    AutocastSummary s = autocastFunction(rewriter, func, *policy, low,
-                                         &passReport);
+    AutocastSummary s =
+        autocastFunction(rewriter, func, *policy, low, &passReport);
     numLowPrecisionOps += s.lowPrecisionOps;
     numFP32Ops += s.floatOps - s.lowPrecisionOps;
     numCasts += s.castsInserted;
@@ -1168,8 +1160,8 @@ void MPTAutocastPass::runOnOperation() {
 
   std::string error;
   if (!report.empty() && failed(passReport.write(report, error))) {
-    module.emitError() << "mpt-autocast: cannot write the report to '"
-                       << report << "': " << error;
+    module.emitError() << "mpt-autocast: cannot write the report to '" << report
+                       << "': " << error;
     signalPassFailure();
   }
 }

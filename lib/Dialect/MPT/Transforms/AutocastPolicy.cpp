@@ -45,50 +45,81 @@ StringRef mlir::mpt::stringifyPrecisionClass(PrecisionClass cls) {
 //===----------------------------------------------------------------------===//
 
 static const char *const kLowPrecisionOps[] = {
-    "linalg.matmul", "linalg.batch_matmul", "linalg.batch_reduce_matmul",
-    "linalg.matvec", "linalg.vecmat", "linalg.batch_matvec",
-    "linalg.batch_vecmat", "linalg.dot", "linalg.contract", "linalg.mmt4d",
-    "linalg.batch_mmt4d", "mpt.fused_matmul", "mpt.fused_conv2d",
+    "linalg.matmul",       "linalg.batch_matmul", "linalg.batch_reduce_matmul",
+    "linalg.matvec",       "linalg.vecmat",       "linalg.batch_matvec",
+    "linalg.batch_vecmat", "linalg.dot",          "linalg.contract",
+    "linalg.mmt4d",        "linalg.batch_mmt4d",  "mpt.fused_matmul",
+    "mpt.fused_conv2d",
     // Every linalg.conv_* and linalg.depthwise_conv_* through prefix rules.
 };
 
 static const char *const kFP32Ops[] = {
     // Transcendentals whose range or accuracy FP16 cannot hold.
-    "math.exp", "math.exp2", "math.expm1", "math.log", "math.log1p",
-    "math.log2", "math.log10", "math.powf", "math.fpowi", "math.rsqrt",
-    "math.sqrt", "math.cbrt", "math.erfc", "math.sin", "math.cos", "math.tan",
-    "math.asin", "math.acos", "math.atan", "math.atan2", "math.sinh",
-    "math.cosh", "math.asinh", "math.acosh", "math.atanh", "arith.remf",
+    "math.exp",
+    "math.exp2",
+    "math.expm1",
+    "math.log",
+    "math.log1p",
+    "math.log2",
+    "math.log10",
+    "math.powf",
+    "math.fpowi",
+    "math.rsqrt",
+    "math.sqrt",
+    "math.cbrt",
+    "math.erfc",
+    "math.sin",
+    "math.cos",
+    "math.tan",
+    "math.asin",
+    "math.acos",
+    "math.atan",
+    "math.atan2",
+    "math.sinh",
+    "math.cosh",
+    "math.asinh",
+    "math.acosh",
+    "math.atanh",
+    "arith.remf",
     // Normalised outputs and losses.
     "linalg.softmax",
     // Training semantics.
-    "mpt.loss", "mpt.grad_seed", "mpt.sgd", "mpt.adam",
-    "mpt.unscale_and_check", "mpt.update_scale",
+    "mpt.loss",
+    "mpt.grad_seed",
+    "mpt.sgd",
+    "mpt.adam",
+    "mpt.unscale_and_check",
+    "mpt.update_scale",
 };
 
 static const char *const kFollowOps[] = {
-    "arith.addf", "arith.subf", "arith.mulf", "arith.divf", "math.tanh",
-    "math.erf", "math.fma", "math.floor", "math.ceil", "math.round",
-    "math.roundeven", "math.trunc", "arith.sitofp", "arith.uitofp",
+    "arith.addf",   "arith.subf",   "arith.mulf",     "arith.divf",
+    "math.tanh",    "math.erf",     "math.fma",       "math.floor",
+    "math.ceil",    "math.round",   "math.roundeven", "math.trunc",
+    "arith.sitofp", "arith.uitofp",
     // Average pooling through prefix rules (linalg.pooling_*_sum).
 };
 
 static const char *const kTransparentOps[] = {
-    "arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf",
-    "arith.cmpf", "arith.select", "arith.negf", "math.absf", "math.copysign",
-    "linalg.fill", "linalg.transpose", "linalg.broadcast", "linalg.copy",
-    "tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape",
-    "tensor.cast", "tensor.extract_slice", "tensor.insert_slice",
-    "tensor.concat", "tensor.pad", "tensor.extract", "tensor.insert",
-    "tensor.from_elements", "tensor.splat",
+    "arith.maximumf",      "arith.minimumf",      "arith.maxnumf",
+    "arith.minnumf",       "arith.cmpf",          "arith.select",
+    "arith.negf",          "math.absf",           "math.copysign",
+    "linalg.fill",         "linalg.transpose",    "linalg.broadcast",
+    "linalg.copy",         "tensor.expand_shape", "tensor.collapse_shape",
+    "tensor.reshape",      "tensor.cast",         "tensor.extract_slice",
+    "tensor.insert_slice", "tensor.concat",       "tensor.pad",
+    "tensor.extract",      "tensor.insert",       "tensor.from_elements",
+    "tensor.splat",
     // Max/min pooling through prefix rules (linalg.pooling_*_max/min).
 };
 
 static const char *const kBoundaryOps[] = {
-    "func.return", "func.call", "func.call_indirect", "scf.for", "scf.while",
-    "scf.if", "scf.yield", "scf.condition", "scf.execute_region",
-    "scf.index_switch", "scf.forall", "scf.parallel", "scf.reduce",
-    "cf.br", "cf.cond_br", "cf.switch",
+    "func.return",      "func.call",     "func.call_indirect",
+    "scf.for",          "scf.while",     "scf.if",
+    "scf.yield",        "scf.condition", "scf.execute_region",
+    "scf.index_switch", "scf.forall",    "scf.parallel",
+    "scf.reduce",       "cf.br",         "cf.cond_br",
+    "cf.switch",
 };
 
 AutocastPolicy::AutocastPolicy() {
@@ -236,8 +267,8 @@ static std::optional<std::string> wideIntToFloat(Operation &op) {
   unsigned width = source.getIntOrFloatBitWidth();
   if (width <= 8)
     return std::nullopt;
-  return op.getName().getStringRef().str() + " from i" +
-         std::to_string(width) + " (exact in f16/bf16 only up to 8 bits)";
+  return op.getName().getStringRef().str() + " from i" + std::to_string(width) +
+         " (exact in f16/bf16 only up to 8 bits)";
 }
 
 bool AutocastPolicy::isContractionLike(Operation *op) {
@@ -291,8 +322,7 @@ static bool dividesByReduction(arith::DivFOp div, linalg::LinalgOp op) {
 }
 
 std::pair<PrecisionClass, std::string>
-AutocastPolicy::classifyPayload(Operation &inner,
-                                linalg::LinalgOp op) const {
+AutocastPolicy::classifyPayload(Operation &inner, linalg::LinalgOp op) const {
   StringRef name = inner.getName().getStringRef();
   if (auto div = dyn_cast<arith::DivFOp>(inner);
       div && dividesByReduction(div, op))
@@ -318,8 +348,7 @@ static Classification classifyReduction(linalg::LinalgOp linalgOp,
   int64_t reduced = 1;
   bool dynamic = false;
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
-  SmallVector<utils::IteratorType> iterators =
-      linalgOp.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
   for (auto [range, iterator] : llvm::zip(ranges, iterators)) {
     if (iterator != utils::IteratorType::reduction)
       continue;
@@ -341,9 +370,9 @@ static Classification classifyReduction(linalg::LinalgOp linalgOp,
     return result;
   result.cls = PrecisionClass::FP32;
   result.key = "reduction";
-  result.reason = dynamic ? "reduction over a dynamic number of elements"
-                          : "reduction over " + std::to_string(reduced) +
-                                " elements";
+  result.reason =
+      dynamic ? "reduction over a dynamic number of elements"
+              : "reduction over " + std::to_string(reduced) + " elements";
   return result;
 }
 

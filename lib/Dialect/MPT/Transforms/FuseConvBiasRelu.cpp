@@ -1356,8 +1356,8 @@ void MPTFuseConvBiasReluPass::summarize(func::FuncOp func) {
   numFused += fused;
   numDeclined += declined;
   numAux += aux;
-  RemarkBuilder(&shared->report, kPassName,
-                remark::RemarkKind::RemarkAnalysis, "summary", func.getLoc())
+  RemarkBuilder(&shared->report, kPassName, remark::RemarkKind::RemarkAnalysis,
+                "summary", func.getLoc())
       .function(func.getSymNameAttr())
       .arg("fused", fused)
       .arg("declined", declined)

@@ -102,8 +102,7 @@ private:
   LogicalResult validateOptions(Operation *anchor);
   /// Fills `plan`; returns failure after reporting an error, and success with
   /// `plan.seed` null when the function needs nothing.
-  LogicalResult analyze(func::FuncOp func, LossScaleMode mode,
-                        ScalePlan &plan);
+  LogicalResult analyze(func::FuncOp func, LossScaleMode mode, ScalePlan &plan);
   void rewrite(ScalePlan &plan);
 
   // Steps of the rewrite.
@@ -114,8 +113,7 @@ private:
   /// gradients, skipping on overflow.
   void rewireOptimizers(ScalePlan &plan, UnscaleAndCheckOp unscale);
   /// Next step's scale state and found_inf as results.
-  void appendResults(ScalePlan &plan, const ScaleState &state,
-                     Value foundInf);
+  void appendResults(ScalePlan &plan, const ScaleState &state, Value foundInf);
 
   /// The remarks of the current run.
   PassReport *passReport = nullptr;
@@ -126,7 +124,6 @@ private:
 //===----------------------------------------------------------------------===//
 // Options
 //===----------------------------------------------------------------------===//
-
 
 LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
   auto error = [&]() { return anchor->emitError() << "mpt-loss-scaling: "; };
@@ -232,10 +229,8 @@ static LogicalResult collectGradients(GradSeedOp seed,
                                       ArrayRef<Operation *> optimizers,
                                       ScalePlan &plan) {
   Block &entry = *seed->getBlock();
-  llvm::DenseSet<Value> reached =
-      dependentsInBlock(seed.getResult(), entry, [](Operation *) {
-        return false;
-      });
+  llvm::DenseSet<Value> reached = dependentsInBlock(
+      seed.getResult(), entry, [](Operation *) { return false; });
   llvm::DenseSet<Value> seen;
   SmallVector<Operation *> unreached;
   for (Operation *op : optimizers) {
@@ -310,8 +305,7 @@ static LogicalResult checkNamesFree(func::FuncOp func, LossScaleMode mode) {
   return success();
 }
 
-LogicalResult MPTLossScalingPass::analyze(func::FuncOp func,
-                                          LossScaleMode mode,
+LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, LossScaleMode mode,
                                           ScalePlan &plan) {
   SmallVector<GradSeedOp> seeds;
   SmallVector<Operation *> optimizers;
@@ -373,9 +367,8 @@ static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
     if (!scaled.contains(operand.get()))
       continue;
     unsigned index = operand.getOperandNumber();
-    InFlightDiagnostic diag =
-        mlir::emitWarning(plan.func.getLoc())
-        << "mpt-loss-scaling: result #" << index;
+    InFlightDiagnostic diag = mlir::emitWarning(plan.func.getLoc())
+                              << "mpt-loss-scaling: result #" << index;
     if (auto name = plan.func.getResultAttrOfType<StringAttr>(
             index, MPTDialect::kNameAttrName))
       diag << " (\"" << name.getValue() << "\")";
@@ -492,8 +485,7 @@ static void readUnscaledAfter(ScalePlan &plan, UnscaleAndCheckOp unscale) {
   }
 }
 
-void MPTLossScalingPass::appendResults(ScalePlan &plan,
-                                       const ScaleState &state,
+void MPTLossScalingPass::appendResults(ScalePlan &plan, const ScaleState &state,
                                        Value foundInf) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
@@ -525,8 +517,9 @@ void MPTLossScalingPass::appendResults(ScalePlan &plan,
       }
     auto stateAttrs = [&](StringRef name) {
       return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
-                {MPTDialect::kUpdatesAttrName, str(name)}});
+          ctx,
+          {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
+           {MPTDialect::kUpdatesAttrName, str(name)}});
     };
     resultIndices.append({resultPos, resultPos, resultPos});
     llvm::append_range(resultTypes, update.getResultTypes());

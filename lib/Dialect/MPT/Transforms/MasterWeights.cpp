@@ -72,7 +72,6 @@ struct FunctionPlan {
   SmallVector<ParamPlan> params;
 };
 
-
 bool isLowPrecision(Type type) {
   Type element = getElementTypeOrSelf(type);
   return element.isF16() || element.isBF16();
@@ -98,8 +97,8 @@ private:
                                ArrayRef<Type> lowTypes, bool returnsNewParam);
   /// fp32-masters=false: the type the parameter is stored in.
   LogicalResult planLowPrecisionParam(func::FuncOp func, ParamPlan &param,
-                                      ArrayRef<Type> lowTypes,
-                                      Type forcedType, bool returnsNewParam);
+                                      ArrayRef<Type> lowTypes, Type forcedType,
+                                      bool returnsNewParam);
   LogicalResult inferCommonLowType(FunctionPlan &plan);
   void attachRoles(FunctionPlan &plan);
   void keepWorkingCopies(FunctionPlan &plan);
@@ -202,8 +201,7 @@ LogicalResult MPTMasterWeightsPass::planFP32Master(func::FuncOp func,
   Type paramElement = getElementTypeOrSelf(param.arg.getType());
   if (isLowPrecision(paramElement))
     return op->emitError() << "mpt-master-weights: parameter "
-                           << describeArg(func, index) << " is "
-                           << paramElement
+                           << describeArg(func, index) << " is " << paramElement
                            << "; FP32 master weights need FP32 parameters "
                               "(the input contract), or fp32-masters=false "
                               "for pure low-precision training";
@@ -306,11 +304,11 @@ FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
   plan.func = func;
   plan.ret = getSingleReturn(func);
   if (!plan.ret)
-    return func.emitError() << "mpt-master-weights: training step '"
-                            << func.getSymName()
-                            << "' must have a single block ending in "
-                               "func.return (control flow across blocks is "
-                               "not supported)";
+    return func.emitError()
+           << "mpt-master-weights: training step '" << func.getSymName()
+           << "' must have a single block ending in "
+              "func.return (control flow across blocks is "
+              "not supported)";
 
   SmallVector<Operation *> optimizers;
   func.walk([&](Operation *op) {

@@ -131,13 +131,13 @@ llvm::json::Value PassReport::toJSON() const {
     llvm::json::Object args;
     for (const auto &[key, value] : remark.args)
       args[key] = value;
-    llvm::json::Object entry{
-        {"kind", kindName(remark.kind)},
-        {"name", remark.name},
-        {"function",
-         remark.function ? remark.function.getValue().str() : std::string()},
-        {"loc", locationToString(remark.loc)},
-        {"args", std::move(args)}};
+    llvm::json::Object entry{{"kind", kindName(remark.kind)},
+                             {"name", remark.name},
+                             {"function", remark.function
+                                              ? remark.function.getValue().str()
+                                              : std::string()},
+                             {"loc", locationToString(remark.loc)},
+                             {"args", std::move(args)}};
     list.push_back(std::move(entry));
   }
   return llvm::json::Object{{"pass", passName}, {"remarks", std::move(list)}};

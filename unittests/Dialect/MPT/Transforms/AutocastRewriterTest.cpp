@@ -27,13 +27,10 @@ namespace {
 
 /// Records what a rewriter tells its listener.
 struct RecordingListener : public RewriterBase::Listener {
-  void notifyOperationInserted(Operation *op,
-                               OpBuilder::InsertPoint) override {
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
     inserted.push_back(op);
   }
-  void notifyOperationModified(Operation *op) override {
-    modified.insert(op);
-  }
+  void notifyOperationModified(Operation *op) override { modified.insert(op); }
   void notifyOperationErased(Operation *op) override { ++erased; }
 
   SmallVector<Operation *> inserted;
@@ -73,8 +70,8 @@ TEST(AutocastRewriterTest, ListenerSeesEveryCastAndEveryRetypedOp) {
   RecordingListener listener;
   IRRewriter rewriter(&context, &listener);
   mpt::AutocastPolicy policy;
-  mpt::AutocastSummary summary = mpt::autocastFunction(
-      rewriter, func, policy, Float16Type::get(&context));
+  mpt::AutocastSummary summary =
+      mpt::autocastFunction(rewriter, func, policy, Float16Type::get(&context));
   ASSERT_TRUE(succeeded(verify(*module)));
 
   // Every mpt.cast in the function was announced as inserted, and their

@@ -1,4 +1,5 @@
-//===- AutocastPolicy.h - which ops autocast runs in low precision -*- C++ -*-===//
+//===- AutocastPolicy.h - which ops autocast runs in low precision -*- C++
+//-*-===//
 //
 // The four classes of mpt-autocast and their default lists, in one place that
 // users and framework compilers can query and extend (see docs/passes.md,
@@ -64,10 +65,9 @@ public:
   /// Moves `names` into `cls` (or, for PrecisionClass::Unknown, out of every
   /// list). Returns a message naming the op when one is named for two
   /// classes in the same batch of changes.
-  LogicalResult
-  applyOverrides(ArrayRef<std::pair<PrecisionClass, ArrayRef<std::string>>>
-                     overrides,
-                 std::string &error);
+  LogicalResult applyOverrides(
+      ArrayRef<std::pair<PrecisionClass, ArrayRef<std::string>>> overrides,
+      std::string &error);
 
   /// The class the lists give a name, if any (prefix rules included).
   std::optional<PrecisionClass> lookup(StringRef name) const;

@@ -1,4 +1,5 @@
-//===- PassReport.h - remarks and JSON reports of the mpt passes -*- C++ -*-===//
+//===- PassReport.h - remarks and JSON reports of the mpt passes -*- C++
+//-*-===//
 //
 // One report mechanism for every mpt pass: each decision is a remark of
 // MLIR's remark infrastructure (remark::passed / missed / analysis, category
@@ -91,8 +92,8 @@ void emitPassRemark(StringRef passName, const PassRemark &remark);
 ///       .arg("epilogue", "bias_relu");
 class RemarkBuilder {
 public:
-  RemarkBuilder(PassReport *report, StringRef passName,
-                remark::RemarkKind kind, StringRef name, Location loc);
+  RemarkBuilder(PassReport *report, StringRef passName, remark::RemarkKind kind,
+                StringRef name, Location loc);
   RemarkBuilder(const RemarkBuilder &) = delete;
   RemarkBuilder &operator=(const RemarkBuilder &) = delete;
   ~RemarkBuilder();
