@@ -1,4 +1,4 @@
-// A complete FP32 training step in the form of DESIGN.md: a linear layer
+// A complete FP32 training step in the input form of docs/dialect.md: a linear layer
 // y = x w + b trained with mean-squared error and SGD.
 //   forward:  z = x w + b,  loss = mean((z - y)^2)
 //   backward: dz = seed * 2 (z - y) / (32 * 10),  dw = x^T dz,  db = sum_rows dz

@@ -139,7 +139,7 @@ func.func @mw_adam_two_working_copies_bf16(
 
 // -----
 
-// A step written without signature attributes (as in DESIGN.md): the pass
+// A step written without signature attributes (as the input form of docs/dialect.md allows): the pass
 // names and marks the parameter, its state and the results, so a runtime
 // can bind the signature. Casts of the parameter anywhere in the body (here
 // two of them, one late) all read the one working copy.

@@ -1,10 +1,10 @@
 //===- AutocastPolicy.cpp - autocast's op classes and default lists -------===//
 //
 // The default lists follow TensorFlow's auto_mixed_precision lists and PyTorch
-// autocast (see shared/ANCHORS.md): contractions always low precision;
-// exp/log/pow, reductions, normalisation statistics, softmax and losses
-// always FP32; elementwise arithmetic follows its inputs; data movement and
-// exact ops (ReLU, max, select) are transparent.
+// autocast (docs/passes.md says where each comes from): contractions always
+// low precision; exp/log/pow, reductions, normalisation statistics, softmax
+// and losses always FP32; elementwise arithmetic follows its inputs; data
+// movement and exact ops (ReLU, max, select) are transparent.
 //
 //===----------------------------------------------------------------------===//
 
