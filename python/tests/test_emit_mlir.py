@@ -79,6 +79,45 @@ def test_train_step_signature_roles_names_init():
     assert [t for t, _ in res] == types[:8] + ["tensor<f32>"]
 
 
+@pytest.mark.needs_mpt_opt
+def test_signature_as_the_compiler_reads_it(mpt_opt, tmp_path):
+    # The same contract read back by the compiler's own parser of the typed
+    # #mpt.role / #mpt.init attributes (mpt-compile, then the artifact's
+    # signature), compared with the frontend's argument specs: every name,
+    # role, dtype, shape and init field, the seed to the last bit.
+    import json
+    import subprocess
+    from pathlib import Path
+    step = build("mlp", make_optimizer("adam"), batch=4, blocks=1, width=8, input_shape=(6,), classes=3)
+    src = tmp_path / "step.mlir"
+    src.write_text(step.to_mlir())
+    bindir = Path(mpt_opt).parent
+    subprocess.run([str(bindir / "mpt-compile"), str(src), "-o", str(tmp_path / "step.mpt")], check=True,
+                   capture_output=True, timeout=300)
+    sig = json.loads(subprocess.run([str(bindir / "mpt-artifact"), "signature", str(tmp_path / "step.mpt")],
+                                    check=True, capture_output=True, text=True).stdout)
+    funcs = {f["name"]: f for f in sig["functions"]}
+    assert set(funcs) == {"train_step", "eval_step"}
+
+    def want_arg(spec):
+        a = {"name": spec.name, "role": spec.role, "dtype": spec.dtype, "shape": list(spec.shape)}
+        if spec.role == "input" and spec.dtype == "i32":
+            a["classes"] = 3  # the compiler records the label range it derives from the loss
+        if spec.init is not None:
+            i = spec.init
+            a["init"] = {"dist": i.dist, **({"value": i.value} if i.dist == "constant" else {}),
+                         **({"low": i.low, "high": i.high, "seed": str(i.seed)} if i.dist == "uniform" else {})}
+        return a
+
+    assert funcs["train_step"]["args"] == [want_arg(s) for s in step.train_arguments()]
+    assert funcs["eval_step"]["args"] == [want_arg(s) for s in step.eval_arguments()]
+    state = [s for s in step.train_arguments() if s.role != "input"]
+    assert funcs["train_step"]["results"] == [
+        {"role": s.role, "updates": s.name, "dtype": s.dtype, "shape": list(s.shape)} for s in state] \
+        + [{"role": "loss", "dtype": "f32", "shape": []}]
+    assert any(a["init"]["dist"] == "uniform" for a in funcs["train_step"]["args"] if "init" in a)
+
+
 def test_eval_step_signature():
     step = two_layer_mlp(Adam(lr=1e-3))
     args, res = signature(func_text(step.to_mlir(), "eval_step"))

@@ -50,6 +50,17 @@ func.func @grad_output(
 // The norm of the first gradient is taken before the second gradient exists,
 // so before the step's one unscale-and-check: it is scaled, and said so.
 // CHECK-LABEL: func.func @early_norm
+// CHECK-SAME: %[[SC:[^:]*]]: tensor<f32> {{{.*}}mpt.name = "loss_scale.scale"
+// CHECK: %[[SEED:.*]] = mpt.grad_seed %{{.*}} scale(%[[SC]])
+// CHECK: %[[GW:.*]] = linalg.broadcast ins(%[[SEED]] : tensor<f32>)
+// The norm reads the scaled gradient...
+// CHECK: %[[NORM:.*]] = linalg.reduce ins(%[[GW]] : tensor<4xf32>)
+// CHECK: %[[GV:.*]] = linalg.broadcast ins(%[[SEED]] : tensor<f32>)
+// ...because the one unscale-and-check comes after the last gradient.
+// CHECK: %[[U:.*]]:2, %[[F:.*]] = mpt.unscale_and_check %[[GW]], %[[GV]] scale(%[[SC]])
+// CHECK: mpt.sgd %{{.*}}, %[[U]]#0 found_inf(%[[F]])
+// CHECK: mpt.sgd %{{.*}}, %[[U]]#1 found_inf(%[[F]])
+// CHECK: return {{.*}}, %[[NORM]], %[[F]] :
 // expected-warning @below {{mpt-loss-scaling: result #3 ("grad_norm_w") of 'early_norm' is computed from the backward pass before its gradients are unscaled, so it is multiplied by the loss scale; compute it from the gradients after the last one exists}}
 func.func @early_norm(
     %w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
