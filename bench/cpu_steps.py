@@ -52,6 +52,16 @@ MODELS = {
 PRECISIONS = ("f32", "f16", "bf16")
 
 
+
+def autocast_summary(report, function="train_step"):
+    """The figures of ``function``'s summary remark in an mpt-autocast JSON
+    report (the report lists the pass's remarks)."""
+    for remark in report["remarks"]:
+        if remark["name"] == "summary" and remark["function"] == function:
+            return remark["args"]
+    raise SystemExit(f"autocast report: no summary remark for @{function}")
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--build-dir",
@@ -153,7 +163,8 @@ def main(argv=None):
             t0 = time.perf_counter()
             run(cmd)
             secs = time.perf_counter() - t0
-            ac = json.load(open(ac_path)) if ac_path else None
+            ac = (autocast_summary(json.load(open(ac_path))) if ac_path
+                  else None)
             results[(m, p)] = {"artifact": art, "compile_s": secs,
                                "autocast": ac, "ms": [], "reports": []}
             print(f"compiled {m} {p} in {secs:.1f} s", flush=True)
@@ -179,7 +190,7 @@ def main(argv=None):
         for p in args.precisions:
             ac = results[(m, p)]["autocast"]
             if ac:
-                fp32_saved = ac["saved_activation_bytes"]["fp32_before"]
+                fp32_saved = ac["saved_activation_bytes_fp32_before"]
         base = None
         for p in args.precisions:
             res = results[(m, p)]
@@ -193,7 +204,7 @@ def main(argv=None):
             ac = res["autocast"]
             saved = stats.get("saved_activation_bytes")
             if saved is None:
-                saved = (ac["saved_activation_bytes"]["after"] if ac
+                saved = (ac["saved_activation_bytes_after"] if ac
                          else fp32_saved)
             rows.append({
                 "model": m, "description": MODELS[m][2], "precision": p,
@@ -210,7 +221,7 @@ def main(argv=None):
                 "step_scratch_peak_bytes": mem.get("step_scratch_peak_bytes"),
                 "saved_activation_bytes": saved,
                 "autocast_saved_activation_bytes":
-                    ac["saved_activation_bytes"]["after"] if ac else fp32_saved,
+                    ac["saved_activation_bytes_after"] if ac else fp32_saved,
             })
 
     head = ["model", "prec", "ms/step (median)", "p10-p90", "vs f32",

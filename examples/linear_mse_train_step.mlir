@@ -1,4 +1,4 @@
-// A complete FP32 training step in the form of DESIGN.md: a linear layer
+// A complete FP32 training step in the input form of docs/dialect.md: a linear layer
 // y = x w + b trained with mean-squared error and SGD.
 //   forward:  z = x w + b,  loss = mean((z - y)^2)
 //   backward: dz = seed * 2 (z - y) / (32 * 10),  dw = x^T dz,  db = sum_rows dz
@@ -8,14 +8,14 @@
 #map_scalar = affine_map<(d0, d1) -> ()>
 module {
   func.func @train_step(
-      %w: tensor<64x10xf32> {mpt.role = "param", mpt.name = "dense.weight",
-                             mpt.init = {dist = "uniform", low = -0.3061862 : f64, high = 0.3061862 : f64, seed = 1 : i64}},
-      %b: tensor<10xf32> {mpt.role = "param", mpt.name = "dense.bias", mpt.init = {dist = "zeros"}},
-      %x: tensor<32x64xf32> {mpt.role = "input", mpt.name = "x"},
-      %y: tensor<32x10xf32> {mpt.role = "input", mpt.name = "y"})
-      -> (tensor<64x10xf32> {mpt.role = "param", mpt.updates = "dense.weight"},
-          tensor<10xf32> {mpt.role = "param", mpt.updates = "dense.bias"},
-          tensor<f32> {mpt.role = "loss"}) {
+      %w: tensor<64x10xf32> {mpt.role = #mpt.role<param>, mpt.name = "dense.weight",
+                             mpt.init = #mpt.init<dist = uniform, low = -0.3061862, high = 0.3061862, seed = 1>},
+      %b: tensor<10xf32> {mpt.role = #mpt.role<param>, mpt.name = "dense.bias", mpt.init = #mpt.init<dist = zeros>},
+      %x: tensor<32x64xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"},
+      %y: tensor<32x10xf32> {mpt.role = #mpt.role<input>, mpt.name = "y"})
+      -> (tensor<64x10xf32> {mpt.role = #mpt.role<param>, mpt.updates = "dense.weight"},
+          tensor<10xf32> {mpt.role = #mpt.role<param>, mpt.updates = "dense.bias"},
+          tensor<f32> {mpt.role = #mpt.role<loss>}) {
     %zero = arith.constant 0.0 : f32
     // Forward.
     %e0 = tensor.empty() : tensor<32x10xf32>

@@ -44,23 +44,24 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
-#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 void mpt::registerAllDialects(DialectRegistry &registry) {
   registry.insert<mpt::MPTDialect, func::FuncDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, arith::ArithDialect,
-                  math::MathDialect, scf::SCFDialect, cf::ControlFlowDialect,
+                  tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
+                  scf::SCFDialect, cf::ControlFlowDialect,
                   affine::AffineDialect, bufferization::BufferizationDialect,
-                  memref::MemRefDialect, vector::VectorDialect,
-                  gpu::GPUDialect, nvgpu::NVGPUDialect, NVVM::NVVMDialect,
-                  LLVM::LLVMDialect, tosa::TosaDialect>();
+                  memref::MemRefDialect, vector::VectorDialect, gpu::GPUDialect,
+                  nvgpu::NVGPUDialect, NVVM::NVVMDialect, LLVM::LLVMDialect>();
 
   // Bufferization of the tensor programs mpt produces.
   arith::registerBufferizableOpInterfaceExternalModels(registry);
@@ -73,9 +74,15 @@ void mpt::registerAllDialects(DialectRegistry &registry) {
   // writes results straight into the caller's buffers (no copy).
   memref::registerAllocationOpInterfaceExternalModels(registry);
 
-  // Lowering to the LLVM dialect and translation to LLVM IR.
+  // Lowering to the LLVM dialect and translation to LLVM IR: only the
+  // dialects mpt's native code and PTX come from (the registry of all
+  // translations would also load acc, arm_*, omp, ptr, rocdl, spirv, ...).
   func::registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   // What convert-gpu-to-nvvm (and convert-to-llvm) convert inside kernels:
   // every dialect that can appear in a kernel body brings its patterns.
   arith::registerConvertArithToLLVMInterface(registry);
@@ -108,11 +115,6 @@ void mpt::registerAllPasses() {
   gpu::registerGPUToNVVMPipeline();
 
   // Conversions on the way to LLVM and NVVM.
-  registerTosaToLinalg();
-  registerTosaToLinalgNamed();
-  registerTosaToArithPass();
-  registerTosaToTensorPass();
-  registerConvertTensorToLinalgPass();
   registerLowerAffinePass();
   registerSCFToControlFlowPass();
   registerConvertFuncToLLVMPass();

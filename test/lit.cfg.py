@@ -31,7 +31,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 # from wherever the package happens to be installed.
 config.environment["PYTHONPATH"] = os.path.join(config.mpt_src_root, "python")
 
-# FileCheck strictness for every test (STYLE.md).
+# FileCheck strictness for every test (docs/getting-started.md, "Tests").
 config.environment["FILECHECK_OPTS"] = (
     "-enable-var-scope --allow-unused-prefixes=false")
 

@@ -130,9 +130,19 @@ def train_one(precision, args, out):
     ac = None
     if autocast:
         with open(autocast) as f:
-            ac = json.load(f)
+            ac = autocast_summary(json.load(f))
     return {"report": rep, "autocast": ac, "compile_s": compile_s,
             "run_s": wall_s}
+
+
+
+def autocast_summary(report, function="train_step"):
+    """The figures of ``function``'s summary remark in an mpt-autocast JSON
+    report (the report lists the pass's remarks)."""
+    for remark in report["remarks"]:
+        if remark["name"] == "summary" and remark["function"] == function:
+            return remark["args"]
+    raise SystemExit(f"autocast report: no summary remark for @{function}")
 
 
 def summarize(precision, r, fp32_saved):
@@ -148,7 +158,7 @@ def summarize(precision, r, fp32_saved):
     saved = stats.get("saved_activation_bytes")
     ac = r["autocast"]
     if saved is None:
-        saved = ac["saved_activation_bytes"]["after"] if ac else fp32_saved
+        saved = ac["saved_activation_bytes_after"] if ac else fp32_saved
     return {
         "precision": precision,
         "test_accuracy": rep["eval"]["accuracy"],
@@ -161,7 +171,7 @@ def summarize(precision, r, fp32_saved):
         "state_bytes": mem["state_bytes"],
         "saved_activation_bytes": saved,
         "autocast_saved_activation_bytes":
-            ac["saved_activation_bytes"]["after"] if ac else fp32_saved,
+            ac["saved_activation_bytes_after"] if ac else fp32_saved,
         "step_scratch_peak_bytes": mem.get("step_scratch_peak_bytes"),
         "compile_s": r["compile_s"],
         "run_s": r["run_s"],
@@ -336,7 +346,7 @@ def main(argv=None):
     fp32_saved = None
     ac = results["f16"]["autocast"] or results["bf16"]["autocast"]
     if ac:
-        fp32_saved = ac["saved_activation_bytes"]["fp32_before"]
+        fp32_saved = ac["saved_activation_bytes_fp32_before"]
     rows = [summarize(p, results[p], fp32_saved) for p in PRECISIONS]
     print_table(rows, args.steps)
 

@@ -23,7 +23,7 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(MPT, mpt);
 
 /// Registers the mpt dialect and every upstream dialect and interface mpt
 /// consumes or lowers through (func, linalg, tensor, arith, math, scf,
-/// bufferization, memref, gpu, nvgpu, nvvm, llvm, tosa, ...) into a registry.
+/// bufferization, memref, vector, gpu, nvgpu, nvvm, llvm) into a registry.
 MLIR_CAPI_EXPORTED void mptRegisterAllDialects(MlirDialectRegistry registry);
 
 /// Appends the registry of mptRegisterAllDialects to a context and loads
@@ -36,8 +36,8 @@ MLIR_CAPI_EXPORTED void mptRegisterAllPasses(void);
 
 /// Runs a textual pass pipeline, e.g. "builtin.module(canonicalize)", on a
 /// module. Diagnostics go to the context's handlers.
-MLIR_CAPI_EXPORTED MlirLogicalResult
-mptRunPassPipeline(MlirModule module, MlirStringRef pipeline);
+MLIR_CAPI_EXPORTED MlirLogicalResult mptRunPassPipeline(MlirModule module,
+                                                        MlirStringRef pipeline);
 
 /// Runs `mpt-mixed-precision` with `options` in its textual form
 /// (e.g. "precision=bf16 loss-scale=none"; empty for the defaults).

@@ -1,4 +1,5 @@
-//===- InitAll.h - register what mpt tools need ------------------*- C++ -*-===//
+//===- InitAll.h - register what mpt tools need ------------------*- C++
+//-*-===//
 //
 // One place that lists the dialects, interfaces and passes the mpt tools,
 // the C API and the plugin register: mpt's own and only the upstream ones mpt
@@ -16,7 +17,7 @@ namespace mpt {
 
 /// Adds the mpt dialect and the upstream dialects mpt consumes or lowers
 /// through (func, linalg, tensor, arith, math, scf, cf, affine, bufferization,
-/// memref, vector, gpu, nvgpu, nvvm, llvm, tosa), with the external interface
+/// memref, vector, gpu, nvgpu, nvvm, llvm), with the external interface
 /// models bufferization and the LLVM lowering need.
 void registerAllDialects(DialectRegistry &registry);
 

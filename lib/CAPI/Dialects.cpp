@@ -64,8 +64,8 @@ static MlirLogicalResult runNamedPipeline(MlirModule module, StringRef name,
                                           MlirStringRef options) {
   std::string pipeline =
       ("builtin.module(" + name + "{" + unwrap(options) + "})").str();
-  return mptRunPassPipeline(module, mlirStringRefCreate(pipeline.data(),
-                                                        pipeline.size()));
+  return mptRunPassPipeline(
+      module, mlirStringRefCreate(pipeline.data(), pipeline.size()));
 }
 
 MlirLogicalResult mptRunMixedPrecisionPipeline(MlirModule module,

@@ -31,14 +31,15 @@ CompileOptions::describe() const {
     out.push_back({"cpu-features", cpuFeatures});
   if (precision == "f32")
     return out;
-  mlir::mpt::MixedPrecisionOptions mp;
-  mp.precision = precision;
-  mp.lossScale = lossScale;
-  std::string mode = mlir::mpt::resolveLossScaleMode(mp);
-  out.push_back({"loss-scale", mode});
-  if (mode != "none") {
+  std::optional<LowPrecision> low = symbolizeLowPrecision(precision);
+  std::optional<LossScaleMode> requested = symbolizeLossScaleMode(lossScale);
+  LossScaleMode mode = low && requested
+                           ? resolveLossScaleMode(*low, *requested)
+                           : requested.value_or(LossScaleMode::Auto);
+  out.push_back({"loss-scale", stringifyLossScaleMode(mode).str()});
+  if (mode != LossScaleMode::None) {
     out.push_back({"init-scale", number(initScale)});
-    if (mode == "dynamic") {
+    if (mode == LossScaleMode::Dynamic) {
       out.push_back({"growth-factor", number(growthFactor)});
       out.push_back({"backoff-factor", number(backoffFactor)});
       out.push_back({"growth-interval", std::to_string(growthInterval)});
@@ -57,12 +58,18 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
                                              const CompileOptions &options) {
   if (options.precision == "f32")
     return success();
-  if (options.precision != "f16" && options.precision != "bf16")
+  std::optional<LowPrecision> low = symbolizeLowPrecision(options.precision);
+  if (!low)
     return module.emitError() << "precision must be f32, f16 or bf16, got '"
                               << options.precision << "'";
+  std::optional<LossScaleMode> mode = symbolizeLossScaleMode(options.lossScale);
+  if (!mode)
+    return module.emitError()
+           << "loss-scale mode must be auto, dynamic, static or none, got '"
+           << options.lossScale << "'";
   mlir::mpt::MixedPrecisionOptions mp;
-  mp.precision = options.precision;
-  mp.lossScale = options.lossScale;
+  mp.precision = *low;
+  mp.lossScale = *mode;
   mp.initScale = options.initScale;
   mp.growthFactor = options.growthFactor;
   mp.backoffFactor = options.backoffFactor;

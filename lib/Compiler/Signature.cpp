@@ -11,6 +11,7 @@
 #include "mpt/Compiler/Compiler.h"
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 #include "mpt/Dialect/MPT/Transforms/TrainingStepAnalysis.h"
 
 #include "mpt-runtime/Signature.h"
@@ -68,31 +69,26 @@ static LogicalResult readType(Type type, Location loc, StringRef what,
   return success();
 }
 
-static LogicalResult readInit(DictionaryAttr dict, Location loc, StringRef what,
-                              rt::InitSpec &init) {
-  auto dist = dict.getAs<StringAttr>("dist");
-  auto number = [&](StringRef key) {
-    auto value = dict.getAs<FloatAttr>(key);
-    return value ? value.getValueAsDouble() : 0.0;
-  };
-  if (!dist)
-    return emitError(loc) << what << ": mpt.init has no 'dist'";
-  if (dist.getValue() == "zeros") {
-    init = rt::InitSpec::zeros();
-  } else if (dist.getValue() == "constant") {
-    init = rt::InitSpec::constant(number("value"));
-  } else if (dist.getValue() == "uniform") {
-    auto seed = dict.getAs<IntegerAttr>("seed");
-    init = rt::InitSpec::uniform(number("low"), number("high"),
-                                 seed ? seed.getValue().getZExtValue() : 0);
-  } else if (dist.getValue() == "cast_of") {
-    auto source = dict.getAs<StringAttr>("source");
-    init = rt::InitSpec::castOf(source ? source.getValue().str() : "");
-  } else {
-    return emitError(loc) << what << ": mpt.init has unknown dist '"
-                          << dist.getValue() << "'";
+static rt::InitSpec readInit(InitAttr init) {
+  switch (init.getDist()) {
+  case InitDist::zeros:
+    return rt::InitSpec::zeros();
+  case InitDist::constant:
+    return rt::InitSpec::constant(init.getValue().getValueAsDouble());
+  case InitDist::uniform:
+    return rt::InitSpec::uniform(init.getLow().getValueAsDouble(),
+                                 init.getHigh().getValueAsDouble(),
+                                 *init.getSeed());
+  case InitDist::cast_of:
+    return rt::InitSpec::castOf(init.getSource().str());
   }
-  return success();
+  llvm_unreachable("unknown mpt.init distribution");
+}
+
+/// The runtime's role of a dialect role (the two tables agree; see
+/// unittests/Dialect/MPT/RoleTest.cpp).
+static rt::Role toRuntimeRole(Role role) {
+  return static_cast<rt::Role>(static_cast<uint32_t>(role));
 }
 
 /// The bound a use of a label value inside `op`'s payload puts on it: the
@@ -156,6 +152,103 @@ static std::optional<int64_t> classCount(BlockArgument arg) {
   return classes;
 }
 
+/// A plain function of tensors (no mpt.* attribute and no mpt op: not a
+/// training step): arguments are inputs named arg0, arg1, ..., results are
+/// unnamed outputs.
+static bool isPlainFunction(func::FuncOp func) {
+  bool plain = !func.walk([](Operation *op) {
+                      return isa<MPTDialect>(op->getDialect())
+                                 ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+                    })
+                    .wasInterrupted();
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (func.getArgAttr(i, MPTDialect::kNameAttrName) ||
+        func.getArgAttr(i, MPTDialect::kRoleAttrName))
+      plain = false;
+  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
+    if (func.getResultAttr(i, MPTDialect::kRoleAttrName))
+      plain = false;
+  return plain;
+}
+
+/// The table entry of argument `i`: its name, role, type and initialiser
+/// (state must have one), and for class-label inputs the number of classes.
+static LogicalResult readArgument(func::FuncOp func, unsigned i, bool plain,
+                                  rt::TensorSpec &spec) {
+  std::string what =
+      "@" + func.getSymName().str() + " argument #" + std::to_string(i);
+  Location argLoc = func.getArgument(i).getLoc();
+  if (plain) {
+    spec.name = "arg" + std::to_string(i);
+    spec.role = rt::Role::Input;
+  } else {
+    auto name = func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
+    std::optional<Role> role = getArgRole(func, i);
+    if (!name || !role)
+      return emitError(argLoc)
+             << what
+             << " needs mpt.name and mpt.role: the runtime binds "
+                "arguments by name and role";
+    spec.name = name.getValue().str();
+    spec.role = toRuntimeRole(*role);
+  }
+  if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
+    return failure();
+  if (auto init = func.getArgAttrOfType<InitAttr>(i, MPTDialect::kInitAttrName);
+      init && !plain)
+    spec.init = readInit(init);
+  if (spec.role == rt::Role::Input)
+    if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
+      spec.classes = *classes;
+  if (rt::isStateRole(spec.role) && spec.init.dist == rt::InitSpec::Dist::None)
+    return emitError(argLoc)
+           << what << " (" << spec.name
+           << ") is state but has no mpt.init: the runtime would not know "
+              "how to initialise it";
+  return success();
+}
+
+/// The table entry of result `i`: its role, name, the argument it updates
+/// and its type.
+static LogicalResult readResult(func::FuncOp func, unsigned i, bool plain,
+                                rt::TensorSpec &spec) {
+  std::string what =
+      "@" + func.getSymName().str() + " result #" + std::to_string(i);
+  Location loc = func.getLoc();
+  if (plain) {
+    spec.role = rt::Role::Output;
+  } else {
+    std::optional<Role> role = getResultRole(func, i);
+    if (!role)
+      return emitError(loc) << what << " needs mpt.role";
+    spec.role = toRuntimeRole(*role);
+    if (auto name =
+            func.getResultAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName))
+      spec.name = name.getValue().str();
+    if (auto updates = func.getResultAttrOfType<StringAttr>(
+            i, MPTDialect::kUpdatesAttrName))
+      spec.updates = updates.getValue().str();
+  }
+  return readType(func.getResultTypes()[i], loc, what, spec);
+}
+
+/// Figures for mpt-run's report: bytes of activations each training step
+/// keeps for its backward pass, in the precision it keeps them.
+static rt::Json measureStats(ModuleOp module) {
+  rt::Json stats = rt::Json::object();
+  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal() || !func.isPublic())
+      continue;
+    if (std::optional<int64_t> saved = measureSavedActivationBytes(func)) {
+      rt::Json entry = rt::Json::object();
+      entry.set("saved_activation_bytes", rt::Json::integer(*saved));
+      stats.set(func.getSymName().str(), std::move(entry));
+    }
+  }
+  return stats;
+}
+
 LogicalResult mlir::mpt::extractManifest(ModuleOp module,
                                          const CompileOptions &options,
                                          rt::Manifest &manifest) {
@@ -170,114 +263,18 @@ LogicalResult mlir::mpt::extractManifest(ModuleOp module,
     rt::FunctionSig sig;
     sig.name = func.getSymName().str();
     sig.symbol = "mpt_" + sig.name;
-    Location loc = func.getLoc();
-    // A plain function of tensors (no mpt.* attribute and no mpt op: not a
-    // training step): arguments are inputs named arg0, arg1, ..., results
-    // are unnamed outputs.
-    bool plain = !func.walk([](Operation *op) {
-                        return isa<MPTDialect>(op->getDialect())
-                                   ? WalkResult::interrupt()
-                                   : WalkResult::advance();
-                      })
-                      .wasInterrupted();
+    bool plain = isPlainFunction(func);
+    sig.args.resize(func.getNumArguments());
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      if (func.getArgAttr(i, MPTDialect::kNameAttrName) ||
-          func.getArgAttr(i, MPTDialect::kRoleAttrName))
-        plain = false;
+      if (failed(readArgument(func, i, plain, sig.args[i])))
+        return failure();
+    sig.results.resize(func.getNumResults());
     for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-      if (func.getResultAttr(i, MPTDialect::kRoleAttrName))
-        plain = false;
-
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-      std::string what = "@" + sig.name + " argument #" + std::to_string(i);
-      Location argLoc = func.getArgument(i).getLoc();
-      rt::TensorSpec spec;
-      if (plain) {
-        spec.name = "arg" + std::to_string(i);
-        spec.role = rt::Role::Input;
-        if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
-          return failure();
-        if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
-          spec.classes = *classes;
-        sig.args.push_back(std::move(spec));
-        continue;
-      }
-      auto name =
-          func.getArgAttrOfType<StringAttr>(i, MPTDialect::kNameAttrName);
-      auto role =
-          func.getArgAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
-      if (!name || !role)
-        return emitError(argLoc)
-               << what
-               << " needs mpt.name and mpt.role: the runtime binds "
-                  "arguments by name and role";
-      spec.name = name.getValue().str();
-      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
-      if (!parsed)
-        return emitError(argLoc) << what << " has unknown role " << role;
-      spec.role = *parsed;
-      if (failed(readType(func.getArgumentTypes()[i], argLoc, what, spec)))
+      if (failed(readResult(func, i, plain, sig.results[i])))
         return failure();
-      if (auto init = func.getArgAttrOfType<DictionaryAttr>(
-              i, MPTDialect::kInitAttrName))
-        if (failed(readInit(init, argLoc, what, spec.init)))
-          return failure();
-      if (spec.role == rt::Role::Input)
-        if (std::optional<int64_t> classes = classCount(func.getArgument(i)))
-          spec.classes = *classes;
-      if (rt::isStateRole(spec.role) &&
-          spec.init.dist == rt::InitSpec::Dist::None)
-        return emitError(argLoc)
-               << what << " (" << spec.name
-               << ") is state but has no mpt.init: the runtime would not know "
-                  "how to initialise it";
-      sig.args.push_back(std::move(spec));
-    }
-
-    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i) {
-      std::string what = "@" + sig.name + " result #" + std::to_string(i);
-      rt::TensorSpec spec;
-      auto role =
-          func.getResultAttrOfType<StringAttr>(i, MPTDialect::kRoleAttrName);
-      if (plain) {
-        spec.role = rt::Role::Output;
-        if (failed(readType(func.getResultTypes()[i], loc, what, spec)))
-          return failure();
-        sig.results.push_back(std::move(spec));
-        continue;
-      }
-      if (!role)
-        return emitError(loc) << what << " needs mpt.role";
-      std::optional<rt::Role> parsed = rt::parseRole(role.getValue());
-      if (!parsed)
-        return emitError(loc) << what << " has unknown role " << role;
-      spec.role = *parsed;
-      if (auto name = func.getResultAttrOfType<StringAttr>(
-              i, MPTDialect::kNameAttrName))
-        spec.name = name.getValue().str();
-      if (auto updates = func.getResultAttrOfType<StringAttr>(
-              i, MPTDialect::kUpdatesAttrName))
-        spec.updates = updates.getValue().str();
-      if (failed(readType(func.getResultTypes()[i], loc, what, spec)))
-        return failure();
-      sig.results.push_back(std::move(spec));
-    }
     manifest.functions.push_back(std::move(sig));
   }
-
-  // Figures for mpt-run's report: bytes of activations each training step
-  // keeps for its backward pass, in the precision it keeps them.
-  rt::Json stats = rt::Json::object();
-  for (func::FuncOp func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal() || !func.isPublic())
-      continue;
-    if (std::optional<int64_t> saved = measureSavedActivationBytes(func)) {
-      rt::Json entry = rt::Json::object();
-      entry.set("saved_activation_bytes", rt::Json::integer(*saved));
-      stats.set(func.getSymName().str(), std::move(entry));
-    }
-  }
-  manifest.stats = std::move(stats);
+  manifest.stats = measureStats(module);
 
   if (manifest.functions.empty())
     return module.emitError()

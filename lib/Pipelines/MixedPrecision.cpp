@@ -10,10 +10,12 @@
 
 using namespace mlir;
 
-std::string mpt::resolveLossScaleMode(const MixedPrecisionOptions &options) {
-  if (options.lossScale != "auto")
-    return options.lossScale;
-  return options.precision == "f16" ? "dynamic" : "none";
+mpt::LossScaleMode mpt::resolveLossScaleMode(LowPrecision precision,
+                                             LossScaleMode mode) {
+  if (mode != LossScaleMode::Auto)
+    return mode;
+  return precision == LowPrecision::F16 ? LossScaleMode::Dynamic
+                                        : LossScaleMode::None;
 }
 
 void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
@@ -35,11 +37,13 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   MPTMasterWeightsOptions masters;
   masters.keepWorkingCopy = options.keepWorkingCopy;
   masters.fp32Masters = options.fp32Masters;
-  masters.precision = options.precision;
+  masters.precision = options.precision == LowPrecision::BF16
+                          ? StoragePrecision::BF16
+                          : StoragePrecision::F16;
   pm.addPass(createMPTMasterWeights(masters));
 
   MPTLossScalingOptions scaling;
-  scaling.mode = resolveLossScaleMode(options);
+  scaling.mode = resolveLossScaleMode(options.precision, options.lossScale);
   scaling.initScale = options.initScale;
   scaling.growthFactor = options.growthFactor;
   scaling.backoffFactor = options.backoffFactor;

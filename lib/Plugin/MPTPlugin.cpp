@@ -20,17 +20,16 @@
 
 using namespace mlir;
 
-extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT
-    DialectPluginLibraryInfo
+extern "C" LLVM_ATTRIBUTE_WEAK
+    LLVM_ATTRIBUTE_VISIBILITY_DEFAULT DialectPluginLibraryInfo
     mlirGetDialectPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
-          [](DialectRegistry *registry) {
-            registry->insert<mpt::MPTDialect>();
-          }};
+  return {
+      MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
+      [](DialectRegistry *registry) { registry->insert<mpt::MPTDialect>(); }};
 }
 
-extern "C" LLVM_ATTRIBUTE_WEAK LLVM_ATTRIBUTE_VISIBILITY_DEFAULT
-    PassPluginLibraryInfo
+extern "C" LLVM_ATTRIBUTE_WEAK
+    LLVM_ATTRIBUTE_VISIBILITY_DEFAULT PassPluginLibraryInfo
     mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
           []() { mpt::registerMPTPassesAndPipelines(); }};

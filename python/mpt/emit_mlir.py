@@ -527,20 +527,20 @@ class _Func:
 
 
 def _arg_attrs(spec) -> str:
-    parts = [f'mpt.role = "{spec.role}"', f'mpt.name = "{spec.name}"']
+    parts = [f"mpt.role = #mpt.role<{spec.role}>", f'mpt.name = "{spec.name}"']
     if spec.init is not None:
         parts.append(f"mpt.init = {init_attr(spec.init)}")
     return "{" + ", ".join(parts) + "}"
 
 
 def init_attr(init) -> str:
-    """The ``mpt.init`` dictionary attribute of an :class:`mpt.init.InitSpec` (keys sorted)."""
+    """The ``#mpt.init`` attribute of an :class:`mpt.init.InitSpec`."""
     if init.dist == "zeros":
-        return '{dist = "zeros"}'
+        return "#mpt.init<dist = zeros>"
     if init.dist == "constant":
-        return f'{{dist = "constant", value = {fmt_f64(init.value)} : f64}}'
-    return (f'{{dist = "uniform", high = {fmt_f64(init.high)} : f64, low = {fmt_f64(init.low)} : f64, '
-            f"seed = {int(init.seed)} : i64}}")
+        return f"#mpt.init<dist = constant, value = {fmt_f64(init.value)}>"
+    return (f"#mpt.init<dist = uniform, low = {fmt_f64(init.low)}, high = {fmt_f64(init.high)}, "
+            f"seed = {int(init.seed)}>")
 
 
 def _emit_nodes(f: _Func, g: Graph, roots: Sequence[Node]) -> None:
@@ -623,10 +623,10 @@ def _emit_train(step, maps: _Maps, locations: bool, mpt_syntax: str) -> list[str
     for s in args:
         if s.role in ("param", "opt_state"):
             ty = tensor_type(s.shape)
-            results.append((ty, f'{{mpt.role = "{s.role}", mpt.updates = "{s.name}"}}'))
+            results.append((ty, f'{{mpt.role = #mpt.role<{s.role}>, mpt.updates = "{s.name}"}}'))
             rets.append(new_vals[s.name])
             rtypes.append(ty)
-    results.append(("tensor<f32>", '{mpt.role = "loss"}'))
+    results.append(("tensor<f32>", '{mpt.role = #mpt.role<loss>}'))
     rets.append(f.names[step.loss.id])
     rtypes.append("tensor<f32>")
     return _finish(f, _signature("train_step", args, arg_names, results), rets, rtypes)
@@ -638,12 +638,12 @@ def _emit_eval(step, maps: _Maps, locations: bool) -> list[str]:
     arg_names = _bind_args(f, step, args)
     roots = [step.loss_value] + ([step.output] if step.output is not None else [])
     _emit_nodes(f, step.graph, roots)
-    results = [("tensor<f32>", '{mpt.role = "loss"}')]
+    results = [("tensor<f32>", '{mpt.role = #mpt.role<loss>}')]
     rets = [f.names[step.loss_value.id]]
     rtypes = ["tensor<f32>"]
     if step.output is not None:
         ty = tensor_type(step.output.shape, step.output.dtype)
-        results.append((ty, '{mpt.role = "output", mpt.name = "logits"}'))
+        results.append((ty, '{mpt.role = #mpt.role<output>, mpt.name = "logits"}'))
         rets.append(f.names[step.output.id])
         rtypes.append(ty)
     return _finish(f, _signature("eval_step", args, arg_names, results), rets, rtypes)
@@ -656,12 +656,12 @@ def _emit_grad(step, maps: _Maps, locations: bool) -> list[str]:
     args = step.eval_arguments()
     arg_names = _bind_args(f, step, args)
     _emit_nodes(f, step.graph, [step.loss] + step.grads)
-    results = [("tensor<f32>", '{mpt.role = "loss"}')]
+    results = [("tensor<f32>", '{mpt.role = #mpt.role<loss>}')]
     rets = [f.names[step.loss.id]]
     rtypes = ["tensor<f32>"]
     for p, gr in zip(step.params, step.grads):
         ty = tensor_type(p.shape)
-        results.append((ty, f'{{mpt.role = "output", mpt.name = "grad.{p.attrs["name"]}"}}'))
+        results.append((ty, f'{{mpt.role = #mpt.role<output>, mpt.name = "grad.{p.attrs["name"]}"}}'))
         rets.append(f.names[gr.id])
         rtypes.append(ty)
     return _finish(f, _signature("grad_step", args, arg_names, results), rets, rtypes)

@@ -1,12 +1,12 @@
 """Deterministic parameter initialisation: the RNG contract shared with the runtime.
 
-Parameters and optimizer state carry an ``mpt.init`` dictionary attribute; the
-C++ runtime regenerates their initial values from it, bit for bit. The three
-distributions are
+Parameters and optimizer state carry an ``mpt.init`` attribute; the C++
+runtime regenerates their initial values from it, bit for bit. The three
+distributions the frontend uses are
 
-* ``{dist = "zeros"}``
-* ``{dist = "constant", value = V : f64}``: every element ``float32(V)``
-* ``{dist = "uniform", low = L : f64, high = H : f64, seed = S : i64}``
+* ``#mpt.init<dist = zeros>``
+* ``#mpt.init<dist = constant, value = V>``: every element ``float32(V)``
+* ``#mpt.init<dist = uniform, low = L, high = H, seed = S>``
 
 The uniform generator is SplitMix64 over the row-major linear element index
 ``i = 0, 1, ...`` (all arithmetic modulo 2^64)::

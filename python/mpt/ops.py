@@ -128,7 +128,7 @@ class Model:
 
     # ----------------------------------------------------------------- inputs
     def input(self, name: str, shape: Sequence[int], dtype: str = F32) -> Node:
-        """A batch input (``mpt.role = "input"``); images are NHWC f32, class labels i32."""
+        """A batch input (``mpt.role = #mpt.role<input>``); images are NHWC f32, class labels i32."""
         self._check_name(name, "input")
         try:
             shape = tuple(int(d) for d in shape)

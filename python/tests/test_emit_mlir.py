@@ -62,29 +62,68 @@ def test_train_step_signature_roles_names_init():
     text = step.to_mlir()
     args, res = signature(func_text(text, "train_step"))
     names = [re.search(r'mpt.name = "([^"]*)"', a).group(1) for _, a in args]
-    roles = [re.search(r'mpt.role = "([^"]*)"', a).group(1) for _, a in args]
+    roles = [re.search(r"mpt.role = #mpt.role<(\w+)>", a).group(1) for _, a in args]
     assert names == ["dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias",
                      "dense0.weight.momentum", "dense0.bias.momentum", "dense1.weight.momentum",
                      "dense1.bias.momentum", "x", "y"]
     assert roles == ["param"] * 4 + ["opt_state"] * 4 + ["input"] * 2
     types = [t for t, _ in args]
     assert types[0] == "tensor<64x32xf32>" and types[-2] == "tensor<32x64xf32>" and types[-1] == "tensor<32xi32>"
-    assert 'mpt.init = {dist = "uniform", high = 0.30618621784789724 : f64, low = -0.30618621784789724 : f64, ' \
-           'seed = ' in args[0][1]
-    assert 'mpt.init = {dist = "zeros"}' in args[1][1] and 'mpt.init = {dist = "zeros"}' in args[4][1]
+    assert "mpt.init = #mpt.init<dist = uniform, low = -0.30618621784789724, high = 0.30618621784789724, " \
+           "seed = " in args[0][1]
+    assert "mpt.init = #mpt.init<dist = zeros>" in args[1][1] and "mpt.init = #mpt.init<dist = zeros>" in args[4][1]
     assert "mpt.init" not in args[8][1]
     # Results: every state argument's replacement, then the loss.
-    assert [a for _, a in res] == [f'mpt.role = "{r}", mpt.updates = "{n}"' for r, n in zip(roles[:8], names[:8])] \
-        + ['mpt.role = "loss"']
+    assert [a for _, a in res] == [f'mpt.role = #mpt.role<{r}>, mpt.updates = "{n}"' for r, n in zip(roles[:8], names[:8])] \
+        + ["mpt.role = #mpt.role<loss>"]
     assert [t for t, _ in res] == types[:8] + ["tensor<f32>"]
+
+
+@pytest.mark.needs_mpt_opt
+def test_signature_as_the_compiler_reads_it(mpt_opt, tmp_path):
+    # The same contract read back by the compiler's own parser of the typed
+    # #mpt.role / #mpt.init attributes (mpt-compile, then the artifact's
+    # signature), compared with the frontend's argument specs: every name,
+    # role, dtype, shape and init field, the seed to the last bit.
+    import json
+    import subprocess
+    from pathlib import Path
+    step = build("mlp", make_optimizer("adam"), batch=4, blocks=1, width=8, input_shape=(6,), classes=3)
+    src = tmp_path / "step.mlir"
+    src.write_text(step.to_mlir())
+    bindir = Path(mpt_opt).parent
+    subprocess.run([str(bindir / "mpt-compile"), str(src), "-o", str(tmp_path / "step.mpt")], check=True,
+                   capture_output=True, timeout=300)
+    sig = json.loads(subprocess.run([str(bindir / "mpt-artifact"), "signature", str(tmp_path / "step.mpt")],
+                                    check=True, capture_output=True, text=True).stdout)
+    funcs = {f["name"]: f for f in sig["functions"]}
+    assert set(funcs) == {"train_step", "eval_step"}
+
+    def want_arg(spec):
+        a = {"name": spec.name, "role": spec.role, "dtype": spec.dtype, "shape": list(spec.shape)}
+        if spec.role == "input" and spec.dtype == "i32":
+            a["classes"] = 3  # the compiler records the label range it derives from the loss
+        if spec.init is not None:
+            i = spec.init
+            a["init"] = {"dist": i.dist, **({"value": i.value} if i.dist == "constant" else {}),
+                         **({"low": i.low, "high": i.high, "seed": str(i.seed)} if i.dist == "uniform" else {})}
+        return a
+
+    assert funcs["train_step"]["args"] == [want_arg(s) for s in step.train_arguments()]
+    assert funcs["eval_step"]["args"] == [want_arg(s) for s in step.eval_arguments()]
+    state = [s for s in step.train_arguments() if s.role != "input"]
+    assert funcs["train_step"]["results"] == [
+        {"role": s.role, "updates": s.name, "dtype": s.dtype, "shape": list(s.shape)} for s in state] \
+        + [{"role": "loss", "dtype": "f32", "shape": []}]
+    assert any(a["init"]["dist"] == "uniform" for a in funcs["train_step"]["args"] if "init" in a)
 
 
 def test_eval_step_signature():
     step = two_layer_mlp(Adam(lr=1e-3))
     args, res = signature(func_text(step.to_mlir(), "eval_step"))
-    assert [re.search(r'mpt.role = "(\w+)"', a).group(1) for _, a in args] == ["param"] * 4 + ["input"] * 2
-    assert res == [("tensor<f32>", 'mpt.role = "loss"'),
-                   ("tensor<32x10xf32>", 'mpt.role = "output", mpt.name = "logits"')]
+    assert [re.search(r"mpt.role = #mpt.role<(\w+)>", a).group(1) for _, a in args] == ["param"] * 4 + ["input"] * 2
+    assert res == [("tensor<f32>", "mpt.role = #mpt.role<loss>"),
+                   ("tensor<32x10xf32>", 'mpt.role = #mpt.role<output>, mpt.name = "logits"')]
     assert "mpt." not in func_text(step.to_mlir(), "eval_step").split("\n", 1)[1]  # no mpt ops
 
 
@@ -101,7 +140,7 @@ def test_mpt_op_syntax_sgd_plain_momentum_nesterov_and_adam():
     assert re.search(r"%new1, %new1_m, %new1_v, %new1_t = mpt\.adam %arg1, %v\d+, %arg6, %arg7, %arg12 "
                      r"\{lr = 0\.001 : f32, beta1 = 0\.9 : f32, beta2 = 0\.999 : f32, eps = 1\.0e-08 : f32, "
                      r"weight_decay = 0\.01 : f32\} : tensor<32xf32>", t)
-    assert 'tensor<f32> {mpt.role = "opt_state", mpt.name = "adam.step", mpt.init = {dist = "zeros"}}' in t
+    assert 'tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.name = "adam.step", mpt.init = #mpt.init<dist = zeros>}' in t
     # The shared step count is returned once, from the first adam op.
     assert "return %new0, %new0_m, %new0_v, %new1_m" not in t
     assert re.search(r"return %new0, %new1, %new2, %new3, %new0_m, %new0_v, %new1_m, %new1_v, %new2_m, "

@@ -40,10 +40,10 @@ static void testDialectHandle(void) {
 }
 
 static const char *kTrainStep =
-    "func.func @train_step(%w: tensor<4xf32> {mpt.role = \"param\", "
-    "mpt.name = \"w\", mpt.init = {dist = \"zeros\"}}, "
-    "%x: tensor<4xf32> {mpt.role = \"input\", mpt.name = \"x\"}) "
-    "-> (tensor<4xf32> {mpt.role = \"param\", mpt.updates = \"w\"}) {\n"
+    "func.func @train_step(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, "
+    "mpt.name = \"w\", mpt.init = #mpt.init<dist = zeros>}, "
+    "%x: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = \"x\"}) "
+    "-> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = \"w\"}) {\n"
     "  %h = mpt.cast %x : tensor<4xf32> to tensor<4xf16>\n"
     "  %f = mpt.cast %h : tensor<4xf16> to tensor<4xf32>\n"
     "  %g = mpt.cast %f : tensor<4xf32> to tensor<4xf16>\n"
@@ -86,11 +86,11 @@ static void testPipeline(void) {
 
 static const char *kMLPStep =
     "func.func @train_step("
-    "%x: tensor<4x8xf32> {mpt.role = \"input\", mpt.name = \"x\"},"
-    "%w: tensor<8x2xf32> {mpt.role = \"param\", mpt.name = \"w\","
-    " mpt.init = {dist = \"zeros\"}})"
-    " -> (tensor<8x2xf32> {mpt.role = \"param\", mpt.updates = \"w\"},"
-    " tensor<f32> {mpt.role = \"loss\"}) {\n"
+    "%x: tensor<4x8xf32> {mpt.role = #mpt.role<input>, mpt.name = \"x\"},"
+    "%w: tensor<8x2xf32> {mpt.role = #mpt.role<param>, mpt.name = \"w\","
+    " mpt.init = #mpt.init<dist = zeros>})"
+    " -> (tensor<8x2xf32> {mpt.role = #mpt.role<param>, mpt.updates = \"w\"},"
+    " tensor<f32> {mpt.role = #mpt.role<loss>}) {\n"
     "  %zero = arith.constant 0.0 : f32\n"
     "  %e = tensor.empty() : tensor<4x2xf32>\n"
     "  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>\n"
@@ -137,7 +137,7 @@ static void testMixedPrecisionPipeline(void) {
   printf("mixed precision: %s\n",
          mlirLogicalResultIsSuccess(result) ? "ok" : "failed");
   // CHECK-LABEL: func.func @train_step
-  // CHECK-SAME: mpt.name = "w.working_copy", mpt.role = "working_copy"
+  // CHECK-SAME: mpt.name = "w.working_copy", mpt.role = #mpt.role<working_copy>
   // CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xbf16>, tensor<8x2xbf16>)
   // CHECK-NOT: mpt.update_scale
   // CHECK: mpt.sgd {{.*}} -> tensor<8x2xbf16>

@@ -8,7 +8,7 @@
 // others (x is exact in f16 at every scale used, so unscaling is exact).
 // RUN: mpt-opt %s -mpt-loss-scaling="mode=dynamic init-scale=65536 growth-interval=3" > %t.step.mlir
 // RUN: %python %S/Inputs/splice.py %t.step.mlir %S/Inputs/loss-scaling-step-main.mlir \
-// RUN:   | mpt-opt -convert-mpt-to-linalg | %lower_to_llvm | %run_main | FileCheck %s
+// RUN:   | mpt-opt -convert-mpt-to-linalg -mpt-prepare-entry-points=c-interface=false | %lower_to_llvm | %run_main | FileCheck %s
 
 // Each line: the scale after the step, found_inf, w[0..3] after the step.
 // w starts at 1; a clean step subtracts 0.5 * x = 0.5 * [1, 0.5, -0.25, 0.125].
@@ -25,9 +25,9 @@
 
 #id = affine_map<(d0) -> (d0)>
 #all = affine_map<(d0) -> ()>
-func.func @train_step(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "constant", value = 1.0 : f64}},
-                      %x: tensor<4xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss"}) {
+func.func @train_step(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = constant, value = 1.0>},
+                      %x: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss>}) {
   // loss = sum(w * x)
   %e = tensor.empty() : tensor<4xf32>
   %wx = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}

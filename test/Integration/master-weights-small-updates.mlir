@@ -8,7 +8,7 @@
 // and the f16 working copy the step returns is its RNE cast, 0x3C66 (1.1).
 // RUN: mpt-opt %s -mpt-master-weights > %t.masters.mlir
 // RUN: %python %S/Inputs/splice.py %t.masters.mlir %S/Inputs/master-weights-main-masters.mlir \
-// RUN:   | mpt-opt -convert-mpt-to-linalg | %lower_to_llvm | %run_main | FileCheck %s --check-prefix=MASTERS
+// RUN:   | mpt-opt -convert-mpt-to-linalg -mpt-prepare-entry-points=c-interface=false | %lower_to_llvm | %run_main | FileCheck %s --check-prefix=MASTERS
 // MASTERS: master 1066192216
 // MASTERS-NEXT: working copy 15462
 //
@@ -17,14 +17,14 @@
 // the weight stays exactly 1.0 (0x3C00).
 // RUN: mpt-opt %s -mpt-master-weights=fp32-masters=false > %t.pure.mlir
 // RUN: %python %S/Inputs/splice.py %t.pure.mlir %S/Inputs/master-weights-main-pure.mlir \
-// RUN:   | mpt-opt -convert-mpt-to-linalg | %lower_to_llvm | %run_main | FileCheck %s --check-prefix=PURE
+// RUN:   | mpt-opt -convert-mpt-to-linalg -mpt-prepare-entry-points=c-interface=false | %lower_to_llvm | %run_main | FileCheck %s --check-prefix=PURE
 // PURE: f16 weight 15360
 
 // The step: the weight is read in f16 (as the forward pass after autocast
 // would) and updated by SGD with the gradient fed as an input.
-func.func @train_step(%w: tensor<1xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "constant", value = 1.0 : f64}},
-                      %g: tensor<1xf32> {mpt.role = "input", mpt.name = "g"})
-    -> (tensor<1xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<1xf16> {mpt.role = "output", mpt.name = "w16"}) {
+func.func @train_step(%w: tensor<1xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = constant, value = 1.0>},
+                      %g: tensor<1xf32> {mpt.role = #mpt.role<input>, mpt.name = "g"})
+    -> (tensor<1xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<1xf16> {mpt.role = #mpt.role<output>, mpt.name = "w16"}) {
   %wh = mpt.cast %w : tensor<1xf32> to tensor<1xf16>
   %w2 = mpt.sgd %w, %g {lr = 1.0e-4 : f32} : tensor<1xf32>
   return %w2, %wh : tensor<1xf32>, tensor<1xf16>

@@ -15,9 +15,9 @@
 // CHECK-NOT: __truncsfbf2
 // CHECK-NOT: fptrunc {{.*}} to bf16
 // CHECK-NOT: math.
-func.func @step(%x: tensor<4x8xf32> {mpt.role = "input", mpt.name = "x"},
-                %w: tensor<8x2xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}})
-    -> (tensor<4x2xbf16> {mpt.role = "output", mpt.name = "y"}, tensor<8x2xf32> {mpt.role = "param", mpt.updates = "w"}) {
+func.func @step(%x: tensor<4x8xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"},
+                %w: tensor<8x2xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>})
+    -> (tensor<4x2xbf16> {mpt.role = #mpt.role<output>, mpt.name = "y"}, tensor<8x2xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}) {
   %zero = arith.constant 0.0 : f32
   %xb = mpt.cast %x : tensor<4x8xf32> to tensor<4x8xbf16>
   %wb = mpt.cast %w : tensor<8x2xf32> to tensor<8x2xbf16>

@@ -14,6 +14,8 @@
 // RUN: mpt-opt %t.rules1.mlir -split-input-file -allow-unregistered-dialect -mpt-autocast=summary=false -o %t.rules2.mlir
 // RUN: diff %t.rules1.mlir %t.rules2.mlir
 // The second run reports that it inserted nothing.
-// RUN: mpt-opt %t.cnn1.mlir -mpt-autocast='report=-' -o /dev/null 2>/dev/null | FileCheck %s
+// RUN: mpt-opt %t.cnn1.mlir -mpt-autocast='report=%t.cnn2.json' -o /dev/null
+// RUN: FileCheck %s --input-file=%t.cnn2.json
 // CHECK: "casts_inserted": 0,
-// CHECK-NEXT: "constants_narrowed": 0,
+// CHECK: "constants_narrowed": 0,
+// CHECK: "name": "summary"

@@ -8,5 +8,6 @@ module {
   func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> { return %x : tensor<4xf32> }
 }
 
-// PRECISION: mpt-autocast: precision must be f16 or bf16, got 'f8'
+// precision is an enum option: the option parser names the bad value.
+// PRECISION: for the --precision option: Cannot find option named 'f8'!
 // REPORT: mpt-autocast: cannot write the report to '/nonexistent-dir/r.json'

@@ -1,7 +1,8 @@
 // Options move ops between classes.
 // RUN: mpt-opt %s -split-input-file -mpt-autocast='fp32-ops=linalg.matmul summary=false' | FileCheck %s --check-prefix=FP32MM
 // RUN: mpt-opt %s -split-input-file -mpt-autocast='fp32-ops=math.tanh summary=false' | FileCheck %s --check-prefix=FP32TANH
-// RUN: mpt-opt %s -split-input-file -mpt-autocast='unlisted-ops=math.tanh summary=false report=-' | FileCheck %s --check-prefix=UNLISTED
+// RUN: mpt-opt %s -split-input-file -mpt-autocast='unlisted-ops=math.tanh report=%t.unlisted.json' | FileCheck %s --check-prefix=UNLISTED
+// RUN: FileCheck %s --input-file=%t.unlisted.json --check-prefix=UNLISTED-REPORT
 
 // FP32MM-LABEL: func.func @matmul_then_tanh
 // FP32MM-NOT: mpt.cast
@@ -14,9 +15,10 @@
 
 // A tanh between two contractions follows them into f16 by default; without
 // any list it is unknown: FP32 and reported.
-// The report comes first on stdout, then the module.
-// UNLISTED: "op": "linalg.generic(math.tanh)",
-// UNLISTED-NEXT: "reason": "unknown",
+// (The report file holds the last chunk's remarks.)
+// UNLISTED-REPORT: "op": "linalg.generic(math.tanh)",
+// UNLISTED-REPORT-NEXT: "reason": "unknown"
+// UNLISTED-REPORT: "kind": "missed",
 // UNLISTED: func.func @matmul_then_tanh
 // UNLISTED: math.tanh %{{.*}} : f32
 

@@ -2,7 +2,8 @@
 // reuses an index value (the batch size from tensor.dim) of the forward:
 // index values are not activations and dynamic tensors have no static size,
 // so the figure is 0 bytes before and after, not a crash.
-// RUN: mpt-opt %s -mpt-autocast='report=-' -verify-diagnostics -o /dev/null | FileCheck %s
+// RUN: mpt-opt %s -mpt-autocast='report=%t.json summary=true' -verify-diagnostics -o /dev/null
+// RUN: FileCheck %s --input-file=%t.json
 
 // expected-remark @below {{mpt-autocast: @step: 0/8 float ops in f16 using 0 casts; 0% of contraction FLOPs in f16; saved activations 0 -> 0 bytes}}
 func.func @step(%x: tensor<?xf32>) -> (tensor<f32>, tensor<?xf32>) {
@@ -33,6 +34,6 @@ func.func @step(%x: tensor<?xf32>) -> (tensor<f32>, tensor<?xf32>) {
   } -> tensor<?xf32>
   return %l, %g : tensor<f32>, tensor<?xf32>
 }
-// CHECK:      "saved_activation_bytes": {
-// CHECK-NEXT:   "fp32_before": 0,
-// CHECK-NEXT:   "after": 0
+// CHECK:      "saved_activation_bytes_after": 0,
+// CHECK-NEXT: "saved_activation_bytes_fp32_before": 0
+// CHECK:      "name": "summary"

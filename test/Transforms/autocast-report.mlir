@@ -1,6 +1,16 @@
-// The JSON report and the one-line remark, on a small training step whose
+// The remarks (as MLIR's remark engine prints them and as the JSON report
+// lists them) and the one-line summary, on a small training step whose
 // figures are worked out by hand below.
-// RUN: mpt-opt %s -mpt-autocast='report=-' -verify-diagnostics -o /dev/null | FileCheck %s
+// RUN: mpt-opt %s -mpt-autocast='report=%t.json summary=true' -verify-diagnostics -o /dev/null
+// RUN: FileCheck %s --input-file=%t.json
+// The summary line is off by default: no remark at all without the option.
+// RUN: mpt-opt %s -mpt-autocast -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET --allow-empty
+// QUIET-NOT: : remark:
+// The remark engine shows every decision for --remarks-filter=mpt-autocast.
+// RUN: mpt-opt %s -mpt-autocast --remarks-filter=mpt-autocast -o /dev/null 2>&1 | FileCheck %s --check-prefix=ENGINE
+// report=- writes the JSON to stderr: stdout carries the IR alone.
+// RUN: mpt-opt %s -mpt-autocast='report=-' 2>%t.stderr | FileCheck %s --check-prefix=STDOUT
+// RUN: FileCheck %s --input-file=%t.stderr
 //
 // Forward: pre = x w1 (8x16x16), h = relu(pre), y = h w2 (8x16x4),
 // loss = sum(y). Backward: dy = seed (broadcast), dw2 = h^T dy (16x8x4),
@@ -83,35 +93,77 @@ func.func @train_step(%x: tensor<8x16xf32>, %w1: tensor<16x16xf32>, %w2: tensor<
 
 // Float ops: 5 matmuls, 3 transposes, relu, the seed broadcast, dpre (11 in
 // f16); 7 fills, the two sum reductions, mpt.loss, mpt.grad_seed and
-// func.return (12 in f32).
-// CHECK: "pass": "mpt-autocast",
-// CHECK: "precision": "f16",
-// CHECK: "float_ops": 23,
-// CHECK: "low_precision_ops": 11,
-// CHECK: "fp32_ops": 12,
-// CHECK: "casts_inserted": 7,
-// CHECK: "constants_narrowed": 2,
-// CHECK: "contraction_flops": {
-// CHECK-NEXT: "total": 11264,
-// CHECK-NEXT: "low_precision": 11264,
-// CHECK-NEXT: "low_precision_share": 1
-// CHECK: "saved_activation_bytes": {
-// CHECK-NEXT: "fp32_before": 1024,
-// CHECK-NEXT: "after": 512
-// CHECK: "classes": {
+// func.return (12 in f32). The JSON lists the remarks of the function in the
+// order they were made (keys sorted): the low-precision decisions per op
+// name, the ops left in FP32 per op and reason, then the summary.
+// CHECK:      "pass": "mpt-autocast",
+// CHECK-NEXT: "remarks": [
+// CHECK:      "class": "low_precision",
+// CHECK-NEXT: "count": 5,
+// CHECK-NEXT: "op": "linalg.matmul",
+// CHECK-NEXT: "precision": "f16"
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "train_step",
+// CHECK-NEXT: "kind": "passed",
+// CHECK-NEXT: "loc": "{{.*}}autocast-report.mlir:36:10",
+// CHECK-NEXT: "name": "low-precision"
+// The relu, the seed broadcast and dpre.
+// CHECK:      "class": "transparent",
+// CHECK-NEXT: "count": 3,
+// CHECK-NEXT: "op": "linalg.generic",
+// CHECK:      "class": "transparent",
+// CHECK-NEXT: "count": 3,
+// CHECK-NEXT: "op": "linalg.transpose",
+// CHECK:      "count": 1,
+// CHECK-NEXT: "op": "func.return",
+// CHECK-NEXT: "reason": "boundary"
+// CHECK:      "kind": "missed",
+// CHECK:      "name": "left-fp32"
+// CHECK:      "count": 7,
+// CHECK-NEXT: "op": "linalg.fill",
+// CHECK-NEXT: "reason": "follows fp32 readers"
+// CHECK:      "count": 1,
+// CHECK-NEXT: "op": "linalg.generic(reduction)",
+// CHECK-NEXT: "reason": "deny: reduction over 32 elements"
+// CHECK:      "loc": "{{.*}}autocast-report.mlir:49:10",
+// CHECK:      "count": 1,
+// CHECK-NEXT: "op": "linalg.generic(reduction)",
+// CHECK-NEXT: "reason": "deny: reduction over 8 elements"
+// CHECK:      "count": 1,
+// CHECK-NEXT: "op": "mpt.grad_seed",
+// CHECK-NEXT: "reason": "deny: fp32 op"
+// CHECK:      "count": 1,
+// CHECK-NEXT: "op": "mpt.loss",
+// CHECK-NEXT: "reason": "deny: fp32 op"
+// CHECK:      "casts_inserted": 7,
+// CHECK-NEXT: "classes": {
 // CHECK-NEXT: "boundary": 1,
 // CHECK-NEXT: "fp32": 4,
 // CHECK-NEXT: "low_precision": 5,
 // CHECK-NEXT: "transparent": 13
-// CHECK: "linalg.matmul": {
-// CHECK-NEXT: "class": "low_precision",
-// CHECK-NEXT: "total": 5,
-// CHECK-NEXT: "low_precision": 5,
-// CHECK-NEXT: "fp32": 0
-// CHECK: "left_fp32": [
-// CHECK: "op": "linalg.generic(reduction)",
-// CHECK-NEXT: "reason": "deny: reduction over 32 elements",
-// CHECK: "op": "linalg.generic(reduction)",
-// CHECK-NEXT: "reason": "deny: reduction over 8 elements",
-// CHECK: "op": "mpt.grad_seed",
-// CHECK-NEXT: "reason": "deny: fp32 op",
+// CHECK-NEXT: },
+// CHECK-NEXT: "constants_narrowed": 2,
+// CHECK-NEXT: "contraction_flops": 11264,
+// CHECK-NEXT: "float_ops": 23,
+// CHECK-NEXT: "fp32_ops": 12,
+// CHECK-NEXT: "low_precision_contraction_flops": 11264,
+// CHECK-NEXT: "low_precision_ops": 11,
+// CHECK-NEXT: "precision": "f16",
+// CHECK-NEXT: "saved_activation_bytes_after": 512,
+// CHECK-NEXT: "saved_activation_bytes_fp32_before": 1024
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "train_step",
+// CHECK-NEXT: "kind": "analysis",
+// CHECK-NEXT: "loc": "{{.*}}autocast-report.mlir:31:1",
+// CHECK-NEXT: "name": "summary"
+// CHECK-NEXT: }
+// CHECK-NEXT: ]
+// CHECK-NEXT: }
+
+// ENGINE: autocast-report.mlir:36:10: remark: [Passed] low-precision | Category:mpt-autocast | Function=train_step | class=low_precision, count=5, op=linalg.matmul, precision=f16
+// ENGINE: autocast-report.mlir:49:10: remark: [Missed] left-fp32 | Category:mpt-autocast | Function=train_step | count=1, op=linalg.generic(reduction), reason="deny: reduction over 32 elements"
+// ENGINE: autocast-report.mlir:31:1: remark: [Analysis] summary | Category:mpt-autocast | Function=train_step | casts_inserted=7, {{.*}}float_ops=23, {{.*}}low_precision_ops=11
+
+// STDOUT-NOT: "pass"
+// STDOUT: func.func @train_step
+// STDOUT-NOT: "remarks"

@@ -61,41 +61,60 @@
 // CHECK-NOT: linalg.matmul
 // CHECK: return %{{.*}}, %[[EL]] : tensor<f32>, tensor<2x10xf32>
 
-// REPORT:      "fused": {
-// REPORT-NEXT:   "total": 6,
-// REPORT-NEXT:   "conv2d": {
-// REPORT-NEXT:     "bias": 0,
-// REPORT-NEXT:     "relu": 0,
-// REPORT-NEXT:     "bias_relu": 4
-// REPORT-NEXT:   },
-// REPORT-NEXT:   "matmul": {
-// REPORT-NEXT:     "bias": 2,
-// REPORT-NEXT:     "relu": 0,
-// REPORT-NEXT:     "bias_relu": 0
-// REPORT-NEXT:   }
-// REPORT-NEXT: },
-// REPORT-NEXT: "aux": {
-// REPORT-NEXT:   "relu_mask": 2,
-// REPORT-NEXT:   "pre_activation": 0
-// REPORT-NEXT: },
+// The remarks, functions by name: eval_step fuses both convolutions (their
+// zero pads absorbed) and the head; train_step fuses the same three, the
+// convolutions returning their ReLU masks and keeping their pads (the
+// backward pass reads the padded input), and the two backward matmuls have no
+// epilogue.
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": true,
+// REPORT:      "loc": "conv0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": true,
+// REPORT:      "loc": "conv1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux_results": 0,
 // REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 3,
 // REPORT-NEXT: "paddings_absorbed": 2,
-// REPORT-NEXT: "declined": {
-// REPORT-NEXT:   "total": 0,
-// REPORT-NEXT:   "by_reason": {}
+// REPORT-NEXT: "without_epilogue": 0
 // REPORT-NEXT: },
-// REPORT-NEXT: "without_epilogue": 2,
-// REPORT:      "name": "eval_step",
-// REPORT:      "name": "train_step",
-// REPORT:        "loc": "conv0",
-// REPORT:        "aux": "relu_mask",
-// REPORT:        "padding_absorbed": false,
-// REPORT:        "loc": "conv1",
-// REPORT:        "aux": "relu_mask",
-// REPORT:        "loc": "head",
-// REPORT-NEXT:   "into": "mpt.fused_matmul",
-// REPORT-NEXT:   "epilogue": "bias",
-// REPORT:      "without_epilogue": 2
+// REPORT-NEXT: "function": "eval_step",
+// REPORT-NEXT: "kind": "analysis",
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": false,
+// REPORT:      "loc": "conv0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": false,
+// REPORT:      "loc": "conv1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT-COUNT-2: "name": "no-epilogue"
+// REPORT:      "aux_results": 2,
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 3,
+// REPORT-NEXT: "paddings_absorbed": 0,
+// REPORT-NEXT: "without_epilogue": 2
+// REPORT-NEXT: },
+// REPORT-NEXT: "function": "train_step",
+// REPORT-NEXT: "kind": "analysis",
 
 // AUTOCAST-LABEL: func.func @train_step
 // AUTOCAST: %[[Y0:.*]], %[[M0:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>, tensor<2x8x8x8xi1>

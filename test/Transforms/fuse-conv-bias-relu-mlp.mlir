@@ -33,13 +33,51 @@
 // CHECK-NOT: linalg.matmul
 // CHECK: return %{{.*}}, %[[EL]] : tensor<f32>, tensor<2x10xf32>
 
-// REPORT:      "total": 6,
-// REPORT:      "matmul": {
-// REPORT-NEXT:   "bias": 2,
-// REPORT-NEXT:   "relu": 0,
-// REPORT-NEXT:   "bias_relu": 4
-// REPORT:      "relu_mask": 2,
-// REPORT-NEXT: "pre_activation": 0
-// REPORT:      "declined": {
-// REPORT-NEXT:   "total": 0,
-// REPORT:      "without_epilogue": 5,
+// The remarks, functions by name: eval_step's three fusions without aux
+// results, then train_step's, with the five backward matmuls that have no
+// epilogue.
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "dense0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "dense1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux_results": 0,
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 3,
+// REPORT-NEXT: "paddings_absorbed": 0,
+// REPORT-NEXT: "without_epilogue": 0
+// REPORT-NEXT: },
+// REPORT-NEXT: "function": "eval_step",
+// REPORT-NEXT: "kind": "analysis",
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "dense0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "dense1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT-COUNT-5: "name": "no-epilogue"
+// REPORT:      "aux_results": 2,
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 3,
+// REPORT-NEXT: "paddings_absorbed": 0,
+// REPORT-NEXT: "without_epilogue": 5
+// REPORT-NEXT: },
+// REPORT-NEXT: "function": "train_step",
+// REPORT-NEXT: "kind": "analysis",

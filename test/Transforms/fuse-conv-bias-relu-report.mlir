@@ -1,60 +1,33 @@
-// The JSON report, written to a file, to stdout, and from inside a textual
-// pass pipeline. Functions are listed by name; the expectations below follow
-// from the IR by hand: @a_fused has one conv + bias + ReLU in the autocast
-// form (pad absorbed, cast folded, f32 master bias, the ReLU-gradient compare
-// turned into aux<relu_mask>); @b_declined has one candidate per decline
-// reason; @c_plain has a plain matmul (no epilogue) and a matmul + bias + ReLU
-// + bf16 cast whose pre-activation is read as a value (aux<pre_activation>).
+// The fusion remarks: in the JSON report (a file, stderr, and from inside a
+// textual pass pipeline) and through MLIR's remark engine. Functions are
+// listed by name, each with its remarks in program order and a summary; the
+// expectations follow from the IR by hand: @a_fused has one conv + bias +
+// ReLU in the autocast form (pad absorbed, cast folded, f32 master bias, the
+// ReLU-gradient compare turned into aux<relu_mask>); @b_declined has one
+// candidate for each of four decline reasons (the others are in
+// fuse-conv-bias-relu-declined.mlir); @c_plain has a plain matmul (no
+// epilogue) and a matmul + bias + ReLU + bf16 cast whose pre-activation is
+// read as a value (aux<pre_activation>).
 //
 // RUN: mpt-opt %s -mpt-fuse-conv-bias-relu=report=%t.json -o /dev/null
 // RUN: FileCheck %s --input-file=%t.json
-// RUN: mpt-opt %s -mpt-fuse-conv-bias-relu=report=- -o /dev/null | FileCheck %s
+// report=- prints the JSON on stderr, never between the IR on stdout.
+// RUN: mpt-opt %s -mpt-fuse-conv-bias-relu=report=- 2>%t.stderr | FileCheck %s --check-prefix=STDOUT
+// RUN: FileCheck %s --input-file=%t.stderr
 // RUN: mpt-opt %s --pass-pipeline='builtin.module(func.func(mpt-fuse-conv-bias-relu{report=%t.pipeline.json}),canonicalize,cse)' -o /dev/null
 // RUN: FileCheck %s --input-file=%t.pipeline.json
+// RUN: mpt-opt %s -mpt-fuse-conv-bias-relu --remarks-filter=mpt-fuse-conv-bias-relu -o /dev/null 2>&1 | FileCheck %s --check-prefix=ENGINE
 
-// CHECK:      {
-// CHECK-NEXT: "pass": "mpt-fuse-conv-bias-relu",
-// CHECK-NEXT: "fused": {
-// CHECK-NEXT: "total": 2,
-// CHECK-NEXT: "conv2d": {
-// CHECK-NEXT: "bias": 0,
-// CHECK-NEXT: "relu": 0,
-// CHECK-NEXT: "bias_relu": 1
-// CHECK-NEXT: },
-// CHECK-NEXT: "matmul": {
-// CHECK-NEXT: "bias": 0,
-// CHECK-NEXT: "relu": 0,
-// CHECK-NEXT: "bias_relu": 1
-// CHECK-NEXT: }
-// CHECK-NEXT: },
-// CHECK-NEXT: "aux": {
-// CHECK-NEXT: "relu_mask": 1,
-// CHECK-NEXT: "pre_activation": 1
-// CHECK-NEXT: },
-// CHECK-NEXT: "casts_folded": 2,
-// CHECK-NEXT: "paddings_absorbed": 1,
-// CHECK-NEXT: "declined": {
-// CHECK-NEXT: "total": 4,
-// CHECK-NEXT: "by_reason": {
-// CHECK-NEXT: "bias not per-channel": 1,
-// CHECK-NEXT: "non-zero init": 1,
-// CHECK-NEXT: "pre-bias value used elsewhere": 1,
-// CHECK-NEXT: "unsupported layout": 1
-// CHECK-NEXT: }
-// CHECK-NEXT: },
-// CHECK-NEXT: "without_epilogue": 1,
-// CHECK-NEXT: "functions": [
+// CHECK:      "pass": "mpt-fuse-conv-bias-relu",
+// CHECK-NEXT: "remarks": [
 // CHECK-NEXT: {
-// CHECK-NEXT: "name": "a_fused",
-// CHECK-NEXT: "fused": [
-// CHECK-NEXT: {
-// CHECK-NEXT: "op": "linalg.conv_2d_nhwc_hwcf",
-// CHECK-NEXT: "loc": "conv0",
-// CHECK-NEXT: "into": "mpt.fused_conv2d",
-// CHECK-NEXT: "epilogue": "bias_relu",
+// CHECK-NEXT: "args": {
 // CHECK-NEXT: "aux": "relu_mask",
-// CHECK-NEXT: "result_type": "f16",
 // CHECK-NEXT: "bias_type": "f32",
+// CHECK-NEXT: "cast_folded": true,
+// CHECK-NEXT: "epilogue": "bias_relu",
+// CHECK-NEXT: "into": "mpt.fused_conv2d",
+// CHECK-NEXT: "op": "linalg.conv_2d_nhwc_hwcf",
 // CHECK-NEXT: "padding": [
 // CHECK-NEXT: 1,
 // CHECK-NEXT: 1,
@@ -62,62 +35,92 @@
 // CHECK-NEXT: 1
 // CHECK-NEXT: ],
 // CHECK-NEXT: "padding_absorbed": true,
-// CHECK-NEXT: "cast_folded": true
-// CHECK-NEXT: }
-// CHECK-NEXT: ],
-// CHECK-NEXT: "declined": [],
-// CHECK-NEXT: "without_epilogue": 0
+// CHECK-NEXT: "result_type": "f16"
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "a_fused",
+// CHECK-NEXT: "kind": "passed",
+// CHECK-NEXT: "loc": "conv0",
+// CHECK-NEXT: "name": "fused"
 // CHECK-NEXT: },
 // CHECK-NEXT: {
-// CHECK-NEXT: "name": "b_declined",
-// CHECK-NEXT: "fused": [],
-// CHECK-NEXT: "declined": [
+// CHECK-NEXT: "args": {
+// CHECK-NEXT: "aux_results": 1,
+// CHECK-NEXT: "casts_folded": 1,
+// CHECK-NEXT: "declined": 0,
+// CHECK-NEXT: "fused": 1,
+// CHECK-NEXT: "paddings_absorbed": 1,
+// CHECK-NEXT: "without_epilogue": 0
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "a_fused",
+// CHECK-NEXT: "kind": "analysis",
+// CHECK-NEXT: "loc": "{{.*}}fuse-conv-bias-relu-report.mlir:{{[0-9]+}}:1",
+// CHECK-NEXT: "name": "summary"
+// CHECK-NEXT: },
 // CHECK-NEXT: {
+// CHECK-NEXT: "args": {
+// CHECK-NEXT: "detail": "the accumulator does not start from a +0.0 fill or constant",
 // CHECK-NEXT: "op": "linalg.matmul",
+// CHECK-NEXT: "reason": "non-zero init"
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "b_declined",
+// CHECK-NEXT: "kind": "missed",
 // CHECK-NEXT: "loc": "nonzero_init",
-// CHECK-NEXT: "reason": "non-zero init",
-// CHECK-NEXT: "detail": "the accumulator does not start from a +0.0 fill or constant"
-// CHECK-NEXT: },
-// CHECK-NEXT: {
+// CHECK-NEXT: "name": "declined"
+// CHECK:      "detail": "the added vector is not indexed by the output channel",
 // CHECK-NEXT: "op": "linalg.matmul",
-// CHECK-NEXT: "loc": "per_row_bias",
-// CHECK-NEXT: "reason": "bias not per-channel",
-// CHECK-NEXT: "detail": "the added vector is not indexed by the output channel"
-// CHECK-NEXT: },
-// CHECK-NEXT: {
+// CHECK-NEXT: "reason": "bias not per-channel"
+// CHECK:      "loc": "per_row_bias",
+// CHECK:      "detail": "another op reads the contraction result; fusing would hide it",
 // CHECK-NEXT: "op": "linalg.matmul",
-// CHECK-NEXT: "loc": "pre_bias_read",
-// CHECK-NEXT: "reason": "pre-bias value used elsewhere",
-// CHECK-NEXT: "detail": "another op reads the contraction result; fusing would hide it"
-// CHECK-NEXT: },
-// CHECK-NEXT: {
+// CHECK-NEXT: "reason": "pre-bias value used elsewhere"
+// CHECK:      "loc": "pre_bias_read",
+// CHECK:      "detail": "linalg.conv_2d_nhwc_fhwc (supported: linalg.conv_2d_nhwc_hwcf, linalg.conv_2d_nchw_fchw)",
 // CHECK-NEXT: "op": "linalg.conv_2d_nhwc_fhwc",
-// CHECK-NEXT: "loc": "fhwc",
-// CHECK-NEXT: "reason": "unsupported layout",
-// CHECK-NEXT: "detail": "linalg.conv_2d_nhwc_fhwc (supported: linalg.conv_2d_nhwc_hwcf, linalg.conv_2d_nchw_fchw)"
-// CHECK-NEXT: }
-// CHECK-NEXT: ],
-// CHECK-NEXT: "without_epilogue": 0
+// CHECK-NEXT: "reason": "unsupported layout"
+// CHECK:      "loc": "fhwc",
+// CHECK:      "declined": 4,
+// CHECK-NEXT: "fused": 0,
+// CHECK:      "function": "b_declined",
+// CHECK-NEXT: "kind": "analysis",
+// CHECK:      "op": "linalg.matmul"
 // CHECK-NEXT: },
-// CHECK-NEXT: {
-// CHECK-NEXT: "name": "c_plain",
-// CHECK-NEXT: "fused": [
-// CHECK-NEXT: {
-// CHECK-NEXT: "op": "linalg.matmul",
-// CHECK-NEXT: "loc": "dense",
-// CHECK-NEXT: "into": "mpt.fused_matmul",
-// CHECK-NEXT: "epilogue": "bias_relu",
-// CHECK-NEXT: "aux": "pre_activation",
-// CHECK-NEXT: "result_type": "bf16",
+// CHECK-NEXT: "function": "c_plain",
+// CHECK-NEXT: "kind": "analysis",
+// CHECK-NEXT: "loc": "grad",
+// CHECK-NEXT: "name": "no-epilogue"
+// CHECK:      "aux": "pre_activation",
 // CHECK-NEXT: "bias_type": "f32",
-// CHECK-NEXT: "cast_folded": true
-// CHECK-NEXT: }
-// CHECK-NEXT: ],
-// CHECK-NEXT: "declined": [],
+// CHECK-NEXT: "cast_folded": true,
+// CHECK-NEXT: "epilogue": "bias_relu",
+// CHECK-NEXT: "into": "mpt.fused_matmul",
+// CHECK-NEXT: "op": "linalg.matmul",
+// CHECK-NEXT: "result_type": "bf16"
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "c_plain",
+// CHECK-NEXT: "kind": "passed",
+// CHECK-NEXT: "loc": "dense",
+// CHECK:      "aux_results": 1,
+// CHECK-NEXT: "casts_folded": 1,
+// CHECK-NEXT: "declined": 0,
+// CHECK-NEXT: "fused": 1,
+// CHECK-NEXT: "paddings_absorbed": 0,
 // CHECK-NEXT: "without_epilogue": 1
+// CHECK-NEXT: },
+// CHECK-NEXT: "function": "c_plain",
+// CHECK-NEXT: "kind": "analysis",
+// CHECK:      "name": "summary"
 // CHECK-NEXT: }
 // CHECK-NEXT: ]
 // CHECK-NEXT: }
+
+// STDOUT-NOT: "remarks"
+// STDOUT: func.func @a_fused
+// STDOUT: mpt.fused_conv2d
+// STDOUT-NOT: "remarks"
+
+// ENGINE: remark: {{.*}}[Passed] fused | Category:mpt-fuse-conv-bias-relu | Function=a_fused | aux=relu_mask, bias_type=f32, cast_folded=true, epilogue=bias_relu, into=mpt.fused_conv2d, op=linalg.conv_2d_nhwc_hwcf, padding="[1,1,1,1]", padding_absorbed=true, result_type=f16
+// ENGINE: remark: {{.*}}[Missed] declined | Category:mpt-fuse-conv-bias-relu | Function=b_declined | detail="the accumulator does not start from a +0.0 fill or constant", op=linalg.matmul, reason="non-zero init"
+// ENGINE: remark: {{.*}}[Analysis] no-epilogue | Category:mpt-fuse-conv-bias-relu | Function=c_plain | op=linalg.matmul
 
 
 func.func @a_fused(%x: tensor<1x8x8x3xf16>, %f: tensor<3x3x3x4xf16>, %b: tensor<4xf32>, %g: tensor<1x8x8x4xf16>) -> (tensor<1x8x8x4xf16>, tensor<1x8x8x4xf16>) {

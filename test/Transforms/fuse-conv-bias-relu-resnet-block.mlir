@@ -42,15 +42,67 @@
 // CHECK-NOT: tensor.pad
 // CHECK: return
 
-// REPORT:      "total": 8,
-// REPORT-NEXT: "conv2d": {
-// REPORT-NEXT:   "bias": 2,
-// REPORT-NEXT:   "relu": 0,
-// REPORT-NEXT:   "bias_relu": 4
-// REPORT:      "matmul": {
-// REPORT-NEXT:   "bias": 2,
-// REPORT:      "relu_mask": 2,
-// REPORT:      "paddings_absorbed": 3,
-// REPORT:      "declined": {
-// REPORT-NEXT:   "total": 0,
-// REPORT:      "without_epilogue": 2,
+// The remarks, functions by name: in each function the stem and the first
+// block convolution fuse bias + ReLU, the second block convolution its bias
+// (the ReLU comes after the residual add), and the head its bias; train_step
+// keeps the pads and returns ReLU masks, and its two backward matmuls have no
+// epilogue.
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": true,
+// REPORT:      "loc": "stem",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": true,
+// REPORT:      "loc": "block0.conv0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": true,
+// REPORT:      "loc": "block0.conv1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux_results": 0,
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 4,
+// REPORT-NEXT: "paddings_absorbed": 3,
+// REPORT-NEXT: "without_epilogue": 0
+// REPORT-NEXT: },
+// REPORT-NEXT: "function": "eval_step",
+// REPORT-NEXT: "kind": "analysis",
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": false,
+// REPORT:      "loc": "stem",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "aux": "relu_mask",
+// REPORT:      "epilogue": "bias_relu",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": false,
+// REPORT:      "loc": "block0.conv0",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_conv2d",
+// REPORT:      "padding_absorbed": false,
+// REPORT:      "loc": "block0.conv1",
+// REPORT-NEXT: "name": "fused"
+// REPORT:      "epilogue": "bias",
+// REPORT-NEXT: "into": "mpt.fused_matmul",
+// REPORT:      "loc": "head",
+// REPORT-NEXT: "name": "fused"
+// REPORT-COUNT-2: "name": "no-epilogue"
+// REPORT:      "aux_results": 2,
+// REPORT-NEXT: "casts_folded": 0,
+// REPORT-NEXT: "declined": 0,
+// REPORT-NEXT: "fused": 4,
+// REPORT-NEXT: "paddings_absorbed": 0,
+// REPORT-NEXT: "without_epilogue": 2
+// REPORT-NEXT: },
+// REPORT-NEXT: "function": "train_step",
+// REPORT-NEXT: "kind": "analysis",

@@ -1,6 +1,26 @@
 // RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu | FileCheck %s
 // Running the pass twice changes nothing the second time.
 // RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu -mpt-fuse-conv-bias-relu | FileCheck %s
+// Every @negative_ candidate with an epilogue is declined for its reason: the
+// pass's "missed" remarks, through the remark engine, in file order.
+// RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu --remarks-filter-missed=mpt-fuse-conv-bias-relu -o /dev/null 2>&1 | FileCheck %s --check-prefix=REASON
+// REASON: Function=negative_nonzero_init | {{.*}}reason="non-zero init"
+// The init is 1.0, -0.0 and an argument.
+// REASON-COUNT-3: Function=negative_init_not_zero_fill | {{.*}}reason="non-zero init"
+// REASON: Function=negative_bias_over_wrong_dim | {{.*}}reason="bias not per-channel"
+// REASON: Function=negative_matmul_bias_per_row | {{.*}}reason="bias not per-channel"
+// REASON-COUNT-2: Function=negative_relu_nonzero_threshold | detail="max/compare against a non-zero constant", op=linalg.matmul, reason="ReLU threshold is not zero"
+// REASON: Function=negative_f64 | detail="operands f64 x f64, accumulator f64 (needs f16/bf16/f32 operands and an f32 accumulator)", {{.*}}reason="unsupported element type"
+// REASON: Function=negative_f16_accumulator | detail="operands f16 x f16, accumulator f16 {{.*}}reason="unsupported element type"
+// REASON: Function=negative_mixed_operand_types | detail="operand element types differ: f16 and f32", {{.*}}reason="unsupported element type"
+// REASON: Function=negative_pre_bias_used_elsewhere | detail="another op reads the contraction result; fusing would hide it", {{.*}}reason="pre-bias value used elsewhere"
+// REASON: Function=negative_pre_bias_cast_used_elsewhere | detail="another op reads the value before the bias add; fusing would hide it", {{.*}}reason="pre-bias value used elsewhere"
+// REASON: Function=negative_pre_activation_read_in_two_precisions | detail="the pre-activation is read before and after the cast", {{.*}}reason="pre-activation read in two precisions"
+// REASON: Function=negative_unsupported_layout | {{.*}}op=linalg.conv_2d_nhwc_fhwc, reason="unsupported layout"
+// REASON: Function=negative_matmul_transposed_maps | detail="transposed or broadcast operands", {{.*}}reason="non-default matmul indexing maps"
+// REASON: Function=negative_conv_cropped_input | detail="the windows read only part of the (padded) input", {{.*}}reason="input larger than the convolution windows"
+// REASON: Function=negative_conv_dynamic_spatial_size | detail="the output height or width is dynamic", {{.*}}reason="dynamic convolution output size"
+// REASON-NOT: [Missed]
 
 // The frontend's FP32 spelling: zero pad, zero-filled init, bias generic,
 // ReLU generic. The pad has no other user, so it becomes `padding`.

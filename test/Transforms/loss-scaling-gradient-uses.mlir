@@ -13,11 +13,11 @@
 // CHECK: mpt.sgd %{{.*}}, %[[U]] found_inf(%[[F]])
 // CHECK: return {{.*}}, %[[UH]], %[[F]] :
 func.func @grad_output(
-    %w: tensor<4x4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}},
-    %x: tensor<2x4xf16> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4x4xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<f32> {mpt.role = "loss"},
-        tensor<4x4xf16> {mpt.role = "output", mpt.name = "grad_w"}) {
+    %w: tensor<4x4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
+    %x: tensor<2x4xf16> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4x4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<f32> {mpt.role = #mpt.role<loss>},
+        tensor<4x4xf16> {mpt.role = #mpt.role<output>, mpt.name = "grad_w"}) {
   %z = arith.constant 0.0 : f32
   %zh = arith.constant 0.0 : f16
   %wh = mpt.cast %w : tensor<4x4xf32> to tensor<4x4xf16>
@@ -50,14 +50,25 @@ func.func @grad_output(
 // The norm of the first gradient is taken before the second gradient exists,
 // so before the step's one unscale-and-check: it is scaled, and said so.
 // CHECK-LABEL: func.func @early_norm
+// CHECK-SAME: %[[SC:[^:]*]]: tensor<f32> {{{.*}}mpt.name = "loss_scale.scale"
+// CHECK: %[[SEED:.*]] = mpt.grad_seed %{{.*}} scale(%[[SC]])
+// CHECK: %[[GW:.*]] = linalg.broadcast ins(%[[SEED]] : tensor<f32>)
+// The norm reads the scaled gradient...
+// CHECK: %[[NORM:.*]] = linalg.reduce ins(%[[GW]] : tensor<4xf32>)
+// CHECK: %[[GV:.*]] = linalg.broadcast ins(%[[SEED]] : tensor<f32>)
+// ...because the one unscale-and-check comes after the last gradient.
+// CHECK: %[[U:.*]]:2, %[[F:.*]] = mpt.unscale_and_check %[[GW]], %[[GV]] scale(%[[SC]])
+// CHECK: mpt.sgd %{{.*}}, %[[U]]#0 found_inf(%[[F]])
+// CHECK: mpt.sgd %{{.*}}, %[[U]]#1 found_inf(%[[F]])
+// CHECK: return {{.*}}, %[[NORM]], %[[F]] :
 // expected-warning @below {{mpt-loss-scaling: result #3 ("grad_norm_w") of 'early_norm' is computed from the backward pass before its gradients are unscaled, so it is multiplied by the loss scale; compute it from the gradients after the last one exists}}
 func.func @early_norm(
-    %w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "zeros"}},
-    %v: tensor<4xf32> {mpt.role = "param", mpt.name = "v", mpt.init = {dist = "zeros"}})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<4xf32> {mpt.role = "param", mpt.updates = "v"},
-        tensor<f32> {mpt.role = "loss"},
-        tensor<f32> {mpt.role = "output", mpt.name = "grad_norm_w"}) {
+    %w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
+    %v: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "v", mpt.init = #mpt.init<dist = zeros>})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "v"},
+        tensor<f32> {mpt.role = #mpt.role<loss>},
+        tensor<f32> {mpt.role = #mpt.role<output>, mpt.name = "grad_norm_w"}) {
   %z = arith.constant 0.0 : f32
   %e0 = tensor.empty() : tensor<f32>
   %f0 = linalg.fill ins(%z : f32) outs(%e0 : tensor<f32>) -> tensor<f32>

@@ -7,7 +7,8 @@
 // RUN: not mpt-opt %s -mpt-loss-scaling="min-scale=1024 init-scale=512" 2>&1 | FileCheck %s --check-prefix=INITLOW
 // RUN: not mpt-opt %s -mpt-loss-scaling="max-scale=1024" 2>&1 | FileCheck %s --check-prefix=INITHIGH
 
-// MODE: error: mpt-loss-scaling: mode must be auto, dynamic, static or none, got 'always'
+// mode is an enum option: the option parser names the bad value.
+// MODE: for the --mode option: Cannot find option named 'always'!
 // BACKOFF: error: mpt-loss-scaling: backoff-factor must lie in (0, 1), got 1.5
 // BOUNDS: error: mpt-loss-scaling: min-scale 8 is greater than max-scale 4
 // INTERVAL: error: mpt-loss-scaling: growth-interval must lie in [1, 2^31 - 1], got 0

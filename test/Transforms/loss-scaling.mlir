@@ -14,17 +14,17 @@
 // gradient); the optimizer ops take the unscaled FP32 gradients and
 // found_inf; the scale update comes after them and reads this step's scale.
 // CHECK-LABEL: func.func @ls_dynamic_sgd_momentum
-// CHECK-SAME: %[[MB:[^:]*]]: tensor<3xf32> {mpt.init = {dist = "zeros"}, mpt.name = "fc.bias.momentum", mpt.role = "opt_state"},
-// CHECK-SAME: %[[S:[^:]*]]: tensor<f32> {mpt.init = {dist = "constant", value = 6.553600e+04 : f64}, mpt.name = "loss_scale.scale", mpt.role = "loss_scale_state"},
-// CHECK-SAME: %[[GT:[^:]*]]: tensor<i32> {mpt.init = {dist = "zeros"}, mpt.name = "loss_scale.growth_tracker", mpt.role = "loss_scale_state"},
-// CHECK-SAME: %[[HT:[^:]*]]: tensor<i32> {mpt.init = {dist = "constant", value = 1.000000e+00 : f64}, mpt.name = "loss_scale.hysteresis_tracker", mpt.role = "loss_scale_state"},
-// CHECK-SAME: %[[X:[^:]*]]: tensor<2x4xf32> {mpt.name = "x", mpt.role = "input"})
-// CHECK-SAME: tensor<3xf32> {mpt.role = "opt_state", mpt.updates = "fc.bias.momentum"},
-// CHECK-SAME: tensor<f32> {mpt.role = "loss_scale_state", mpt.updates = "loss_scale.scale"},
-// CHECK-SAME: tensor<i32> {mpt.role = "loss_scale_state", mpt.updates = "loss_scale.growth_tracker"},
-// CHECK-SAME: tensor<i32> {mpt.role = "loss_scale_state", mpt.updates = "loss_scale.hysteresis_tracker"},
-// CHECK-SAME: tensor<f32> {mpt.role = "loss"},
-// CHECK-SAME: tensor<i1> {mpt.name = "found_inf", mpt.role = "output"})
+// CHECK-SAME: %[[MB:[^:]*]]: tensor<3xf32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "fc.bias.momentum", mpt.role = #mpt.role<opt_state>},
+// CHECK-SAME: %[[S:[^:]*]]: tensor<f32> {mpt.init = #mpt.init<dist = constant, value = 6.553600e+04>, mpt.name = "loss_scale.scale", mpt.role = #mpt.role<loss_scale_state>},
+// CHECK-SAME: %[[GT:[^:]*]]: tensor<i32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "loss_scale.growth_tracker", mpt.role = #mpt.role<loss_scale_state>},
+// CHECK-SAME: %[[HT:[^:]*]]: tensor<i32> {mpt.init = #mpt.init<dist = constant, value = 1.000000e+00>, mpt.name = "loss_scale.hysteresis_tracker", mpt.role = #mpt.role<loss_scale_state>},
+// CHECK-SAME: %[[X:[^:]*]]: tensor<2x4xf32> {mpt.name = "x", mpt.role = #mpt.role<input>})
+// CHECK-SAME: tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.bias.momentum"},
+// CHECK-SAME: tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "loss_scale.scale"},
+// CHECK-SAME: tensor<i32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "loss_scale.growth_tracker"},
+// CHECK-SAME: tensor<i32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "loss_scale.hysteresis_tracker"},
+// CHECK-SAME: tensor<f32> {mpt.role = #mpt.role<loss>},
+// CHECK-SAME: tensor<i1> {mpt.name = "found_inf", mpt.role = #mpt.role<output>})
 // CHECK: %[[LOSS:.*]] = mpt.loss
 // CHECK: %[[SEED:.*]] = mpt.grad_seed %[[LOSS]] scale(%[[S]]) : tensor<f32>
 // CHECK: linalg.generic {{.*}} ins(%[[SEED]] : tensor<f32>)
@@ -38,16 +38,16 @@
 // CHECK-NEXT: %[[NS:[^,]*]], %[[NG:[^,]*]], %[[NH:[^ ]*]] = mpt.update_scale %[[S]], %[[GT]], %[[HT]] found_inf(%[[F]]){{$}}
 // CHECK-NEXT: return %[[W2]], %{{.*}}, %[[MW2]], %[[MB2]], %[[NS]], %[[NG]], %[[NH]], %[[LOSS]], %[[F]] :
 func.func @ls_dynamic_sgd_momentum(
-    %w: tensor<4x3xf32> {mpt.role = "param", mpt.name = "fc.weight", mpt.init = {dist = "zeros"}},
-    %b: tensor<3xf32> {mpt.role = "param", mpt.name = "fc.bias", mpt.init = {dist = "zeros"}},
-    %mw: tensor<4x3xf32> {mpt.role = "opt_state", mpt.name = "fc.weight.momentum", mpt.init = {dist = "zeros"}},
-    %mb: tensor<3xf32> {mpt.role = "opt_state", mpt.name = "fc.bias.momentum", mpt.init = {dist = "zeros"}},
-    %x: tensor<2x4xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4x3xf32> {mpt.role = "param", mpt.updates = "fc.weight"},
-        tensor<3xf32> {mpt.role = "param", mpt.updates = "fc.bias"},
-        tensor<4x3xf32> {mpt.role = "opt_state", mpt.updates = "fc.weight.momentum"},
-        tensor<3xf32> {mpt.role = "opt_state", mpt.updates = "fc.bias.momentum"},
-        tensor<f32> {mpt.role = "loss"}) {
+    %w: tensor<4x3xf32> {mpt.role = #mpt.role<param>, mpt.name = "fc.weight", mpt.init = #mpt.init<dist = zeros>},
+    %b: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.name = "fc.bias", mpt.init = #mpt.init<dist = zeros>},
+    %mw: tensor<4x3xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "fc.weight.momentum", mpt.init = #mpt.init<dist = zeros>},
+    %mb: tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "fc.bias.momentum", mpt.init = #mpt.init<dist = zeros>},
+    %x: tensor<2x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4x3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.weight"},
+        tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.bias"},
+        tensor<4x3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.weight.momentum"},
+        tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.bias.momentum"},
+        tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %wh = mpt.cast %w : tensor<4x3xf32> to tensor<4x3xf16>
   %xh = mpt.cast %x : tensor<2x4xf32> to tensor<2x4xf16>
   %zero = arith.constant 0.0 : f32
@@ -111,17 +111,17 @@ func.func @ls_dynamic_sgd_momentum(
 // CHECK-NEXT: mpt.adam %[[B]], %[[U]]#1, %[[BM]], %[[BV]], %[[T]] found_inf(%[[F]]) {lr = 1.000000e-03 : f32} : tensor<4xf32>{{$}}
 // CHECK-NEXT: mpt.update_scale %[[S]], %[[GT]], %[[HT]] found_inf(%[[F]])
 func.func @ls_dynamic_adam_after_master_weights(
-    %a: tensor<4xf32> {mpt.role = "param", mpt.name = "a"},
-    %b: tensor<4xf32> {mpt.role = "param", mpt.name = "b"},
-    %ac: tensor<4xf16> {mpt.role = "working_copy", mpt.name = "a.working_copy", mpt.init = {dist = "cast_of", source = "a"}},
-    %m: tensor<4xf32> {mpt.role = "opt_state", mpt.name = "a.adam_m"}, %v: tensor<4xf32> {mpt.role = "opt_state", mpt.name = "a.adam_v"},
-    %bm: tensor<4xf32> {mpt.role = "opt_state", mpt.name = "b.adam_m"}, %bv: tensor<4xf32> {mpt.role = "opt_state", mpt.name = "b.adam_v"},
-    %t: tensor<f32> {mpt.role = "opt_state", mpt.name = "adam.step"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "a"}, tensor<4xf32> {mpt.role = "param", mpt.updates = "b"},
-        tensor<4xf16> {mpt.role = "working_copy", mpt.updates = "a.working_copy"},
-        tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "a.adam_m"}, tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "a.adam_v"},
-        tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "b.adam_m"}, tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "b.adam_v"},
-        tensor<f32> {mpt.role = "opt_state", mpt.updates = "adam.step"}, tensor<f32> {mpt.role = "loss"}) {
+    %a: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "a"},
+    %b: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "b"},
+    %ac: tensor<4xf16> {mpt.role = #mpt.role<working_copy>, mpt.name = "a.working_copy", mpt.init = #mpt.init<dist = cast_of, source = "a">},
+    %m: tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "a.adam_m"}, %v: tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "a.adam_v"},
+    %bm: tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "b.adam_m"}, %bv: tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "b.adam_v"},
+    %t: tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.name = "adam.step"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "a"}, tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "b"},
+        tensor<4xf16> {mpt.role = #mpt.role<working_copy>, mpt.updates = "a.working_copy"},
+        tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "a.adam_m"}, tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "a.adam_v"},
+        tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "b.adam_m"}, tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "b.adam_v"},
+        tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "adam.step"}, tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %l = arith.constant dense<2.0> : tensor<f32>
   %loss = mpt.loss %l : tensor<f32>
   %seed = mpt.grad_seed %loss : tensor<f32>
@@ -145,8 +145,8 @@ func.func @ls_dynamic_adam_after_master_weights(
 // CHECK: %[[U:[^ ]*]], %[[F:[^ ]*]] = mpt.unscale_and_check %{{[^ ]*}} scale(%{{.*}}) : tensor<4xf16> -> tensor<4xf32>
 // CHECK-NEXT: mpt.sgd %{{.*}}, %[[U]] found_inf(%[[F]])
 // CHECK-NEXT: mpt.sgd %{{.*}}, %[[U]] found_inf(%[[F]])
-func.func @ls_dynamic_shared_gradient(%a: tensor<4xf32> {mpt.role = "param", mpt.name = "a"}, %b: tensor<4xf32> {mpt.role = "param", mpt.name = "b"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "a"}, tensor<4xf32> {mpt.role = "param", mpt.updates = "b"}) {
+func.func @ls_dynamic_shared_gradient(%a: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "a"}, %b: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "b"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "a"}, tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "b"}) {
   %l = arith.constant dense<2.0> : tensor<f32>
   %loss = mpt.loss %l : tensor<f32>
   %seed = mpt.grad_seed %loss : tensor<f32>

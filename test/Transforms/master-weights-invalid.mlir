@@ -33,8 +33,8 @@ func.func @negative_param_updated_twice(%w: tensor<4xf32> {mpt.name = "w"}, %g: 
 
 // -----
 
-func.func @negative_input_updated_as_param(%x: tensor<4xf32> {mpt.role = "input", mpt.name = "x"}, %g: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{mpt-master-weights: argument #0 ("x") has mpt.role "input" but this op updates it as a parameter}}
+func.func @negative_input_updated_as_param(%x: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"}, %g: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{mpt-master-weights: argument #0 ("x") has mpt.role input but this op updates it as a parameter}}
   %x2 = mpt.sgd %x, %g {lr = 0.1 : f32} : tensor<4xf32>
   return %x2 : tensor<4xf32>
 }

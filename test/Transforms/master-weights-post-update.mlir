@@ -6,21 +6,21 @@
 // RUN: mpt-opt %s -mpt-master-weights -verify-diagnostics | FileCheck %s
 
 // CHECK-LABEL: func.func @clamped
-// CHECK-SAME: (%[[W:[^:]*]]: tensor<3xf32> {mpt.name = "w", mpt.role = "param"},
-// CHECK-SAME: %[[V:[^:]*]]: tensor<3xf32> {mpt.name = "v", mpt.role = "param"},
-// CHECK-SAME: %[[VC:[^:]*]]: tensor<3xf16> {mpt.init = {dist = "cast_of", source = "v"}, mpt.name = "v.working_copy", mpt.role = "working_copy"},
+// CHECK-SAME: (%[[W:[^:]*]]: tensor<3xf32> {mpt.name = "w", mpt.role = #mpt.role<param>},
+// CHECK-SAME: %[[V:[^:]*]]: tensor<3xf32> {mpt.name = "v", mpt.role = #mpt.role<param>},
+// CHECK-SAME: %[[VC:[^:]*]]: tensor<3xf16> {mpt.init = #mpt.init<dist = cast_of, source = "v">, mpt.name = "v.working_copy", mpt.role = #mpt.role<working_copy>},
 // CHECK-NEXT: %[[WH:.*]] = mpt.cast %[[W]] : tensor<3xf32> to tensor<3xf16>
 // CHECK: arith.addf %[[WH]], %[[VC]]
 // CHECK: %[[W2:.*]] = mpt.sgd %[[W]], %{{.*}} {lr = 1.000000e-01 : f32} : tensor<3xf32>, tensor<3xf16>{{$}}
 // CHECK: %[[V2:.*]], %[[VC2:.*]] = mpt.sgd %[[V]], %{{.*}} {lr = 1.000000e-01 : f32} : tensor<3xf32>, tensor<3xf16> -> tensor<3xf16>
 // CHECK: %[[W3:.*]] = arith.minimumf %[[W2]]
 // CHECK: return %[[W3]], %[[V2]], %[[VC2]], %{{[^ ]*}} :
-func.func @clamped(%w: tensor<3xf32> {mpt.role = "param", mpt.name = "w"},
-                   %v: tensor<3xf32> {mpt.role = "param", mpt.name = "v"},
-                   %g: tensor<3xf16> {mpt.role = "input", mpt.name = "g"})
-    -> (tensor<3xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<3xf32> {mpt.role = "param", mpt.updates = "v"},
-        tensor<3xf16> {mpt.role = "output", mpt.name = "sum"}) {
+func.func @clamped(%w: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"},
+                   %v: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.name = "v"},
+                   %g: tensor<3xf16> {mpt.role = #mpt.role<input>, mpt.name = "g"})
+    -> (tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "v"},
+        tensor<3xf16> {mpt.role = #mpt.role<output>, mpt.name = "sum"}) {
   %wh = mpt.cast %w : tensor<3xf32> to tensor<3xf16>
   %vh = mpt.cast %v : tensor<3xf32> to tensor<3xf16>
   %s = arith.addf %wh, %vh : tensor<3xf16>

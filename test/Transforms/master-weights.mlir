@@ -16,18 +16,18 @@
 // working copy. The f16 gradient goes into the op as it is; momentum stays
 // FP32.
 // CHECK-LABEL: func.func @mw_sgd_momentum_working_copy
-// CHECK-SAME: (%[[W:[^:]*]]: tensor<4x3xf32> {mpt.init = {dist = "zeros"}, mpt.name = "fc.weight", mpt.role = "param"},
-// CHECK-SAME: %[[B:[^:]*]]: tensor<3xf32> {mpt.init = {dist = "zeros"}, mpt.name = "fc.bias", mpt.role = "param"},
-// CHECK-SAME: %[[WC:[^:]*]]: tensor<4x3xf16> {mpt.init = {dist = "cast_of", source = "fc.weight"}, mpt.name = "fc.weight.working_copy", mpt.role = "working_copy"},
-// CHECK-SAME: %[[MW:[^:]*]]: tensor<4x3xf32> {mpt.init = {dist = "zeros"}, mpt.name = "fc.weight.momentum", mpt.role = "opt_state"},
-// CHECK-SAME: %[[MB:[^:]*]]: tensor<3xf32> {mpt.init = {dist = "zeros"}, mpt.name = "fc.bias.momentum", mpt.role = "opt_state"},
-// CHECK-SAME: %[[X:[^:]*]]: tensor<2x4xf32> {mpt.name = "x", mpt.role = "input"})
-// CHECK-SAME: -> (tensor<4x3xf32> {mpt.role = "param", mpt.updates = "fc.weight"},
-// CHECK-SAME: tensor<3xf32> {mpt.role = "param", mpt.updates = "fc.bias"},
-// CHECK-SAME: tensor<4x3xf16> {mpt.role = "working_copy", mpt.updates = "fc.weight.working_copy"},
-// CHECK-SAME: tensor<4x3xf32> {mpt.role = "opt_state", mpt.updates = "fc.weight.momentum"},
-// CHECK-SAME: tensor<3xf32> {mpt.role = "opt_state", mpt.updates = "fc.bias.momentum"},
-// CHECK-SAME: tensor<f32> {mpt.role = "loss"})
+// CHECK-SAME: (%[[W:[^:]*]]: tensor<4x3xf32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "fc.weight", mpt.role = #mpt.role<param>},
+// CHECK-SAME: %[[B:[^:]*]]: tensor<3xf32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "fc.bias", mpt.role = #mpt.role<param>},
+// CHECK-SAME: %[[WC:[^:]*]]: tensor<4x3xf16> {mpt.init = #mpt.init<dist = cast_of, source = "fc.weight">, mpt.name = "fc.weight.working_copy", mpt.role = #mpt.role<working_copy>},
+// CHECK-SAME: %[[MW:[^:]*]]: tensor<4x3xf32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "fc.weight.momentum", mpt.role = #mpt.role<opt_state>},
+// CHECK-SAME: %[[MB:[^:]*]]: tensor<3xf32> {mpt.init = #mpt.init<dist = zeros>, mpt.name = "fc.bias.momentum", mpt.role = #mpt.role<opt_state>},
+// CHECK-SAME: %[[X:[^:]*]]: tensor<2x4xf32> {mpt.name = "x", mpt.role = #mpt.role<input>})
+// CHECK-SAME: -> (tensor<4x3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.weight"},
+// CHECK-SAME: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.bias"},
+// CHECK-SAME: tensor<4x3xf16> {mpt.role = #mpt.role<working_copy>, mpt.updates = "fc.weight.working_copy"},
+// CHECK-SAME: tensor<4x3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.weight.momentum"},
+// CHECK-SAME: tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.bias.momentum"},
+// CHECK-SAME: tensor<f32> {mpt.role = #mpt.role<loss>})
 // The parameter is no longer cast: the forward matmul reads the working copy.
 // CHECK-NOT: mpt.cast %[[W]]
 // CHECK: %[[XH:.*]] = mpt.cast %[[X]] : tensor<2x4xf32> to tensor<2x4xf16>
@@ -38,16 +38,16 @@
 // CHECK-NOT: mpt.cast %[[W]]
 // CHECK: return %[[W2]], %[[B2]], %[[WC2]], %[[MW2]], %[[MB2]], %{{.*}} :
 func.func @mw_sgd_momentum_working_copy(
-    %w: tensor<4x3xf32> {mpt.role = "param", mpt.name = "fc.weight", mpt.init = {dist = "zeros"}},
-    %b: tensor<3xf32> {mpt.role = "param", mpt.name = "fc.bias", mpt.init = {dist = "zeros"}},
-    %mw: tensor<4x3xf32> {mpt.role = "opt_state", mpt.name = "fc.weight.momentum", mpt.init = {dist = "zeros"}},
-    %mb: tensor<3xf32> {mpt.role = "opt_state", mpt.name = "fc.bias.momentum", mpt.init = {dist = "zeros"}},
-    %x: tensor<2x4xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4x3xf32> {mpt.role = "param", mpt.updates = "fc.weight"},
-        tensor<3xf32> {mpt.role = "param", mpt.updates = "fc.bias"},
-        tensor<4x3xf32> {mpt.role = "opt_state", mpt.updates = "fc.weight.momentum"},
-        tensor<3xf32> {mpt.role = "opt_state", mpt.updates = "fc.bias.momentum"},
-        tensor<f32> {mpt.role = "loss"}) {
+    %w: tensor<4x3xf32> {mpt.role = #mpt.role<param>, mpt.name = "fc.weight", mpt.init = #mpt.init<dist = zeros>},
+    %b: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.name = "fc.bias", mpt.init = #mpt.init<dist = zeros>},
+    %mw: tensor<4x3xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "fc.weight.momentum", mpt.init = #mpt.init<dist = zeros>},
+    %mb: tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "fc.bias.momentum", mpt.init = #mpt.init<dist = zeros>},
+    %x: tensor<2x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4x3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.weight"},
+        tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "fc.bias"},
+        tensor<4x3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.weight.momentum"},
+        tensor<3xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "fc.bias.momentum"},
+        tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %wh = mpt.cast %w : tensor<4x3xf32> to tensor<4x3xf16>
   %xh = mpt.cast %x : tensor<2x4xf32> to tensor<2x4xf16>
   %zero = arith.constant 0.0 : f32
@@ -103,33 +103,33 @@ func.func @mw_sgd_momentum_working_copy(
 // CHECK-LABEL: func.func @mw_adam_two_working_copies_bf16
 // CHECK-SAME: (%[[A:[^:]*]]: tensor<8xf32> {{.*}}mpt.name = "a"
 // CHECK-SAME: %[[B:[^:]*]]: tensor<2x4xf32> {{.*}}mpt.name = "b"
-// CHECK-SAME: %[[AC:[^:]*]]: tensor<8xbf16> {mpt.init = {dist = "cast_of", source = "a"}, mpt.name = "a.working_copy", mpt.role = "working_copy"},
-// CHECK-SAME: %[[BC:[^:]*]]: tensor<2x4xbf16> {mpt.init = {dist = "cast_of", source = "b"}, mpt.name = "b.working_copy", mpt.role = "working_copy"},
+// CHECK-SAME: %[[AC:[^:]*]]: tensor<8xbf16> {mpt.init = #mpt.init<dist = cast_of, source = "a">, mpt.name = "a.working_copy", mpt.role = #mpt.role<working_copy>},
+// CHECK-SAME: %[[BC:[^:]*]]: tensor<2x4xbf16> {mpt.init = #mpt.init<dist = cast_of, source = "b">, mpt.name = "b.working_copy", mpt.role = #mpt.role<working_copy>},
 // CHECK-SAME: %[[AM:[^:]*]]: tensor<8xf32> {{.*}}mpt.name = "a.adam_m"
 // CHECK-SAME: %[[AV:[^:]*]]: tensor<8xf32> {{.*}}mpt.name = "a.adam_v"
 // CHECK-SAME: %[[BM:[^:]*]]: tensor<2x4xf32> {{.*}}mpt.name = "b.adam_m"
 // CHECK-SAME: %[[BV:[^:]*]]: tensor<2x4xf32> {{.*}}mpt.name = "b.adam_v"
 // CHECK-SAME: %[[T:[^:]*]]: tensor<f32> {{.*}}mpt.name = "adam.step"
 // CHECK-SAME: %[[GA:[^:]*]]: tensor<8xbf16>, %[[GB:[^:]*]]: tensor<2x4xf32>)
-// CHECK-SAME: -> (tensor<8xf32> {mpt.role = "param", mpt.updates = "a"}, tensor<2x4xf32> {mpt.role = "param", mpt.updates = "b"},
-// CHECK-SAME: tensor<8xbf16> {mpt.role = "working_copy", mpt.updates = "a.working_copy"}, tensor<2x4xbf16> {mpt.role = "working_copy", mpt.updates = "b.working_copy"},
-// CHECK-SAME: tensor<8xf32> {mpt.role = "opt_state", mpt.updates = "a.adam_m"}
+// CHECK-SAME: -> (tensor<8xf32> {mpt.role = #mpt.role<param>, mpt.updates = "a"}, tensor<2x4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "b"},
+// CHECK-SAME: tensor<8xbf16> {mpt.role = #mpt.role<working_copy>, mpt.updates = "a.working_copy"}, tensor<2x4xbf16> {mpt.role = #mpt.role<working_copy>, mpt.updates = "b.working_copy"},
+// CHECK-SAME: tensor<8xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "a.adam_m"}
 // CHECK: %[[A2:[^,]*]], %[[AM2:[^,]*]], %[[AV2:[^,]*]], %[[T2:[^,]*]], %[[AC2:[^ ]*]] = mpt.adam %[[A]], %[[GA]], %[[AM]], %[[AV]], %[[T]] {lr = 1.000000e-03 : f32} : tensor<8xf32>, tensor<8xbf16> -> tensor<8xbf16>
 // CHECK: %[[B2:[^,]*]], %[[BM2:[^,]*]], %[[BV2:[^,]*]], %{{[^,]*}}, %[[BC2:[^ ]*]] = mpt.adam %[[B]], %[[GB]], %[[BM]], %[[BV]], %[[T]] {lr = 1.000000e-03 : f32} : tensor<2x4xf32> -> tensor<2x4xbf16>
 // CHECK: return %[[A2]], %[[B2]], %[[AC2]], %[[BC2]], %[[AM2]], %[[AV2]], %[[BM2]], %[[BV2]], %[[T2]], %[[AC]], %[[BC]] :
 func.func @mw_adam_two_working_copies_bf16(
-    %a: tensor<8xf32> {mpt.role = "param", mpt.name = "a", mpt.init = {dist = "zeros"}},
-    %b: tensor<2x4xf32> {mpt.role = "param", mpt.name = "b", mpt.init = {dist = "uniform", low = -1.0 : f64, high = 1.0 : f64, seed = 3 : i64}},
-    %am: tensor<8xf32> {mpt.role = "opt_state", mpt.name = "a.adam_m", mpt.init = {dist = "zeros"}},
-    %av: tensor<8xf32> {mpt.role = "opt_state", mpt.name = "a.adam_v", mpt.init = {dist = "zeros"}},
-    %bm: tensor<2x4xf32> {mpt.role = "opt_state", mpt.name = "b.adam_m", mpt.init = {dist = "zeros"}},
-    %bv: tensor<2x4xf32> {mpt.role = "opt_state", mpt.name = "b.adam_v", mpt.init = {dist = "zeros"}},
-    %t: tensor<f32> {mpt.role = "opt_state", mpt.name = "adam.step", mpt.init = {dist = "zeros"}},
+    %a: tensor<8xf32> {mpt.role = #mpt.role<param>, mpt.name = "a", mpt.init = #mpt.init<dist = zeros>},
+    %b: tensor<2x4xf32> {mpt.role = #mpt.role<param>, mpt.name = "b", mpt.init = #mpt.init<dist = uniform, low = -1.0, high = 1.0, seed = 3>},
+    %am: tensor<8xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "a.adam_m", mpt.init = #mpt.init<dist = zeros>},
+    %av: tensor<8xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "a.adam_v", mpt.init = #mpt.init<dist = zeros>},
+    %bm: tensor<2x4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "b.adam_m", mpt.init = #mpt.init<dist = zeros>},
+    %bv: tensor<2x4xf32> {mpt.role = #mpt.role<opt_state>, mpt.name = "b.adam_v", mpt.init = #mpt.init<dist = zeros>},
+    %t: tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.name = "adam.step", mpt.init = #mpt.init<dist = zeros>},
     %ga: tensor<8xbf16>, %gb: tensor<2x4xf32>)
-    -> (tensor<8xf32> {mpt.role = "param", mpt.updates = "a"}, tensor<2x4xf32> {mpt.role = "param", mpt.updates = "b"},
-        tensor<8xf32> {mpt.role = "opt_state", mpt.updates = "a.adam_m"}, tensor<8xf32> {mpt.role = "opt_state", mpt.updates = "a.adam_v"},
-        tensor<2x4xf32> {mpt.role = "opt_state", mpt.updates = "b.adam_m"}, tensor<2x4xf32> {mpt.role = "opt_state", mpt.updates = "b.adam_v"},
-        tensor<f32> {mpt.role = "opt_state", mpt.updates = "adam.step"}, tensor<8xbf16>, tensor<2x4xbf16>) {
+    -> (tensor<8xf32> {mpt.role = #mpt.role<param>, mpt.updates = "a"}, tensor<2x4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "b"},
+        tensor<8xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "a.adam_m"}, tensor<8xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "a.adam_v"},
+        tensor<2x4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "b.adam_m"}, tensor<2x4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "b.adam_v"},
+        tensor<f32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "adam.step"}, tensor<8xbf16>, tensor<2x4xbf16>) {
   %ah = mpt.cast %a : tensor<8xf32> to tensor<8xbf16>
   %bh = mpt.cast %b : tensor<2x4xf32> to tensor<2x4xbf16>
   %a2, %am2, %av2, %t2 = mpt.adam %a, %ga, %am, %av, %t {lr = 1.0e-3 : f32} : tensor<8xf32>, tensor<8xbf16>
@@ -139,19 +139,19 @@ func.func @mw_adam_two_working_copies_bf16(
 
 // -----
 
-// A step written without signature attributes (as in DESIGN.md): the pass
+// A step written without signature attributes (as the input form of docs/dialect.md allows): the pass
 // names and marks the parameter, its state and the results, so a runtime
 // can bind the signature. Casts of the parameter anywhere in the body (here
 // two of them, one late) all read the one working copy.
 // CHECK-LABEL: func.func @mw_attaches_roles_to_bare_step
-// CHECK-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "param0", mpt.role = "param"},
-// CHECK-SAME: %[[WC:[^:]*]]: tensor<4xf16> {mpt.init = {dist = "cast_of", source = "param0"}, mpt.name = "param0.working_copy", mpt.role = "working_copy"},
-// CHECK-SAME: %[[M:[^:]*]]: tensor<4xf32> {mpt.name = "param0.momentum", mpt.role = "opt_state"},
+// CHECK-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "param0", mpt.role = #mpt.role<param>},
+// CHECK-SAME: %[[WC:[^:]*]]: tensor<4xf16> {mpt.init = #mpt.init<dist = cast_of, source = "param0">, mpt.name = "param0.working_copy", mpt.role = #mpt.role<working_copy>},
+// CHECK-SAME: %[[M:[^:]*]]: tensor<4xf32> {mpt.name = "param0.momentum", mpt.role = #mpt.role<opt_state>},
 // CHECK-SAME: %[[G:[^:]*]]: tensor<4xf16>)
-// CHECK-SAME: -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "param0"},
-// CHECK-SAME: tensor<4xf16> {mpt.role = "working_copy", mpt.updates = "param0.working_copy"},
-// CHECK-SAME: tensor<4xf32> {mpt.role = "opt_state", mpt.updates = "param0.momentum"},
-// CHECK-SAME: tensor<f32> {mpt.role = "loss"},
+// CHECK-SAME: -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "param0"},
+// CHECK-SAME: tensor<4xf16> {mpt.role = #mpt.role<working_copy>, mpt.updates = "param0.working_copy"},
+// CHECK-SAME: tensor<4xf32> {mpt.role = #mpt.role<opt_state>, mpt.updates = "param0.momentum"},
+// CHECK-SAME: tensor<f32> {mpt.role = #mpt.role<loss>},
 // CHECK-SAME: tensor<4xf16>, tensor<4xf16>)
 // CHECK-NOT: mpt.cast
 // CHECK: %[[W2:[^,]*]], %[[M2:[^,]*]], %[[WC2:[^ ]*]] = mpt.sgd %[[W]], %[[G]] momentum_buffer(%[[M]]) {{.*}} -> tensor<4xf16>
@@ -173,16 +173,16 @@ func.func @mw_attaches_roles_to_bare_step(%w: tensor<4xf32>, %m: tensor<4xf32>, 
 // CHECK-LABEL: func.func @mw_train
 // CHECK-SAME: mpt.name = "w.working_copy"
 // CHECK-LABEL: func.func @mw_eval_untouched
-// CHECK-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "w", mpt.role = "param"}) -> tensor<4xf16>
+// CHECK-SAME: (%[[W:[^:]*]]: tensor<4xf32> {mpt.name = "w", mpt.role = #mpt.role<param>}) -> tensor<4xf16>
 // CHECK: %[[C:.*]] = mpt.cast %[[W]] : tensor<4xf32> to tensor<4xf16>
 // CHECK: return %[[C]]
-func.func @mw_train(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"}, %g: tensor<4xf32>)
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<4xf16>) {
+func.func @mw_train(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"}, %g: tensor<4xf32>)
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<4xf16>) {
   %wh = mpt.cast %w : tensor<4xf32> to tensor<4xf16>
   %w2 = mpt.sgd %w, %g {lr = 0.5 : f32} : tensor<4xf32>
   return %w2, %wh : tensor<4xf32>, tensor<4xf16>
 }
-func.func @mw_eval_untouched(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"}) -> tensor<4xf16> {
+func.func @mw_eval_untouched(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"}) -> tensor<4xf16> {
   %wh = mpt.cast %w : tensor<4xf32> to tensor<4xf16>
   return %wh : tensor<4xf16>
 }
@@ -191,12 +191,12 @@ func.func @mw_eval_untouched(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "
 
 // A parameter whose working copy name is taken gets a unique one.
 // CHECK-LABEL: func.func @mw_unique_working_copy_name
-// CHECK-SAME: {mpt.init = {dist = "cast_of", source = "w"}, mpt.name = "w.working_copy.1", mpt.role = "working_copy"}
-// CHECK-SAME: mpt.name = "w.working_copy", mpt.role = "input"
-// CHECK-SAME: {mpt.role = "working_copy", mpt.updates = "w.working_copy.1"}
-func.func @mw_unique_working_copy_name(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w"},
-                                       %other: tensor<4xf32> {mpt.role = "input", mpt.name = "w.working_copy"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<4xf16>) {
+// CHECK-SAME: {mpt.init = #mpt.init<dist = cast_of, source = "w">, mpt.name = "w.working_copy.1", mpt.role = #mpt.role<working_copy>}
+// CHECK-SAME: mpt.name = "w.working_copy", mpt.role = #mpt.role<input>
+// CHECK-SAME: {mpt.role = #mpt.role<working_copy>, mpt.updates = "w.working_copy.1"}
+func.func @mw_unique_working_copy_name(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w"},
+                                       %other: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = "w.working_copy"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<4xf16>) {
   %wh = mpt.cast %w : tensor<4xf32> to tensor<4xf16>
   %w2 = mpt.sgd %w, %other {lr = 0.5 : f32} : tensor<4xf32>
   return %w2, %wh : tensor<4xf32>, tensor<4xf16>

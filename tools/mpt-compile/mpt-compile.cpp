@@ -51,17 +51,24 @@ cl::opt<std::string>
               cl::desc("dynamic, static, none or auto (dynamic for f16, none "
                        "for bf16)"),
               cl::init("auto"), cl::cat(category));
-cl::opt<double> initScale("init-scale", cl::init(65536.0), cl::cat(category),
+cl::opt<double> initScale("init-scale", cl::init(mlir::mpt::kDefaultInitScale),
+                          cl::cat(category),
                           cl::desc("Initial (or static) loss scale"));
-cl::opt<double> growthFactor("growth-factor", cl::init(2.0), cl::cat(category),
+cl::opt<double> growthFactor("growth-factor",
+                             cl::init(mlir::mpt::kDefaultGrowthFactor),
+                             cl::cat(category),
                              cl::desc("Loss-scale growth factor"));
-cl::opt<double> backoffFactor("backoff-factor", cl::init(0.5),
+cl::opt<double> backoffFactor("backoff-factor",
+                              cl::init(mlir::mpt::kDefaultBackoffFactor),
                               cl::cat(category),
                               cl::desc("Loss-scale backoff factor"));
-cl::opt<int64_t> growthInterval("growth-interval", cl::init(2000),
+cl::opt<int64_t> growthInterval("growth-interval",
+                                cl::init(mlir::mpt::kDefaultGrowthInterval),
                                 cl::cat(category),
                                 cl::desc("Clean steps before the scale grows"));
-cl::opt<int64_t> hysteresis("hysteresis", cl::init(1), cl::cat(category),
+cl::opt<int64_t> hysteresis("hysteresis",
+                            cl::init(mlir::mpt::kDefaultHysteresis),
+                            cl::cat(category),
                             cl::desc("Overflows tolerated before backoff"));
 cl::opt<double> minScale("min-scale", cl::init(0.0), cl::cat(category),
                          cl::desc("Lower bound of the scale (0: none)"));
@@ -84,10 +91,11 @@ cl::opt<std::string> fusionReport("fusion-report", cl::init(""),
                                   cl::desc("Write the fusion JSON report"));
 cl::opt<bool> remarks("remarks", cl::init(false), cl::cat(category),
                       cl::desc("Print the passes' one-line summaries"));
-cl::opt<std::string> cpu("cpu", cl::init("auto"), cl::cat(category),
-                         cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
-                                  "if this machine has it, else a lower "
-                                  "x86-64 level), native, or a CPU name"));
+cl::opt<std::string>
+    cpu("cpu", cl::init("auto"), cl::cat(category),
+        cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
+                 "if this machine has it, else a lower "
+                 "x86-64 level), native, or a CPU name"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));
@@ -152,8 +160,8 @@ int main(int argc, char **argv) {
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
   mlir::mpt::CompileSummary summary;
-  if (failed(mlir::mpt::compileToArtifact(*module, options, outputFile,
-                                          &summary)))
+  if (failed(
+          mlir::mpt::compileToArtifact(*module, options, outputFile, &summary)))
     return 1;
   if (options.target == "cuda" && !quiet) {
     outs() << "mpt-compile: " << outputFile << ": sm_" << options.sm << ", "

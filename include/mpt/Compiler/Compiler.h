@@ -32,8 +32,10 @@ struct CompileOptions {
   /// "f32" (no rewrite) or the mpt-mixed-precision options.
   std::string precision = "f32";
   std::string lossScale = "auto";
-  double initScale = 65536.0, growthFactor = 2.0, backoffFactor = 0.5;
-  int64_t growthInterval = 2000, hysteresis = 1;
+  double initScale = kDefaultInitScale, growthFactor = kDefaultGrowthFactor,
+         backoffFactor = kDefaultBackoffFactor;
+  int64_t growthInterval = kDefaultGrowthInterval,
+          hysteresis = kDefaultHysteresis;
   double minScale = 0.0, maxScale = 0.0;
   bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
   /// Autocast and fusion JSON report files ("" for none).
@@ -80,9 +82,9 @@ LogicalResult extractManifest(ModuleOp module, const CompileOptions &options,
 /// Lowers the module (with mpt ops) to native code and returns the bytes of
 /// a shared object exporting `int32_t mpt_<name>(void *const *buffers)` for
 /// every function of `manifest`.
-FailureOr<std::string> buildNativeSharedObject(ModuleOp module,
-                                               const ::mpt::rt::Manifest &manifest,
-                                               const CompileOptions &options);
+FailureOr<std::string>
+buildNativeSharedObject(ModuleOp module, const ::mpt::rt::Manifest &manifest,
+                        const CompileOptions &options);
 
 /// Target "cuda": records every public host function of `module` (after
 /// the kernel half of mpt-lower-to-cuda: allocations, views, launches and

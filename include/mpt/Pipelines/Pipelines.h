@@ -8,6 +8,9 @@
 #ifndef MPT_PIPELINES_PIPELINES_H
 #define MPT_PIPELINES_PIPELINES_H
 
+#include "mpt/Dialect/MPT/IR/LossScaleDefaults.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
+
 #include "mlir/Pass/PassOptions.h"
 
 #include <string>
@@ -20,31 +23,38 @@ namespace mpt {
 /// Options of `mpt-mixed-precision`.
 struct MixedPrecisionOptions
     : public PassPipelineOptions<MixedPrecisionOptions> {
-  Option<std::string> precision{*this, "precision",
-                                llvm::cl::desc("f16 or bf16"),
-                                llvm::cl::init("f16")};
-  Option<std::string> lossScale{
-      *this, "loss-scale",
-      llvm::cl::desc("dynamic, static, none, or auto (dynamic for f16, none "
-                     "for bf16)"),
-      llvm::cl::init("auto")};
+  Option<LowPrecision> precision{
+      *this, "precision", llvm::cl::desc("Low-precision type"),
+      llvm::cl::init(LowPrecision::F16),
+      llvm::cl::values(clEnumValN(LowPrecision::F16, "f16", "IEEE binary16"),
+                       clEnumValN(LowPrecision::BF16, "bf16", "bfloat16"))};
+  Option<LossScaleMode> lossScale{
+      *this, "loss-scale", llvm::cl::desc("How the loss is scaled"),
+      llvm::cl::init(LossScaleMode::Auto),
+      llvm::cl::values(
+          clEnumValN(LossScaleMode::Auto, "auto",
+                     "dynamic for f16, none for bf16"),
+          clEnumValN(LossScaleMode::Dynamic, "dynamic",
+                     "scale state updated every step"),
+          clEnumValN(LossScaleMode::Static, "static", "a constant scale"),
+          clEnumValN(LossScaleMode::None, "none", "no scaling"))};
   Option<double> initScale{*this, "init-scale",
                            llvm::cl::desc("Initial or static loss scale"),
-                           llvm::cl::init(65536.0)};
+                           llvm::cl::init(kDefaultInitScale)};
   Option<double> growthFactor{*this, "growth-factor",
                               llvm::cl::desc("Loss-scale growth factor"),
-                              llvm::cl::init(2.0)};
+                              llvm::cl::init(kDefaultGrowthFactor)};
   Option<double> backoffFactor{*this, "backoff-factor",
                                llvm::cl::desc("Loss-scale backoff factor"),
-                               llvm::cl::init(0.5)};
+                               llvm::cl::init(kDefaultBackoffFactor)};
   Option<int64_t> growthInterval{
       *this, "growth-interval",
       llvm::cl::desc("Clean steps before the loss scale grows"),
-      llvm::cl::init(2000)};
+      llvm::cl::init(kDefaultGrowthInterval)};
   Option<int64_t> hysteresis{
       *this, "hysteresis",
       llvm::cl::desc("Overflows tolerated before the scale backs off"),
-      llvm::cl::init(1)};
+      llvm::cl::init(kDefaultHysteresis)};
   Option<double> minScale{*this, "min-scale",
                           llvm::cl::desc("Lower bound of the scale (0: none)"),
                           llvm::cl::init(0.0)};
@@ -72,14 +82,16 @@ struct MixedPrecisionOptions
       *this, "fusion-report",
       llvm::cl::desc("Write the fusion JSON report to this file"),
       llvm::cl::init("")};
-  Option<bool> summary{*this, "summary",
-                       llvm::cl::desc("Emit autocast's one-line remark"),
-                       llvm::cl::init(true)};
+  Option<bool> summary{
+      *this, "summary",
+      llvm::cl::desc("Print autocast's per-function summary as a one-line "
+                     "remark"),
+      llvm::cl::init(false)};
 };
 
 /// The loss-scaling mode the pipeline uses: `auto` resolves to dynamic for
 /// f16 and none for bf16.
-std::string resolveLossScaleMode(const MixedPrecisionOptions &options);
+LossScaleMode resolveLossScaleMode(LowPrecision precision, LossScaleMode mode);
 
 /// autocast, fusion, master weights, loss scaling, then canonicalize + cse.
 void buildMixedPrecisionPipeline(OpPassManager &pm,

@@ -281,6 +281,58 @@ struct SGDLowering : public OpConversionPattern<SGDOp> {
   }
 };
 
+/// The Adam update of one element (the body of the elementwise generic):
+/// FP32 arithmetic, one rounding per stored result, the old values kept
+/// when `found` is set.
+struct AdamElementUpdate {
+  double lr, beta1, beta2, eps, weightDecay;
+  /// Scalars computed once per op: 1 / scale (or null), the skip flag (or
+  /// null) and the two bias corrections.
+  Value invScale, found, correction1, correction2;
+  Type paramElement, workingElement;
+
+  SmallVector<Value> operator()(OpBuilder &nb, Location l,
+                                ValueRange args) const {
+    Value p = toF32(nb, l, args[0]);
+    Value g = toF32(nb, l, args[1]);
+    Value m = toF32(nb, l, args[2]);
+    Value v = toF32(nb, l, args[3]);
+    if (invScale)
+      g = arith::MulFOp::create(nb, l, g, invScale);
+    if (weightDecay != 0)
+      p = arith::MulFOp::create(nb, l, p,
+                                f32Const(nb, l, 1.0 - lr * weightDecay));
+    Value newM = arith::AddFOp::create(
+        nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, beta1), m),
+        arith::MulFOp::create(nb, l, f32Const(nb, l, 1.0 - beta1), g));
+    Value newV = arith::AddFOp::create(
+        nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, beta2), v),
+        arith::MulFOp::create(
+            nb, l,
+            arith::MulFOp::create(nb, l, f32Const(nb, l, 1.0 - beta2), g), g));
+    Value mHat = arith::DivFOp::create(nb, l, newM, correction1);
+    Value vHat = arith::DivFOp::create(nb, l, newV, correction2);
+    Value denominator = arith::AddFOp::create(
+        nb, l, math::SqrtOp::create(nb, l, vHat), f32Const(nb, l, eps));
+    Value newParam = arith::SubFOp::create(
+        nb, l, p,
+        arith::DivFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, lr), mHat),
+            denominator));
+    Value stored = skipIfFound(nb, l, found, args[0],
+                               convertFloat(nb, l, newParam, paramElement));
+    SmallVector<Value> results = {
+        stored,
+        skipIfFound(nb, l, found, args[2],
+                    convertFloat(nb, l, newM, paramElement)),
+        skipIfFound(nb, l, found, args[3],
+                    convertFloat(nb, l, newV, paramElement))};
+    if (workingElement)
+      results.push_back(convertFloat(nb, l, stored, workingElement));
+    return results;
+  }
+};
+
 struct AdamLowering : public OpConversionPattern<AdamOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -288,84 +340,42 @@ struct AdamLowering : public OpConversionPattern<AdamOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
-    Value invScale = adaptor.getInvScale()
-                         ? extractScalar(b, loc, adaptor.getInvScale())
-                         : Value();
-    Value found = adaptor.getFoundInf()
-                      ? extractScalar(b, loc, adaptor.getFoundInf())
-                      : Value();
-    double lr = op.getLr().convertToDouble();
-    double beta1 = op.getBeta1().convertToDouble();
-    double beta2 = op.getBeta2().convertToDouble();
-    double eps = op.getEps().convertToDouble();
-    double weightDecay = op.getWeightDecay().convertToDouble();
+    AdamElementUpdate update;
+    update.lr = op.getLr().convertToDouble();
+    update.beta1 = op.getBeta1().convertToDouble();
+    update.beta2 = op.getBeta2().convertToDouble();
+    update.eps = op.getEps().convertToDouble();
+    update.weightDecay = op.getWeightDecay().convertToDouble();
+    if (adaptor.getInvScale())
+      update.invScale = extractScalar(b, loc, adaptor.getInvScale());
+    if (adaptor.getFoundInf())
+      update.found = extractScalar(b, loc, adaptor.getFoundInf());
 
     // The step count and the bias corrections, once per op.
     Value step = extractScalar(b, loc, adaptor.getStep());
     Value t = arith::AddFOp::create(b, loc, step, f32Const(b, loc, 1.0));
-    Value newStep = skipIfFound(b, loc, found, step, t);
+    Value newStep = skipIfFound(b, loc, update.found, step, t);
     Value one = f32Const(b, loc, 1.0);
-    Value correction1 = arith::SubFOp::create(
-        b, loc, one, math::PowFOp::create(b, loc, f32Const(b, loc, beta1), t));
-    Value correction2 = arith::SubFOp::create(
-        b, loc, one, math::PowFOp::create(b, loc, f32Const(b, loc, beta2), t));
+    update.correction1 = arith::SubFOp::create(
+        b, loc, one,
+        math::PowFOp::create(b, loc, f32Const(b, loc, update.beta1), t));
+    update.correction2 = arith::SubFOp::create(
+        b, loc, one,
+        math::PowFOp::create(b, loc, f32Const(b, loc, update.beta2), t));
 
-    Type paramElement = getElementTypeOrSelf(op.getParam().getType());
+    update.paramElement = getElementTypeOrSelf(op.getParam().getType());
     SmallVector<Value> inputs = {adaptor.getParam(), adaptor.getGrad(),
                                  adaptor.getM(), adaptor.getV()};
-    SmallVector<Type> resultElements = {paramElement, paramElement,
-                                        paramElement};
-    Type workingElement;
+    SmallVector<Type> resultElements(3, update.paramElement);
     if (Value workingCopy = op.getWorkingCopy()) {
-      workingElement = getElementTypeOrSelf(workingCopy.getType());
-      resultElements.push_back(workingElement);
+      update.workingElement = getElementTypeOrSelf(workingCopy.getType());
+      resultElements.push_back(update.workingElement);
     }
-
-    auto body = [&](OpBuilder &nb, Location l, ValueRange args) {
-      Value p = toF32(nb, l, args[0]);
-      Value g = toF32(nb, l, args[1]);
-      Value m = toF32(nb, l, args[2]);
-      Value v = toF32(nb, l, args[3]);
-      if (invScale)
-        g = arith::MulFOp::create(nb, l, g, invScale);
-      if (weightDecay != 0)
-        p = arith::MulFOp::create(nb, l, p,
-                                  f32Const(nb, l, 1.0 - lr * weightDecay));
-      Value newM = arith::AddFOp::create(
-          nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, beta1), m),
-          arith::MulFOp::create(nb, l, f32Const(nb, l, 1.0 - beta1), g));
-      Value newV = arith::AddFOp::create(
-          nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, beta2), v),
-          arith::MulFOp::create(
-              nb, l,
-              arith::MulFOp::create(nb, l, f32Const(nb, l, 1.0 - beta2), g),
-              g));
-      Value mHat = arith::DivFOp::create(nb, l, newM, correction1);
-      Value vHat = arith::DivFOp::create(nb, l, newV, correction2);
-      Value denominator = arith::AddFOp::create(
-          nb, l, math::SqrtOp::create(nb, l, vHat), f32Const(nb, l, eps));
-      Value newParam = arith::SubFOp::create(
-          nb, l, p,
-          arith::DivFOp::create(
-              nb, l, arith::MulFOp::create(nb, l, f32Const(nb, l, lr), mHat),
-              denominator));
-      Value stored = skipIfFound(nb, l, found, args[0],
-                                 convertFloat(nb, l, newParam, paramElement));
-      SmallVector<Value> results = {
-          stored,
-          skipIfFound(nb, l, found, args[2],
-                      convertFloat(nb, l, newM, paramElement)),
-          skipIfFound(nb, l, found, args[3],
-                      convertFloat(nb, l, newV, paramElement))};
-      if (workingElement)
-        results.push_back(convertFloat(nb, l, stored, workingElement));
-      return results;
-    };
     SmallVector<Value> updated =
-        buildElementwise(b, loc, inputs, resultElements, body);
+        buildElementwise(b, loc, inputs, resultElements, update);
     SmallVector<Value> replacements = {updated[0], updated[1], updated[2],
                                        scalarTensor(b, loc, newStep)};
-    if (workingElement)
+    if (update.workingElement)
       replacements.push_back(updated[3]);
     rewriter.replaceOp(op, replacements);
     return success();

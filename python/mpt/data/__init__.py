@@ -5,7 +5,7 @@ A *dataset directory* (what ``mpt-run`` reads) is::
     DIR/train/<input-name>.npy
     DIR/test/<input-name>.npy
 
-one file per ``mpt.role = "input"`` argument of the training step, named by its
+one file per ``mpt.role = #mpt.role<input>`` argument of the training step, named by its
 ``mpt.name`` (``x.npy``: float32 NHWC images ``[N, H, W, C]``, ``y.npy``: int32
 class labels ``[N]``). The first axis is the sample count; all files of a split
 have the same count. The runtime takes consecutive batches of the graph's batch

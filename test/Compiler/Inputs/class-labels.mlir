@@ -5,9 +5,9 @@
 #id1 = affine_map<(d0) -> (d0)>
 module {
   // A gather: out[i] = logits[i, y[i]].
-  func.func @pick(%logits: tensor<2x3xf32> {mpt.role = "input", mpt.name = "logits"},
-                  %y: tensor<2xi32> {mpt.role = "input", mpt.name = "y"})
-      -> (tensor<2xf32> {mpt.role = "output", mpt.name = "picked"}) {
+  func.func @pick(%logits: tensor<2x3xf32> {mpt.role = #mpt.role<input>, mpt.name = "logits"},
+                  %y: tensor<2xi32> {mpt.role = #mpt.role<input>, mpt.name = "y"})
+      -> (tensor<2xf32> {mpt.role = #mpt.role<output>, mpt.name = "picked"}) {
     %e = tensor.empty() : tensor<2xf32>
     %r = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
         ins(%y : tensor<2xi32>) outs(%e : tensor<2xf32>) {

@@ -9,9 +9,9 @@ func.func @loss_not_scalar(%x: tensor<4xf32>) {
 
 // -----
 
-func.func @seed_not_from_loss(%x: tensor<f32>) {
-  // expected-error @+1 {{operand must be the result of an 'mpt.loss' op}}
-  %0 = mpt.grad_seed %x : tensor<f32>
+func.func @seed_type_differs(%x: tensor<f32>) {
+  // expected-error @+1 {{failed to verify that all of {loss, result} have same type}}
+  %0 = "mpt.grad_seed"(%x) : (tensor<f32>) -> tensor<f16>
   return
 }
 
@@ -26,7 +26,7 @@ func.func @cast_f64(%x: tensor<4xf64>) {
 // -----
 
 func.func @cast_scalar_to_tensor(%x: f32) {
-  // expected-error @+1 {{casts between a scalar and a tensor}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %0 = mpt.cast %x : f32 to tensor<f16>
   return
 }
@@ -34,7 +34,7 @@ func.func @cast_scalar_to_tensor(%x: f32) {
 // -----
 
 func.func @cast_changes_shape(%x: tensor<4xf32>) {
-  // expected-error @+1 {{changes the shape from 'tensor<4xf32>' to 'tensor<2x2xf16>'}}
+  // expected-error @+1 {{requires the same shape for all operands and results}}
   %0 = mpt.cast %x : tensor<4xf32> to tensor<2x2xf16>
   return
 }
@@ -42,7 +42,7 @@ func.func @cast_changes_shape(%x: tensor<4xf32>) {
 // -----
 
 func.func @sgd_integer_param(%w: tensor<4xi32>, %g: tensor<4xi32>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float values}}
+  // expected-error @+1 {{'param' must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float values, but got 'tensor<4xi32>'}}
   %0 = mpt.sgd %w, %g {lr = 0.1 : f32} : tensor<4xi32>
   return
 }
@@ -50,7 +50,7 @@ func.func @sgd_integer_param(%w: tensor<4xi32>, %g: tensor<4xi32>) {
 // -----
 
 func.func @sgd_grad_shape(%w: tensor<4xf32>, %g: tensor<5xf16>) {
-  // expected-error @+1 {{gradient shape 'tensor<5xf16>' does not match the parameter 'tensor<4xf32>'}}
+  // expected-error @+1 {{failed to verify that the gradient has the parameter shape}}
   %0 = mpt.sgd %w, %g {lr = 0.1 : f32} : tensor<4xf32>, tensor<5xf16>
   return
 }
@@ -58,7 +58,7 @@ func.func @sgd_grad_shape(%w: tensor<4xf32>, %g: tensor<5xf16>) {
 // -----
 
 func.func @sgd_state_type(%w: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf16>) {
-  // expected-error @+1 {{state operand of type 'tensor<4xf16>' must have the parameter type 'tensor<4xf32>'}}
+  // expected-error @+1 {{failed to verify that the momentum buffer has the parameter type}}
   %0:2 = "mpt.sgd"(%w, %g, %m) <{lr = 0.1 : f32, momentum = 0.9 : f32, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, resultSegmentSizes = array<i32: 1, 1, 0>}> : (tensor<4xf32>, tensor<4xf32>, tensor<4xf16>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
@@ -66,7 +66,7 @@ func.func @sgd_state_type(%w: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf16
 // -----
 
 func.func @sgd_result_type(%w: tensor<4xf32>, %g: tensor<4xf32>) {
-  // expected-error @+1 {{updated state of type 'tensor<4xf16>' must have the parameter type 'tensor<4xf32>'}}
+  // expected-error @+1 {{failed to verify that all of {param, new_param} have same type}}
   %0 = "mpt.sgd"(%w, %g) <{lr = 0.1 : f32, operandSegmentSizes = array<i32: 1, 1, 0, 0, 0>, resultSegmentSizes = array<i32: 1, 0, 0>}> : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf16>
   return
 }
@@ -74,7 +74,7 @@ func.func @sgd_result_type(%w: tensor<4xf32>, %g: tensor<4xf32>) {
 // -----
 
 func.func @sgd_working_copy_shape(%w: tensor<4xf32>, %g: tensor<4xf32>) {
-  // expected-error @+1 {{working copy 'tensor<8xf16>' does not have the parameter shape 'tensor<4xf32>'}}
+  // expected-error @+1 {{failed to verify that the working copy has the parameter shape}}
   %0:2 = mpt.sgd %w, %g {lr = 0.1 : f32} : tensor<4xf32> -> tensor<8xf16>
   return
 }
@@ -452,5 +452,24 @@ func.func @conv_spatial(%x: tensor<1x9x9x3xf16>, %f: tensor<3x3x3x8xf16>) {
 func.func @conv_nchw_bias(%x: tensor<1x3x9x9xf16>, %f: tensor<8x3x3x3xf16>, %b: tensor<3xf32>) {
   // expected-error @+1 {{bias 'tensor<3xf32>' must be a vector of 8 output channels}}
   %0 = mpt.fused_conv2d %x, %f bias(%b : tensor<3xf32>) layout<nchw_fchw> epilogue<bias> : tensor<1x3x9x9xf16>, tensor<8x3x3x3xf16> -> tensor<1x8x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @adam_state_type(%w: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xbf16>, %v: tensor<4xf32>, %t: tensor<f32>) {
+  // expected-error @+1 {{failed to verify that all of {param, m, v, new_param, new_m, new_v} have same type}}
+  %0:4 = "mpt.adam"(%w, %g, %m, %v, %t) <{lr = 0.1 : f32, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1, 0, 0>}> : (tensor<4xf32>, tensor<4xf32>, tensor<4xbf16>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>)
+  return
+}
+
+// -----
+
+// The custom syntax infers the state types from the parameter type, so a
+// state operand of another type is an error at its use.
+func.func @sgd_momentum_type_in_custom_syntax(%w: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf16>) {
+  // expected-note @-1 {{prior use here}}
+  // expected-error @+1 {{use of value '%m' expects different type than prior uses: 'tensor<4xf32>' vs 'tensor<4xf16>'}}
+  %0:2 = mpt.sgd %w, %g momentum_buffer(%m) {lr = 0.1 : f32, momentum = 0.9 : f32} : tensor<4xf32>
   return
 }

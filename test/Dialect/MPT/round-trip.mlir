@@ -17,6 +17,18 @@ func.func @loss_and_seed(%l: tensor<f32>, %s: tensor<f32>) -> (tensor<f32>, tens
 
 // -----
 
+// A backward function that takes the loss as an argument seeds from it: the
+// seed's verifier looks at its own operands only, not at what defines them.
+// CHECK-LABEL: func.func @seed_from_argument
+// CHECK-SAME: (%[[L:.*]]: tensor<f32>)
+// CHECK: mpt.grad_seed %[[L]] : tensor<f32>
+func.func @seed_from_argument(%loss: tensor<f32>) -> tensor<f32> {
+  %seed = mpt.grad_seed %loss : tensor<f32>
+  return %seed : tensor<f32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @casts
 func.func @casts(%x: tensor<4x8xf32>, %h: tensor<4x8xf16>, %s: f32) -> (tensor<4x8xf16>, tensor<4x8xbf16>, tensor<4x8xf32>, bf16) {
   // CHECK: mpt.cast %{{.*}} : tensor<4x8xf32> to tensor<4x8xf16>
@@ -110,13 +122,13 @@ func.func @fused_conv2d_forms(%x: tensor<2x9x9x3xf16>, %f: tensor<3x3x3x8xf16>, 
 
 // Role attributes on a training step.
 // CHECK-LABEL: func.func @roles
-// CHECK-SAME: mpt.init = {dist = "uniform", high = 1.000000e-01 : f64, low = -1.000000e-01 : f64, seed = 7 : i64}, mpt.name = "w", mpt.role = "param"
-// CHECK-SAME: mpt.init = {dist = "constant", value = 6.553600e+04 : f64}, mpt.name = "scale", mpt.role = "loss_scale_state"
-// CHECK-SAME: mpt.name = "x", mpt.role = "input"
-// CHECK-SAME: -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss_scale_state", mpt.updates = "scale"}, tensor<4xf32> {mpt.role = "output"})
-func.func @roles(%w: tensor<4xf32> {mpt.role = "param", mpt.name = "w", mpt.init = {dist = "uniform", low = -0.1 : f64, high = 0.1 : f64, seed = 7 : i64}},
-                 %s: tensor<f32> {mpt.role = "loss_scale_state", mpt.name = "scale", mpt.init = {dist = "constant", value = 65536.0 : f64}},
-                 %x: tensor<4xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<4xf32> {mpt.role = "param", mpt.updates = "w"}, tensor<f32> {mpt.role = "loss_scale_state", mpt.updates = "scale"}, tensor<4xf32> {mpt.role = "output"}) {
+// CHECK-SAME: mpt.init = #mpt.init<dist = uniform, low = -1.000000e-01, high = 1.000000e-01, seed = 7>, mpt.name = "w", mpt.role = #mpt.role<param>
+// CHECK-SAME: mpt.init = #mpt.init<dist = constant, value = 6.553600e+04>, mpt.name = "scale", mpt.role = #mpt.role<loss_scale_state>
+// CHECK-SAME: mpt.name = "x", mpt.role = #mpt.role<input>
+// CHECK-SAME: -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "scale"}, tensor<4xf32> {mpt.role = #mpt.role<output>})
+func.func @roles(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = uniform, low = -0.1, high = 0.1, seed = 7>},
+                 %s: tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.name = "scale", mpt.init = #mpt.init<dist = constant, value = 65536.0>},
+                 %x: tensor<4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "scale"}, tensor<4xf32> {mpt.role = #mpt.role<output>}) {
   return %w, %s, %x : tensor<4xf32>, tensor<f32>, tensor<4xf32>
 }

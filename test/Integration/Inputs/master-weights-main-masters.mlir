@@ -12,7 +12,7 @@
     %c1 = arith.constant 1 : index
     %c1000 = arith.constant 1000 : index
     %w0 = arith.constant dense<1.0> : tensor<1xf32>
-    // mpt.init = {dist = "cast_of", source = "w"}: the cast of the master.
+    // mpt.init = #mpt.init<dist = cast_of, source = "w">: the cast of the master.
     %wc0 = arith.constant dense<1.0> : tensor<1xf16>
     %g = arith.constant dense<-1.0> : tensor<1xf32>
     %r:2 = scf.for %i = %c0 to %c1000 step %c1 iter_args(%w = %w0, %wc = %wc0) -> (tensor<1xf32>, tensor<1xf16>) {

@@ -63,7 +63,7 @@ module attributes {gpu.container_module} {
     }
 
     // The same with workgroup attributions, which MLIR 22 lays out with
-    // 2-byte alignment: ldmatrix and 16-byte cp.async need 16 (GPU-NOTES).
+    // 2-byte alignment: ldmatrix and 16-byte cp.async need 16 (PTX ISA).
     // The emulator places such buffers at exactly the declared alignment,
     // so the bug is reported instead of working by luck.
     gpu.func @mma_tile_default_align(%A: memref<16x16xf16>, %B: memref<16x8xf16>, %D: memref<16x8xf32>)

@@ -11,9 +11,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <cstdio>
 
 using namespace mlir;
@@ -23,6 +23,13 @@ Type mlir::mpt::withElementType(Type type, Type element) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     return shaped.clone(element);
   return element;
+}
+
+FloatType mlir::mpt::getLowPrecisionType(MLIRContext *context,
+                                         LowPrecision precision) {
+  if (precision == LowPrecision::BF16)
+    return BFloat16Type::get(context);
+  return Float16Type::get(context);
 }
 
 std::string mlir::mpt::formatNumber(double value) {
@@ -53,45 +60,90 @@ Operation *MPTDialect::materializeConstant(OpBuilder &builder, Attribute value,
 }
 
 //===----------------------------------------------------------------------===//
-// Roles
+// Roles and initialisers
 //===----------------------------------------------------------------------===//
 
-std::optional<Role> mlir::mpt::symbolizeRole(StringRef name) {
-  return llvm::StringSwitch<std::optional<Role>>(name)
-      .Case("param", Role::Param)
-      .Case("working_copy", Role::WorkingCopy)
-      .Case("opt_state", Role::OptState)
-      .Case("loss_scale_state", Role::LossScaleState)
-      .Case("input", Role::Input)
-      .Case("loss", Role::Loss)
-      .Case("output", Role::Output)
-      .Default(std::nullopt);
-}
-
-StringRef mlir::mpt::stringifyRole(Role role) {
-  switch (role) {
-  case Role::Param:
-    return "param";
-  case Role::WorkingCopy:
-    return "working_copy";
-  case Role::OptState:
-    return "opt_state";
-  case Role::LossScaleState:
-    return "loss_scale_state";
-  case Role::Input:
-    return "input";
-  case Role::Loss:
-    return "loss";
-  case Role::Output:
-    return "output";
-  }
-  llvm_unreachable("unknown role");
-}
-
-/// Roles that describe state carried from one step to the next.
-static bool isStateRole(Role role) {
+bool mlir::mpt::isStateRole(Role role) {
   return role == Role::Param || role == Role::WorkingCopy ||
          role == Role::OptState || role == Role::LossScaleState;
+}
+
+std::optional<Role> mlir::mpt::getArgRole(FunctionOpInterface func,
+                                          unsigned index) {
+  if (auto role =
+          func.getArgAttrOfType<RoleAttr>(index, MPTDialect::kRoleAttrName))
+    return role.getValue();
+  return std::nullopt;
+}
+
+std::optional<Role> mlir::mpt::getResultRole(FunctionOpInterface func,
+                                             unsigned index) {
+  if (auto role =
+          func.getResultAttrOfType<RoleAttr>(index, MPTDialect::kRoleAttrName))
+    return role.getValue();
+  return std::nullopt;
+}
+
+InitAttr InitAttr::getZeros(MLIRContext *context) {
+  return get(context, InitDist::zeros, {}, {}, {}, std::nullopt, "");
+}
+
+InitAttr InitAttr::getConstant(MLIRContext *context, double value) {
+  return get(context, InitDist::constant,
+             FloatAttr::get(Float64Type::get(context), value), {}, {},
+             std::nullopt, "");
+}
+
+InitAttr InitAttr::getUniform(MLIRContext *context, double low, double high,
+                              uint64_t seed) {
+  Type f64 = Float64Type::get(context);
+  return get(context, InitDist::uniform, {}, FloatAttr::get(f64, low),
+             FloatAttr::get(f64, high), seed, "");
+}
+
+InitAttr InitAttr::getCastOf(MLIRContext *context, StringRef source) {
+  return get(context, InitDist::cast_of, {}, {}, {}, std::nullopt, source);
+}
+
+LogicalResult InitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               InitDist dist, FloatAttr value, FloatAttr low,
+                               FloatAttr high, std::optional<uint64_t> seed,
+                               StringRef source) {
+  StringRef distName = stringifyInitDist(dist);
+  // Which fields each distribution takes, in the order they are named.
+  struct Field {
+    StringRef name;
+    bool present, wanted;
+  };
+  Field fields[] = {
+      {"value", static_cast<bool>(value), dist == InitDist::constant},
+      {"low", static_cast<bool>(low), dist == InitDist::uniform},
+      {"high", static_cast<bool>(high), dist == InitDist::uniform},
+      {"seed", seed.has_value(), dist == InitDist::uniform},
+      {"source", !source.empty(), dist == InitDist::cast_of}};
+  for (const Field &field : fields) {
+    if (field.wanted && !field.present)
+      return emitError() << "#mpt.init with dist = " << distName << " needs '"
+                         << field.name << "'";
+    if (!field.wanted && field.present)
+      return emitError() << "#mpt.init with dist = " << distName
+                         << " takes no '" << field.name << "'";
+  }
+  for (FloatAttr number : {value, low, high})
+    if (number && !number.getType().isF64())
+      return emitError() << "#mpt.init holds its numbers as f64, got "
+                         << number;
+  if (value && !std::isfinite(value.getValueAsDouble()))
+    return emitError() << "#mpt.init needs a finite value, got "
+                       << formatNumber(value.getValueAsDouble());
+  if (dist != InitDist::uniform)
+    return success();
+  double lo = low.getValueAsDouble(), hi = high.getValueAsDouble();
+  if (!(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
+    return emitError() << "#mpt.init with dist = uniform needs finite low <= "
+                          "high, got ["
+                       << formatNumber(lo) << ", " << formatNumber(hi) << "]";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -139,74 +191,58 @@ static LogicalResult verifyUnique(Operation *op, unsigned index, bool results,
     if (!inserted)
       return op->emitOpError()
              << (results ? "results #" : "arguments #") << it->second
-             << " and #" << i << " have the same " << attrName << " "
-             << value;
+             << " and #" << i << " have the same " << attrName << " " << value;
   }
   return success();
 }
 
+/// Checks what an `mpt.init` on argument `argIndex` says about the other
+/// arguments: a working copy's source is another argument of the same shape.
 static LogicalResult verifyInitAttr(Operation *op, unsigned argIndex,
                                     Attribute attr) {
   auto emit = [&]() {
     return op->emitOpError() << "argument #" << argIndex << ": "
                              << MPTDialect::kInitAttrName << " ";
   };
-  auto dict = dyn_cast<DictionaryAttr>(attr);
-  if (!dict)
-    return emit() << "must be a dictionary, e.g. {dist = \"zeros\"}";
-  auto dist = dict.getAs<StringAttr>("dist");
-  if (!dist)
-    return emit()
-           << "needs a string 'dist' (uniform, zeros, constant or cast_of)";
-  auto floatField = [&](StringRef name) -> FailureOr<double> {
-    auto value = dict.getAs<FloatAttr>(name);
-    if (!value)
-      return emit() << "with dist = \"" << dist.getValue()
-                    << "\" needs a float '" << name << "'";
-    return value.getValueAsDouble();
-  };
-  if (dist.getValue() == "zeros")
+  auto init = dyn_cast<InitAttr>(attr);
+  if (!init)
+    return emit() << "must be an #mpt.init attribute, e.g. "
+                     "#mpt.init<dist = zeros>, got "
+                  << attr;
+  if (init.getDist() != InitDist::cast_of)
     return success();
-  if (dist.getValue() == "cast_of") {
-    // A working copy: the runtime initialises it as the master `source`
-    // (another argument's mpt.name) converted to this argument's element
-    // type, rounding to nearest even.
-    auto source = dict.getAs<StringAttr>("source");
-    if (!source || source.getValue().empty())
-      return emit() << "with dist = \"cast_of\" needs a string 'source' "
-                       "naming the argument it is cast from";
-    auto func = cast<FunctionOpInterface>(op);
-    if (std::optional<unsigned> found =
-            findArgByName(func, source, 0, argIndex)) {
-      unsigned i = *found;
-      auto from = dyn_cast<ShapedType>(func.getArgumentTypes()[i]);
-      auto to = dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]);
-      if (!from != !to || (from && from.getShape() != to.getShape()))
-        return emit() << "casts argument #" << i << " (" << source
-                      << ") of another shape";
-      return success();
-    }
+  auto func = cast<FunctionOpInterface>(op);
+  auto source = StringAttr::get(op->getContext(), init.getSource());
+  std::optional<unsigned> found = findArgByName(func, source, 0, argIndex);
+  if (!found)
     return emit() << "casts " << source << ", but no other argument has that "
                   << MPTDialect::kNameAttrName;
-  }
-  if (dist.getValue() == "constant")
-    return success(succeeded(floatField("value")));
-  if (dist.getValue() == "uniform") {
-    FailureOr<double> low = floatField("low");
-    if (failed(low))
-      return failure();
-    FailureOr<double> high = floatField("high");
-    if (failed(high))
-      return failure();
-    if (!(*low <= *high) || !std::isfinite(*low) || !std::isfinite(*high))
-      return emit() << "needs finite low <= high, got [" << formatNumber(*low) << ", "
-                    << formatNumber(*high) << "]";
-    if (!dict.getAs<IntegerAttr>("seed"))
-      return emit() << "with dist = \"uniform\" needs an integer 'seed'";
-    return success();
-  }
-  return emit() << "has unknown dist \"" << dist.getValue()
-                << "\" (expected uniform, zeros, constant or cast_of)";
+  auto from = dyn_cast<ShapedType>(func.getArgumentTypes()[*found]);
+  auto to = dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]);
+  if (!from != !to || (from && from.getShape() != to.getShape()))
+    return emit() << "casts argument #" << *found << " (" << source
+                  << ") of another shape";
+  return success();
+}
+
+/// The role an `mpt.role` attribute names, or an error that shows the typed
+/// spelling (the string form `"param"` of older IR included).
+static FailureOr<Role> readRole(Operation *op, StringRef what, unsigned index,
+                                Attribute attr) {
+  if (auto role = dyn_cast<RoleAttr>(attr))
+    return role.getValue();
+  InFlightDiagnostic diag = op->emitOpError()
+                            << what << " #" << index << " has "
+                            << MPTDialect::kRoleAttrName << " " << attr
+                            << "; expected an #mpt.role attribute";
+  std::optional<Role> named;
+  if (auto text = dyn_cast<StringAttr>(attr))
+    named = symbolizeRole(text.getValue());
+  if (named)
+    diag << " (write #mpt.role<" << stringifyRole(*named) << ">)";
+  else
+    diag << " such as #mpt.role<param>";
+  return failure();
 }
 
 LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
@@ -219,23 +255,23 @@ LogicalResult MPTDialect::verifyRegionArgAttribute(Operation *op,
     return success();
   StringRef name = attr.getName().getValue();
   if (name == kRoleAttrName) {
-    auto role = dyn_cast<StringAttr>(attr.getValue());
-    std::optional<Role> parsed =
-        role ? symbolizeRole(role.getValue()) : std::nullopt;
-    if (!parsed || *parsed == Role::Loss || *parsed == Role::Output)
+    FailureOr<Role> role = readRole(op, "argument", argIndex, attr.getValue());
+    if (failed(role))
+      return failure();
+    if (*role == Role::Loss || *role == Role::Output)
       return op->emitOpError()
              << "argument #" << argIndex << " has " << kRoleAttrName << " "
              << attr.getValue()
-             << "; expected \"param\", \"working_copy\", \"opt_state\", "
-                "\"loss_scale_state\" or \"input\"";
+             << ", a result role; arguments are param, working_copy, "
+                "opt_state, loss_scale_state or input";
     return success();
   }
   if (name == kNameAttrName) {
     auto argName = dyn_cast<StringAttr>(attr.getValue());
     if (!argName || argName.getValue().empty())
-      return op->emitOpError() << "argument #" << argIndex << " has "
-                               << kNameAttrName
-                               << " that is not a non-empty string";
+      return op->emitOpError()
+             << "argument #" << argIndex << " has " << kNameAttrName
+             << " that is not a non-empty string";
     return verifyUnique(op, argIndex, /*results=*/false, kNameAttrName);
   }
   if (name == kInitAttrName)
@@ -254,20 +290,20 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
     return success();
   StringRef name = attr.getName().getValue();
   if (name == kRoleAttrName) {
-    auto role = dyn_cast<StringAttr>(attr.getValue());
-    std::optional<Role> parsed =
-        role ? symbolizeRole(role.getValue()) : std::nullopt;
-    if (!parsed || *parsed == Role::Input)
+    FailureOr<Role> role = readRole(op, "result", resultIndex, attr.getValue());
+    if (failed(role))
+      return failure();
+    if (*role == Role::Input)
       return op->emitOpError()
              << "result #" << resultIndex << " has " << kRoleAttrName << " "
              << attr.getValue()
-             << "; expected \"param\", \"working_copy\", \"opt_state\", "
-                "\"loss_scale_state\", \"loss\" or \"output\"";
-    if (isStateRole(*parsed) && !func.getResultAttr(resultIndex,
-                                                    kUpdatesAttrName))
+             << ", an argument role; results are param, working_copy, "
+                "opt_state, loss_scale_state, loss or output";
+    if (isStateRole(*role) &&
+        !func.getResultAttr(resultIndex, kUpdatesAttrName))
       return op->emitOpError()
-             << "result #" << resultIndex << " is state (" << role
-             << ") but has no " << kUpdatesAttrName
+             << "result #" << resultIndex << " is state ("
+             << stringifyRole(*role) << ") but has no " << kUpdatesAttrName
              << " naming the argument it replaces";
     return success();
   }
@@ -292,20 +328,19 @@ LogicalResult MPTDialect::verifyRegionResultAttribute(Operation *op,
         return op->emitOpError()
                << "result #" << resultIndex << " has role " << resultRole
                << " but updates argument #" << i << " of role " << argRole;
-      return verifyUnique(op, resultIndex, /*results=*/true,
-                          kUpdatesAttrName);
+      return verifyUnique(op, resultIndex, /*results=*/true, kUpdatesAttrName);
     }
-    return op->emitOpError() << "result #" << resultIndex << " updates "
-                             << target << ", but no argument has that "
-                             << kNameAttrName;
+    return op->emitOpError()
+           << "result #" << resultIndex << " updates " << target
+           << ", but no argument has that " << kNameAttrName;
   }
   if (name == kNameAttrName) {
     // Outputs are named so a runtime can report them (e.g. "found_inf").
     auto resultName = dyn_cast<StringAttr>(attr.getValue());
     if (!resultName || resultName.getValue().empty())
-      return op->emitOpError() << "result #" << resultIndex << " has "
-                               << kNameAttrName
-                               << " that is not a non-empty string";
+      return op->emitOpError()
+             << "result #" << resultIndex << " has " << kNameAttrName
+             << " that is not a non-empty string";
     return verifyUnique(op, resultIndex, /*results=*/true, kNameAttrName);
   }
   return op->emitOpError() << "result #" << resultIndex

@@ -18,7 +18,6 @@
 using namespace mlir;
 using namespace mlir::mpt;
 
-
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
@@ -29,30 +28,24 @@ static bool inClosedRange(double value, double low, double high) {
 }
 
 //===----------------------------------------------------------------------===//
-// GradSeedOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult GradSeedOp::verify() {
-  if (!getLoss().getDefiningOp<LossOp>())
-    return emitOpError("operand must be the result of an 'mpt.loss' op; the "
-                       "backward pass starts from the marked loss");
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
 // CastOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult CastOp::verify() {
-  auto inType = dyn_cast<RankedTensorType>(getInput().getType());
-  auto outType = dyn_cast<RankedTensorType>(getType());
-  if (!inType != !outType)
-    return emitOpError("casts between a scalar and a tensor; both sides must "
-                       "be scalars or both ranked tensors");
-  if (inType && inType.getShape() != outType.getShape())
-    return emitOpError() << "changes the shape from " << inType << " to "
-                         << outType << "; a cast only converts elements";
-  return success();
+bool CastOp::areCastCompatible(TypeRange inputs, TypeRange outputs) {
+  if (inputs.size() != 1 || outputs.size() != 1)
+    return false;
+  auto isMPTFloat = [](Type type) {
+    return isa<Float16Type, BFloat16Type, Float32Type>(
+        getElementTypeOrSelf(type));
+  };
+  Type from = inputs.front(), to = outputs.front();
+  if (!isMPTFloat(from) || !isMPTFloat(to))
+    return false;
+  auto fromTensor = dyn_cast<RankedTensorType>(from);
+  auto toTensor = dyn_cast<RankedTensorType>(to);
+  if (!fromTensor || !toTensor)
+    return !fromTensor && !toTensor && from.isIntOrFloat() && to.isIntOrFloat();
+  return fromTensor.getShape() == toTensor.getShape();
 }
 
 bool CastOp::isLossless(Type from, Type to) {
@@ -109,8 +102,8 @@ struct ComposeExactCasts : public OpRewritePattern<CastOp> {
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
     auto inner = op.getInput().getDefiningOp<CastOp>();
-    if (!inner || !CastOp::isLossless(inner.getInput().getType(),
-                                      inner.getType()))
+    if (!inner ||
+        !CastOp::isLossless(inner.getInput().getType(), inner.getType()))
       return failure();
     if (inner.getInput().getType() == op.getType()) {
       rewriter.replaceOp(op, inner.getInput());
@@ -128,116 +121,57 @@ void CastOp::getCanonicalizationPatterns(RewritePatternSet &results,
 }
 
 //===----------------------------------------------------------------------===//
-// Optimizer ops: shared assembly
-//
-// mpt.sgd %p, %g [momentum_buffer(%m)] [inv_scale(%s)] [found_inf(%f)]
-//     attr-dict : param-type [, grad-type] [-> working-copy-type]
-// mpt.adam %p, %g, %m, %v, %t [inv_scale(%s)] [found_inf(%f)]
-//     attr-dict : param-type [, grad-type] [-> working-copy-type]
-//
-// The state operands and results share the parameter type, and inv_scale,
-// found_inf and the Adam step have fixed types, so only the parameter type,
-// a gradient type that differs from it and the working-copy type are spelled.
+// Optimizer ops: custom directives of the assembly formats
 //===----------------------------------------------------------------------===//
 
-using UnresolvedOperand = OpAsmParser::UnresolvedOperand;
-
-static ParseResult
-parseOptionalNamedOperand(OpAsmParser &parser, StringRef keyword,
-                          std::optional<UnresolvedOperand> &operand) {
-  if (failed(parser.parseOptionalKeyword(keyword)))
-    return success();
-  UnresolvedOperand value;
-  if (parser.parseLParen() || parser.parseOperand(value) ||
-      parser.parseRParen())
-    return failure();
-  operand = value;
-  return success();
+bool mlir::mpt::haveSameShape(Type a, Type b) {
+  auto shapedA = dyn_cast<ShapedType>(a);
+  auto shapedB = dyn_cast<ShapedType>(b);
+  return shapedA && shapedB && shapedA.hasRank() && shapedB.hasRank() &&
+         shapedA.getShape() == shapedB.getShape();
 }
 
-/// Parses `: param-type [, grad-type] [-> working-copy-type]`.
-static ParseResult parseOptimizerTypes(OpAsmParser &parser, Type &paramType,
-                                       Type &gradType, Type &workingType) {
-  if (parser.parseColonType(paramType))
-    return failure();
+/// `[, grad-type]`: the gradient type, spelled only when it differs from the
+/// parameter type.
+static ParseResult parseGradType(OpAsmParser &parser, Type &gradType,
+                                 Type paramType) {
   gradType = paramType;
-  if (succeeded(parser.parseOptionalComma()) && parser.parseType(gradType))
-    return failure();
-  if (succeeded(parser.parseOptionalArrow()) && parser.parseType(workingType))
-    return failure();
+  if (succeeded(parser.parseOptionalComma()))
+    return parser.parseType(gradType);
   return success();
 }
 
-static ParseResult
-resolveOptional(OpAsmParser &parser,
-                const std::optional<UnresolvedOperand> &operand, Type type,
-                OperationState &result) {
-  if (!operand)
-    return success();
-  return parser.resolveOperand(*operand, type, result.operands);
-}
-
-static void printNamedOperand(OpAsmPrinter &p, StringRef keyword, Value v) {
-  if (v)
-    p << " " << keyword << "(" << v << ")";
-}
-
-static void printOptimizerTypes(OpAsmPrinter &p, Type paramType, Type gradType,
-                                Value workingCopy) {
-  p << " : " << paramType;
+static void printGradType(OpAsmPrinter &p, Operation *, Type gradType,
+                          Type paramType) {
   if (gradType != paramType)
     p << ", " << gradType;
-  if (workingCopy)
-    p << " -> " << workingCopy.getType();
 }
 
-/// The attributes an optimizer printer leaves out: segment sizes, which the
-/// syntax implies, and attributes equal to their default.
-static SmallVector<StringRef>
-elidedOptimizerAttrs(ArrayRef<std::tuple<StringRef, APFloat, float>> defaults) {
-  SmallVector<StringRef> elided = {"operandSegmentSizes",
-                                   "resultSegmentSizes"};
-  for (const auto &[name, value, defaultValue] : defaults)
-    if (value.bitwiseIsEqual(APFloat(defaultValue)))
-      elided.push_back(name);
-  return elided;
+/// Nothing in the text: the updated momentum buffer exists exactly when the
+/// op takes a momentum buffer, and has the parameter type.
+static ParseResult
+parseMomentumResult(OpAsmParser &, Type &newMomentumType,
+                    std::optional<OpAsmParser::UnresolvedOperand> momentum,
+                    Type paramType) {
+  if (momentum)
+    newMomentumType = paramType;
+  return success();
 }
+
+static void printMomentumResult(OpAsmPrinter &, Operation *, Type, Value,
+                                Type) {}
 
 //===----------------------------------------------------------------------===//
 // Optimizer ops: shared verification
 //===----------------------------------------------------------------------===//
 
-/// Checks what SGD and Adam have in common: gradient and working copy shape,
-/// state types equal to the parameter type.
-static LogicalResult verifyOptimizerCommon(Operation *op, Value param,
-                                           Value grad, ValueRange state,
-                                           ValueRange newState,
-                                           Value workingCopy, double lr,
+/// Checks what SGD and Adam have in common beyond the types the traits
+/// check: a finite, non-negative learning rate and weight decay.
+static LogicalResult verifyOptimizerCommon(Operation *op, double lr,
                                            double weightDecay) {
-  auto paramType = cast<RankedTensorType>(param.getType());
-  auto gradType = cast<RankedTensorType>(grad.getType());
-  if (paramType.getShape() != gradType.getShape())
-    return op->emitOpError() << "gradient shape " << gradType
-                             << " does not match the parameter " << paramType;
-  for (Value s : state)
-    if (s.getType() != paramType)
-      return op->emitOpError() << "state operand of type " << s.getType()
-                               << " must have the parameter type "
-                               << paramType;
-  for (Value s : newState)
-    if (s.getType() != paramType)
-      return op->emitOpError() << "updated state of type " << s.getType()
-                               << " must have the parameter type "
-                               << paramType;
-  if (workingCopy &&
-      cast<RankedTensorType>(workingCopy.getType()).getShape() !=
-          paramType.getShape())
-    return op->emitOpError() << "working copy " << workingCopy.getType()
-                             << " does not have the parameter shape "
-                             << paramType;
   if (!inClosedRange(lr, 0.0, HUGE_VAL))
-    return op->emitOpError() << "learning rate must be finite and >= 0, got "
-                             << formatNumber(lr);
+    return op->emitOpError()
+           << "learning rate must be finite and >= 0, got " << formatNumber(lr);
   if (!inClosedRange(weightDecay, 0.0, HUGE_VAL))
     return op->emitOpError() << "weight_decay must be finite and >= 0, got "
                              << formatNumber(weightDecay);
@@ -248,65 +182,8 @@ static LogicalResult verifyOptimizerCommon(Operation *op, Value param,
 // SGDOp
 //===----------------------------------------------------------------------===//
 
-ParseResult SGDOp::parse(OpAsmParser &parser, OperationState &result) {
-  UnresolvedOperand param, grad;
-  std::optional<UnresolvedOperand> momentumBuffer, invScale, foundInf;
-  Type paramType, gradType, workingType;
-  if (parser.parseOperand(param) || parser.parseComma() ||
-      parser.parseOperand(grad) ||
-      parseOptionalNamedOperand(parser, "momentum_buffer", momentumBuffer) ||
-      parseOptionalNamedOperand(parser, "inv_scale", invScale) ||
-      parseOptionalNamedOperand(parser, "found_inf", foundInf) ||
-      parser.parseOptionalAttrDict(result.attributes) ||
-      parseOptimizerTypes(parser, paramType, gradType, workingType))
-    return failure();
-
-  Builder &b = parser.getBuilder();
-  auto scalar = [&](Type element) { return RankedTensorType::get({}, element); };
-  if (parser.resolveOperand(param, paramType, result.operands) ||
-      parser.resolveOperand(grad, gradType, result.operands) ||
-      resolveOptional(parser, momentumBuffer, paramType, result) ||
-      resolveOptional(parser, invScale, scalar(b.getF32Type()), result) ||
-      resolveOptional(parser, foundInf, scalar(b.getI1Type()), result))
-    return failure();
-
-  Properties &props = result.getOrAddProperties<Properties>();
-  props.operandSegmentSizes = {1, 1, momentumBuffer ? 1 : 0, invScale ? 1 : 0,
-                               foundInf ? 1 : 0};
-  props.resultSegmentSizes = {1, momentumBuffer ? 1 : 0, workingType ? 1 : 0};
-  result.addTypes(paramType);
-  if (momentumBuffer)
-    result.addTypes(paramType);
-  if (workingType)
-    result.addTypes(workingType);
-  return success();
-}
-
-void SGDOp::print(OpAsmPrinter &p) {
-  p << " " << getParam() << ", " << getGrad();
-  printNamedOperand(p, "momentum_buffer", getMomentumBuffer());
-  printNamedOperand(p, "inv_scale", getInvScale());
-  printNamedOperand(p, "found_inf", getFoundInf());
-  p.printOptionalAttrDict(
-      (*this)->getAttrs(),
-      elidedOptimizerAttrs({{getMomentumAttrName(), getMomentum(), 0.0f},
-                            {getDampeningAttrName(), getDampening(), 0.0f},
-                            {getWeightDecayAttrName(), getWeightDecay(),
-                             0.0f}}));
-  printOptimizerTypes(p, getParam().getType(), getGrad().getType(),
-                      getWorkingCopy());
-}
-
 LogicalResult SGDOp::verify() {
-  SmallVector<Value> state, newState;
-  if (getMomentumBuffer())
-    state.push_back(getMomentumBuffer());
-  newState.push_back(getNewParam());
-  if (getNewMomentumBuffer())
-    newState.push_back(getNewMomentumBuffer());
-  if (failed(verifyOptimizerCommon(*this, getParam(), getGrad(), state,
-                                   newState, getWorkingCopy(),
-                                   getLr().convertToDouble(),
+  if (failed(verifyOptimizerCommon(*this, getLr().convertToDouble(),
                                    getWeightDecay().convertToDouble())))
     return failure();
 
@@ -316,7 +193,8 @@ LogicalResult SGDOp::verify() {
     return emitOpError() << "momentum must be finite and >= 0, got "
                          << formatNumber(momentum);
   if (!inClosedRange(dampening, 0.0, 1.0))
-    return emitOpError() << "dampening must lie in [0, 1], got " << formatNumber(dampening);
+    return emitOpError() << "dampening must lie in [0, 1], got "
+                         << formatNumber(dampening);
   if (momentum > 0 && !getMomentumBuffer())
     return emitOpError() << "momentum = " << formatNumber(momentum)
                          << " needs a momentum_buffer(...) operand to carry "
@@ -335,73 +213,22 @@ LogicalResult SGDOp::verify() {
 // AdamOp
 //===----------------------------------------------------------------------===//
 
-ParseResult AdamOp::parse(OpAsmParser &parser, OperationState &result) {
-  UnresolvedOperand param, grad, m, v, step;
-  std::optional<UnresolvedOperand> invScale, foundInf;
-  Type paramType, gradType, workingType;
-  if (parser.parseOperand(param) || parser.parseComma() ||
-      parser.parseOperand(grad) || parser.parseComma() ||
-      parser.parseOperand(m) || parser.parseComma() ||
-      parser.parseOperand(v) || parser.parseComma() ||
-      parser.parseOperand(step) ||
-      parseOptionalNamedOperand(parser, "inv_scale", invScale) ||
-      parseOptionalNamedOperand(parser, "found_inf", foundInf) ||
-      parser.parseOptionalAttrDict(result.attributes) ||
-      parseOptimizerTypes(parser, paramType, gradType, workingType))
-    return failure();
-
-  Builder &b = parser.getBuilder();
-  Type f32Scalar = RankedTensorType::get({}, b.getF32Type());
-  if (parser.resolveOperand(param, paramType, result.operands) ||
-      parser.resolveOperand(grad, gradType, result.operands) ||
-      parser.resolveOperand(m, paramType, result.operands) ||
-      parser.resolveOperand(v, paramType, result.operands) ||
-      parser.resolveOperand(step, f32Scalar, result.operands) ||
-      resolveOptional(parser, invScale, f32Scalar, result) ||
-      resolveOptional(parser, foundInf,
-                      RankedTensorType::get({}, b.getI1Type()), result))
-    return failure();
-
-  Properties &props = result.getOrAddProperties<Properties>();
-  props.operandSegmentSizes = {1, 1, 1, 1, 1, invScale ? 1 : 0,
-                               foundInf ? 1 : 0};
-  result.addTypes({paramType, paramType, paramType, f32Scalar});
-  if (workingType)
-    result.addTypes(workingType);
-  return success();
-}
-
-void AdamOp::print(OpAsmPrinter &p) {
-  p << " " << getParam() << ", " << getGrad() << ", " << getM() << ", "
-    << getV() << ", " << getStep();
-  printNamedOperand(p, "inv_scale", getInvScale());
-  printNamedOperand(p, "found_inf", getFoundInf());
-  p.printOptionalAttrDict(
-      (*this)->getAttrs(),
-      elidedOptimizerAttrs({{getBeta1AttrName(), getBeta1(), 0.9f},
-                            {getBeta2AttrName(), getBeta2(), 0.999f},
-                            {getEpsAttrName(), getEps(), 1.0e-8f},
-                            {getWeightDecayAttrName(), getWeightDecay(),
-                             0.0f}}));
-  printOptimizerTypes(p, getParam().getType(), getGrad().getType(),
-                      getWorkingCopy());
-}
-
 LogicalResult AdamOp::verify() {
-  if (failed(verifyOptimizerCommon(
-          *this, getParam(), getGrad(), {getM(), getV()},
-          {getNewParam(), getNewM(), getNewV()}, getWorkingCopy(),
-          getLr().convertToDouble(), getWeightDecay().convertToDouble())))
+  if (failed(verifyOptimizerCommon(*this, getLr().convertToDouble(),
+                                   getWeightDecay().convertToDouble())))
     return failure();
   double beta1 = getBeta1().convertToDouble();
   double beta2 = getBeta2().convertToDouble();
   double eps = getEps().convertToDouble();
   if (!inClosedRange(beta1, 0.0, 1.0) || beta1 >= 1.0)
-    return emitOpError() << "beta1 must lie in [0, 1), got " << formatNumber(beta1);
+    return emitOpError() << "beta1 must lie in [0, 1), got "
+                         << formatNumber(beta1);
   if (!inClosedRange(beta2, 0.0, 1.0) || beta2 >= 1.0)
-    return emitOpError() << "beta2 must lie in [0, 1), got " << formatNumber(beta2);
+    return emitOpError() << "beta2 must lie in [0, 1), got "
+                         << formatNumber(beta2);
   if (!inClosedRange(eps, 0.0, HUGE_VAL))
-    return emitOpError() << "eps must be finite and >= 0, got " << formatNumber(eps);
+    return emitOpError() << "eps must be finite and >= 0, got "
+                         << formatNumber(eps);
   return success();
 }
 
@@ -463,7 +290,8 @@ LogicalResult UpdateScaleOp::verify() {
                          << formatNumber(maxScale->convertToDouble());
   if (minScale && maxScale &&
       minScale->convertToDouble() > maxScale->convertToDouble())
-    return emitOpError() << "min_scale " << formatNumber(minScale->convertToDouble())
+    return emitOpError() << "min_scale "
+                         << formatNumber(minScale->convertToDouble())
                          << " is greater than max_scale "
                          << formatNumber(maxScale->convertToDouble());
   return success();
@@ -488,18 +316,17 @@ static LogicalResult verifyEpilogue(Operation *op, Epilogue epilogue,
                                     std::optional<AuxResult> aux,
                                     Value auxResult) {
   if (hasBias(epilogue) != static_cast<bool>(bias))
-    return op->emitOpError() << "epilogue " << stringifyEpilogue(epilogue)
-                             << (bias ? " takes no bias operand"
-                                      : " needs a bias operand");
+    return op->emitOpError()
+           << "epilogue " << stringifyEpilogue(epilogue)
+           << (bias ? " takes no bias operand" : " needs a bias operand");
   if (bias) {
     auto biasType = cast<RankedTensorType>(bias.getType());
     if (biasType.getRank() != 1 ||
         (!ShapedType::isDynamic(channels) &&
          !ShapedType::isDynamic(biasType.getDimSize(0)) &&
          biasType.getDimSize(0) != channels))
-      return op->emitOpError() << "bias " << biasType
-                               << " must be a vector of " << channels
-                               << " output channels";
+      return op->emitOpError() << "bias " << biasType << " must be a vector of "
+                               << channels << " output channels";
   }
   if (aux.has_value() != static_cast<bool>(auxResult))
     return op->emitOpError(aux ? "declares an aux result but does not return it"
@@ -516,8 +343,8 @@ static LogicalResult verifyEpilogue(Operation *op, Epilogue epilogue,
                              << " must have the result shape " << resultType;
   bool isMask = auxType.getElementType().isInteger(1);
   if (*aux == AuxResult::relu_mask && !isMask)
-    return op->emitOpError() << "aux<relu_mask> must be an i1 tensor, got "
-                             << auxType;
+    return op->emitOpError()
+           << "aux<relu_mask> must be an i1 tensor, got " << auxType;
   if (*aux == AuxResult::pre_activation && isMask)
     return op->emitOpError() << "aux<pre_activation> must be a float tensor, "
                                 "got "
@@ -593,9 +420,8 @@ LogicalResult FusedConv2DOp::verify() {
     return emitOpError() << "input has " << c << " channels but the filter "
                          << "expects " << fc;
   if (mismatch(n, on) || mismatch(f, of))
-    return emitOpError() << "result " << resultType
-                         << " does not match batch " << n << " and " << f
-                         << " output channels";
+    return emitOpError() << "result " << resultType << " does not match batch "
+                         << n << " and " << f << " output channels";
   auto expected = [](int64_t size, int64_t padLo, int64_t padHi, int64_t k,
                      int64_t stride, int64_t dilation) -> int64_t {
     if (ShapedType::isDynamic(size) || ShapedType::isDynamic(k))
@@ -603,10 +429,10 @@ LogicalResult FusedConv2DOp::verify() {
     int64_t span = size + padLo + padHi - dilation * (k - 1) - 1;
     return span < 0 ? -1 : span / stride + 1;
   };
-  int64_t eh = expected(h, padding[0], padding[2], kh, strides[0],
-                        dilations[0]);
-  int64_t ew = expected(w, padding[1], padding[3], kw, strides[1],
-                        dilations[1]);
+  int64_t eh =
+      expected(h, padding[0], padding[2], kh, strides[0], dilations[0]);
+  int64_t ew =
+      expected(w, padding[1], padding[3], kw, strides[1], dilations[1]);
   if (eh == -1 || ew == -1)
     return emitOpError() << "the dilated " << kh << "x" << kw
                          << " kernel does not fit the padded " << h << "x" << w

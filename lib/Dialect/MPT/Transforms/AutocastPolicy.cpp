@@ -1,10 +1,10 @@
 //===- AutocastPolicy.cpp - autocast's op classes and default lists -------===//
 //
 // The default lists follow TensorFlow's auto_mixed_precision lists and PyTorch
-// autocast (see shared/ANCHORS.md): contractions always low precision;
-// exp/log/pow, reductions, normalisation statistics, softmax and losses
-// always FP32; elementwise arithmetic follows its inputs; data movement and
-// exact ops (ReLU, max, select) are transparent.
+// autocast (docs/passes.md says where each comes from): contractions always
+// low precision; exp/log/pow, reductions, normalisation statistics, softmax
+// and losses always FP32; elementwise arithmetic follows its inputs; data
+// movement and exact ops (ReLU, max, select) are transparent.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,50 +45,81 @@ StringRef mlir::mpt::stringifyPrecisionClass(PrecisionClass cls) {
 //===----------------------------------------------------------------------===//
 
 static const char *const kLowPrecisionOps[] = {
-    "linalg.matmul", "linalg.batch_matmul", "linalg.batch_reduce_matmul",
-    "linalg.matvec", "linalg.vecmat", "linalg.batch_matvec",
-    "linalg.batch_vecmat", "linalg.dot", "linalg.contract", "linalg.mmt4d",
-    "linalg.batch_mmt4d", "mpt.fused_matmul", "mpt.fused_conv2d",
+    "linalg.matmul",       "linalg.batch_matmul", "linalg.batch_reduce_matmul",
+    "linalg.matvec",       "linalg.vecmat",       "linalg.batch_matvec",
+    "linalg.batch_vecmat", "linalg.dot",          "linalg.contract",
+    "linalg.mmt4d",        "linalg.batch_mmt4d",  "mpt.fused_matmul",
+    "mpt.fused_conv2d",
     // Every linalg.conv_* and linalg.depthwise_conv_* through prefix rules.
 };
 
 static const char *const kFP32Ops[] = {
     // Transcendentals whose range or accuracy FP16 cannot hold.
-    "math.exp", "math.exp2", "math.expm1", "math.log", "math.log1p",
-    "math.log2", "math.log10", "math.powf", "math.fpowi", "math.rsqrt",
-    "math.sqrt", "math.cbrt", "math.erfc", "math.sin", "math.cos", "math.tan",
-    "math.asin", "math.acos", "math.atan", "math.atan2", "math.sinh",
-    "math.cosh", "math.asinh", "math.acosh", "math.atanh", "arith.remf",
+    "math.exp",
+    "math.exp2",
+    "math.expm1",
+    "math.log",
+    "math.log1p",
+    "math.log2",
+    "math.log10",
+    "math.powf",
+    "math.fpowi",
+    "math.rsqrt",
+    "math.sqrt",
+    "math.cbrt",
+    "math.erfc",
+    "math.sin",
+    "math.cos",
+    "math.tan",
+    "math.asin",
+    "math.acos",
+    "math.atan",
+    "math.atan2",
+    "math.sinh",
+    "math.cosh",
+    "math.asinh",
+    "math.acosh",
+    "math.atanh",
+    "arith.remf",
     // Normalised outputs and losses.
     "linalg.softmax",
     // Training semantics.
-    "mpt.loss", "mpt.grad_seed", "mpt.sgd", "mpt.adam",
-    "mpt.unscale_and_check", "mpt.update_scale",
+    "mpt.loss",
+    "mpt.grad_seed",
+    "mpt.sgd",
+    "mpt.adam",
+    "mpt.unscale_and_check",
+    "mpt.update_scale",
 };
 
 static const char *const kFollowOps[] = {
-    "arith.addf", "arith.subf", "arith.mulf", "arith.divf", "math.tanh",
-    "math.erf", "math.fma", "math.floor", "math.ceil", "math.round",
-    "math.roundeven", "math.trunc", "arith.sitofp", "arith.uitofp",
+    "arith.addf",   "arith.subf",   "arith.mulf",     "arith.divf",
+    "math.tanh",    "math.erf",     "math.fma",       "math.floor",
+    "math.ceil",    "math.round",   "math.roundeven", "math.trunc",
+    "arith.sitofp", "arith.uitofp",
     // Average pooling through prefix rules (linalg.pooling_*_sum).
 };
 
 static const char *const kTransparentOps[] = {
-    "arith.maximumf", "arith.minimumf", "arith.maxnumf", "arith.minnumf",
-    "arith.cmpf", "arith.select", "arith.negf", "math.absf", "math.copysign",
-    "linalg.fill", "linalg.transpose", "linalg.broadcast", "linalg.copy",
-    "tensor.expand_shape", "tensor.collapse_shape", "tensor.reshape",
-    "tensor.cast", "tensor.extract_slice", "tensor.insert_slice",
-    "tensor.concat", "tensor.pad", "tensor.extract", "tensor.insert",
-    "tensor.from_elements", "tensor.splat",
+    "arith.maximumf",      "arith.minimumf",      "arith.maxnumf",
+    "arith.minnumf",       "arith.cmpf",          "arith.select",
+    "arith.negf",          "math.absf",           "math.copysign",
+    "linalg.fill",         "linalg.transpose",    "linalg.broadcast",
+    "linalg.copy",         "tensor.expand_shape", "tensor.collapse_shape",
+    "tensor.reshape",      "tensor.cast",         "tensor.extract_slice",
+    "tensor.insert_slice", "tensor.concat",       "tensor.pad",
+    "tensor.extract",      "tensor.insert",       "tensor.from_elements",
+    "tensor.splat",
     // Max/min pooling through prefix rules (linalg.pooling_*_max/min).
 };
 
 static const char *const kBoundaryOps[] = {
-    "func.return", "func.call", "func.call_indirect", "scf.for", "scf.while",
-    "scf.if", "scf.yield", "scf.condition", "scf.execute_region",
-    "scf.index_switch", "scf.forall", "scf.parallel", "scf.reduce",
-    "cf.br", "cf.cond_br", "cf.switch",
+    "func.return",      "func.call",     "func.call_indirect",
+    "scf.for",          "scf.while",     "scf.if",
+    "scf.yield",        "scf.condition", "scf.execute_region",
+    "scf.index_switch", "scf.forall",    "scf.parallel",
+    "scf.reduce",       "cf.br",         "cf.cond_br",
+    "cf.switch",
 };
 
 AutocastPolicy::AutocastPolicy() {
@@ -236,8 +267,8 @@ static std::optional<std::string> wideIntToFloat(Operation &op) {
   unsigned width = source.getIntOrFloatBitWidth();
   if (width <= 8)
     return std::nullopt;
-  return op.getName().getStringRef().str() + " from i" +
-         std::to_string(width) + " (exact in f16/bf16 only up to 8 bits)";
+  return op.getName().getStringRef().str() + " from i" + std::to_string(width) +
+         " (exact in f16/bf16 only up to 8 bits)";
 }
 
 bool AutocastPolicy::isContractionLike(Operation *op) {
@@ -280,86 +311,44 @@ static bool producedByReduction(Value v) {
   return false;
 }
 
-Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
-  auto linalgOp = cast<linalg::LinalgOp>(op);
-  Classification result;
-  result.cls = PrecisionClass::Transparent;
-  result.key = "copy";
-  if (op->getNumRegions() != 1 || op->getRegion(0).empty()) {
-    result.cls = PrecisionClass::Unknown;
-    result.reason = "linalg op without a body";
-    return result;
-  }
+/// True when the divisor of `div`, a payload op of `op`, is an input that
+/// comes from a reduction (a softmax or normalisation denominator).
+static bool dividesByReduction(arith::DivFOp div, linalg::LinalgOp op) {
   Block &body = op->getRegion(0).front();
-  unsigned numReductions = linalgOp.getNumReductionLoops();
+  auto arg = dyn_cast<BlockArgument>(div.getRhs());
+  return arg && arg.getOwner() == &body &&
+         arg.getArgNumber() < op.getNumDpsInputs() &&
+         producedByReduction(op.getDpsInputOperand(arg.getArgNumber())->get());
+}
 
-  if (numReductions > 0 && isMulAddBody(linalgOp)) {
-    result.cls = PrecisionClass::LowPrecision;
-    result.isContraction = true;
-    result.key = "contraction";
-    return result;
-  }
+std::pair<PrecisionClass, std::string>
+AutocastPolicy::classifyPayload(Operation &inner, linalg::LinalgOp op) const {
+  StringRef name = inner.getName().getStringRef();
+  if (auto div = dyn_cast<arith::DivFOp>(inner);
+      div && dividesByReduction(div, op))
+    return {PrecisionClass::FP32, "division by a reduction"};
+  std::optional<PrecisionClass> listed = lookup(name);
+  if (!listed)
+    return {PrecisionClass::Unknown, "unknown payload op " + name.str()};
+  if (*listed == PrecisionClass::FP32)
+    return {PrecisionClass::FP32, "fp32 op " + name.str()};
+  if (std::optional<std::string> wide = wideIntToFloat(inner);
+      wide && *listed == PrecisionClass::Follow)
+    return {PrecisionClass::FP32, *wide};
+  // A contraction's own payload (a multiply) only follows.
+  if (*listed == PrecisionClass::LowPrecision)
+    return {PrecisionClass::Follow, ""};
+  return {*listed, ""};
+}
 
-  // The most restrictive payload op decides.
-  int worst = -1;
-  for (Operation &inner : body.without_terminator()) {
-    if (isa<arith::ConstantOp, linalg::IndexOp>(inner))
-      continue;
-    // Integer and index arithmetic (label compares, index casts) does not
-    // decide the precision of the floats.
-    auto isFloat = [](Type t) { return isa<FloatType>(t); };
-    if (llvm::none_of(inner.getOperandTypes(), isFloat) &&
-        llvm::none_of(inner.getResultTypes(), isFloat))
-      continue;
-    StringRef name = inner.getName().getStringRef();
-    PrecisionClass cls;
-    std::string reason;
-    if (auto div = dyn_cast<arith::DivFOp>(inner)) {
-      auto arg = dyn_cast<BlockArgument>(div.getRhs());
-      if (arg && arg.getOwner() == &body &&
-          arg.getArgNumber() < linalgOp.getNumDpsInputs() &&
-          producedByReduction(
-              linalgOp.getDpsInputOperand(arg.getArgNumber())->get())) {
-        cls = PrecisionClass::FP32;
-        reason = "division by a reduction";
-      } else {
-        cls = lookup(name).value_or(PrecisionClass::Unknown);
-        if (cls == PrecisionClass::Unknown)
-          reason = "unknown payload op " + name.str();
-      }
-    } else if (std::optional<PrecisionClass> listed = lookup(name)) {
-      cls = *listed;
-      if (cls == PrecisionClass::FP32)
-        reason = "fp32 op " + name.str();
-      if (std::optional<std::string> wide = wideIntToFloat(inner);
-          wide && cls == PrecisionClass::Follow) {
-        cls = PrecisionClass::FP32;
-        reason = *wide;
-      }
-    } else {
-      cls = PrecisionClass::Unknown;
-      reason = "unknown payload op " + name.str();
-    }
-    if (cls == PrecisionClass::LowPrecision)
-      cls = PrecisionClass::Follow;
-    if (rank(cls) > worst) {
-      worst = rank(cls);
-      result.cls = cls;
-      result.key = name.str();
-      result.reason = reason;
-    }
-  }
-
-  if (numReductions == 0 || result.cls == PrecisionClass::Unknown)
-    return result;
-
-  // Reductions: sums and means over more than one element are FP32; max/min
-  // reductions (max pooling, softmax's stabiliser) stay transparent.
+/// Reductions: sums and means over more than one element are FP32; max/min
+/// reductions (max pooling, softmax's stabiliser) keep `result`.
+static Classification classifyReduction(linalg::LinalgOp linalgOp,
+                                        Classification result) {
   int64_t reduced = 1;
   bool dynamic = false;
   SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
-  SmallVector<utils::IteratorType> iterators =
-      linalgOp.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
   for (auto [range, iterator] : llvm::zip(ranges, iterators)) {
     if (iterator != utils::IteratorType::reduction)
       continue;
@@ -370,6 +359,7 @@ Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
   }
   if (!dynamic && reduced <= 1)
     return result;
+  Block &body = linalgOp->getRegion(0).front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   bool isMaxLike = llvm::all_of(yield.getOperands(), [](Value v) {
     return isa_and_nonnull<arith::MaximumFOp, arith::MinimumFOp,
@@ -380,10 +370,51 @@ Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
     return result;
   result.cls = PrecisionClass::FP32;
   result.key = "reduction";
-  result.reason = dynamic ? "reduction over a dynamic number of elements"
-                          : "reduction over " + std::to_string(reduced) +
-                                " elements";
+  result.reason =
+      dynamic ? "reduction over a dynamic number of elements"
+              : "reduction over " + std::to_string(reduced) + " elements";
   return result;
+}
+
+Classification AutocastPolicy::classifyLinalgBody(Operation *op) const {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  Classification result;
+  result.cls = PrecisionClass::Transparent;
+  result.key = "copy";
+  if (op->getNumRegions() != 1 || op->getRegion(0).empty()) {
+    result.cls = PrecisionClass::Unknown;
+    result.reason = "linalg op without a body";
+    return result;
+  }
+  unsigned numReductions = linalgOp.getNumReductionLoops();
+  if (numReductions > 0 && isMulAddBody(linalgOp)) {
+    result.cls = PrecisionClass::LowPrecision;
+    result.isContraction = true;
+    result.key = "contraction";
+    return result;
+  }
+
+  // The most restrictive payload op decides. Integer and index arithmetic
+  // (label compares, index casts) does not decide the precision of the
+  // floats.
+  int worst = -1;
+  auto isFloat = [](Type t) { return isa<FloatType>(t); };
+  for (Operation &inner : op->getRegion(0).front().without_terminator()) {
+    if (isa<arith::ConstantOp, linalg::IndexOp>(inner) ||
+        (llvm::none_of(inner.getOperandTypes(), isFloat) &&
+         llvm::none_of(inner.getResultTypes(), isFloat)))
+      continue;
+    auto [cls, reason] = classifyPayload(inner, linalgOp);
+    if (rank(cls) > worst) {
+      worst = rank(cls);
+      result.cls = cls;
+      result.key = inner.getName().getStringRef().str();
+      result.reason = reason;
+    }
+  }
+  if (numReductions == 0 || result.cls == PrecisionClass::Unknown)
+    return result;
+  return classifyReduction(linalgOp, result);
 }
 
 Classification AutocastPolicy::classify(Operation *op) const {

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpt/Dialect/MPT/IR/MPTOps.h"
+#include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,15 +27,16 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Support/FileUtilities.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/RegionUtils.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SetVector.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/ToolOutputFile.h"
 
-#include <map>
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -369,44 +371,93 @@ struct ChainState {
   }
 };
 
-/// Matches a `linalg.generic` that reads `cur` elementwise and whose body is
-/// `yield(step_n(...step_1(x)))` with bias / ReLU / truncf steps.
-static bool matchGenericStage(linalg::GenericOp g, Value cur,
-                              int64_t channelDim, Stage &stage,
-                              StringRef &nearMiss) {
+/// The input of `g` that reads `cur` elementwise (identity map, and no other
+/// input reads it), when `g` is an all-parallel generic of `cur`'s shape with
+/// one result and an init it does not read; null otherwise.
+static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
   if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
       g.getNumResults() != 1 || g.getNumParallelLoops() != g.getNumLoops())
-    return false;
+    return nullptr;
   auto curType = cast<RankedTensorType>(cur.getType());
   auto resultType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
   if (!resultType || resultType.getShape() != curType.getShape() ||
       g.getNumLoops() != resultType.getRank())
-    return false;
+    return nullptr;
   OpOperand *init = g.getDpsInitOperand(0);
   if (!g.getMatchingIndexingMap(init).isIdentity() ||
       !g.getMatchingBlockArgument(init).use_empty())
-    return false;
+    return nullptr;
   OpOperand *main = nullptr;
   for (OpOperand *in : g.getDpsInputOperands()) {
     if (in->get() != cur)
       continue;
     if (main)
-      return false;
+      return nullptr;
     main = in;
   }
   if (!main || !g.getMatchingIndexingMap(main).isIdentity())
+    return nullptr;
+  return main;
+}
+
+/// For the body op `add` of `g`, `x + bias` (either order) with `bias` the
+/// block argument of a per-channel bias input other than `main`: returns x
+/// and sets `biasOperand` and `bias` (the 1-D value). Sets `nearMiss` for a
+/// vector indexed by another dimension.
+static Value matchBiasAdd(linalg::GenericOp g, arith::AddFOp add,
+                          OpOperand *main, int64_t channelDim,
+                          OpOperand *&biasOperand, Value &bias,
+                          StringRef &nearMiss) {
+  auto resultType = cast<RankedTensorType>(g.getResult(0).getType());
+  for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
+                      std::pair(add.getRhs(), add.getLhs())}) {
+    auto arg = dyn_cast<BlockArgument>(b);
+    if (!arg || arg.getOwner() != g.getBody() ||
+        arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
+      continue;
+    OpOperand *operand = g.getDpsInputOperand(arg.getArgNumber());
+    if (operand == main)
+      continue;
+    Value vec;
+    switch (classifyBias(operand->get(), g.getMatchingIndexingMap(operand),
+                         resultType.getRank(), channelDim,
+                         channelDim >= 0 ? resultType.getDimSize(channelDim)
+                                         : ShapedType::kDynamic,
+                         vec)) {
+    case BiasKind::Bias:
+      biasOperand = operand;
+      bias = vec;
+      return a;
+    case BiasKind::NotPerChannel:
+      nearMiss = kBiasNotPerChannel;
+      break;
+    case BiasKind::NotABias:
+      break;
+    }
+  }
+  return {};
+}
+
+/// Matches a `linalg.generic` that reads `cur` elementwise and whose body is
+/// `yield(step_n(...step_1(x)))` with bias / ReLU / truncf steps.
+static bool matchGenericStage(linalg::GenericOp g, Value cur,
+                              int64_t channelDim, Stage &stage,
+                              StringRef &nearMiss) {
+  OpOperand *main = getElementwiseInput(g, cur);
+  if (!main)
+    return false;
+  Block *body = g.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getNumOperands() != 1)
     return false;
 
-  Block *body = g.getBody();
+  // Walk back from the yielded value to the block argument of `cur`.
   Value x = g.getMatchingBlockArgument(main);
   auto isZero = [&](Value v) { return isZeroInBody(g, v); };
   llvm::SmallPtrSet<Operation *, 8> path;
   SmallVector<Step, 3> reversed;
   OpOperand *biasOperand = nullptr;
   Value bias;
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  if (yield.getNumOperands() != 1)
-    return false;
   Value y = yield.getOperand(0);
   while (y != x) {
     Operation *def = y.getDefiningOp();
@@ -433,36 +484,8 @@ static bool matchGenericStage(linalg::GenericOp g, Value cur,
     auto add = dyn_cast<arith::AddFOp>(def);
     if (!add || biasOperand)
       return false;
-    Value next;
-    for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()),
-                        std::pair(add.getRhs(), add.getLhs())}) {
-      auto arg = dyn_cast<BlockArgument>(b);
-      if (!arg || arg.getOwner() != body ||
-          arg.getArgNumber() >= static_cast<unsigned>(g.getNumDpsInputs()))
-        continue;
-      OpOperand *operand = g.getDpsInputOperand(arg.getArgNumber());
-      if (operand == main)
-        continue;
-      Value vec;
-      switch (classifyBias(operand->get(), g.getMatchingIndexingMap(operand),
-                           resultType.getRank(), channelDim,
-                           channelDim >= 0 ? resultType.getDimSize(channelDim)
-                                           : ShapedType::kDynamic,
-                           vec)) {
-      case BiasKind::Bias:
-        biasOperand = operand;
-        bias = vec;
-        next = a;
-        break;
-      case BiasKind::NotPerChannel:
-        nearMiss = kBiasNotPerChannel;
-        break;
-      case BiasKind::NotABias:
-        break;
-      }
-      if (next)
-        break;
-    }
+    Value next =
+        matchBiasAdd(g, add, main, channelDim, biasOperand, bias, nearMiss);
     if (!next)
       return false;
     reversed.push_back({StepKind::Bias, Type()});
@@ -560,7 +583,11 @@ static bool matchStage(Operation *user, Value cur, int64_t channelDim,
 
 enum class ContractionKind { Matmul, ConvNhwc, ConvNchw, ConvOther };
 
-/// The kind of a contraction this pass looks at, or nothing.
+/// The kind of a contraction this pass looks at, or nothing: linalg.matmul
+/// and the named 2-D convolutions, recognised through linalg's convolution
+/// interface and the dimensions it infers (two output image dimensions, not
+/// depthwise: a depthwise convolution has a depth dimension and no input
+/// channel reduction), not by name. linalg.generic ops are not looked at.
 static std::optional<ContractionKind> getContractionKind(Operation *op) {
   if (isa<linalg::MatmulOp>(op))
     return ContractionKind::Matmul;
@@ -568,9 +595,24 @@ static std::optional<ContractionKind> getContractionKind(Operation *op) {
     return ContractionKind::ConvNhwc;
   if (isa<linalg::Conv2DNchwFchwOp>(op))
     return ContractionKind::ConvNchw;
-  if (op->getName().getStringRef().starts_with("linalg.conv_2d"))
-    return ContractionKind::ConvOther;
-  return std::nullopt;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  // Pooling ops implement the interface too: a convolution's body
+  // multiplies and accumulates.
+  auto isMulAdd = [](Operation *mul, Operation *add) {
+    return (isa<arith::MulFOp>(mul) && isa<arith::AddFOp>(add)) ||
+           (isa<arith::MulIOp>(mul) && isa<arith::AddIOp>(add));
+  };
+  if (!linalgOp || isa<linalg::GenericOp>(op) ||
+      !isa<linalg::ConvolutionOpInterface>(op) ||
+      !linalg::detail::isContractionBody(*linalgOp.getBlock(), isMulAdd))
+    return std::nullopt;
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(linalgOp);
+  if (failed(dims) || dims->outputImage.size() != 2)
+    return std::nullopt;
+  if (!dims->depth.empty() && dims->inputChannel.empty())
+    return std::nullopt; // depthwise
+  return ContractionKind::ConvOther;
 }
 
 /// The result dimension that holds the output channel (-1: unknown).
@@ -1116,293 +1158,255 @@ static void applyFusion(RewriterBase &rewriter, FusionPlan &plan) {
   eraseDeadRecursively(rewriter, roots);
 }
 
+} // namespace
+
 //===----------------------------------------------------------------------===//
-// Report
+// Remarks
 //===----------------------------------------------------------------------===//
 
-/// A source location as a short string: the name of a NameLoc,
-/// `file:line:col` of a FileLineColLoc.
-static std::string locToString(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return (file.getFilename().str() + ":" + Twine(file.getLine()) + ":" +
-            Twine(file.getColumn()))
-        .str();
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    std::string s;
-    for (Location inner : fused.getLocations())
-      s += (s.empty() ? "" : ", ") + locToString(inner);
-    return s;
-  }
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  loc.print(os);
-  return s;
+/// The pass argument, the category of the fusion remarks.
+constexpr llvm::StringLiteral kPassName = "mpt-fuse-conv-bias-relu";
+
+/// The printed form of an element type.
+static std::string elementTypeName(Value value) {
+  return typeToString(getElementTypeOrSelf(value.getType()));
 }
 
-/// The decisions taken on one function.
-struct FunctionReport {
-  struct Fused {
-    std::string op, loc, into, epilogue, aux, resultType, biasType;
-    SmallVector<int64_t, 4> padding;
-    bool padAbsorbed = false, castFolded = false;
-  };
-  struct Declined {
-    std::string op, loc, reason, detail;
-  };
-  std::string name;
-  std::vector<Fused> fused;
-  std::vector<Declined> declined;
-  unsigned withoutEpilogue = 0;
-};
+/// The name of the function `op` is in (null outside functions).
+static StringAttr getFunctionName(Operation *op) {
+  if (auto func = op->getParentOfType<FunctionOpInterface>())
+    return SymbolTable::getSymbolName(func);
+  return {};
+}
 
-/// Collects the reports of every function one pass instance (and its clones
-/// on other threads) processed. A file report is rewritten after each
-/// function so it is complete when the pass manager returns; `-` prints once,
-/// when the pass manager is destroyed.
-class ReportSink {
-public:
-  ~ReportSink() {
-    if (path == "-") {
-      print(llvm::outs());
-      llvm::outs().flush();
-    }
+/// `passed` "fused": what `plan` turns `op` into.
+static void remarkFused(PassReport *report, Operation *op,
+                        const FusionPlan &plan) {
+  RemarkBuilder remark(report, kPassName, remark::RemarkKind::RemarkPassed,
+                       "fused", op->getLoc());
+  remark.function(getFunctionName(op))
+      .arg("op", op->getName().getStringRef())
+      .arg("into", plan.kind == ContractionKind::Matmul ? "mpt.fused_matmul"
+                                                        : "mpt.fused_conv2d")
+      .arg("epilogue", stringifyEpilogue(plan.epilogue));
+  if (plan.aux)
+    remark.arg("aux", stringifyAuxResult(*plan.aux));
+  remark.arg("result_type", elementTypeName(plan.values.back()));
+  if (plan.bias)
+    remark.arg("bias_type", elementTypeName(plan.bias));
+  if (plan.kind != ContractionKind::Matmul) {
+    llvm::json::Array padding;
+    for (int64_t p : plan.padding)
+      padding.push_back(p);
+    remark.arg("padding", std::move(padding))
+        .arg("padding_absorbed", plan.padAbsorbed);
   }
+  remark.arg("cast_folded", plan.castFolded);
+}
 
-  /// Records `report` and rewrites the report file.
-  LogicalResult record(FunctionReport report, StringRef reportPath,
-                       std::string &error) {
-    std::lock_guard<std::mutex> lock(mutex);
-    path = reportPath.str();
-    std::string name = report.name;
-    functions[name] = std::move(report);
-    if (path == "-")
-      return success();
-    std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &error);
-    if (!file)
-      return failure();
-    print(file->os());
-    file->keep();
-    return success();
-  }
+/// `missed` "declined": a contraction with an epilogue left unfused.
+static void remarkDeclined(PassReport *report, Operation *op,
+                           const Decline &decline) {
+  RemarkBuilder remark(report, kPassName, remark::RemarkKind::RemarkMissed,
+                       "declined", op->getLoc());
+  remark.function(getFunctionName(op))
+      .arg("op", op->getName().getStringRef())
+      .arg("reason", decline.reason);
+  if (!decline.detail.empty())
+    remark.arg("detail", decline.detail);
+}
 
-private:
-  void print(raw_ostream &os) {
-    std::map<std::string, unsigned> conv, matmul, aux, reasons;
-    unsigned fusedTotal = 0, declinedTotal = 0, castsFolded = 0,
-             padsAbsorbed = 0, withoutEpilogue = 0;
-    for (auto &[name, fn] : functions) {
-      for (const FunctionReport::Fused &f : fn.fused) {
-        ++fusedTotal;
-        ++(f.into == "mpt.fused_matmul" ? matmul : conv)[f.epilogue];
-        if (!f.aux.empty())
-          ++aux[f.aux];
-        castsFolded += f.castFolded;
-        padsAbsorbed += f.padAbsorbed;
-      }
-      for (const FunctionReport::Declined &d : fn.declined) {
-        ++declinedTotal;
-        ++reasons[d.reason];
-      }
-      withoutEpilogue += fn.withoutEpilogue;
-    }
-    llvm::json::OStream j(os, 2);
-    auto counts = [&](StringRef key, std::map<std::string, unsigned> &m,
-                      ArrayRef<StringRef> keys) {
-      j.attributeObject(key, [&] {
-        for (StringRef k : keys)
-          j.attribute(k, static_cast<int64_t>(m[k.str()]));
-      });
-    };
-    j.object([&] {
-      j.attribute("pass", "mpt-fuse-conv-bias-relu");
-      j.attributeObject("fused", [&] {
-        j.attribute("total", fusedTotal);
-        counts("conv2d", conv, {"bias", "relu", "bias_relu"});
-        counts("matmul", matmul, {"bias", "relu", "bias_relu"});
-      });
-      counts("aux", aux, {"relu_mask", "pre_activation"});
-      j.attribute("casts_folded", castsFolded);
-      j.attribute("paddings_absorbed", padsAbsorbed);
-      j.attributeObject("declined", [&] {
-        j.attribute("total", declinedTotal);
-        j.attributeObject("by_reason", [&] {
-          for (auto &[reason, n] : reasons)
-            j.attribute(reason, n);
-        });
-      });
-      j.attribute("without_epilogue", withoutEpilogue);
-      j.attributeArray("functions", [&] {
-        for (auto &[name, fn] : functions) {
-          j.object([&] {
-            j.attribute("name", fn.name);
-            j.attributeArray("fused", [&] {
-              for (const FunctionReport::Fused &f : fn.fused)
-                j.object([&] {
-                  j.attribute("op", f.op);
-                  j.attribute("loc", f.loc);
-                  j.attribute("into", f.into);
-                  j.attribute("epilogue", f.epilogue);
-                  if (!f.aux.empty())
-                    j.attribute("aux", f.aux);
-                  j.attribute("result_type", f.resultType);
-                  if (!f.biasType.empty())
-                    j.attribute("bias_type", f.biasType);
-                  if (f.into == "mpt.fused_conv2d") {
-                    j.attributeArray("padding", [&] {
-                      for (int64_t p : f.padding)
-                        j.value(p);
-                    });
-                    j.attribute("padding_absorbed", f.padAbsorbed);
-                  }
-                  j.attribute("cast_folded", f.castFolded);
-                });
-            });
-            j.attributeArray("declined", [&] {
-              for (const FunctionReport::Declined &d : fn.declined)
-                j.object([&] {
-                  j.attribute("op", d.op);
-                  j.attribute("loc", d.loc);
-                  j.attribute("reason", d.reason);
-                  if (!d.detail.empty())
-                    j.attribute("detail", d.detail);
-                });
-            });
-            j.attribute("without_epilogue", fn.withoutEpilogue);
-          });
-        }
-      });
-    });
-    os << "\n";
-  }
-
-  std::mutex mutex;
-  std::string path;
-  std::map<std::string, FunctionReport> functions;
-};
+/// `analysis` "no-epilogue": a contraction nothing to fuse follows.
+static void remarkNoEpilogue(PassReport *report, Operation *op) {
+  RemarkBuilder(report, kPassName, remark::RemarkKind::RemarkAnalysis,
+                "no-epilogue", op->getLoc())
+      .function(getFunctionName(op))
+      .arg("op", op->getName().getStringRef());
+}
 
 //===----------------------------------------------------------------------===//
 // Patterns
 //===----------------------------------------------------------------------===//
 
-/// Fuses one contraction with its epilogue (the public pattern form; the pass
-/// runs the same analysis directly to report every decision).
-template <typename OpTy>
-struct FuseContractionEpilogue : public OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+namespace {
 
-  LogicalResult matchAndRewrite(OpTy op,
+/// Fuses one contraction with its epilogue, and remarks on every contraction
+/// it looks at (once, however often a driver visits it).
+struct FuseContractionEpilogue
+    : public OpInterfaceRewritePattern<linalg::LinalgOp> {
+  FuseContractionEpilogue(MLIRContext *context, PassReport *report)
+      : OpInterfaceRewritePattern(context), report(report) {}
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
     FusionPlan plan;
     Decline decline;
-    switch (analyzeContraction(op, plan, decline)) {
+    Outcome outcome = analyzeContraction(op, plan, decline);
+    if (outcome == Outcome::Skip)
+      return rewriter.notifyMatchFailure(op, "not a contraction to fuse");
+    bool first = claim(op);
+    switch (outcome) {
     case Outcome::Fuse:
+      if (first)
+        remarkFused(report, op, plan);
       applyFusion(rewriter, plan);
       return success();
     case Outcome::Decline:
+      if (first)
+        remarkDeclined(report, op, decline);
       return rewriter.notifyMatchFailure(op, decline.reason);
     case Outcome::NoEpilogue:
-    case Outcome::Skip:
+      if (first)
+        remarkNoEpilogue(report, op);
       return rewriter.notifyMatchFailure(op, "no epilogue to fuse");
+    case Outcome::Skip:
+      break;
     }
-    llvm_unreachable("unknown outcome");
+    llvm_unreachable("skips return above");
   }
+
+private:
+  /// True the first time `op` is decided on.
+  bool claim(Operation *op) const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return decided.insert(op).second;
+  }
+
+  PassReport *report;
+  mutable std::mutex mutex;
+  mutable llvm::DenseSet<Operation *> decided;
 };
+
+} // namespace
+
+void mlir::mpt::populateFuseConvBiasReluPatterns(RewritePatternSet &patterns,
+                                                 PassReport *report) {
+  patterns.add<FuseContractionEpilogue>(patterns.getContext(), report);
+}
 
 //===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
-/// Remembers the ops a rewriter erased.
-struct ErasedOps : public RewriterBase::Listener {
-  void notifyOperationErased(Operation *op) override { ops.insert(op); }
-  llvm::SmallPtrSet<Operation *, 16> ops;
+namespace {
+
+/// The report every clone of one pass instance adds to; `report=-` prints it
+/// (to stderr) once, when the last clone is destroyed.
+struct SharedReport {
+  PassReport report{kPassName};
+  std::string path;
+  /// Serialises the writes of the clones: each writes everything recorded
+  /// when it takes the lock, so the last write is complete.
+  std::mutex writeMutex;
+
+  LogicalResult write(std::string &error) {
+    std::lock_guard<std::mutex> lock(writeMutex);
+    return report.write(path, error);
+  }
+
+  ~SharedReport() {
+    std::string error;
+    if (path == "-")
+      (void)report.write(path, error);
+  }
 };
 
 struct MPTFuseConvBiasReluPass
     : public mpt::impl::MPTFuseConvBiasReluBase<MPTFuseConvBiasReluPass> {
   using Base::Base;
 
-  void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    FunctionReport fnReport;
-    fnReport.name = func.getSymName().str();
-
-    SmallVector<Operation *> candidates;
-    func.walk([&](Operation *op) {
-      if (getContractionKind(op))
-        candidates.push_back(op);
-    });
-
-    // A fusion erases only its own chain, but keep track anyway so a
-    // candidate erased as dead code is never touched again.
-    ErasedOps erased;
-    IRRewriter rewriter(&getContext(), &erased);
-    for (Operation *op : candidates) {
-      if (erased.ops.contains(op))
-        continue;
-      FusionPlan plan;
-      Decline decline;
-      std::string opName = op->getName().getStringRef().str();
-      std::string loc = locToString(op->getLoc());
-      switch (analyzeContraction(op, plan, decline)) {
-      case Outcome::Fuse: {
-        FunctionReport::Fused f;
-        f.op = opName;
-        f.loc = loc;
-        f.into = plan.kind == ContractionKind::Matmul ? "mpt.fused_matmul"
-                                                      : "mpt.fused_conv2d";
-        f.epilogue = stringifyEpilogue(plan.epilogue).str();
-        if (plan.aux)
-          f.aux = stringifyAuxResult(*plan.aux).str();
-        f.resultType =
-            typeToString(getElementTypeOrSelf(plan.values.back().getType()));
-        if (plan.bias)
-          f.biasType = typeToString(getElementTypeOrSelf(plan.bias.getType()));
-        f.padding.assign(plan.padding.begin(), plan.padding.end());
-        f.padAbsorbed = plan.padAbsorbed;
-        f.castFolded = plan.castFolded;
-        fnReport.fused.push_back(std::move(f));
-        ++numFused;
-        if (plan.aux)
-          ++numAux;
-        applyFusion(rewriter, plan);
-        break;
-      }
-      case Outcome::Decline:
-        fnReport.declined.push_back(
-            {opName, loc, decline.reason, decline.detail});
-        ++numDeclined;
-        break;
-      case Outcome::NoEpilogue:
-        ++fnReport.withoutEpilogue;
-        break;
-      case Outcome::Skip:
-        break;
-      }
-    }
-
-    if (report.empty())
-      return;
-    std::string error;
-    if (failed(sink->record(std::move(fnReport), report, error))) {
-      func.emitError() << "cannot write the fusion report to '" << report
-                       << "': " << error;
-      signalPassFailure();
-    }
-  }
+  void runOnOperation() override;
 
   /// Shared by this pass and its clones (the copy constructor copies the
   /// pointer), so one report covers every function.
-  std::shared_ptr<ReportSink> sink = std::make_shared<ReportSink>();
+  std::shared_ptr<SharedReport> shared = std::make_shared<SharedReport>();
+
+private:
+  void summarize(func::FuncOp func);
 };
 
-} // namespace
-
-void mlir::mpt::populateFuseConvBiasReluPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseContractionEpilogue<linalg::Conv2DNhwcHwcfOp>,
-               FuseContractionEpilogue<linalg::Conv2DNchwFchwOp>,
-               FuseContractionEpilogue<linalg::MatmulOp>>(
-      patterns.getContext());
+/// The `analysis` "summary" remark of `func`, counted from its other
+/// remarks, and the pass statistics.
+void MPTFuseConvBiasReluPass::summarize(func::FuncOp func) {
+  int64_t fused = 0, declined = 0, aux = 0, castsFolded = 0, padsAbsorbed = 0,
+          withoutEpilogue = 0;
+  for (const PassRemark &remark :
+       shared->report.getRemarks(func.getSymNameAttr())) {
+    auto flag = [&](StringRef key) {
+      for (const auto &[name, value] : remark.args)
+        if (name == key)
+          return value.getAsBoolean().value_or(false);
+      return false;
+    };
+    auto has = [&](StringRef key) {
+      return llvm::any_of(remark.args,
+                          [&](const auto &arg) { return arg.first == key; });
+    };
+    if (remark.name == "fused") {
+      ++fused;
+      aux += has("aux");
+      castsFolded += flag("cast_folded");
+      padsAbsorbed += flag("padding_absorbed");
+    } else if (remark.name == "declined") {
+      ++declined;
+    } else if (remark.name == "no-epilogue") {
+      ++withoutEpilogue;
+    }
+  }
+  numFused += fused;
+  numDeclined += declined;
+  numAux += aux;
+  RemarkBuilder(&shared->report, kPassName, remark::RemarkKind::RemarkAnalysis,
+                "summary", func.getLoc())
+      .function(func.getSymNameAttr())
+      .arg("fused", fused)
+      .arg("declined", declined)
+      .arg("aux_results", aux)
+      .arg("casts_folded", castsFolded)
+      .arg("paddings_absorbed", padsAbsorbed)
+      .arg("without_epilogue", withoutEpilogue);
 }
+
+void MPTFuseConvBiasReluPass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  {
+    std::lock_guard<std::mutex> lock(shared->writeMutex);
+    shared->path = report;
+  }
+  shared->report.clearFunction(func.getSymNameAttr());
+
+  // The candidates, last first: the driver pops its worklist from the back,
+  // so contractions are decided in program order.
+  SmallVector<Operation *> candidates;
+  func.walk([&](Operation *op) {
+    if (getContractionKind(op))
+      candidates.push_back(op);
+  });
+  std::reverse(candidates.begin(), candidates.end());
+
+  // The public patterns are the code path. Only the candidates are visited,
+  // nothing is folded and no constant moves: the pass changes the chains it
+  // fuses and nothing else.
+  RewritePatternSet patterns(&getContext());
+  populateFuseConvBiasReluPatterns(patterns, &shared->report);
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingOps)
+      .enableFolding(false)
+      .enableConstantCSE(false)
+      .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  (void)applyOpPatternsGreedily(candidates, std::move(patterns), config);
+  summarize(func);
+
+  if (report.empty() || report == "-")
+    return;
+  // A file is rewritten after each function, so it is complete when the
+  // pass manager returns.
+  std::string error;
+  if (failed(shared->write(error))) {
+    func.emitError() << "cannot write the fusion report to '" << report
+                     << "': " << error;
+    signalPassFailure();
+  }
+}
+
+} // namespace

@@ -25,6 +25,7 @@
 #include "TrainingStep.h"
 
 #include "mpt/Dialect/MPT/IR/MPTOps.h"
+#include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -55,14 +56,18 @@ constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
 constexpr llvm::StringLiteral kHysteresisName = "loss_scale.hysteresis_tracker";
 constexpr llvm::StringLiteral kFoundInfName = "found_inf";
 
-enum class Mode { Dynamic, Static, None };
+/// The loss-scale values of one step: the scale used in its backward pass
+/// and, in dynamic mode, the two trackers (state arguments).
+struct ScaleState {
+  Value scale, growthTracker, hysteresisTracker;
+};
 
 /// What the pass does in one training step.
 struct ScalePlan {
   func::FuncOp func;
   func::ReturnOp ret;
   GradSeedOp seed;
-  Mode mode;
+  LossScaleMode mode;
   /// Optimizer ops in block order.
   SmallVector<Operation *> optimizers;
   /// Distinct gradients the seed reaches, in optimizer order.
@@ -97,8 +102,21 @@ private:
   LogicalResult validateOptions(Operation *anchor);
   /// Fills `plan`; returns failure after reporting an error, and success with
   /// `plan.seed` null when the function needs nothing.
-  LogicalResult analyze(func::FuncOp func, Mode mode, ScalePlan &plan);
+  LogicalResult analyze(func::FuncOp func, LossScaleMode mode, ScalePlan &plan);
   void rewrite(ScalePlan &plan);
+
+  // Steps of the rewrite.
+  /// The scale this step's backward pass uses: new state arguments (dynamic)
+  /// or a constant (static).
+  ScaleState createScaleState(ScalePlan &plan);
+  /// Every optimizer op after the unscale-and-check, on the unscaled
+  /// gradients, skipping on overflow.
+  void rewireOptimizers(ScalePlan &plan, UnscaleAndCheckOp unscale);
+  /// Next step's scale state and found_inf as results.
+  void appendResults(ScalePlan &plan, const ScaleState &state, Value foundInf);
+
+  /// The remarks of the current run.
+  PassReport *passReport = nullptr;
 };
 
 } // namespace
@@ -107,12 +125,8 @@ private:
 // Options
 //===----------------------------------------------------------------------===//
 
-
 LogicalResult MPTLossScalingPass::validateOptions(Operation *anchor) {
   auto error = [&]() { return anchor->emitError() << "mpt-loss-scaling: "; };
-  if (mode != "auto" && mode != "dynamic" && mode != "static" && mode != "none")
-    return error() << "mode must be auto, dynamic, static or none, got '"
-                   << mode << "'";
   if (!std::isfinite(initScale) || initScale <= 0 || initScale > FLT_MAX)
     return error() << "init-scale must be a finite f32 > 0, got "
                    << formatNumber(initScale);
@@ -175,39 +189,12 @@ dependentsInBlock(Value root, Block &block,
   return reached;
 }
 
-LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
-                                          ScalePlan &plan) {
-  SmallVector<GradSeedOp> seeds;
-  SmallVector<Operation *> optimizers;
-  func.walk([&](Operation *op) {
-    if (auto seed = dyn_cast<GradSeedOp>(op))
-      seeds.push_back(seed);
-    else if (isOptimizer(op))
-      optimizers.push_back(op);
-  });
-  if (seeds.empty()) {
-    if (!optimizers.empty())
-      mlir::emitWarning(func.getLoc())
-          << "mpt-loss-scaling: '" << func.getSymName()
-          << "' has optimizer ops but no mpt.grad_seed, so its gradients "
-             "cannot be scaled; the function is left unchanged";
-    return success();
-  }
-  if (seeds.size() > 1) {
-    InFlightDiagnostic diag =
-        seeds[1]->emitError()
-        << "mpt-loss-scaling: a training step has one mpt.grad_seed (where "
-           "the backward pass starts); this is a second one";
-    diag.attachNote(seeds[0]->getLoc()) << "the first mpt.grad_seed";
-    return failure();
-  }
-  GradSeedOp seed = seeds.front();
-  if (seed.getScale())
-    return success(); // already scaled: the pass is idempotent
-
-  if (mode == Mode::None)
-    return success();
-
+/// Checks the shape of a step the pass can rewrite: an entry point with one
+/// block, the seed and every optimizer op at its top level, none of them
+/// already skipping.
+static LogicalResult checkStepStructure(func::FuncOp func, GradSeedOp seed,
+                                        ArrayRef<Operation *> optimizers,
+                                        ScalePlan &plan) {
   if (failed(checkNotReferenced(func, "mpt-loss-scaling")))
     return failure();
   plan.ret = getSingleReturn(func);
@@ -224,7 +211,6 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
            << "mpt-loss-scaling: this mpt.grad_seed reaches no optimizer op "
               "(the function has no mpt.sgd or mpt.adam), so no gradient "
               "would be unscaled and no step skipped";
-  Block &entry = func.front();
   for (Operation *op : optimizers) {
     if (op->getParentOp() != func.getOperation())
       return op->emitError() << "mpt-loss-scaling: optimizer op must be at "
@@ -233,13 +219,18 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
       return op->emitError() << "mpt-loss-scaling: optimizer op already has "
                                 "a found_inf operand; the pass adds it";
   }
+  return success();
+}
 
-  // Everything that depends on the seed.
-  llvm::DenseSet<Value> reached =
-      dependentsInBlock(seed.getResult(), entry, [](Operation *) {
-        return false;
-      });
-
+/// The distinct gradients of `optimizers` that depend on the seed (in
+/// optimizer order) and the last op defining one; warns about optimizer ops
+/// whose gradient does not depend on the seed.
+static LogicalResult collectGradients(GradSeedOp seed,
+                                      ArrayRef<Operation *> optimizers,
+                                      ScalePlan &plan) {
+  Block &entry = *seed->getBlock();
+  llvm::DenseSet<Value> reached = dependentsInBlock(
+      seed.getResult(), entry, [](Operation *) { return false; });
   llvm::DenseSet<Value> seen;
   SmallVector<Operation *> unreached;
   for (Operation *op : optimizers) {
@@ -266,31 +257,39 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
         << "mpt-loss-scaling: the gradient of this optimizer op does not "
            "depend on mpt.grad_seed, so it is neither scaled nor unscaled "
            "(the op still skips overflow steps)";
+  return success();
+}
 
-  // The one unscale-and-check goes after the last gradient; optimizer ops
-  // before it move after it, which needs every user of their results to come
-  // later.
+/// The one unscale-and-check goes after the last gradient; optimizer ops
+/// before it move after it, which needs every user of their results to come
+/// later.
+static LogicalResult checkOptimizersCanMove(ArrayRef<Operation *> optimizers,
+                                            ScalePlan &plan) {
+  Block &entry = *plan.ret->getBlock();
   for (Operation *op : optimizers) {
     if (!op->isBeforeInBlock(plan.lastGradDef))
       continue;
     for (Operation *user : op->getUsers()) {
       Operation *ancestor = entry.findAncestorOpInBlock(*user);
-      if (ancestor && ancestor != plan.ret.getOperation() &&
-          !plan.lastGradDef->isBeforeInBlock(ancestor)) {
-        InFlightDiagnostic diag =
-            op->emitError()
-            << "mpt-loss-scaling: this optimizer op runs before the last "
-               "gradient is computed and its results are used before that, "
-               "so the step's one unscale-and-check cannot precede it";
-        diag.attachNote(plan.lastGradDef->getLoc()) << "the last gradient";
-        return failure();
-      }
+      if (!ancestor || ancestor == plan.ret.getOperation() ||
+          plan.lastGradDef->isBeforeInBlock(ancestor))
+        continue;
+      InFlightDiagnostic diag =
+          op->emitError()
+          << "mpt-loss-scaling: this optimizer op runs before the last "
+             "gradient is computed and its results are used before that, "
+             "so the step's one unscale-and-check cannot precede it";
+      diag.attachNote(plan.lastGradDef->getLoc()) << "the last gradient";
+      return failure();
     }
   }
+  return success();
+}
 
-  // Names the pass adds must be free.
+/// The argument and result names the pass adds must be free.
+static LogicalResult checkNamesFree(func::FuncOp func, LossScaleMode mode) {
   llvm::StringSet<> names = collectArgNames(func);
-  if (mode == Mode::Dynamic)
+  if (mode == LossScaleMode::Dynamic)
     for (StringRef name : {kScaleName, kGrowthName, kHysteresisName})
       if (names.contains(name))
         return func.emitError() << "mpt-loss-scaling: an argument is already "
@@ -303,6 +302,44 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, Mode mode,
       return func.emitError()
              << "mpt-loss-scaling: result #" << i << " is already named \""
              << kFoundInfName << "\"";
+  return success();
+}
+
+LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, LossScaleMode mode,
+                                          ScalePlan &plan) {
+  SmallVector<GradSeedOp> seeds;
+  SmallVector<Operation *> optimizers;
+  func.walk([&](Operation *op) {
+    if (auto seed = dyn_cast<GradSeedOp>(op))
+      seeds.push_back(seed);
+    else if (isOptimizer(op))
+      optimizers.push_back(op);
+  });
+  if (seeds.empty()) {
+    if (!optimizers.empty())
+      mlir::emitWarning(func.getLoc())
+          << "mpt-loss-scaling: '" << func.getSymName()
+          << "' has optimizer ops but no mpt.grad_seed, so its gradients "
+             "cannot be scaled; the function is left unchanged";
+    return success();
+  }
+  if (seeds.size() > 1) {
+    InFlightDiagnostic diag =
+        seeds[1]->emitError()
+        << "mpt-loss-scaling: a training step has one mpt.grad_seed (where "
+           "the backward pass starts); this is a second one";
+    diag.attachNote(seeds[0]->getLoc()) << "the first mpt.grad_seed";
+    return failure();
+  }
+  GradSeedOp seed = seeds.front();
+  if (seed.getScale() || mode == LossScaleMode::None)
+    return success(); // already scaled (the pass is idempotent), or no mode
+
+  if (failed(checkStepStructure(func, seed, optimizers, plan)) ||
+      failed(collectGradients(seed, optimizers, plan)) ||
+      failed(checkOptimizersCanMove(optimizers, plan)) ||
+      failed(checkNamesFree(func, mode)))
+    return failure();
 
   plan.func = func;
   plan.seed = seed;
@@ -330,9 +367,8 @@ static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
     if (!scaled.contains(operand.get()))
       continue;
     unsigned index = operand.getOperandNumber();
-    InFlightDiagnostic diag =
-        mlir::emitWarning(plan.func.getLoc())
-        << "mpt-loss-scaling: result #" << index;
+    InFlightDiagnostic diag = mlir::emitWarning(plan.func.getLoc())
+                              << "mpt-loss-scaling: result #" << index;
     if (auto name = plan.func.getResultAttrOfType<StringAttr>(
             index, MPTDialect::kNameAttrName))
       diag << " (\"" << name.getValue() << "\")";
@@ -343,78 +379,72 @@ static void warnScaledResults(ScalePlan &plan, Operation *unscale) {
   }
 }
 
-void MPTLossScalingPass::rewrite(ScalePlan &plan) {
+static RankedTensorType scalarTensor(Type element) {
+  return RankedTensorType::get({}, element);
+}
+
+ScaleState MPTLossScalingPass::createScaleState(ScalePlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
-  Block &entry = func.front();
   Location loc = plan.seed.getLoc();
-  auto f32Scalar = RankedTensorType::get({}, Float32Type::get(ctx));
-  auto i32Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 32));
-  auto i1Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 1));
-  auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
-  auto f64 = [&](double v) { return FloatAttr::get(Float64Type::get(ctx), v); };
-  OpBuilder b(ctx);
-
-  // The scale used in this step's backward pass.
-  Value scale, growthTracker, hysteresisTracker;
-  if (plan.mode == Mode::Dynamic) {
-    // State arguments go before the inputs: params, working copies,
-    // optimizer state, loss-scale state, inputs.
-    unsigned argPos = func.getNumArguments();
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      if (getArgRole(func, i) == "input") {
-        argPos = i;
-        break;
-      }
-    auto init = [&](StringRef dist, std::optional<double> value) {
-      SmallVector<std::pair<StringRef, Attribute>> fields = {
-          {"dist", str(dist)}};
-      if (value)
-        fields.push_back({"value", f64(*value)});
-      return makeSignatureAttrs(ctx, fields);
-    };
-    auto argAttrs = [&](StringRef name, DictionaryAttr initAttr) {
-      return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
-                {MPTDialect::kNameAttrName, str(name)},
-                {MPTDialect::kInitAttrName, initAttr}});
-    };
-    (void)func.insertArguments(
-        {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
-        {argAttrs(kScaleName, init("constant", double(float(initScale)))),
-         argAttrs(kGrowthName, init("zeros", std::nullopt)),
-         argAttrs(kHysteresisName,
-                  init("constant", static_cast<double>(hysteresis)))},
-        {loc, loc, loc});
-    scale = func.getArgument(argPos);
-    growthTracker = func.getArgument(argPos + 1);
-    hysteresisTracker = func.getArgument(argPos + 2);
-  } else {
-    b.setInsertionPointToStart(&entry);
-    scale = arith::ConstantOp::create(
+  ScaleState state;
+  if (plan.mode != LossScaleMode::Dynamic) {
+    OpBuilder b = OpBuilder::atBlockBegin(&func.front());
+    state.scale = arith::ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(f32Scalar, static_cast<float>(initScale)));
+        DenseElementsAttr::get(scalarTensor(Float32Type::get(ctx)),
+                               static_cast<float>(initScale)));
+    return state;
   }
+  // State arguments go before the inputs: params, working copies,
+  // optimizer state, loss-scale state, inputs.
+  unsigned argPos = func.getNumArguments();
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (getArgRole(func, i) == Role::Input) {
+      argPos = i;
+      break;
+    }
+  auto argAttrs = [&](StringRef name, InitAttr initAttr) {
+    return makeSignatureAttrs(
+        ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
+              {MPTDialect::kNameAttrName, StringAttr::get(ctx, name)},
+              {MPTDialect::kInitAttrName, initAttr}});
+  };
+  Type f32Scalar = scalarTensor(Float32Type::get(ctx));
+  Type i32Scalar = scalarTensor(IntegerType::get(ctx, 32));
+  (void)func.insertArguments(
+      {argPos, argPos, argPos}, {f32Scalar, i32Scalar, i32Scalar},
+      {argAttrs(kScaleName,
+                InitAttr::getConstant(ctx, double(float(initScale)))),
+       argAttrs(kGrowthName, InitAttr::getZeros(ctx)),
+       argAttrs(kHysteresisName,
+                InitAttr::getConstant(ctx, static_cast<double>(hysteresis)))},
+      {loc, loc, loc});
+  state.scale = func.getArgument(argPos);
+  state.growthTracker = func.getArgument(argPos + 1);
+  state.hysteresisTracker = func.getArgument(argPos + 2);
+  return state;
+}
 
-  // 1. The seed is the scale (edited in place: the seed may itself be a
-  // gradient).
-  plan.seed.getScaleMutable().assign(scale);
-
-  // 2. One unscale-and-check after the last gradient.
+/// One unscale-and-check of every gradient, right after the last one.
+static UnscaleAndCheckOp insertUnscale(ScalePlan &plan, Value scale) {
+  MLIRContext *ctx = plan.func.getContext();
+  OpBuilder b(ctx);
   b.setInsertionPointAfter(plan.lastGradDef);
   SmallVector<Type> unscaledTypes;
   for (Value grad : plan.grads)
     unscaledTypes.push_back(
         cast<RankedTensorType>(grad.getType()).clone(Float32Type::get(ctx)));
-  auto unscale = UnscaleAndCheckOp::create(b, loc, unscaledTypes, i1Scalar,
-                                           plan.grads, scale);
-  Value foundInf = unscale.getFoundInf();
+  return UnscaleAndCheckOp::create(b, plan.seed.getLoc(), unscaledTypes,
+                                   scalarTensor(IntegerType::get(ctx, 1)),
+                                   plan.grads, scale);
+}
+
+void MPTLossScalingPass::rewireOptimizers(ScalePlan &plan,
+                                          UnscaleAndCheckOp unscale) {
   llvm::DenseMap<Value, Value> unscaledOf;
   for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled()))
     unscaledOf[grad] = unscaled;
-
-  // 3. Optimizer ops after it, on the unscaled gradients, skipping on
-  // overflow.
   Operation *previous = unscale;
   for (Operation *op : plan.optimizers) {
     if (op->isBeforeInBlock(unscale)) {
@@ -424,13 +454,17 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
     OpOperand &grad = getGradOperand(op);
     if (Value unscaled = unscaledOf.lookup(grad.get()))
       grad.set(unscaled);
-    getFoundInfOperand(op).assign(foundInf);
+    getFoundInfOperand(op).assign(unscale.getFoundInf());
   }
+}
 
-  // Every later use of a gradient (a gradient returned as an output, a
-  // gradient norm) reads the unscaled value, as after PyTorch's
-  // `scaler.unscale_`. Earlier uses belong to the backward pass, which is
-  // scaled throughout.
+/// Every later use of a gradient (a gradient returned as an output, a
+/// gradient norm) reads the unscaled value, as after PyTorch's
+/// `scaler.unscale_`. Earlier uses belong to the backward pass, which is
+/// scaled throughout.
+static void readUnscaledAfter(ScalePlan &plan, UnscaleAndCheckOp unscale) {
+  Block &entry = plan.func.front();
+  OpBuilder b(plan.func.getContext());
   for (auto [grad, unscaled] : llvm::zip(plan.grads, unscale.getUnscaled())) {
     Value replacement;
     for (OpOperand &use : llvm::make_early_inc_range(grad.getUses())) {
@@ -449,51 +483,81 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
       use.set(replacement);
     }
   }
-  warnScaledResults(plan, unscale);
+}
 
-  // 4. Next step's scale state after the step, and the results.
+void MPTLossScalingPass::appendResults(ScalePlan &plan, const ScaleState &state,
+                                       Value foundInf) {
+  func::FuncOp func = plan.func;
+  MLIRContext *ctx = func.getContext();
+  auto str = [&](StringRef s) { return StringAttr::get(ctx, s); };
   SmallVector<unsigned> resultIndices;
   SmallVector<Type> resultTypes;
   SmallVector<DictionaryAttr> resultAttrs;
   unsigned numResults = func.getNumResults();
-  if (plan.mode == Mode::Dynamic) {
-    b.setInsertionPoint(plan.ret);
-    Builder &attrs = b;
+  if (plan.mode == LossScaleMode::Dynamic) {
+    // Next step's scale state, computed after the step.
+    OpBuilder b(plan.ret);
     auto update = UpdateScaleOp::create(
-        b, loc, scale, growthTracker, hysteresisTracker, foundInf,
-        attrs.getF32FloatAttr(static_cast<float>(growthFactor)),
-        attrs.getF32FloatAttr(static_cast<float>(backoffFactor)),
-        attrs.getI64IntegerAttr(growthInterval),
-        attrs.getI64IntegerAttr(hysteresis),
-        minScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(minScale))
+        b, plan.seed.getLoc(), state.scale, state.growthTracker,
+        state.hysteresisTracker, foundInf,
+        b.getF32FloatAttr(static_cast<float>(growthFactor)),
+        b.getF32FloatAttr(static_cast<float>(backoffFactor)),
+        b.getI64IntegerAttr(growthInterval), b.getI64IntegerAttr(hysteresis),
+        minScale > 0 ? b.getF32FloatAttr(static_cast<float>(minScale))
                      : FloatAttr(),
-        maxScale > 0 ? attrs.getF32FloatAttr(static_cast<float>(maxScale))
+        maxScale > 0 ? b.getF32FloatAttr(static_cast<float>(maxScale))
                      : FloatAttr());
     // After the other state results, before the loss and outputs.
     unsigned resultPos = numResults;
     for (unsigned i = 0; i < numResults; ++i)
-      if (!isStateRole(getResultRole(func, i))) {
+      if (std::optional<Role> role = getResultRole(func, i);
+          !role || !isStateRole(*role)) {
         resultPos = i;
         break;
       }
     auto stateAttrs = [&](StringRef name) {
       return makeSignatureAttrs(
-          ctx, {{MPTDialect::kRoleAttrName, str("loss_scale_state")},
-                {MPTDialect::kUpdatesAttrName, str(name)}});
+          ctx,
+          {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::LossScaleState)},
+           {MPTDialect::kUpdatesAttrName, str(name)}});
     };
     resultIndices.append({resultPos, resultPos, resultPos});
-    resultTypes.append({f32Scalar, i32Scalar, i32Scalar});
+    llvm::append_range(resultTypes, update.getResultTypes());
     resultAttrs.append({stateAttrs(kScaleName), stateAttrs(kGrowthName),
                         stateAttrs(kHysteresisName)});
     plan.ret->insertOperands(resultPos, update.getResults());
   }
   resultIndices.push_back(numResults);
-  resultTypes.push_back(i1Scalar);
+  resultTypes.push_back(foundInf.getType());
   resultAttrs.push_back(makeSignatureAttrs(
-      ctx, {{MPTDialect::kRoleAttrName, str("output")},
+      ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::Output)},
             {MPTDialect::kNameAttrName, str(kFoundInfName)}}));
   plan.ret->insertOperands(plan.ret->getNumOperands(), foundInf);
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
+}
+
+void MPTLossScalingPass::rewrite(ScalePlan &plan) {
+  // 1. The seed is the scale (edited in place: the seed may itself be a
+  // gradient).
+  ScaleState state = createScaleState(plan);
+  plan.seed.getScaleMutable().assign(state.scale);
+  // 2. One unscale-and-check after the last gradient.
+  UnscaleAndCheckOp unscale = insertUnscale(plan, state.scale);
+  // 3. Optimizer ops after it, skipping on overflow; later readers of the
+  // gradients read them unscaled.
+  rewireOptimizers(plan, unscale);
+  readUnscaledAfter(plan, unscale);
+  warnScaledResults(plan, unscale);
+  // 4. Next step's scale state and the results.
+  appendResults(plan, state, unscale.getFoundInf());
+
+  RemarkBuilder(passReport, getArgument(), remark::RemarkKind::RemarkPassed,
+                "scaled", plan.seed.getLoc())
+      .function(plan.func.getSymNameAttr())
+      .arg("mode", stringifyLossScaleMode(plan.mode))
+      .arg("init_scale", static_cast<double>(static_cast<float>(initScale)))
+      .arg("unscaled_gradients", static_cast<int64_t>(plan.grads.size()))
+      .arg("optimizer_ops", static_cast<int64_t>(plan.optimizers.size()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -504,7 +568,7 @@ void MPTLossScalingPass::runOnOperation() {
   ModuleOp module = getOperation();
   if (failed(validateOptions(module)))
     return signalPassFailure();
-  if (mode == "none")
+  if (mode == LossScaleMode::None)
     return;
 
   // A module without any grad seed has nothing to scale.
@@ -530,10 +594,9 @@ void MPTLossScalingPass::runOnOperation() {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
-    Mode funcMode = mode == "dynamic"  ? Mode::Dynamic
-                    : mode == "static" ? Mode::Static
-                    : hasF16(func)     ? Mode::Dynamic
-                                       : Mode::None;
+    LossScaleMode funcMode = mode;
+    if (funcMode == LossScaleMode::Auto)
+      funcMode = hasF16(func) ? LossScaleMode::Dynamic : LossScaleMode::None;
     ScalePlan plan;
     if (failed(analyze(func, funcMode, plan)))
       failedAny = true;
@@ -542,9 +605,17 @@ void MPTLossScalingPass::runOnOperation() {
   }
   if (failedAny)
     return signalPassFailure();
+  PassReport remarks(getArgument());
+  passReport = &remarks;
   for (ScalePlan &plan : plans) {
     rewrite(plan);
     ++numScaledSteps;
     numUnscaledGradients += plan.grads.size();
+  }
+  std::string error;
+  if (!report.empty() && failed(remarks.write(report, error))) {
+    module.emitError() << "mpt-loss-scaling: cannot write the report to '"
+                       << report << "': " << error;
+    signalPassFailure();
   }
 }

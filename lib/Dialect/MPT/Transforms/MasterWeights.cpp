@@ -23,6 +23,7 @@
 #include "TrainingStep.h"
 
 #include "mpt/Dialect/MPT/IR/MPTOps.h"
+#include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -71,7 +72,6 @@ struct FunctionPlan {
   SmallVector<ParamPlan> params;
 };
 
-
 bool isLowPrecision(Type type) {
   Type element = getElementTypeOrSelf(type);
   return element.isF16() || element.isBF16();
@@ -85,12 +85,34 @@ struct MPTMasterWeightsPass
 
 private:
   FailureOr<FunctionPlan> analyze(func::FuncOp func, Type forcedType);
+  /// The parameter argument `op` updates, or an error: nested optimizer
+  /// ops, computed parameters, parameters with another role, parameters
+  /// that are also state or updated twice.
+  FailureOr<BlockArgument>
+  checkParameter(Operation *op, func::FuncOp func,
+                 const llvm::SmallPtrSetImpl<Value> &state,
+                 llvm::DenseMap<Value, Operation *> &updatedBy);
+  /// fp32-masters=true: the working-copy type, or a cast at entry.
+  LogicalResult planFP32Master(func::FuncOp func, ParamPlan &param,
+                               ArrayRef<Type> lowTypes, bool returnsNewParam);
+  /// fp32-masters=false: the type the parameter is stored in.
+  LogicalResult planLowPrecisionParam(func::FuncOp func, ParamPlan &param,
+                                      ArrayRef<Type> lowTypes, Type forcedType,
+                                      bool returnsNewParam);
+  LogicalResult inferCommonLowType(FunctionPlan &plan);
   void attachRoles(FunctionPlan &plan);
   void keepWorkingCopies(FunctionPlan &plan);
   /// Casts the parameters at function entry: all of them, or (`all` false)
   /// those marked `castAtEntry`.
   void castAtEntry(FunctionPlan &plan, bool all);
   void storeInLowPrecision(FunctionPlan &plan);
+  /// A `passed` remark `name` on the parameter of `param` stored or copied
+  /// in `type`.
+  void remarkParam(const FunctionPlan &plan, const ParamPlan &param,
+                   StringRef name, Type type);
+
+  /// The remarks of the current run.
+  PassReport *passReport = nullptr;
 };
 
 } // namespace
@@ -99,224 +121,237 @@ private:
 // Analysis
 //===----------------------------------------------------------------------===//
 
-FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
-                                                      Type forcedType) {
-  FunctionPlan plan;
-  plan.func = func;
-  bool failed = false;
-
-  SmallVector<Operation *> optimizers;
-  func.walk([&](Operation *op) {
-    if (isOptimizer(op))
-      optimizers.push_back(op);
-  });
-
-  if (llvm::failed(checkNotReferenced(func, "mpt-master-weights")))
-    return failure();
-  plan.ret = getSingleReturn(func);
-  if (!plan.ret) {
-    func.emitError() << "mpt-master-weights: training step '"
-                     << func.getSymName()
-                     << "' must have a single block ending in func.return "
-                        "(control flow across blocks is not supported)";
-    return failure();
-  }
-  Block &entry = func.front();
-
-  // Arguments used as optimizer state, to catch an argument that is both.
-  llvm::SmallPtrSet<Value, 16> stateArgs;
-  for (Operation *op : optimizers)
-    for (StateSlot slot : getStateSlots(op))
-      stateArgs.insert(slot.operand->get());
-
-  // Low-precision casts of entry arguments, in program order (so the cast
-  // the pass keeps is the first one, whatever the use-list order).
+/// The low-precision casts of every entry argument of `func`, in program
+/// order (so the cast the pass keeps is the first one, whatever the use-list
+/// order). Casts nothing reads (say, a bias cast a fused op no longer needs)
+/// do not make a working copy.
+static llvm::DenseMap<Value, SmallVector<CastOp>>
+collectLowPrecisionCasts(func::FuncOp func) {
   llvm::DenseMap<Value, SmallVector<CastOp>> castsOf;
-  // Casts nothing reads (say, a bias cast a fused op no longer needs) do not
-  // make a working copy.
+  Block &entry = func.front();
   func.walk<WalkOrder::PreOrder>([&](CastOp castOp) {
     auto arg = dyn_cast<BlockArgument>(castOp.getInput());
     if (arg && arg.getOwner() == &entry && isLowPrecision(castOp.getType()) &&
         !castOp->use_empty())
       castsOf[arg].push_back(castOp);
   });
+  return castsOf;
+}
+
+/// The distinct element types `casts` convert to, in order.
+static SmallVector<Type> getLowTypes(ArrayRef<CastOp> casts) {
+  SmallVector<Type> lowTypes;
+  for (CastOp castOp : casts) {
+    Type element = getElementTypeOrSelf(castOp.getType());
+    if (!llvm::is_contained(lowTypes, element))
+      lowTypes.push_back(element);
+  }
+  return lowTypes;
+}
+
+FailureOr<BlockArgument> MPTMasterWeightsPass::checkParameter(
+    Operation *op, func::FuncOp func, const llvm::SmallPtrSetImpl<Value> &state,
+    llvm::DenseMap<Value, Operation *> &updatedBy) {
+  if (op->getParentOp() != func.getOperation())
+    return op->emitError() << "mpt-master-weights: optimizer op must be at "
+                              "the top level of the function body, not "
+                              "nested in '"
+                           << op->getParentOp()->getName() << "'";
+  Value param = getParamOperand(op).get();
+  auto arg = dyn_cast<BlockArgument>(param);
+  if (!arg || arg.getOwner() != &func.front()) {
+    InFlightDiagnostic diag =
+        op->emitError()
+        << "mpt-master-weights: the parameter operand must be an argument "
+           "of the function (a parameter the runtime keeps between steps); "
+           "this one is computed inside the step";
+    if (Operation *def = param.getDefiningOp())
+      diag.attachNote(def->getLoc()) << "the parameter is defined here";
+    return failure();
+  }
+  unsigned index = arg.getArgNumber();
+  std::optional<Role> role = getArgRole(func, index);
+  if (role && *role != Role::Param)
+    return op->emitError() << "mpt-master-weights: argument "
+                           << describeArg(func, index) << " has mpt.role "
+                           << stringifyRole(*role)
+                           << " but this op updates it as a parameter";
+  if (state.contains(arg))
+    return op->emitError() << "mpt-master-weights: argument "
+                           << describeArg(func, index)
+                           << " is both a parameter and optimizer state";
+  auto [it, inserted] = updatedBy.try_emplace(arg, op);
+  if (!inserted) {
+    InFlightDiagnostic diag = op->emitError()
+                              << "mpt-master-weights: parameter "
+                              << describeArg(func, index)
+                              << " is updated by two optimizer ops";
+    diag.attachNote(it->second->getLoc()) << "first update here";
+    return failure();
+  }
+  return arg;
+}
+
+LogicalResult MPTMasterWeightsPass::planFP32Master(func::FuncOp func,
+                                                   ParamPlan &param,
+                                                   ArrayRef<Type> lowTypes,
+                                                   bool returnsNewParam) {
+  Operation *op = param.optimizer;
+  unsigned index = param.arg.getArgNumber();
+  Type paramElement = getElementTypeOrSelf(param.arg.getType());
+  if (isLowPrecision(paramElement))
+    return op->emitError() << "mpt-master-weights: parameter "
+                           << describeArg(func, index) << " is " << paramElement
+                           << "; FP32 master weights need FP32 parameters "
+                              "(the input contract), or fp32-masters=false "
+                              "for pure low-precision training";
+  if (getWorkingCopy(op))
+    param.done = true; // already rewritten: the pass is idempotent
+  else if (keepWorkingCopy && lowTypes.size() > 1)
+    return op->emitError() << "mpt-master-weights: parameter "
+                           << describeArg(func, index) << " is read in "
+                           << lowTypes[0] << " and " << lowTypes[1]
+                           << "; one working copy per parameter needs one "
+                              "low-precision type";
+  if (!lowTypes.empty())
+    param.lowType = lowTypes.front();
+  if (!keepWorkingCopy || param.done || !param.lowType || returnsNewParam)
+    return success();
+  param.castAtEntry = true;
+  mlir::emitWarning(op->getLoc())
+      << "mpt-master-weights: the step does not return this optimizer op's "
+         "new value of parameter "
+      << describeArg(func, index)
+      << " (it returns something computed from it, or nothing), so a "
+         "working copy written by the optimizer would differ from the "
+         "parameter; the parameter is cast to "
+      << param.lowType << " at function entry instead";
+  return success();
+}
+
+LogicalResult MPTMasterWeightsPass::planLowPrecisionParam(
+    func::FuncOp func, ParamPlan &param, ArrayRef<Type> lowTypes,
+    Type forcedType, bool returnsNewParam) {
+  Operation *op = param.optimizer;
+  unsigned index = param.arg.getArgNumber();
+  if (isLowPrecision(getElementTypeOrSelf(param.arg.getType()))) {
+    param.done = true; // already stored in low precision
+    return success();
+  }
+  if (!returnsNewParam)
+    return op->emitError() << "mpt-master-weights: fp32-masters=false stores "
+                              "the optimizer's new value of parameter "
+                           << describeArg(func, index)
+                           << " in low precision, but the step returns "
+                              "something else for it (or nothing); return "
+                              "the optimizer op's result";
+  if (getWorkingCopy(op))
+    return op->emitError() << "mpt-master-weights: fp32-masters=false needs "
+                              "the FP32 input form, but this op already "
+                              "writes a working copy";
+  if (lowTypes.size() > 1)
+    return op->emitError() << "mpt-master-weights: parameter "
+                           << describeArg(func, index) << " is read in "
+                           << lowTypes[0] << " and " << lowTypes[1]
+                           << "; it can be stored in only one of them";
+  if (forcedType && !lowTypes.empty() && lowTypes.front() != forcedType)
+    return op->emitError() << "mpt-master-weights: parameter "
+                           << describeArg(func, index) << " is read in "
+                           << lowTypes.front() << " but precision is "
+                           << forcedType;
+  param.lowType = lowTypes.empty() ? forcedType : lowTypes.front();
+  return success();
+}
+
+/// Pure low precision: parameters that no low-precision op reads take the
+/// type the function's other parameters are read in (or, failing that, any
+/// f16/bf16 type the function computes in).
+LogicalResult MPTMasterWeightsPass::inferCommonLowType(FunctionPlan &plan) {
+  Type common;
+  for (ParamPlan &param : plan.params)
+    if (!param.done && param.lowType && !common)
+      common = param.lowType;
+  if (!common)
+    plan.func.walk([&](Operation *op) {
+      for (Type type : op->getResultTypes())
+        if (!common && isLowPrecision(type))
+          common = getElementTypeOrSelf(type);
+    });
+  bool failed = false;
+  for (ParamPlan &param : plan.params) {
+    if (param.done || param.lowType)
+      continue;
+    if (!common) {
+      param.optimizer->emitError()
+          << "mpt-master-weights: fp32-masters=false cannot tell which "
+             "low-precision type to store parameter "
+          << describeArg(plan.func, param.arg.getArgNumber())
+          << " in (nothing in the function is f16 or bf16); set "
+             "precision=f16 or precision=bf16";
+      failed = true;
+      continue;
+    }
+    param.lowType = common;
+  }
+  return success(!failed);
+}
+
+FailureOr<FunctionPlan> MPTMasterWeightsPass::analyze(func::FuncOp func,
+                                                      Type forcedType) {
+  if (failed(checkNotReferenced(func, "mpt-master-weights")))
+    return failure();
+  FunctionPlan plan;
+  plan.func = func;
+  plan.ret = getSingleReturn(func);
+  if (!plan.ret)
+    return func.emitError()
+           << "mpt-master-weights: training step '" << func.getSymName()
+           << "' must have a single block ending in "
+              "func.return (control flow across blocks is "
+              "not supported)";
+
+  SmallVector<Operation *> optimizers;
+  func.walk([&](Operation *op) {
+    if (isOptimizer(op))
+      optimizers.push_back(op);
+  });
+  // Arguments used as optimizer state, to catch an argument that is both.
+  llvm::SmallPtrSet<Value, 16> stateArgs;
+  for (Operation *op : optimizers)
+    for (StateSlot slot : getStateSlots(op))
+      stateArgs.insert(slot.operand->get());
+  llvm::DenseMap<Value, SmallVector<CastOp>> castsOf =
+      collectLowPrecisionCasts(func);
 
   llvm::DenseMap<Value, Operation *> updatedBy;
+  bool failedAny = false;
   for (Operation *op : optimizers) {
-    if (op->getParentOp() != func.getOperation()) {
-      op->emitError() << "mpt-master-weights: optimizer op must be at the top "
-                         "level of the function body, not nested in '"
-                      << op->getParentOp()->getName() << "'";
-      failed = true;
+    FailureOr<BlockArgument> arg =
+        checkParameter(op, func, stateArgs, updatedBy);
+    if (failed(arg)) {
+      failedAny = true;
       continue;
     }
-    Value param = getParamOperand(op).get();
-    auto arg = dyn_cast<BlockArgument>(param);
-    if (!arg || arg.getOwner() != &entry) {
-      InFlightDiagnostic diag =
-          op->emitError()
-          << "mpt-master-weights: the parameter operand must be an argument "
-             "of the function (a parameter the runtime keeps between steps); "
-             "this one is computed inside the step";
-      if (Operation *def = param.getDefiningOp())
-        diag.attachNote(def->getLoc()) << "the parameter is defined here";
-      failed = true;
-      continue;
-    }
-    unsigned index = arg.getArgNumber();
-    StringRef role = getArgRole(func, index);
-    if (!role.empty() && role != "param") {
-      op->emitError() << "mpt-master-weights: argument "
-                      << describeArg(func, index) << " has mpt.role \"" << role
-                      << "\" but this op updates it as a parameter";
-      failed = true;
-      continue;
-    }
-    if (stateArgs.contains(arg)) {
-      op->emitError() << "mpt-master-weights: argument "
-                      << describeArg(func, index)
-                      << " is both a parameter and optimizer state";
-      failed = true;
-      continue;
-    }
-    auto [it, inserted] = updatedBy.try_emplace(arg, op);
-    if (!inserted) {
-      InFlightDiagnostic diag = op->emitError()
-                                << "mpt-master-weights: parameter "
-                                << describeArg(func, index)
-                                << " is updated by two optimizer ops";
-      diag.attachNote(it->second->getLoc()) << "first update here";
-      failed = true;
-      continue;
-    }
-
+    ParamPlan param;
+    param.optimizer = op;
+    param.arg = *arg;
+    param.casts = castsOf.lookup(*arg);
+    SmallVector<Type> lowTypes = getLowTypes(param.casts);
     // The runtime carries the returned parameter to the next step; state
     // derived from the optimizer's result must match it.
-    bool returnsNewParam = llvm::is_contained(plan.ret->getOperands(),
-                                              getNewParam(op));
-
-    ParamPlan param_;
-    param_.optimizer = op;
-    param_.arg = arg;
-    param_.casts = castsOf.lookup(arg);
-
-    // The low-precision types the casts go to.
-    SmallVector<Type> lowTypes;
-    for (CastOp castOp : param_.casts) {
-      Type element = getElementTypeOrSelf(castOp.getType());
-      if (!llvm::is_contained(lowTypes, element))
-        lowTypes.push_back(element);
+    bool returnsNewParam =
+        llvm::is_contained(plan.ret->getOperands(), getNewParam(op));
+    LogicalResult planned =
+        fp32Masters ? planFP32Master(func, param, lowTypes, returnsNewParam)
+                    : planLowPrecisionParam(func, param, lowTypes, forcedType,
+                                            returnsNewParam);
+    if (failed(planned)) {
+      failedAny = true;
+      continue;
     }
-
-    Type paramElement = getElementTypeOrSelf(arg.getType());
-    if (fp32Masters) {
-      if (isLowPrecision(paramElement)) {
-        op->emitError() << "mpt-master-weights: parameter "
-                        << describeArg(func, index) << " is " << paramElement
-                        << "; FP32 master weights need FP32 parameters (the "
-                           "input contract), or fp32-masters=false for pure "
-                           "low-precision training";
-        failed = true;
-        continue;
-      }
-      if (getWorkingCopy(op)) {
-        param_.done = true; // already rewritten: the pass is idempotent
-      } else if (keepWorkingCopy && lowTypes.size() > 1) {
-        InFlightDiagnostic diag =
-            op->emitError()
-            << "mpt-master-weights: parameter " << describeArg(func, index)
-            << " is read in " << lowTypes[0] << " and " << lowTypes[1]
-            << "; one working copy per parameter needs one low-precision "
-               "type";
-        failed = true;
-        continue;
-      }
-      if (!lowTypes.empty())
-        param_.lowType = lowTypes.front();
-      if (keepWorkingCopy && !param_.done && param_.lowType &&
-          !returnsNewParam) {
-        param_.castAtEntry = true;
-        mlir::emitWarning(op->getLoc())
-            << "mpt-master-weights: the step does not return this optimizer "
-               "op's new value of parameter "
-            << describeArg(func, index)
-            << " (it returns something computed from it, or nothing), so a "
-               "working copy written by the optimizer would differ from the "
-               "parameter; the parameter is cast to "
-            << param_.lowType << " at function entry instead";
-      }
-    } else {
-      if (isLowPrecision(paramElement)) {
-        param_.done = true; // already stored in low precision
-      } else if (!returnsNewParam) {
-        op->emitError() << "mpt-master-weights: fp32-masters=false stores "
-                           "the optimizer's new value of parameter "
-                        << describeArg(func, index)
-                        << " in low precision, but the step returns "
-                           "something else for it (or nothing); return the "
-                           "optimizer op's result";
-        failed = true;
-        continue;
-      } else if (getWorkingCopy(op)) {
-        op->emitError() << "mpt-master-weights: fp32-masters=false needs the "
-                           "FP32 input form, but this op already writes a "
-                           "working copy";
-        failed = true;
-        continue;
-      } else if (lowTypes.size() > 1) {
-        op->emitError() << "mpt-master-weights: parameter "
-                        << describeArg(func, index) << " is read in "
-                        << lowTypes[0] << " and " << lowTypes[1]
-                        << "; it can be stored in only one of them";
-        failed = true;
-        continue;
-      } else if (forcedType && !lowTypes.empty() &&
-                 lowTypes.front() != forcedType) {
-        op->emitError() << "mpt-master-weights: parameter "
-                        << describeArg(func, index) << " is read in "
-                        << lowTypes.front() << " but precision is "
-                        << forcedType;
-        failed = true;
-        continue;
-      } else {
-        param_.lowType = lowTypes.empty() ? forcedType : lowTypes.front();
-      }
-    }
-    plan.params.push_back(std::move(param_));
+    plan.params.push_back(std::move(param));
   }
-  if (failed)
-    return failure();
-
-  // Pure low precision: parameters that no low-precision op reads take the
-  // type the function's other parameters are read in.
-  if (!fp32Masters) {
-    Type common;
-    for (ParamPlan &param : plan.params)
-      if (!param.done && param.lowType && !common)
-        common = param.lowType;
-    if (!common)
-      func.walk([&](Operation *op) {
-        for (Type type : op->getResultTypes())
-          if (!common && isLowPrecision(type))
-            common = getElementTypeOrSelf(type);
-      });
-    for (ParamPlan &param : plan.params) {
-      if (param.done || param.lowType)
-        continue;
-      if (!common) {
-        param.optimizer->emitError()
-            << "mpt-master-weights: fp32-masters=false cannot tell which "
-               "low-precision type to store parameter "
-            << describeArg(func, param.arg.getArgNumber())
-            << " in (nothing in the function is f16 or bf16); set "
-               "precision=f16 or precision=bf16";
-        failed = true;
-        continue;
-      }
-      param.lowType = common;
-    }
-  }
-  if (failed)
+  if (failedAny || (!fp32Masters && failed(inferCommonLowType(plan))))
     return failure();
   return plan;
 }
@@ -329,13 +364,13 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
   func::FuncOp func = plan.func;
   MLIRContext *ctx = func.getContext();
   llvm::StringSet<> names = collectArgNames(func);
-  auto roleAttr = [&](StringRef role) { return StringAttr::get(ctx, role); };
 
   // Arguments: parameters and their state get a role and a name.
   for (ParamPlan &param : plan.params) {
     unsigned index = param.arg.getArgNumber();
-    if (getArgRole(func, index).empty())
-      func.setArgAttr(index, MPTDialect::kRoleAttrName, roleAttr("param"));
+    if (!getArgRole(func, index))
+      func.setArgAttr(index, MPTDialect::kRoleAttrName,
+                      roleAttr(ctx, Role::Param));
     if (getArgName(func, index).empty())
       func.setArgAttr(
           index, MPTDialect::kNameAttrName,
@@ -347,9 +382,9 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
       if (!arg || arg.getOwner() != &func.front())
         continue;
       unsigned stateIndex = arg.getArgNumber();
-      if (getArgRole(func, stateIndex).empty())
+      if (!getArgRole(func, stateIndex))
         func.setArgAttr(stateIndex, MPTDialect::kRoleAttrName,
-                        roleAttr("opt_state"));
+                        roleAttr(ctx, Role::OptState));
       if (getArgName(func, stateIndex).empty()) {
         std::string base = slot.paramTyped
                                ? (paramName + "." + slot.suffix).str()
@@ -364,29 +399,28 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
   // marked loss is the loss.
   for (OpOperand &operand : plan.ret->getOpOperands()) {
     unsigned index = operand.getOperandNumber();
-    if (!getResultRole(func, index).empty())
+    if (getResultRole(func, index))
       continue;
     Value value = operand.get();
     Operation *def = value.getDefiningOp();
     if (!def)
       continue;
     if (isa<LossOp>(def)) {
-      func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr("loss"));
+      func.setResultAttr(index, MPTDialect::kRoleAttrName,
+                         roleAttr(ctx, Role::Loss));
       continue;
     }
     if (!isOptimizer(def))
       continue;
     // The argument this result replaces and the role it carries.
     Value replaced;
-    StringRef role;
-    if (value == getNewParam(def)) {
+    Role role = Role::Param;
+    if (value == getNewParam(def))
       replaced = getParamOperand(def).get();
-      role = "param";
-    }
     for (StateSlot slot : getStateSlots(def))
       if (value == slot.result) {
         replaced = slot.operand->get();
-        role = "opt_state";
+        role = Role::OptState;
       }
     auto arg = dyn_cast_or_null<BlockArgument>(replaced);
     if (!arg || arg.getOwner() != &func.front())
@@ -394,7 +428,7 @@ void MPTMasterWeightsPass::attachRoles(FunctionPlan &plan) {
     StringRef argName = getArgName(func, arg.getArgNumber());
     if (argName.empty())
       continue;
-    func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr(role));
+    func.setResultAttr(index, MPTDialect::kRoleAttrName, roleAttr(ctx, role));
     func.setResultAttr(index, MPTDialect::kUpdatesAttrName,
                        StringAttr::get(ctx, argName));
   }
@@ -446,7 +480,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
   // order: params, working copies, optimizer state, inputs.
   unsigned lastParam = 0;
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-    if (getArgRole(func, i) == "param")
+    if (getArgRole(func, i) == Role::Param)
       lastParam = i;
   for (ParamPlan *param : todo)
     lastParam = std::max(lastParam, param->arg.getArgNumber());
@@ -461,13 +495,11 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
     StringRef paramName = getArgName(func, param->arg.getArgNumber());
     std::string wcName = uniqueName(names, (paramName + ".working_copy").str());
     wcNames.push_back(wcName);
-    DictionaryAttr init =
-        makeSignatureAttrs(ctx, {{"dist", StringAttr::get(ctx, "cast_of")},
-                                 {"source", StringAttr::get(ctx, paramName)}});
+    auto init = InitAttr::getCastOf(ctx, paramName);
     argIndices.push_back(argPos);
     argTypes.push_back(withElementType(param->arg.getType(), param->lowType));
     argAttrs.push_back(makeSignatureAttrs(
-        ctx, {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+        ctx, {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::WorkingCopy)},
               {MPTDialect::kNameAttrName, StringAttr::get(ctx, wcName)},
               {MPTDialect::kInitAttrName, init}}));
     argLocs.push_back(param->arg.getLoc());
@@ -480,7 +512,7 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
   for (OpOperand &operand : plan.ret->getOpOperands()) {
     Operation *def = operand.get().getDefiningOp();
     if ((def && isOptimizer(def) && operand.get() == getNewParam(def)) ||
-        getResultRole(func, operand.getOperandNumber()) == "param")
+        getResultRole(func, operand.getOperandNumber()) == Role::Param)
       resultPos = operand.getOperandNumber() + 1;
   }
 
@@ -501,9 +533,10 @@ void MPTMasterWeightsPass::keepWorkingCopies(FunctionPlan &plan) {
     resultTypes.push_back(wc.getType());
     resultAttrs.push_back(makeSignatureAttrs(
         ctx,
-        {{MPTDialect::kRoleAttrName, StringAttr::get(ctx, "working_copy")},
+        {{MPTDialect::kRoleAttrName, roleAttr(ctx, Role::WorkingCopy)},
          {MPTDialect::kUpdatesAttrName, StringAttr::get(ctx, wcNames[i])}}));
     resultValues.push_back(getWorkingCopy(newOp));
+    remarkParam(plan, *param, "working-copy", wc.getType());
   }
   (void)func.insertResults(resultIndices, resultTypes, resultAttrs);
   plan.ret->insertOperands(resultPos, resultValues);
@@ -537,6 +570,7 @@ void MPTMasterWeightsPass::castAtEntry(FunctionPlan &plan, bool all) {
         op->moveBefore(&entry, entry.begin());
       previous = op;
       ++numEntryCasts;
+      remarkParam(plan, param, "entry-cast", entryCast.first);
     }
   }
 }
@@ -616,6 +650,7 @@ void MPTMasterWeightsPass::storeInLowPrecision(FunctionPlan &plan) {
     }
     retypeResult(cast<OpResult>(getNewParam(op)), lowType, plan.ret);
     ++numLowPrecisionParams;
+    remarkParam(plan, param, "low-precision-param", lowType);
   }
   syncFunctionType(plan.func, plan.ret);
 }
@@ -624,20 +659,32 @@ void MPTMasterWeightsPass::storeInLowPrecision(FunctionPlan &plan) {
 // Driver
 //===----------------------------------------------------------------------===//
 
+void MPTMasterWeightsPass::remarkParam(const FunctionPlan &plan,
+                                       const ParamPlan &param, StringRef name,
+                                       Type type) {
+  func::FuncOp func = plan.func;
+  RemarkBuilder(passReport, getArgument(), remark::RemarkKind::RemarkPassed,
+                name, param.optimizer->getLoc())
+      .function(func.getSymNameAttr())
+      .arg("param", getArgName(func, param.arg.getArgNumber()))
+      .arg("type", [&] {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        type.print(os);
+        return text;
+      }());
+}
+
 void MPTMasterWeightsPass::runOnOperation() {
   ModuleOp module = getOperation();
+  PassReport remarks(getArgument());
+  passReport = &remarks;
 
   Type forcedType;
-  if (precision == "f16")
-    forcedType = Float16Type::get(&getContext());
-  else if (precision == "bf16")
-    forcedType = BFloat16Type::get(&getContext());
-  else if (precision != "auto") {
-    module.emitError() << "mpt-master-weights: precision must be auto, f16 "
-                          "or bf16, got '"
-                       << precision << "'";
-    return signalPassFailure();
-  }
+  if (precision == StoragePrecision::F16)
+    forcedType = getLowPrecisionType(&getContext(), LowPrecision::F16);
+  else if (precision == StoragePrecision::BF16)
+    forcedType = getLowPrecisionType(&getContext(), LowPrecision::BF16);
 
   // Training steps are the functions with optimizer ops.
   SmallVector<func::FuncOp> steps;
@@ -670,15 +717,15 @@ void MPTMasterWeightsPass::runOnOperation() {
   }
 
   SmallVector<FunctionPlan> plans;
-  bool failed = false;
+  bool failedAny = false;
   for (func::FuncOp func : steps) {
     FailureOr<FunctionPlan> plan = analyze(func, forcedType);
-    if (llvm::failed(plan))
-      failed = true;
+    if (failed(plan))
+      failedAny = true;
     else
       plans.push_back(std::move(*plan));
   }
-  if (failed)
+  if (failedAny)
     return signalPassFailure();
 
   for (FunctionPlan &plan : plans) {
@@ -691,5 +738,12 @@ void MPTMasterWeightsPass::runOnOperation() {
     } else {
       castAtEntry(plan, /*all=*/true);
     }
+  }
+
+  std::string error;
+  if (!report.empty() && failed(remarks.write(report, error))) {
+    module.emitError() << "mpt-master-weights: cannot write the report to '"
+                       << report << "': " << error;
+    signalPassFailure();
   }
 }

@@ -100,14 +100,6 @@ inline SmallVector<StateSlot> getStateSlots(Operation *op) {
   return slots;
 }
 
-/// The `mpt.role` of argument `index`, or "".
-inline StringRef getArgRole(func::FuncOp func, unsigned index) {
-  if (auto role =
-          func.getArgAttrOfType<StringAttr>(index, MPTDialect::kRoleAttrName))
-    return role.getValue();
-  return "";
-}
-
 /// The `mpt.name` of argument `index`, or "".
 inline StringRef getArgName(func::FuncOp func, unsigned index) {
   if (auto name =
@@ -116,18 +108,9 @@ inline StringRef getArgName(func::FuncOp func, unsigned index) {
   return "";
 }
 
-/// The `mpt.role` of result `index`, or "".
-inline StringRef getResultRole(func::FuncOp func, unsigned index) {
-  if (auto role = func.getResultAttrOfType<StringAttr>(
-          index, MPTDialect::kRoleAttrName))
-    return role.getValue();
-  return "";
-}
-
-/// True for the roles of state carried from one step to the next.
-inline bool isStateRole(StringRef role) {
-  return role == "param" || role == "working_copy" || role == "opt_state" ||
-         role == "loss_scale_state";
+/// `role` as the attribute `mpt.role` holds.
+inline RoleAttr roleAttr(MLIRContext *ctx, Role role) {
+  return RoleAttr::get(ctx, role);
 }
 
 /// A short description of an argument for diagnostics: `#3 ("fc.weight")`.

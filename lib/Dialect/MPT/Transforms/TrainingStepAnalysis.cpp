@@ -25,7 +25,8 @@ static int64_t staticBytes(Type type) {
   return shaped.hasStaticShape() ? shaped.getNumElements() * width : 0;
 }
 
-std::optional<int64_t> mlir::mpt::measureSavedActivationBytes(func::FuncOp func) {
+std::optional<int64_t>
+mlir::mpt::measureSavedActivationBytes(func::FuncOp func) {
   SetVector<Operation *> forward;
   func.walk([&](LossOp loss) {
     BackwardSliceOptions options;

@@ -9,11 +9,11 @@
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #all = affine_map<(d0, d1) -> ()>
 func.func @train_step(
-    %w: tensor<1x1xf32> {mpt.role = "param", mpt.name = "w",
-                         mpt.init = {dist = "constant", value = 1.0 : f64}},
-    %x: tensor<1x1xf32> {mpt.role = "input", mpt.name = "x"})
-    -> (tensor<1x1xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<f32> {mpt.role = "loss"}) {
+    %w: tensor<1x1xf32> {mpt.role = #mpt.role<param>, mpt.name = "w",
+                         mpt.init = #mpt.init<dist = constant, value = 1.0>},
+    %x: tensor<1x1xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<1x1xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x1xf32>
   %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1xf32>) -> tensor<1x1xf32>

@@ -14,12 +14,12 @@
 #all = affine_map<(d0, d1) -> ()>
 #scalar = affine_map<() -> ()>
 func.func @train_step(
-    %w: tensor<4x1xf32> {mpt.role = "param", mpt.name = "w",
-                         mpt.init = {dist = "constant", value = 0.25 : f64}},
-    %x: tensor<8x4xf32> {mpt.role = "input", mpt.name = "x"},
-    %t: tensor<8x1xf32> {mpt.role = "input", mpt.name = "t"})
-    -> (tensor<4x1xf32> {mpt.role = "param", mpt.updates = "w"},
-        tensor<f32> {mpt.role = "loss"}) {
+    %w: tensor<4x1xf32> {mpt.role = #mpt.role<param>, mpt.name = "w",
+                         mpt.init = #mpt.init<dist = constant, value = 0.25>},
+    %x: tensor<8x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"},
+    %t: tensor<8x1xf32> {mpt.role = #mpt.role<input>, mpt.name = "t"})
+    -> (tensor<4x1xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<f32> {mpt.role = #mpt.role<loss>}) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<8x1xf32>
   %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8x1xf32>) -> tensor<8x1xf32>

@@ -2,7 +2,7 @@
 //
 // Framework compilers query and extend autocast's classes through
 // AutocastPolicy; lit only sees the pass. These tests pin the API: default
-// classes from the published lists (shared/ANCHORS.md), prefix rules,
+// classes from the published lists (docs/passes.md), prefix rules,
 // overrides and their conflict message, and body-based classification.
 //
 //===----------------------------------------------------------------------===//

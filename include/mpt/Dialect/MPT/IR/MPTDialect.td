@@ -26,18 +26,13 @@ def MPT_Dialect : Dialect {
     Function arguments and results of a training step carry discardable
     attributes that a runtime binds from alone:
 
-    * `mpt.role`: one of `param`, `working_copy`, `opt_state`,
+    * `mpt.role`: an `#mpt.role<...>`: `param`, `working_copy`, `opt_state`,
       `loss_scale_state`, `input` (arguments), plus `loss` and `output`
       (results).
     * `mpt.name`: a unique name for an argument, or for a result (outputs
       such as `"found_inf"` or `"logits"`).
-    * `mpt.init`: how the runtime initialises a state argument, a dictionary
-      `{dist = "uniform", low = .. : f64, high = .. : f64, seed = .. : i64}`,
-      `{dist = "zeros"}`, `{dist = "constant", value = .. : f64}` (also for
-      integer state: the value converted to the element type) or
-      `{dist = "cast_of", source = "<mpt.name of another argument>"}` (a
-      working copy: the initialised source converted to this argument's
-      element type, rounding to nearest even).
+    * `mpt.init`: how the runtime initialises a state argument, an
+      `#mpt.init<...>` (see its description).
     * `mpt.updates`: on a state result, the `mpt.name` of the argument it
       replaces in the next step.
   }];

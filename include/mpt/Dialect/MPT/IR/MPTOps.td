@@ -4,9 +4,11 @@
 #define MPT_DIALECT_MPT_IR_MPTOPS_TD
 
 include "mpt/Dialect/MPT/IR/MPTDialect.td"
+include "mpt/Dialect/MPT/IR/MPTAttrs.td"
 include "mpt/Dialect/MPT/IR/MPTEnums.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/CastInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -58,9 +60,11 @@ def MPT_GradSeedOp : MPT_Op<"grad_seed",
   let summary = "the gradient of the loss with respect to itself";
   let description = [{
     d(loss)/d(loss): the value 1.0 the backward pass starts from, in the type
-    of the loss. The operand must be an `mpt.loss`. Loss scaling gives it a
-    `scale` operand: the seed is then the loss scale itself, so every gradient
-    of the backward pass is multiplied by it.
+    of the loss. The operand is the loss: an `mpt.loss` result, or a value
+    that holds it (say, a block argument of a backward function that takes
+    the loss as an input). Loss scaling gives it a `scale` operand: the seed
+    is then the loss scale itself, so every gradient of the backward pass is
+    multiplied by it.
 
     ```mlir
     %seed = mpt.grad_seed %loss : tensor<f32>
@@ -72,14 +76,15 @@ def MPT_GradSeedOp : MPT_Op<"grad_seed",
   let assemblyFormat = [{
     $loss (`scale` `(` $scale^ `)`)? attr-dict `:` type($loss)
   }];
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
 // Casts
 //===----------------------------------------------------------------------===//
 
-def MPT_CastOp : MPT_Op<"cast", [Pure]> {
+def MPT_CastOp : MPT_Op<"cast",
+    [Pure, SameOperandsAndResultShape,
+     DeclareOpInterfaceMethods<CastOpInterface>]> {
   let summary = "converts between f32, f16 and bf16, rounding to nearest even";
   let description = [{
     Elementwise conversion of a scalar or a ranked tensor between `f32`,
@@ -99,7 +104,6 @@ def MPT_CastOp : MPT_Op<"cast", [Pure]> {
   let arguments = (ins MPT_FloatTensorOrScalar:$input);
   let results = (outs MPT_FloatTensorOrScalar:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
-  let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
   let extraClassDeclaration = [{
@@ -114,7 +118,17 @@ def MPT_CastOp : MPT_Op<"cast", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def MPT_SGDOp : MPT_Op<"sgd",
-    [Pure, AttrSizedOperandSegments, AttrSizedResultSegments]> {
+    [Pure, AttrSizedOperandSegments, AttrSizedResultSegments,
+     AllTypesMatch<["param", "new_param"]>,
+     OptionalTypesMatchWith<"the momentum buffer has the parameter type",
+                            "param", "momentum_buffer", "$_self">,
+     OptionalTypesMatchWith<"the updated momentum buffer has the parameter "
+                            "type", "param", "new_momentum_buffer", "$_self">,
+     OptionalTypesMatchWith<"the working copy has the parameter shape",
+                            "param", "working_copy", "$_self",
+                            "::mlir::mpt::haveSameShape">,
+     TypesMatchWith<"the gradient has the parameter shape", "param", "grad",
+                    "$_self", "::mlir::mpt::haveSameShape">]> {
   let summary = "stochastic gradient descent update (momentum, Nesterov, weight decay)";
   let description = [{
     One SGD step of a parameter, as `torch.optim.SGD` defines it, with the
@@ -164,11 +178,32 @@ def MPT_SGDOp : MPT_Op<"sgd",
     Optional<MPT_FloatTensor>:$new_momentum_buffer,
     Optional<MPT_FloatTensor>:$working_copy
   );
-  let hasCustomAssemblyFormat = 1;
+  // Only the parameter type, a gradient type that differs from it and the
+  // working-copy type are spelled: the state has the parameter type and
+  // inv_scale / found_inf have fixed types. The updated momentum buffer is
+  // returned exactly when the op takes one.
+  let assemblyFormat = [{
+    $param `,` $grad
+    (`momentum_buffer` `(` $momentum_buffer^ `)`)?
+    (`inv_scale` `(` $inv_scale^ `)`)?
+    (`found_inf` `(` $found_inf^ `)`)?
+    attr-dict `:` type($param) `` custom<GradType>(type($grad),
+                                                   ref(type($param)))
+    (`->` type($working_copy)^)?
+    `` custom<MomentumResult>(type($new_momentum_buffer),
+                              ref($momentum_buffer), ref(type($param)))
+  }];
   let hasVerifier = 1;
 }
 
-def MPT_AdamOp : MPT_Op<"adam", [Pure, AttrSizedOperandSegments]> {
+def MPT_AdamOp : MPT_Op<"adam",
+    [Pure, AttrSizedOperandSegments,
+     AllTypesMatch<["param", "m", "v", "new_param", "new_m", "new_v"]>,
+     OptionalTypesMatchWith<"the working copy has the parameter shape",
+                            "param", "working_copy", "$_self",
+                            "::mlir::mpt::haveSameShape">,
+     TypesMatchWith<"the gradient has the parameter shape", "param", "grad",
+                    "$_self", "::mlir::mpt::haveSameShape">]> {
   let summary = "Adam / AdamW update with bias correction";
   let description = [{
     One Adam step with decoupled (AdamW) weight decay and bias correction;
@@ -216,7 +251,14 @@ def MPT_AdamOp : MPT_Op<"adam", [Pure, AttrSizedOperandSegments]> {
     MPT_F32Scalar:$new_step,
     Optional<MPT_FloatTensor>:$working_copy
   );
-  let hasCustomAssemblyFormat = 1;
+  let assemblyFormat = [{
+    $param `,` $grad `,` $m `,` $v `,` $step
+    (`inv_scale` `(` $inv_scale^ `)`)?
+    (`found_inf` `(` $found_inf^ `)`)?
+    attr-dict `:` type($param) `` custom<GradType>(type($grad),
+                                                   ref(type($param)))
+    (`->` type($working_copy)^)?
+  }];
   let hasVerifier = 1;
 }
 
@@ -276,10 +318,13 @@ def MPT_UpdateScaleOp : MPT_Op<"update_scale", [Pure]> {
     MPT_I32Scalar:$growth_tracker,
     MPT_I32Scalar:$hysteresis_tracker,
     MPT_I1Scalar:$found_inf,
-    DefaultValuedAttr<F32Attr, "2.0f">:$growth_factor,
-    DefaultValuedAttr<F32Attr, "0.5f">:$backoff_factor,
-    DefaultValuedAttr<I64Attr, "2000">:$growth_interval,
-    DefaultValuedAttr<I64Attr, "1">:$hysteresis,
+    DefaultValuedAttr<F32Attr,
+        "static_cast<float>(::mlir::mpt::kDefaultGrowthFactor)">:$growth_factor,
+    DefaultValuedAttr<F32Attr,
+        "static_cast<float>(::mlir::mpt::kDefaultBackoffFactor)">:$backoff_factor,
+    DefaultValuedAttr<I64Attr, "::mlir::mpt::kDefaultGrowthInterval">
+        :$growth_interval,
+    DefaultValuedAttr<I64Attr, "::mlir::mpt::kDefaultHysteresis">:$hysteresis,
     OptionalAttr<F32Attr>:$min_scale,
     OptionalAttr<F32Attr>:$max_scale
   );

@@ -1,4 +1,5 @@
-//===- AutocastPolicy.h - which ops autocast runs in low precision -*- C++ -*-===//
+//===- AutocastPolicy.h - which ops autocast runs in low precision -*- C++
+//-*-===//
 //
 // The four classes of mpt-autocast and their default lists, in one place that
 // users and framework compilers can query and extend (see docs/passes.md,
@@ -9,7 +10,10 @@
 #ifndef MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
 #define MPT_DIALECT_MPT_TRANSFORMS_AUTOCASTPOLICY_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -61,10 +65,9 @@ public:
   /// Moves `names` into `cls` (or, for PrecisionClass::Unknown, out of every
   /// list). Returns a message naming the op when one is named for two
   /// classes in the same batch of changes.
-  LogicalResult
-  applyOverrides(ArrayRef<std::pair<PrecisionClass, ArrayRef<std::string>>>
-                     overrides,
-                 std::string &error);
+  LogicalResult applyOverrides(
+      ArrayRef<std::pair<PrecisionClass, ArrayRef<std::string>>> overrides,
+      std::string &error);
 
   /// The class the lists give a name, if any (prefix rules included).
   std::optional<PrecisionClass> lookup(StringRef name) const;
@@ -84,9 +87,34 @@ public:
 
 private:
   Classification classifyLinalgBody(Operation *op) const;
+  /// The class of one payload op of a linalg op and why.
+  std::pair<PrecisionClass, std::string>
+  classifyPayload(Operation &inner, linalg::LinalgOp op) const;
 
   llvm::StringMap<PrecisionClass> classes;
 };
+
+class PassReport;
+
+/// What mpt-autocast did to one function.
+struct AutocastSummary {
+  /// Ops that compute on float values, and those now in low precision.
+  int64_t floatOps = 0, lowPrecisionOps = 0;
+  int64_t castsInserted = 0, constantsNarrowed = 0;
+  /// 2 x multiply-adds of the (statically shaped) contractions, in total and
+  /// with low-precision inputs.
+  int64_t contractionFlops = 0, lowPrecisionContractionFlops = 0;
+  /// Bytes of forward values the backward pass reads, before and after.
+  int64_t savedActivationBytesBefore = 0, savedActivationBytesAfter = 0;
+};
+
+/// mpt-autocast on one function: colors its ops with `policy` and rewrites
+/// them to `low` in place through `rewriter` (so its listener sees every
+/// change). Every decision is a remark of "mpt-autocast", recorded in
+/// `report` when given and emitted through the context's remark engine.
+AutocastSummary autocastFunction(RewriterBase &rewriter, func::FuncOp func,
+                                 const AutocastPolicy &policy, FloatType low,
+                                 PassReport *report = nullptr);
 
 } // namespace mlir::mpt
 

@@ -4,10 +4,14 @@
 #define MPT_DIALECT_MPT_TRANSFORMS_PASSES_H
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Dialect/MPT/IR/MPTOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -20,9 +24,17 @@ namespace mpt {
 #define GEN_PASS_DECL
 #include "mpt/Dialect/MPT/Transforms/Passes.h.inc"
 
+class PassReport;
+
 /// Patterns that fuse conv_2d / matmul + bias + ReLU (+ cast-down) into
-/// mpt.fused_conv2d / mpt.fused_matmul.
-void populateFuseConvBiasReluPatterns(RewritePatternSet &patterns);
+/// mpt.fused_conv2d / mpt.fused_matmul: the code path of
+/// mpt-fuse-conv-bias-relu. Each contraction they look at gets one remark
+/// of category "mpt-fuse-conv-bias-relu" ("fused", "declined" with the
+/// reason, or "no-epilogue"), recorded in `report` when given and emitted
+/// through the context's remark engine. Build the set for one run: the
+/// patterns remember the ops they decided on.
+void populateFuseConvBiasReluPatterns(RewritePatternSet &patterns,
+                                      PassReport *report = nullptr);
 
 #define GEN_PASS_REGISTRATION
 #include "mpt/Dialect/MPT/Transforms/Passes.h.inc"

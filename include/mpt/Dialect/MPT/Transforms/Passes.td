@@ -24,13 +24,22 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
     FP32 and are reported. A JSON report (`report=<file|->`) and a one-line
     remark summarise the decisions.
   }];
+  // The dialects of the default lists are loaded so that option names of
+  // their ops can be checked against the registered ops.
   let dependentDialects = [
     "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
-    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"
+    "::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::scf::SCFDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::func::FuncDialect"
   ];
   let options = [
-    Option<"precision", "precision", "std::string", "\"f16\"",
-           "Low-precision type: f16 or bf16">,
+    Option<"precision", "precision", "::mlir::mpt::LowPrecision",
+           "::mlir::mpt::LowPrecision::F16", "Low-precision type",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::LowPrecision::F16, "f16",
+                        "IEEE binary16"),
+             clEnumValN(::mlir::mpt::LowPrecision::BF16, "bf16", "bfloat16")
+           )}]>,
     ListOption<"lowPrecisionOps", "low-precision-ops", "std::string",
                "Contraction op names (linalg contractions and convolutions, "
                "mpt fused ops) to move to the always-low-precision class; "
@@ -45,9 +54,12 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
                "Op names to remove from every class (they stay FP32 and are "
                "reported as unknown)">,
     Option<"report", "report", "std::string", "\"\"",
-           "Write the JSON decision report to this file ('-' for stdout)">,
-    Option<"emitSummary", "summary", "bool", "true",
-           "Emit the one-line summary as a remark">
+           "Write the remarks as a JSON report to this file ('-' for "
+           "stderr)">,
+    Option<"emitSummary", "summary", "bool", "false",
+           "Also print each function's summary remark as a one-line "
+           "diagnostic (the remark engine shows it with "
+           "--remarks-filter=mpt-autocast)">
   ];
   // Compiled out of release builds of MLIR (Debian's among them): the report
   // and the remark carry the same counts.
@@ -79,7 +91,8 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
   ];
   let options = [
     Option<"report", "report", "std::string", "\"\"",
-           "Write the JSON fusion report to this file ('-' for stdout)">
+           "Write the remarks as a JSON report to this file ('-' for "
+           "stderr)">
   ];
   let statistics = [
     Statistic<"numFused", "fused", "Contractions fused with their epilogue">,
@@ -97,11 +110,12 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
     Parameters (function arguments updated by `mpt.sgd` / `mpt.adam`) stay
     FP32 masters; forward and backward read one low-precision working copy
     per step. With `keep-working-copy` the copy is an extra argument
-    (`mpt.role = "working_copy"`, `mpt.name = "<param>.working_copy"`,
-    `mpt.init = {dist = "cast_of", source = "<param>"}`) that the optimizer
-    op writes for the next step (its `-> type` result, the cast fused into the
-    update); without it the parameter's low-precision casts become one cast
-    at function entry. Low-precision gradients go into the optimizer op as
+    (`mpt.role = #mpt.role<working_copy>`,
+    `mpt.name = "<param>.working_copy"`,
+    `mpt.init = #mpt.init<dist = cast_of, source = "<param>">`) that the
+    optimizer op writes for the next step (its `-> type` result, the cast
+    fused into the update); without it the parameter's low-precision casts
+    become one cast at function entry. Low-precision gradients go into the optimizer op as
     they are (it up-casts them); optimizer state stays FP32. Missing
     `mpt.role` / `mpt.name` / `mpt.updates` attributes are attached so a
     runtime binds the new signature alone.
@@ -118,10 +132,21 @@ def MPTMasterWeights : Pass<"mpt-master-weights", "::mlir::ModuleOp"> {
     Option<"fp32Masters", "fp32-masters", "bool", "true",
            "Keep parameters in FP32; false keeps them in the low precision "
            "(pure FP16/BF16 training, for comparison only)">,
-    Option<"precision", "precision", "std::string", "\"auto\"",
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the remarks (working copies, entry casts, low-precision "
+           "parameters) as a JSON report to this file ('-' for stderr)">,
+    Option<"precision", "precision", "::mlir::mpt::StoragePrecision",
+           "::mlir::mpt::StoragePrecision::Auto",
            "With fp32-masters=false: the low-precision type of parameters "
-           "the graph does not cast (auto: the type the function's "
-           "parameters are cast to, f16 or bf16)">
+           "the graph does not cast",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::StoragePrecision::Auto, "auto",
+                        "the type the function's parameters are cast to"),
+             clEnumValN(::mlir::mpt::StoragePrecision::F16, "f16",
+                        "IEEE binary16"),
+             clEnumValN(::mlir::mpt::StoragePrecision::BF16, "bf16",
+                        "bfloat16")
+           )}]>
   ];
   let statistics = [
     Statistic<"numWorkingCopies", "working-copies",
@@ -148,19 +173,37 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
     "::mlir::tensor::TensorDialect"
   ];
   let options = [
-    Option<"mode", "mode", "std::string", "\"auto\"",
-           "dynamic, static, none, or auto (dynamic when the graph computes "
-           "in f16, none otherwise)">,
-    Option<"initScale", "init-scale", "double", "65536.0",
+    Option<"mode", "mode", "::mlir::mpt::LossScaleMode",
+           "::mlir::mpt::LossScaleMode::Auto", "How the loss is scaled",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::LossScaleMode::Auto, "auto",
+                        "dynamic when the graph computes in f16, none "
+                        "otherwise"),
+             clEnumValN(::mlir::mpt::LossScaleMode::Dynamic, "dynamic",
+                        "scale state updated every step"),
+             clEnumValN(::mlir::mpt::LossScaleMode::Static, "static",
+                        "a constant scale"),
+             clEnumValN(::mlir::mpt::LossScaleMode::None, "none",
+                        "no scaling")
+           )}]>,
+    Option<"initScale", "init-scale", "double",
+           "::mlir::mpt::kDefaultInitScale",
            "Initial (dynamic) or constant (static) loss scale">,
-    Option<"growthFactor", "growth-factor", "double", "2.0",
+    Option<"growthFactor", "growth-factor", "double",
+           "::mlir::mpt::kDefaultGrowthFactor",
            "Scale multiplier after growth-interval clean steps">,
-    Option<"backoffFactor", "backoff-factor", "double", "0.5",
+    Option<"backoffFactor", "backoff-factor", "double",
+           "::mlir::mpt::kDefaultBackoffFactor",
            "Scale multiplier on overflow">,
-    Option<"growthInterval", "growth-interval", "int64_t", "2000",
+    Option<"growthInterval", "growth-interval", "int64_t",
+           "::mlir::mpt::kDefaultGrowthInterval",
            "Consecutive clean steps before the scale grows">,
-    Option<"hysteresis", "hysteresis", "int64_t", "1",
+    Option<"hysteresis", "hysteresis", "int64_t",
+           "::mlir::mpt::kDefaultHysteresis",
            "Overflows tolerated before the scale backs off">,
+    Option<"report", "report", "std::string", "\"\"",
+           "Write the remarks (the steps scaled) as a JSON report to this "
+           "file ('-' for stderr)">,
     Option<"minScale", "min-scale", "double", "0.0",
            "Lower bound of the scale (0: none)">,
     Option<"maxScale", "max-scale", "double", "0.0",

@@ -1,0 +1,23 @@
+//===- Passes.h - passes of the lowering pipelines --------------*- C++ -*-===//
+
+#ifndef MPT_TRANSFORMS_PASSES_H
+#define MPT_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::mpt {
+
+#define GEN_PASS_DECL
+#include "mpt/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "mpt/Transforms/Passes.h.inc"
+
+} // namespace mlir::mpt
+
+#endif // MPT_TRANSFORMS_PASSES_H
