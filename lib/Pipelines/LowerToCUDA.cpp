@@ -11,6 +11,7 @@
 
 #include "mpt/Conversion/Passes.h"
 #include "mpt/Pipelines/Pipelines.h"
+#include "mpt/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -64,6 +65,11 @@ void mpt::buildCUDAKernelsPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   // Elementwise chains become one generic each (one kernel per group).
   pm.addPass(createLinalgElementwiseOpFusionPass());
+  // The runtime sees only the entry points' buffers (read-only arguments);
+  // the signature table has been read.
+  MPTPrepareEntryPointsOptions entryPoints;
+  entryPoints.cInterface = false;
+  pm.addPass(createMPTPrepareEntryPoints(entryPoints));
   pm.addNestedPass<func::FuncOp>(createPrepareGPUTensors());
   pm.addPass(createCanonicalizerPass());
 

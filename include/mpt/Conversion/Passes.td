@@ -64,18 +64,16 @@ def PrepareGPUTensors
     * A `linalg.fill` with several uses is duplicated per use, so that
       bufferization fills each destination in place instead of copying one
       shared filled buffer.
-    * Public functions' tensor arguments are marked read-only for
-      bufferization (the runtime's parameter and batch buffers are never
-      written in place), and the `mpt.*` argument and result attributes are
-      dropped (the signature table has been read before lowering).
+
+    (`mpt-prepare-entry-points` runs before it in `mpt-lower-to-cuda`: it
+    drops the `mpt.*` attributes and makes the entry arguments read-only.)
 
     Scalar code it cannot move (an extract at a computed index, a scalar that
     leaves the function) is left in place; `mpt-outline-gpu-kernels` reports
     it.
   }];
   let dependentDialects = [
-    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::bufferization::BufferizationDialect"
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

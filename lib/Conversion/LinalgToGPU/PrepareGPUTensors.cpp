@@ -12,7 +12,6 @@
 #include "mpt/Conversion/LinalgToGPU/LinalgToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -273,27 +272,6 @@ struct PrepareGPUTensorsPass
   using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    // The signature table has been read; results become out-parameters,
-    // where `mpt.*` result attributes would not verify.
-    auto isMPT = [](NamedAttribute attr) {
-      return attr.getName().getValue().starts_with("mpt.");
-    };
-    for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-      if (DictionaryAttr attrs = func.getArgAttrDict(i))
-        for (NamedAttribute attr : attrs)
-          if (isMPT(attr))
-            func.removeArgAttr(i, attr.getName());
-    for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-      if (DictionaryAttr attrs = func.getResultAttrDict(i))
-        for (NamedAttribute attr : attrs)
-          if (isMPT(attr))
-            func.removeResultAttr(i, attr.getName());
-    if (func.isPublic() && !func.isExternal())
-      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-        if (isa<TensorType>(func.getArgument(i).getType()))
-          func.setArgAttr(
-              i, bufferization::BufferizationDialect::kWritableAttrName,
-              BoolAttr::get(&getContext(), false));
     RewritePatternSet patterns(&getContext());
     mpt::populatePrepareGPUTensorsPatterns(patterns);
     if (failed(applyPatternsGreedily(func, std::move(patterns))))

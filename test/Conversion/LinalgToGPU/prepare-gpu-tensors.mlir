@@ -4,7 +4,7 @@
 // captured by the unscale generic, is recomputed inside the generic: the
 // scale becomes an input read through a constant indexing map.
 // CHECK-LABEL: func.func @captured_reciprocal
-// CHECK-SAME: %[[G:.*]]: tensor<16xf16> {bufferization.writable = false}, %[[S:.*]]: tensor<f32> {bufferization.writable = false}
+// CHECK-SAME: %[[G:.*]]: tensor<16xf16>, %[[S:.*]]: tensor<f32>
 // CHECK-NOT: tensor.extract
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[CONST:.*]], #{{.*}}]
 // CHECK-SAME: ins(%[[G]], %[[S]] : tensor<16xf16>, tensor<f32>)
