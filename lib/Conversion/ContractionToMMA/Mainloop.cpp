@@ -1,0 +1,628 @@
+//===- Mainloop.cpp - multistage cp.async / ldmatrix / mma.sync loop ------===//
+//
+// Per block: S shared-memory stages of an A tile and a B tile. Tile t of the
+// reduction lives in stage t % S. The loop over reduction tiles t is
+//
+//   prologue:  load tiles 0 .. S-2, one commit group each
+//              wait_group(S-2); barrier; ldmatrix the k16 step 0 of tile 0
+//   loop t:    for each k16 step g of the tile (BK/16 of them):
+//                ldmatrix step g+1 (of tile t; of tile t+1 when g is last)
+//                g == 0:    cp.async tile t+S-1 into the stage of tile t-1
+//                mma.sync on step g
+//                g == last-1: commit; wait_group(S-2); barrier
+//
+// so every iteration commits exactly one group, S-1 tiles are in flight
+// while one is computed, the one barrier per tile separates the last
+// ldmatrix of a stage from the cp.async that refills it, and the fragments
+// of the next step are loaded while the current one multiplies.
+//
+// Shared-memory rows are 16-byte chunks, XOR-swizzled (chunk ^ f(row), see
+// SmemTile::swizzle) so that the 8 row addresses of each ldmatrix phase and
+// the 8 chunks of each cp.async phase fall in 8 different bank groups.
+// Operands are staged in their global layout: K-contiguous tiles (rows = M
+// or N) load A with ldmatrix.x4 and B with ldmatrix.x4 (two n8 tiles);
+// M- or N-contiguous tiles (rows = K) use the .trans forms.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::mpt;
+using namespace mlir::mpt::mma;
+
+//===----------------------------------------------------------------------===//
+// Shared-memory tiles
+//===----------------------------------------------------------------------===//
+
+int64_t SmemTile::swizzle(int64_t row, int64_t chunk, int64_t cols) {
+  int64_t w = cols / 8;
+  if (w >= 8)
+    return chunk ^ (row & 7);
+  int64_t rowsPerLine = 8 / w;
+  return chunk ^ ((row / rowsPerLine) & (w - 1));
+}
+
+Value SmemTile::offset(KernelBuilder &kb, Value row, Value chunk) const {
+  int64_t w = cols / 8;
+  Value sw;
+  if (w >= 8)
+    sw = kb.andI(row, kb.i32(7));
+  else
+    sw = kb.andI(kb.div(row, 8 / w), kb.i32(w - 1));
+  Value phys = kb.xorI(chunk, sw);
+  return kb.add(kb.mul(row, cols), kb.mul(phys, 8));
+}
+
+//===----------------------------------------------------------------------===//
+// Planning
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The loop along which an operand is contiguous in memory.
+struct Contiguity {
+  bool found = false;
+  unsigned loop = 0;
+  unsigned result = 0;
+};
+} // namespace
+
+static Contiguity findContiguous(const Access &acc) {
+  Contiguity c;
+  SmallVector<int64_t> strides = acc.strides();
+  ArrayRef<int64_t> shape = acc.type().getShape();
+  for (auto [r, e] : llvm::enumerate(acc.indices)) {
+    if (strides[r] != 1 || shape[r] <= 1)
+      continue;
+    std::optional<unsigned> loop;
+    bool single = true;
+    for (auto [d, coeff] : llvm::enumerate(e.coeffs)) {
+      if (coeff == 0)
+        continue;
+      if (coeff != 1 || loop)
+        single = false;
+      loop = d;
+    }
+    if (!single || !loop)
+      return c;
+    if (acc.hasWindows() && acc.windows[r].stride != 1)
+      return c;
+    // The loop must move nothing else.
+    for (auto [r2, e2] : llvm::enumerate(acc.indices))
+      if (r2 != r && e2.coeffs[*loop] != 0)
+        return c;
+    c.found = true;
+    c.loop = *loop;
+    c.result = r;
+    return c;
+  }
+  return c;
+}
+
+/// Orders `dims` by decreasing |stride| in `acc` (stable), then moves
+/// `inner` (if one of them) last.
+static void orderDims(SmallVector<unsigned> &dims, const Access &acc,
+                      std::optional<unsigned> inner) {
+  llvm::stable_sort(dims, [&](unsigned x, unsigned y) {
+    return std::abs(acc.effectiveStride(x)) > std::abs(acc.effectiveStride(y));
+  });
+  if (inner) {
+    auto it = llvm::find(dims, *inner);
+    if (it != dims.end()) {
+      dims.erase(it);
+      dims.push_back(*inner);
+    }
+  }
+}
+
+/// The widest copy (elements) of `acc` along `inner` that is always aligned
+/// and never straddles a bound.
+static int64_t copyWidth(const GemmProblem &p, const Access &acc,
+                         const Contiguity &c, ArrayRef<unsigned> group,
+                         int64_t maxVec, int64_t tileElems, int64_t threads,
+                         bool converts) {
+  if (!c.found || group.empty() || group.back() != c.loop)
+    return 1;
+  SmallVector<int64_t> strides = acc.strides();
+  for (int64_t vec = maxVec; vec >= 2; vec /= 2) {
+    bool ok = p.loopExtents[c.loop] % vec == 0 && acc.offset() % vec == 0;
+    // Asynchronous copies must split evenly over the threads.
+    if (!converts && (tileElems / vec) % threads != 0)
+      ok = false;
+    for (auto [r, e] : llvm::enumerate(acc.indices)) {
+      int64_t windowOffset = 0;
+      if (acc.hasWindows() && !acc.windows[r].trivial) {
+        windowOffset = acc.windows[r].offset;
+        if (r == c.result && acc.windows[r].size % vec != 0)
+          ok = false;
+      }
+      if (r == c.result) {
+        if ((e.constant - windowOffset) % vec != 0)
+          ok = false;
+      } else if (strides[r] % vec != 0) {
+        ok = false;
+      }
+    }
+    if (ok)
+      return vec;
+  }
+  return 1;
+}
+
+MainloopConfig mma::planMainloop(GemmProblem &p, const MMATileConfig &tile) {
+  MainloopConfig cfg;
+  cfg.tile = tile;
+  Contiguity ca = findContiguous(p.a), cb = findContiguous(p.b),
+             cc = findContiguous(p.c);
+  auto kindOf = [&](const Contiguity &c) {
+    return c.found ? p.kinds[c.loop] : DimKind::Unit;
+  };
+
+  // Reduction order: the loop along which an operand is contiguous last.
+  std::optional<unsigned> innerK;
+  if (kindOf(ca) == DimKind::K)
+    innerK = ca.loop;
+  else if (kindOf(cb) == DimKind::K)
+    innerK = cb.loop;
+  orderDims(p.kDims,
+            kindOf(ca) == DimKind::K || kindOf(cb) != DimKind::K ? p.a : p.b,
+            innerK);
+  std::optional<unsigned> innerM, innerN;
+  if (kindOf(ca) == DimKind::M)
+    innerM = ca.loop;
+  else if (kindOf(cc) == DimKind::M)
+    innerM = cc.loop;
+  orderDims(p.mDims, p.a, innerM);
+  if (kindOf(cb) == DimKind::N)
+    innerN = cb.loop;
+  else if (kindOf(cc) == DimKind::N)
+    innerN = cc.loop;
+  orderDims(p.nDims, p.b, innerN);
+
+  cfg.aLayout.rowsAreK = kindOf(ca) == DimKind::M;
+  cfg.bLayout.rowsAreK = kindOf(cb) != DimKind::K;
+  int64_t bm = tile.blockM, bn = tile.blockN, bk = tile.blockK;
+  cfg.aLayout.vec =
+      copyWidth(p, p.a, ca, cfg.aLayout.rowsAreK ? p.mDims : p.kDims,
+                p.aConverts ? 4 : 8, bm * bk, tile.numThreads(), p.aConverts);
+  cfg.bLayout.vec =
+      copyWidth(p, p.b, cb, cfg.bLayout.rowsAreK ? p.nDims : p.kDims,
+                p.bConverts ? 4 : 8, bn * bk, tile.numThreads(), p.bConverts);
+
+  cfg.aSmem.rows = cfg.aLayout.rowsAreK ? bk : bm;
+  cfg.aSmem.cols = cfg.aLayout.rowsAreK ? bm : bk;
+  cfg.aSmem.base = 0;
+  cfg.aSmem.stageElems = bm * bk;
+  cfg.bSmem.rows = cfg.bLayout.rowsAreK ? bk : bn;
+  cfg.bSmem.cols = cfg.bLayout.rowsAreK ? bn : bk;
+  cfg.bSmem.base = tile.stages * bm * bk;
+  cfg.bSmem.stageElems = bn * bk;
+  int64_t mainloop = tile.stages * (bm + bn) * bk * 2;
+  cfg.smemBytes = std::max(mainloop, epilogueSmemBytes(tile));
+  return cfg;
+}
+
+//===----------------------------------------------------------------------===//
+// Global -> shared loads
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Copies one operand's tiles into shared memory.
+struct OperandLoader {
+  const GemmProblem *problem;
+  const Access *access;
+  bool converts;
+  OperandLayout layout;
+  SmemTile smem;
+  ArrayRef<unsigned> mnDims;
+  int64_t mnExtent, tileMN, blockK;
+  Value flat, smemView;
+
+  struct Unit {
+    Value smemOffset;
+    OperandAddress fixed;
+    Value kLocal;
+    Value unitValid; // null: always a slot of the tile
+  };
+  SmallVector<Unit> units;
+
+  void setup(KernelBuilder &kb, const BlockContext &ctx, Value tileMN0,
+             int64_t threads);
+  /// Copies reduction tile `kTile` into `stage`; `tileValid` false loads
+  /// zeros. Appends the tokens of asynchronous copies.
+  void loadTile(KernelBuilder &kb, Value kTile, Value stage, Value tileValid,
+                SmallVectorImpl<Value> &tokens);
+};
+} // namespace
+
+void OperandLoader::setup(KernelBuilder &kb, const BlockContext &ctx,
+                          Value tileMN0, int64_t threads) {
+  const GemmProblem &p = *problem;
+  int64_t vec = layout.vec;
+  int64_t unitsPerRow = smem.cols / vec;
+  int64_t total = smem.rows * unitsPerRow;
+  int64_t perThread = (total + threads - 1) / threads;
+  for (int64_t u = 0; u < perThread; ++u) {
+    Unit unit;
+    Value row, colUnit;
+    if (threads % unitsPerRow == 0) {
+      colUnit = kb.rem(ctx.tid, unitsPerRow);
+      row = kb.add(kb.div(ctx.tid, unitsPerRow),
+                   kb.i32(u * (threads / unitsPerRow)));
+    } else {
+      Value id = kb.add(ctx.tid, kb.i32(u * threads));
+      row = kb.div(id, unitsPerRow);
+      colUnit = kb.rem(id, unitsPerRow);
+    }
+    if ((u + 1) * threads > total) {
+      // Only synchronous copies may be guarded (asynchronous ones must
+      // all be in the commit group's block): planMainloop makes copies
+      // synchronous when the tile does not split evenly over the threads.
+      assert((layout.vec == 1 || converts) && "uneven asynchronous copies");
+      unit.unitValid = kb.lt(kb.add(ctx.tid, kb.i32(u * threads)), total);
+    }
+    Value col = kb.mul(colUnit, vec);
+    Value chunk = kb.div(col, 8), within = kb.rem(col, 8);
+    unit.smemOffset = kb.add(smem.offset(kb, row, chunk), within);
+    Value mnLocal = layout.rowsAreK ? col : row;
+    unit.kLocal = layout.rowsAreK ? row : col;
+    Value mn = kb.add(tileMN0, mnLocal);
+    Coordinates coords = ctx.batchCoords;
+    decompose(kb, mn, mnDims, p.loopExtents, coords);
+    SmallVector<unsigned> fixedDims(p.batchDims);
+    llvm::append_range(fixedDims, mnDims);
+    unit.fixed = addressFixedPart(kb, *access, fixedDims, coords);
+    if (mnExtent % tileMN != 0)
+      unit.fixed.fixedValid = kb.lt(mn, mnExtent);
+    units.push_back(unit);
+  }
+}
+
+void OperandLoader::loadTile(KernelBuilder &kb, Value kTile, Value stage,
+                             Value tileValid, SmallVectorImpl<Value> &tokens) {
+  const GemmProblem &p = *problem;
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t vec = layout.vec;
+  Value stageBase = kb.add(kb.i32(smem.base), kb.mul(stage, smem.stageElems));
+  Type elem = p.elementType;
+  for (Unit &unit : units) {
+    OpBuilder::InsertionGuard guard(b);
+    if (unit.unitValid) {
+      auto ifOp = scf::IfOp::create(b, loc, unit.unitValid,
+                                    /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+    }
+    Value k = kb.add(kb.mul(kTile, blockK), unit.kLocal);
+    Value kValid = tileValid;
+    if (p.k % blockK != 0)
+      kValid = kb.both(kValid, kb.lt(k, p.k));
+    Coordinates coords;
+    coords.values.assign(p.loopExtents.size(), Value());
+    decompose(kb, k, p.kDims, p.loopExtents, coords);
+    Value valid;
+    Value off = addressMovingPart(kb, *access, unit.fixed, p.kDims, coords,
+                                  kValid, valid);
+    Value dst = kb.toIndex(kb.add(stageBase, unit.smemOffset));
+    Value src = kb.toIndex(off);
+    if (converts) {
+      // f32 in global memory, rounded to nearest even into shared memory.
+      Type f32 = b.getF32Type();
+      Value v;
+      if (vec == 1) {
+        v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
+        if (valid)
+          v = kb.select(valid, v, kb.f32(0.0));
+        v = arith::TruncFOp::create(b, loc, elem, v);
+        memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
+      } else {
+        auto vt = VectorType::get({vec}, f32);
+        v = vector::LoadOp::create(b, loc, vt, flat, ValueRange{src},
+                                   /*nontemporal=*/false,
+                                   llvm::MaybeAlign(vec * 4));
+        if (valid)
+          v = kb.select(
+              valid, v,
+              arith::ConstantOp::create(
+                  b, loc, vt,
+                  DenseElementsAttr::get(vt, b.getF32FloatAttr(0.0))));
+        v = arith::TruncFOp::create(b, loc, VectorType::get({vec}, elem), v);
+        vector::StoreOp::create(b, loc, v, smemView, ValueRange{dst},
+                                /*nontemporal=*/false,
+                                llvm::MaybeAlign(vec * 2));
+      }
+      continue;
+    }
+    if (vec == 1) {
+      // No aligned vector exists: a synchronous 2-byte copy.
+      Value v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
+      if (valid)
+        v = kb.select(
+            valid, v,
+            arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem)));
+      memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
+      continue;
+    }
+    Value srcElements;
+    if (valid)
+      srcElements = kb.select(valid, kb.idx(vec), kb.idx(0));
+    auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, token, smemView, ValueRange{dst}, flat, ValueRange{src},
+        b.getIndexAttr(vec), srcElements,
+        vec * 2 == 16 ? b.getUnitAttr() : UnitAttr()));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Fragments and mma
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Fragments {
+  SmallVector<Value> a, b;
+};
+} // namespace
+
+/// One m16n8k16 mma.sync: nvgpu for f16, nvvm directly for bf16 (the nvgpu
+/// lowering of MLIR 22 does not deduce bf16 operand types).
+static Value emitMma(KernelBuilder &kb, Type elem, Value aFrag, Value bFrag,
+                     int64_t half, Value acc) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  // Rows 2*half and 2*half+1 of the x4 fragment (extract_strided_slice
+  // on 2-D vectors does not lower to LLVM in the NVVM pipeline).
+  auto halfType = VectorType::get({2, 2}, elem);
+  Value bHalf =
+      arith::ConstantOp::create(b, loc, halfType, b.getZeroAttr(halfType));
+  for (int64_t r = 0; r < 2; ++r) {
+    Value row = vector::ExtractOp::create(b, loc, bFrag,
+                                          ArrayRef<int64_t>{2 * half + r});
+    bHalf = vector::InsertOp::create(b, loc, row, bHalf, ArrayRef<int64_t>{r});
+  }
+  if (elem.isF16())
+    return nvgpu::MmaSyncOp::create(b, loc, aFrag, bHalf, acc,
+                                    ArrayRef<int64_t>{16, 8, 16});
+  auto asI32 = [&](Value frag, int64_t i) {
+    Value pair = vector::ExtractOp::create(b, loc, frag, ArrayRef<int64_t>{i});
+    Value bits = vector::BitCastOp::create(
+        b, loc, VectorType::get({1}, b.getI32Type()), pair);
+    return vector::ExtractOp::create(b, loc, bits, ArrayRef<int64_t>{0})
+        .getResult();
+  };
+  SmallVector<Value> aRegs, bRegs, cRegs;
+  for (int64_t i = 0; i < 4; ++i)
+    aRegs.push_back(asI32(aFrag, i));
+  for (int64_t i = 0; i < 2; ++i)
+    bRegs.push_back(asI32(bHalf, i));
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t j = 0; j < 2; ++j)
+      cRegs.push_back(
+          vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{i, j}));
+  Type f32 = b.getF32Type();
+  auto resType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  auto mma = NVVM::MmaOp::create(
+      b, loc, resType, aRegs, bRegs, cRegs, ArrayRef<int64_t>{16, 8, 16},
+      std::nullopt, std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  Value d = acc;
+  for (int64_t i = 0; i < 4; ++i) {
+    Value v = LLVM::ExtractValueOp::create(b, loc, mma.getResult(),
+                                           ArrayRef<int64_t>{i});
+    d = vector::InsertOp::create(b, loc, v, d, ArrayRef<int64_t>{i / 2, i % 2});
+  }
+  return d;
+}
+
+SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
+                                     const MainloopConfig &cfg,
+                                     const BlockContext &ctx, Value aFlat,
+                                     Value bFlat, Value kTileBegin,
+                                     Value numKTiles) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  const MMATileConfig &t = cfg.tile;
+  int64_t S = t.stages, BK = t.blockK, G = BK / 16;
+  int64_t WM = t.warpTileM(), WN = t.warpTileN();
+  int64_t MI = WM / 16, NI = WN / 8, NJ = WN / 16;
+  Type elem = p.elementType;
+  MLIRContext *ctxt = b.getContext();
+
+  auto wg = gpu::AddressSpaceAttr::get(ctxt, gpu::AddressSpace::Workgroup);
+  int64_t totalElems = cfg.bSmem.base + S * cfg.bSmem.stageElems;
+  auto smemType =
+      MemRefType::get({totalElems}, elem, MemRefLayoutAttrInterface(), wg);
+  Value smem = memref::ViewOp::create(b, loc, smemType, ctx.smemBytes,
+                                      kb.idx(0), ValueRange{});
+
+  // Loaders.
+  OperandLoader la{&p,  &p.a,     p.aConverts, cfg.aLayout, cfg.aSmem, p.mDims,
+                   p.m, t.blockM, BK,          aFlat,       smem,      {}};
+  OperandLoader lb{&p,  &p.b,     p.bConverts, cfg.bLayout, cfg.bSmem, p.nDims,
+                   p.n, t.blockN, BK,          bFlat,       smem,      {}};
+  la.setup(kb, ctx, ctx.tileM0, t.numThreads());
+  lb.setup(kb, ctx, ctx.tileN0, t.numThreads());
+
+  // Per-lane ldmatrix offsets within a stage, for every fragment and step.
+  Value lane = ctx.lane;
+  Value l8 = kb.rem(lane, 8), l16 = kb.rem(lane, 16);
+  Value quad = kb.div(lane, 8), half = kb.div(lane, 16);
+  Value warpRowM = kb.mul(ctx.warpM, WM), warpColN = kb.mul(ctx.warpN, WN);
+  // aOff[mi * G + g], bOff[nj * G + g]
+  SmallVector<Value> aOff, bOff;
+  for (int64_t mi = 0; mi < MI; ++mi) {
+    for (int64_t g = 0; g < G; ++g) {
+      Value off;
+      if (!cfg.aLayout.rowsAreK) {
+        Value row = kb.add(kb.add(warpRowM, kb.i32(mi * 16)), l16);
+        Value chunk = kb.add(half, kb.i32(g * 2));
+        off = cfg.aSmem.offset(kb, row, chunk);
+      } else {
+        // Matrix q = lane / 8: k half q / 2, m half q % 2.
+        Value k =
+            kb.add(kb.add(kb.mul(kb.div(quad, 2), 8), l8), kb.i32(g * 16));
+        Value m = kb.add(kb.add(warpRowM, kb.i32(mi * 16)),
+                         kb.mul(kb.rem(quad, 2), 8));
+        off = cfg.aSmem.offset(kb, k, kb.div(m, 8));
+      }
+      aOff.push_back(off);
+    }
+  }
+  for (int64_t nj = 0; nj < NJ; ++nj) {
+    for (int64_t g = 0; g < G; ++g) {
+      Value off;
+      if (cfg.bLayout.rowsAreK) {
+        // Matrix q: k half q % 2, n8 tile q / 2.
+        Value k =
+            kb.add(kb.add(kb.mul(kb.rem(quad, 2), 8), l8), kb.i32(g * 16));
+        Value n = kb.add(kb.add(warpColN, kb.i32(nj * 16)),
+                         kb.mul(kb.div(quad, 2), 8));
+        off = cfg.bSmem.offset(kb, k, kb.div(n, 8));
+      } else {
+        Value n = kb.add(kb.add(kb.add(warpColN, kb.i32(nj * 16)),
+                                kb.mul(kb.div(quad, 2), 8)),
+                         l8);
+        Value chunk = kb.add(kb.rem(quad, 2), kb.i32(g * 2));
+        off = cfg.bSmem.offset(kb, n, chunk);
+      }
+      bOff.push_back(off);
+    }
+  }
+
+  auto fragType = VectorType::get({4, 2}, elem);
+  auto loadFrags = [&](Value stage, int64_t g) {
+    Fragments f;
+    Value aBase =
+        kb.add(kb.i32(cfg.aSmem.base), kb.mul(stage, cfg.aSmem.stageElems));
+    Value bBase =
+        kb.add(kb.i32(cfg.bSmem.base), kb.mul(stage, cfg.bSmem.stageElems));
+    for (int64_t mi = 0; mi < MI; ++mi)
+      f.a.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, fragType, smem,
+          ValueRange{kb.toIndex(kb.add(aBase, aOff[mi * G + g]))},
+          b.getBoolAttr(cfg.aLayout.rowsAreK), b.getI32IntegerAttr(4)));
+    for (int64_t nj = 0; nj < NJ; ++nj)
+      f.b.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, fragType, smem,
+          ValueRange{kb.toIndex(kb.add(bBase, bOff[nj * G + g]))},
+          b.getBoolAttr(!cfg.bLayout.rowsAreK ? false : true),
+          b.getI32IntegerAttr(4)));
+    return f;
+  };
+
+  // Tiles past the end (the pipeline's tail) are loaded as zeros: every
+  // stage's copies are unconditional, so each commit group holds the
+  // tokens of its own copies and the group count never depends on data.
+  bool async = (!p.aConverts && cfg.aLayout.vec > 1) ||
+               (!p.bConverts && cfg.bLayout.vec > 1);
+  auto loadTiles = [&](Value kRel, Value stage) {
+    Value kTile = kb.add(kTileBegin, kRel);
+    Value tileValid = kb.lt(kRel, numKTiles);
+    if (std::optional<int64_t> c = kb.constant(tileValid); c && *c)
+      tileValid = Value();
+    SmallVector<Value> tokens;
+    la.loadTile(kb, kTile, stage, tileValid, tokens);
+    lb.loadTile(kb, kTile, stage, tileValid, tokens);
+    return tokens;
+  };
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctxt);
+  auto commit = [&](ValueRange tokens) -> Value {
+    if (!async)
+      return Value();
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens)
+        .getResult();
+  };
+  auto waitGroups = [&](Value token, int64_t n) {
+    if (!async)
+      return;
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
+                                     b.getI32IntegerAttr(int32_t(n)));
+  };
+
+  // Prologue: tiles 0 .. S-2.
+  Value token;
+  for (int64_t s = 0; s < S - 1; ++s)
+    token = commit(loadTiles(kb.i32(s), kb.i32(s)));
+  waitGroups(token, S - 2);
+  gpu::BarrierOp::create(b, loc);
+  Fragments first = loadFrags(kb.i32(0), 0);
+
+  // Main loop.
+  auto accType = VectorType::get({2, 2}, b.getF32Type());
+  Value zeroAcc = arith::ConstantOp::create(
+      b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+  SmallVector<Value> inits(MI * NI, zeroAcc);
+  llvm::append_range(inits, first.a);
+  llvm::append_range(inits, first.b);
+  inits.push_back(kb.i32(0));     // stage read this iteration
+  inits.push_back(kb.i32(S - 1)); // stage refilled this iteration
+  auto loop =
+      scf::ForOp::create(b, loc, kb.i32(0), numKTiles, kb.i32(1), inits);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kt = loop.getInductionVar();
+    ValueRange args = loop.getRegionIterArgs();
+    SmallVector<Value> acc(args.begin(), args.begin() + MI * NI);
+    Fragments cur;
+    cur.a.assign(args.begin() + MI * NI, args.begin() + MI * NI + MI);
+    cur.b.assign(args.begin() + MI * NI + MI, args.begin() + MI * NI + MI + NJ);
+    Value readStage = args[MI * NI + MI + NJ];
+    Value writeStage = args[MI * NI + MI + NJ + 1];
+    auto nextStage = [&](Value s) {
+      Value n = kb.add(s, kb.i32(1));
+      return kb.select(kb.eq(n, S), kb.i32(0), n);
+    };
+    Value nextRead = readStage, nextWrite = writeStage;
+    SmallVector<Value> tokens;
+    for (int64_t g = 0; g < G; ++g) {
+      Fragments next;
+      if (g + 1 < G)
+        next = loadFrags(readStage, g + 1);
+      if (g == 0)
+        tokens = loadTiles(kb.add(kt, kb.i32(S - 1)), writeStage);
+      for (int64_t mi = 0; mi < MI; ++mi) {
+        for (int64_t nn = 0; nn < NI; ++nn) {
+          // Serpentine order: consecutive mmas share a fragment.
+          int64_t ni = (mi % 2 == 0) ? nn : NI - 1 - nn;
+          Value &c = acc[mi * NI + ni];
+          c = emitMma(kb, elem, cur.a[mi], cur.b[ni / 2], ni % 2, c);
+        }
+      }
+      if (g == G - 2) {
+        Value tok = commit(tokens);
+        waitGroups(tok, S - 2);
+        gpu::BarrierOp::create(b, loc);
+        nextRead = nextStage(readStage);
+        nextWrite = nextStage(writeStage);
+      }
+      if (g == G - 1)
+        next = loadFrags(nextRead, 0);
+      cur = next;
+    }
+    SmallVector<Value> yields(acc);
+    llvm::append_range(yields, cur.a);
+    llvm::append_range(yields, cur.b);
+    yields.push_back(nextRead);
+    yields.push_back(nextWrite);
+    scf::YieldOp::create(b, loc, yields);
+  }
+  // Drain the pipeline before shared memory is reused.
+  waitGroups(token, 0);
+  gpu::BarrierOp::create(b, loc);
+  SmallVector<Value> result(loop.getResults().begin(),
+                            loop.getResults().begin() + MI * NI);
+  return result;
+}
