@@ -165,7 +165,12 @@ std::string mma::classifyFamily(const GemmProblem &p) {
     return p.batch > 1 ? "batched_gemm" : "gemm";
   if (flipped)
     return "conv_dgrad";
-  // fprop slides a small filter (reduction) over a large output; wgrad
-  // slides the large output-gradient (reduction) over the small filter.
-  return reductionExtent <= outputSideExtent ? "conv_fprop" : "conv_wgrad";
+  // Named convolution ops are forward convolutions. Otherwise fprop and
+  // wgrad have the same structure (each slides one operand over the
+  // other): fprop slides a small filter (reduction loops) over a large
+  // output, wgrad the large output gradient (reduction loops) over the
+  // small filter.
+  if (isa<linalg::ConvolutionOpInterface>(op.getOperation()))
+    return "conv_fprop";
+  return reductionExtent < outputSideExtent ? "conv_fprop" : "conv_wgrad";
 }

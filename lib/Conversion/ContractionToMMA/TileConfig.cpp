@@ -178,15 +178,21 @@ KernelChoice mma::chooseKernel(const GemmProblem &p, const MMAOptions &opts) {
     else if (opts.allowSplitK && tiles < sms && kTiles >= 8)
       for (int64_t s = 2; s <= 16 && s <= kTiles / 4; s *= 2)
         splits.push_back(s);
+    // A reduction step of any tile takes at least about what half a
+    // 128x128 step takes (latency-bound small tiles).
+    double perStep =
+        std::max(double(t.blockM * t.blockN) / eff, 0.5 * 128 * 128);
     for (int64_t s : splits) {
       int64_t perBlock = ceilDiv(kTiles, s);
+      // No split without reduction tiles.
+      s = ceilDiv(kTiles, perBlock);
       int64_t waves = ceilDiv(tiles * s, sms * perSM);
-      double cost = double(waves) * perBlock * t.blockM * t.blockN / eff;
+      double cost = double(waves) * perBlock * perStep;
       if (s > 1) {
-        // The partial sums go out and come back in: about as costly as a
-        // reduction tile of the output per split, plus a launch.
+        // The partial sums go out and come back in (about a step per 16
+        // outputs per SM), plus a launch (about ten 128x128 steps).
         double outputs = double(p.m) * p.n * p.batch;
-        cost += outputs * s / (sms * 16.0) + 20.0 * 128 * 128;
+        cost += outputs * s / (sms * 16.0) + 10.0 * 128 * 128;
       }
       if (cost < bestCost * 0.98) {
         bestCost = cost;
@@ -201,7 +207,7 @@ KernelChoice mma::chooseKernel(const GemmProblem &p, const MMAOptions &opts) {
     if (bestCost == INFINITY) {
       // Over the shared-memory limit: keep it anyway, the caller checks.
       best.tile = *opts.forcedTile;
-      best.splitK = opts.forcedSplitK > 0 ? opts.forcedSplitK : 1;
+      best.splitK = 1;
     }
     return best;
   }
