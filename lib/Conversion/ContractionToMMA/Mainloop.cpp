@@ -128,16 +128,12 @@ static void orderDims(SmallVector<unsigned> &dims, const Access &acc,
 /// and never straddles a bound.
 static int64_t copyWidth(const GemmProblem &p, const Access &acc,
                          const Contiguity &c, ArrayRef<unsigned> group,
-                         int64_t maxVec, int64_t tileElems, int64_t threads,
-                         bool converts) {
+                         int64_t maxVec) {
   if (!c.found || group.empty() || group.back() != c.loop)
     return 1;
   SmallVector<int64_t> strides = acc.strides();
   for (int64_t vec = maxVec; vec >= 2; vec /= 2) {
     bool ok = p.loopExtents[c.loop] % vec == 0 && acc.offset() % vec == 0;
-    // Asynchronous copies must split evenly over the threads.
-    if (!converts && (tileElems / vec) % threads != 0)
-      ok = false;
     for (auto [r, e] : llvm::enumerate(acc.indices)) {
       int64_t windowOffset = 0;
       if (acc.hasWindows() && !acc.windows[r].trivial) {
@@ -193,10 +189,10 @@ MainloopConfig mma::planMainloop(GemmProblem &p, const MMATileConfig &tile) {
   int64_t bm = tile.blockM, bn = tile.blockN, bk = tile.blockK;
   cfg.aLayout.vec =
       copyWidth(p, p.a, ca, cfg.aLayout.rowsAreK ? p.mDims : p.kDims,
-                p.aConverts ? 4 : 8, bm * bk, tile.numThreads(), p.aConverts);
+                p.aConverts ? 4 : 8);
   cfg.bLayout.vec =
       copyWidth(p, p.b, cb, cfg.bLayout.rowsAreK ? p.nDims : p.kDims,
-                p.bConverts ? 4 : 8, bn * bk, tile.numThreads(), p.bConverts);
+                p.bConverts ? 4 : 8);
 
   cfg.aSmem.rows = cfg.aLayout.rowsAreK ? bk : bm;
   cfg.aSmem.cols = cfg.aLayout.rowsAreK ? bm : bk;
@@ -216,7 +212,9 @@ MainloopConfig mma::planMainloop(GemmProblem &p, const MMATileConfig &tile) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Copies one operand's tiles into shared memory.
+/// Copies one operand's tiles into shared memory. Threads own 16-byte
+/// chunks of the tile (consecutive threads along a row, so global reads
+/// coalesce); a chunk is one copy of 8 elements, or 8 / vec narrower ones.
 struct OperandLoader {
   const GemmProblem *problem;
   const Access *access;
@@ -228,13 +226,15 @@ struct OperandLoader {
   Value flat, smemView;
 
   struct Unit {
-    Value smemOffset;
-    OperandAddress fixed;
-    Value kLocal;
-    Value unitValid; // null: always a slot of the tile
+    Value smemOffset; // of the chunk within a stage
+    /// Rows follow M/N: the row's fixed address part (one entry). Rows
+    /// follow K: one per copy of the chunk (each its own column).
+    SmallVector<OperandAddress> fixed;
+    Value kLocal; // reduction index of the chunk's first element
   };
   SmallVector<Unit> units;
 
+  int64_t copiesPerChunk() const { return 8 / layout.vec; }
   void setup(KernelBuilder &kb, const BlockContext &ctx, Value tileMN0,
              int64_t threads);
   /// Copies reduction tile `kTile` into `stage`; `tileValid` false loads
@@ -247,42 +247,47 @@ struct OperandLoader {
 void OperandLoader::setup(KernelBuilder &kb, const BlockContext &ctx,
                           Value tileMN0, int64_t threads) {
   const GemmProblem &p = *problem;
-  int64_t vec = layout.vec;
-  int64_t unitsPerRow = smem.cols / vec;
-  int64_t total = smem.rows * unitsPerRow;
-  int64_t perThread = (total + threads - 1) / threads;
-  for (int64_t u = 0; u < perThread; ++u) {
-    Unit unit;
-    Value row, colUnit;
-    if (threads % unitsPerRow == 0) {
-      colUnit = kb.rem(ctx.tid, unitsPerRow);
-      row = kb.add(kb.div(ctx.tid, unitsPerRow),
-                   kb.i32(u * (threads / unitsPerRow)));
-    } else {
-      Value id = kb.add(ctx.tid, kb.i32(u * threads));
-      row = kb.div(id, unitsPerRow);
-      colUnit = kb.rem(id, unitsPerRow);
-    }
-    if ((u + 1) * threads > total) {
-      // Only synchronous copies may be guarded (asynchronous ones must
-      // all be in the commit group's block): planMainloop makes copies
-      // synchronous when the tile does not split evenly over the threads.
-      assert((layout.vec == 1 || converts) && "uneven asynchronous copies");
-      unit.unitValid = kb.lt(kb.add(ctx.tid, kb.i32(u * threads)), total);
-    }
-    Value col = kb.mul(colUnit, vec);
-    Value chunk = kb.div(col, 8), within = kb.rem(col, 8);
-    unit.smemOffset = kb.add(smem.offset(kb, row, chunk), within);
-    Value mnLocal = layout.rowsAreK ? col : row;
-    unit.kLocal = layout.rowsAreK ? row : col;
-    Value mn = kb.add(tileMN0, mnLocal);
+  int64_t chunksPerRow = smem.cols / 8;
+  int64_t total = smem.rows * chunksPerRow;
+  assert(total % threads == 0 && "MMATileConfig::isValid checks this");
+  SmallVector<unsigned> fixedDims(p.batchDims);
+  llvm::append_range(fixedDims, mnDims);
+  // Rows past the end of M (or N) only feed outputs that are never stored:
+  // they copy the last row instead of zeros, so no predicate (register)
+  // per row is needed, only the clamp. Reduction-index overruns and
+  // padding windows must read zeros: those are predicated per tile.
+  auto fixedAt = [&](Value mn) {
+    // When M (or N) is the copied vector's direction, the last whole
+    // vector (the extent is then a multiple of the width).
+    if (mnExtent % tileMN != 0)
+      mn = kb.minI(mn, kb.i32(mnExtent - (layout.rowsAreK ? layout.vec : 1)));
     Coordinates coords = ctx.batchCoords;
     decompose(kb, mn, mnDims, p.loopExtents, coords);
-    SmallVector<unsigned> fixedDims(p.batchDims);
-    llvm::append_range(fixedDims, mnDims);
-    unit.fixed = addressFixedPart(kb, *access, fixedDims, coords);
-    if (mnExtent % tileMN != 0)
-      unit.fixed.fixedValid = kb.lt(mn, mnExtent);
+    return addressFixedPart(kb, *access, fixedDims, coords);
+  };
+  for (int64_t u = 0; u < total / threads; ++u) {
+    Unit unit;
+    Value row, chunk;
+    if (threads % chunksPerRow == 0) {
+      chunk = kb.rem(ctx.tid, chunksPerRow);
+      row = kb.add(kb.div(ctx.tid, chunksPerRow),
+                   kb.i32(u * (threads / chunksPerRow)));
+    } else {
+      Value id = kb.add(ctx.tid, kb.i32(u * threads));
+      row = kb.div(id, chunksPerRow);
+      chunk = kb.rem(id, chunksPerRow);
+    }
+    unit.smemOffset = smem.offset(kb, row, chunk);
+    Value col = kb.mul(chunk, 8);
+    if (!layout.rowsAreK) {
+      unit.kLocal = col;
+      unit.fixed.push_back(fixedAt(kb.add(tileMN0, row)));
+    } else {
+      unit.kLocal = row;
+      for (int64_t j = 0; j < copiesPerChunk(); ++j)
+        unit.fixed.push_back(
+            fixedAt(kb.add(tileMN0, kb.add(col, kb.i32(j * layout.vec)))));
+    }
     units.push_back(unit);
   }
 }
@@ -295,71 +300,74 @@ void OperandLoader::loadTile(KernelBuilder &kb, Value kTile, Value stage,
   int64_t vec = layout.vec;
   Value stageBase = kb.add(kb.i32(smem.base), kb.mul(stage, smem.stageElems));
   Type elem = p.elementType;
+  Value kTileStart = kb.mul(kTile, blockK);
   for (Unit &unit : units) {
-    OpBuilder::InsertionGuard guard(b);
-    if (unit.unitValid) {
-      auto ifOp = scf::IfOp::create(b, loc, unit.unitValid,
-                                    /*withElseRegion=*/false);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-    }
-    Value k = kb.add(kb.mul(kTile, blockK), unit.kLocal);
-    Value kValid = tileValid;
-    if (p.k % blockK != 0)
-      kValid = kb.both(kValid, kb.lt(k, p.k));
-    Coordinates coords;
-    coords.values.assign(p.loopExtents.size(), Value());
-    decompose(kb, k, p.kDims, p.loopExtents, coords);
-    Value valid;
-    Value off = addressMovingPart(kb, *access, unit.fixed, p.kDims, coords,
-                                  kValid, valid);
-    Value dst = kb.toIndex(kb.add(stageBase, unit.smemOffset));
-    Value src = kb.toIndex(off);
-    if (converts) {
-      // f32 in global memory, rounded to nearest even into shared memory.
-      Type f32 = b.getF32Type();
-      Value v;
+    for (int64_t j = 0; j < copiesPerChunk(); ++j) {
+      const OperandAddress &fixed =
+          layout.rowsAreK ? unit.fixed[j] : unit.fixed[0];
+      Value k = kb.add(kTileStart, unit.kLocal);
+      if (!layout.rowsAreK)
+        k = kb.add(k, kb.i32(j * vec));
+      Value kValid = tileValid;
+      if (p.k % blockK != 0)
+        kValid = kb.both(kValid, kb.lt(k, p.k));
+      Coordinates coords;
+      coords.values.assign(p.loopExtents.size(), Value());
+      decompose(kb, k, p.kDims, p.loopExtents, coords);
+      Value valid;
+      Value off =
+          addressMovingPart(kb, *access, fixed, p.kDims, coords, kValid, valid);
+      Value dst = kb.toIndex(
+          kb.add(stageBase, kb.add(unit.smemOffset, kb.i32(j * vec))));
+      Value src = kb.toIndex(off);
+      if (converts) {
+        // f32 in global memory, rounded to nearest even into shared
+        // memory.
+        Type f32 = b.getF32Type();
+        Value v;
+        if (vec == 1) {
+          v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
+          if (valid)
+            v = kb.select(valid, v, kb.f32(0.0));
+          v = arith::TruncFOp::create(b, loc, elem, v);
+          memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
+        } else {
+          auto vt = VectorType::get({vec}, f32);
+          v = vector::LoadOp::create(b, loc, vt, flat, ValueRange{src},
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(vec * 4));
+          if (valid)
+            v = kb.select(
+                valid, v,
+                arith::ConstantOp::create(
+                    b, loc, vt,
+                    DenseElementsAttr::get(vt, b.getF32FloatAttr(0.0))));
+          v = arith::TruncFOp::create(b, loc, VectorType::get({vec}, elem), v);
+          vector::StoreOp::create(b, loc, v, smemView, ValueRange{dst},
+                                  /*nontemporal=*/false,
+                                  llvm::MaybeAlign(vec * 2));
+        }
+        continue;
+      }
       if (vec == 1) {
-        v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
-        if (valid)
-          v = kb.select(valid, v, kb.f32(0.0));
-        v = arith::TruncFOp::create(b, loc, elem, v);
-        memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
-      } else {
-        auto vt = VectorType::get({vec}, f32);
-        v = vector::LoadOp::create(b, loc, vt, flat, ValueRange{src},
-                                   /*nontemporal=*/false,
-                                   llvm::MaybeAlign(vec * 4));
+        // No aligned vector exists: a synchronous 2-byte copy.
+        Value v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
         if (valid)
           v = kb.select(
               valid, v,
-              arith::ConstantOp::create(
-                  b, loc, vt,
-                  DenseElementsAttr::get(vt, b.getF32FloatAttr(0.0))));
-        v = arith::TruncFOp::create(b, loc, VectorType::get({vec}, elem), v);
-        vector::StoreOp::create(b, loc, v, smemView, ValueRange{dst},
-                                /*nontemporal=*/false,
-                                llvm::MaybeAlign(vec * 2));
+              arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem)));
+        memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
+        continue;
       }
-      continue;
-    }
-    if (vec == 1) {
-      // No aligned vector exists: a synchronous 2-byte copy.
-      Value v = memref::LoadOp::create(b, loc, flat, ValueRange{src});
+      Value srcElements;
       if (valid)
-        v = kb.select(
-            valid, v,
-            arith::ConstantOp::create(b, loc, elem, b.getZeroAttr(elem)));
-      memref::StoreOp::create(b, loc, v, smemView, ValueRange{dst});
-      continue;
+        srcElements = kb.select(valid, kb.idx(vec), kb.idx(0));
+      auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+      tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, token, smemView, ValueRange{dst}, flat, ValueRange{src},
+          b.getIndexAttr(vec), srcElements,
+          vec * 2 == 16 ? b.getUnitAttr() : UnitAttr()));
     }
-    Value srcElements;
-    if (valid)
-      srcElements = kb.select(valid, kb.idx(vec), kb.idx(0));
-    auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-        b, loc, token, smemView, ValueRange{dst}, flat, ValueRange{src},
-        b.getIndexAttr(vec), srcElements,
-        vec * 2 == 16 ? b.getUnitAttr() : UnitAttr()));
   }
 }
 
@@ -455,76 +463,90 @@ SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
   la.setup(kb, ctx, ctx.tileM0, t.numThreads());
   lb.setup(kb, ctx, ctx.tileN0, t.numThreads());
 
-  // Per-lane ldmatrix offsets within a stage, for every fragment and step.
+  // Per-lane ldmatrix offsets within a stage. Every row an ldmatrix
+  // addresses is (a multiple of 8) + lane % 8, so its swizzle is a lane
+  // constant; the offsets of all fragments and k16 steps are then a few
+  // lane values plus constants (immediates in the PTX), not one register
+  // per fragment and step.
   Value lane = ctx.lane;
   Value l8 = kb.rem(lane, 8), l16 = kb.rem(lane, 16);
   Value quad = kb.div(lane, 8), half = kb.div(lane, 16);
+  Value qLow = kb.rem(quad, 2), qHigh = kb.div(quad, 2);
   Value warpRowM = kb.mul(ctx.warpM, WM), warpColN = kb.mul(ctx.warpN, WN);
-  // aOff[mi * G + g], bOff[nj * G + g]
-  SmallVector<Value> aOff, bOff;
-  for (int64_t mi = 0; mi < MI; ++mi) {
-    for (int64_t g = 0; g < G; ++g) {
-      Value off;
-      if (!cfg.aLayout.rowsAreK) {
-        Value row = kb.add(kb.add(warpRowM, kb.i32(mi * 16)), l16);
-        Value chunk = kb.add(half, kb.i32(g * 2));
-        off = cfg.aSmem.offset(kb, row, chunk);
-      } else {
-        // Matrix q = lane / 8: k half q / 2, m half q % 2.
-        Value k =
-            kb.add(kb.add(kb.mul(kb.div(quad, 2), 8), l8), kb.i32(g * 16));
-        Value m = kb.add(kb.add(warpRowM, kb.i32(mi * 16)),
-                         kb.mul(kb.rem(quad, 2), 8));
-        off = cfg.aSmem.offset(kb, k, kb.div(m, 8));
-      }
-      aOff.push_back(off);
+  auto laneSwizzle = [&](const SmemTile &tile) {
+    int64_t w = tile.cols / 8;
+    if (w >= 8)
+      return l8;
+    return kb.andI(kb.div(l8, 8 / w), kb.i32(w - 1));
+  };
+  // Rows follow M/N: per step g, offset = base[g] + fragment * 16 * BK.
+  // Rows follow K: per fragment f, offset = base[f] + g * 16 * cols.
+  SmallVector<Value> aBase, bBase;
+  if (!cfg.aLayout.rowsAreK) {
+    Value rowOff = kb.mul(kb.add(warpRowM, l16), BK);
+    Value c0 = kb.xorI(half, laneSwizzle(cfg.aSmem));
+    for (int64_t g = 0; g < G; ++g)
+      aBase.push_back(kb.add(rowOff, kb.mul(kb.xorI(c0, kb.i32(2 * g)), 8)));
+  } else {
+    // Matrix q = lane / 8 of x4.trans: k half q / 2, m half q % 2.
+    Value rowOff = kb.mul(kb.add(kb.mul(qHigh, 8), l8), cfg.aSmem.cols);
+    Value sw = laneSwizzle(cfg.aSmem);
+    for (int64_t mi = 0; mi < MI; ++mi) {
+      Value chunk = kb.add(kb.add(kb.div(warpRowM, 8), kb.i32(2 * mi)), qLow);
+      aBase.push_back(kb.add(rowOff, kb.mul(kb.xorI(chunk, sw), 8)));
     }
   }
-  for (int64_t nj = 0; nj < NJ; ++nj) {
-    for (int64_t g = 0; g < G; ++g) {
-      Value off;
-      if (cfg.bLayout.rowsAreK) {
-        // Matrix q: k half q % 2, n8 tile q / 2.
-        Value k =
-            kb.add(kb.add(kb.mul(kb.rem(quad, 2), 8), l8), kb.i32(g * 16));
-        Value n = kb.add(kb.add(warpColN, kb.i32(nj * 16)),
-                         kb.mul(kb.div(quad, 2), 8));
-        off = cfg.bSmem.offset(kb, k, kb.div(n, 8));
-      } else {
-        Value n = kb.add(kb.add(kb.add(warpColN, kb.i32(nj * 16)),
-                                kb.mul(kb.div(quad, 2), 8)),
-                         l8);
-        Value chunk = kb.add(kb.rem(quad, 2), kb.i32(g * 2));
-        off = cfg.bSmem.offset(kb, n, chunk);
-      }
-      bOff.push_back(off);
+  if (cfg.bLayout.rowsAreK) {
+    // Matrix q of x4.trans: k half q % 2, n8 tile q / 2.
+    Value rowOff = kb.mul(kb.add(kb.mul(qLow, 8), l8), cfg.bSmem.cols);
+    Value sw = laneSwizzle(cfg.bSmem);
+    for (int64_t nj = 0; nj < NJ; ++nj) {
+      Value chunk = kb.add(kb.add(kb.div(warpColN, 8), kb.i32(2 * nj)), qHigh);
+      bBase.push_back(kb.add(rowOff, kb.mul(kb.xorI(chunk, sw), 8)));
     }
+  } else {
+    // Matrix q of x4: n8 tile q / 2, k half q % 2.
+    Value rowOff = kb.mul(kb.add(kb.add(warpColN, kb.mul(qHigh, 8)), l8), BK);
+    Value c0 = kb.xorI(qLow, laneSwizzle(cfg.bSmem));
+    for (int64_t g = 0; g < G; ++g)
+      bBase.push_back(kb.add(rowOff, kb.mul(kb.xorI(c0, kb.i32(2 * g)), 8)));
   }
+  auto aOffset = [&](int64_t mi, int64_t g) {
+    return cfg.aLayout.rowsAreK
+               ? kb.add(aBase[mi], kb.i32(g * 16 * cfg.aSmem.cols))
+               : kb.add(aBase[g], kb.i32(mi * 16 * BK));
+  };
+  auto bOffset = [&](int64_t nj, int64_t g) {
+    return cfg.bLayout.rowsAreK
+               ? kb.add(bBase[nj], kb.i32(g * 16 * cfg.bSmem.cols))
+               : kb.add(bBase[g], kb.i32(nj * 16 * BK));
+  };
 
   auto fragType = VectorType::get({4, 2}, elem);
   auto loadFrags = [&](Value stage, int64_t g) {
     Fragments f;
-    Value aBase =
+    Value aStage =
         kb.add(kb.i32(cfg.aSmem.base), kb.mul(stage, cfg.aSmem.stageElems));
-    Value bBase =
+    Value bStage =
         kb.add(kb.i32(cfg.bSmem.base), kb.mul(stage, cfg.bSmem.stageElems));
     for (int64_t mi = 0; mi < MI; ++mi)
       f.a.push_back(nvgpu::LdMatrixOp::create(
           b, loc, fragType, smem,
-          ValueRange{kb.toIndex(kb.add(aBase, aOff[mi * G + g]))},
+          ValueRange{kb.toIndex(kb.add(aStage, aOffset(mi, g)))},
           b.getBoolAttr(cfg.aLayout.rowsAreK), b.getI32IntegerAttr(4)));
     for (int64_t nj = 0; nj < NJ; ++nj)
       f.b.push_back(nvgpu::LdMatrixOp::create(
           b, loc, fragType, smem,
-          ValueRange{kb.toIndex(kb.add(bBase, bOff[nj * G + g]))},
-          b.getBoolAttr(!cfg.bLayout.rowsAreK ? false : true),
-          b.getI32IntegerAttr(4)));
+          ValueRange{kb.toIndex(kb.add(bStage, bOffset(nj, g)))},
+          b.getBoolAttr(cfg.bLayout.rowsAreK), b.getI32IntegerAttr(4)));
     return f;
   };
 
   // Tiles past the end (the pipeline's tail) are loaded as zeros: every
   // stage's copies are unconditional, so each commit group holds the
   // tokens of its own copies and the group count never depends on data.
+  // Without asynchronous copies (both operands synchronous) there are no
+  // groups at all.
   bool async = (!p.aConverts && cfg.aLayout.vec > 1) ||
                (!p.bConverts && cfg.bLayout.vec > 1);
   auto loadTiles = [&](Value kRel, Value stage) {

@@ -58,6 +58,12 @@ bool MMATileConfig::isValid(std::string &error) const {
     error = "more than 1024 threads";
     return false;
   }
+  if ((blockM * blockK / 8) % numThreads() ||
+      (blockN * blockK / 8) % numThreads()) {
+    error = "the 16-byte chunks of the A and B tiles must split evenly over "
+            "the threads";
+    return false;
+  }
   if (stages < 2 || stages > 8) {
     error = "2 to 8 pipeline stages";
     return false;
@@ -116,7 +122,7 @@ ArrayRef<MMATileConfig> mma::tileTable() {
       // blockM, blockN, blockK, warpsM, warpsN, stages
       {128, 256, 32, 2, 4, 3}, // 8 warps of 64x64
       {256, 128, 32, 4, 2, 3}, // 8 warps of 64x64
-      {128, 128, 64, 2, 2, 3}, // 4 warps of 64x64, long reductions
+      {128, 128, 64, 2, 4, 3}, // 8 warps of 64x32, long reductions
       {128, 128, 32, 2, 2, 4}, // 4 warps of 64x64
       {128, 64, 32, 2, 2, 4},  // 4 warps of 64x32
       {64, 128, 32, 2, 2, 4},  // 4 warps of 32x64
@@ -178,16 +184,19 @@ KernelChoice mma::chooseKernel(const GemmProblem &p, const MMAOptions &opts) {
     else if (opts.allowSplitK && tiles < sms && kTiles >= 8)
       for (int64_t s = 2; s <= 16 && s <= kTiles / 4; s *= 2)
         splits.push_back(s);
-    // A reduction step of any tile takes at least about what half a
-    // 128x128 step takes (latency-bound small tiles).
-    double perStep =
-        std::max(double(t.blockM * t.blockN) / eff, 0.5 * 128 * 128);
     for (int64_t s : splits) {
       int64_t perBlock = ceilDiv(kTiles, s);
       // No split without reduction tiles.
       s = ceilDiv(kTiles, perBlock);
-      int64_t waves = ceilDiv(tiles * s, sms * perSM);
-      double cost = double(waves) * perBlock * perStep;
+      int64_t blocks = tiles * s;
+      int64_t waves = ceilDiv(blocks, sms * perSM);
+      // Blocks resident on one SM share its tensor cores; a reduction step
+      // of any block takes at least about half a 128x128 step (latency).
+      int64_t resident = std::min(perSM, ceilDiv(blocks, sms));
+      double step = std::max(resident * double(t.blockM * t.blockN) *
+                                 (t.blockK / 32.0) / eff,
+                             0.5 * 128 * 128);
+      double cost = double(waves) * perBlock * step;
       if (s > 1) {
         // The partial sums go out and come back in (about a step per 16
         // outputs per SM), plus a launch (about ten 128x128 steps).

@@ -61,7 +61,10 @@ def memref(shape, t, layout=None):
 
 
 def rounded(rng, shape, t, scale=1.0):
-    """Random values already rounded to `t`, as a `t` array."""
+    """Random values already rounded to `t`, as a `t` array (None without
+    a generator: IR-only cases)."""
+    if rng is None:
+        return None
     x = rng.standard_normal(shape) * scale
     return x.astype(np_type(t))
 
