@@ -267,6 +267,14 @@ static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
   }
   unsigned numResults = p.epilogue.outputs.size();
   SmallVector<SmallVector<Value>> results(numResults);
+  // Results stored element by element are stored as soon as they exist
+  // (eight i1 masks alive at once would not fit the predicate registers).
+  SmallVector<GroupAccess> outAccess;
+  for (const Access &a : p.epilogue.outputs)
+    outAccess.push_back(groupAccess(a));
+  auto storedAtOnce = [&](unsigned o) {
+    return !vectorized || outAccess[o].vecWidth == 1;
+  };
   for (int64_t j = 0; j < count; ++j) {
     SmallVector<Value> args;
     for (auto &vals : argVals)
@@ -278,32 +286,46 @@ static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
             b, kb.loc,
             b.getZeroAttr(generic.getBody()->getArgument(i).getType()));
     SmallVector<Value> r = cloneBody(b, generic, args);
-    for (unsigned o = 0; o < numResults; ++o)
-      results[o].push_back(r[o]);
+    for (unsigned o = 0; o < numResults; ++o) {
+      if (!storedAtOnce(o)) {
+        results[o].push_back(r[o]);
+        continue;
+      }
+      Value off = outAccess[o].base;
+      if (vectorized)
+        off = kb.add(off, kb.i32(j * outAccess[o].step));
+      memref::StoreOp::create(b, kb.loc, r[o], buf.outputFlat[o],
+                              ValueRange{kb.toIndex(off)});
+    }
   }
   for (unsigned o = 0; o < numResults; ++o)
-    store(buf.outputFlat[o], p.epilogue.outputs[o], results[o]);
+    if (!storedAtOnce(o))
+      storeGroup(kb, buf.outputFlat[o], outAccess[o], results[o]);
 }
 
 void mma::emitEpilogueGroup(KernelBuilder &kb, const GemmProblem &p,
                             const EpilogueBuffers &buf,
                             const Coordinates &batchCoords, Value m, Value n0,
-                            ArrayRef<Value> acc) {
+                            ArrayRef<Value> acc, bool mInBounds,
+                            bool nInBounds) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   OpBuilder::InsertionGuard guard(b);
-  Value mValid = kb.lt(m, p.m);
-  auto ifM = scf::IfOp::create(b, loc, mValid, /*withElseRegion=*/false);
-  b.setInsertionPointToStart(ifM.thenBlock());
-  Coordinates bm = batchCoords;
-  decompose(kb, m, p.mDims, p.loopExtents, bm);
   // Groups of 8 columns stay inside the innermost N loop when its extent is
   // a multiple of 8: then all 8 are in or out and the accesses vectorize.
   bool vectorized = !p.nDims.empty() && p.loopExtents[p.nDims.back()] % 8 == 0;
+  Value valid;
+  if (!mInBounds)
+    valid = kb.lt(m, p.m);
+  if (vectorized && !nInBounds)
+    valid = kb.both(valid, kb.lt(n0, p.n));
+  if (valid) {
+    auto ifOp = scf::IfOp::create(b, loc, valid, /*withElseRegion=*/false);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+  }
+  Coordinates bm = batchCoords;
+  decompose(kb, m, p.mDims, p.loopExtents, bm);
   if (vectorized) {
-    auto ifN = scf::IfOp::create(b, loc, kb.lt(n0, p.n),
-                                 /*withElseRegion=*/false);
-    b.setInsertionPointToStart(ifN.thenBlock());
     emitColumns(kb, p, buf, bm, n0, acc, /*vectorized=*/true);
     return;
   }

@@ -444,11 +444,15 @@ static void absorbEpilogue(GemmProblem &p) {
     if (v.getParentBlock() != body && !matchPattern(v, m_Constant()))
       return;
 
-  // Nothing between the contraction and the consumer touches its buffers.
+  // Nothing between the contraction and the consumer touches its buffers
+  // or the contraction's operands (the launch takes the consumer's place).
   Value aRoot = getRootBuffer(p.a.memref), bRoot = getRootBuffer(p.b.memref);
   for (OpOperand &operand : generic->getOpOperands())
     if (touchedBetween(p.op, generic, getRootBuffer(operand.get())))
       return;
+  if (touchedBetween(p.op, generic, aRoot) ||
+      touchedBetween(p.op, generic, bRoot))
+    return;
 
   EpiloguePlan next;
   next.generic = generic;

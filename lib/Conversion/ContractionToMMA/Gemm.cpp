@@ -112,7 +112,8 @@ mma::buildTensorCoreKernel(OpBuilder &b, Location loc, GemmProblem &p,
     EpilogueBuffers buf = epilogueBuffers(b, loc, p, operands, func);
     emitStagedEpilogue(
         kb, p, t, ctx, acc, [&](Value m, Value n0, ArrayRef<Value> vals) {
-          emitEpilogueGroup(kb, p, buf, ctx.batchCoords, m, n0, vals);
+          emitEpilogueGroup(kb, p, buf, ctx.batchCoords, m, n0, vals,
+                            p.m % t.blockM == 0, p.n % t.blockN == 0);
         });
   } else {
     // Partial sums to workspace[batch][split][m][nPadded]: rows padded to
@@ -187,7 +188,7 @@ LogicalResult mma::emitTensorCoreGemm(RewriterBase &rewriter, GemmProblem &p,
   OperandList operands;
   gpu::GPUFuncOp func = buildTensorCoreKernel(rewriter, loc, p, kernels, choice,
                                               cfg, operands, Value());
-  rewriter.setInsertionPoint(p.op);
+  rewriter.setInsertionPoint(p.anchor());
   const MMATileConfig &t = choice.tile;
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();

@@ -113,8 +113,11 @@ struct GemmProblem {
 
   /// "gemm", "batched_gemm", "conv_fprop", "conv_dgrad", "conv_wgrad".
   std::string family;
-  /// Ops the group erases, the contraction included.
+  /// Ops the group erases, the contraction included, in program order.
   SmallVector<Operation *> absorbed;
+  /// Where the launches go: the last op of the group (the consumer's
+  /// outputs may be allocated after the contraction).
+  Operation *anchor() const { return absorbed.back(); }
   /// Allocs (and their views) that become unused once `absorbed` is gone.
   SmallVector<Operation *> deadAllocs;
 
@@ -341,11 +344,11 @@ struct EpilogueBuffers {
 
 /// Emits the epilogue for 8 consecutive columns n0..n0+7 of row m, with
 /// batch coordinates in `batchCoords`: `acc` holds 8 f32 sums (without the
-/// old accumulator). Handles the bounds of m and n.
+/// old accumulator). Tests m < M and n < N unless the caller knows them.
 void emitEpilogueGroup(KernelBuilder &kb, const GemmProblem &problem,
                        const EpilogueBuffers &buffers,
                        const Coordinates &batchCoords, Value m, Value n0,
-                       ArrayRef<Value> acc);
+                       ArrayRef<Value> acc, bool mInBounds, bool nInBounds);
 
 /// Stages the accumulators through shared memory, 16 rows per warp at a
 /// time, and runs emitEpilogueGroup on groups of 8 columns. `storeGroup`

@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
@@ -151,6 +152,10 @@ gpu::GPUFuncOp mma::createKernel(OpBuilder &b, Location loc,
   auto func = gpu::GPUFuncOp::create(b, loc, name, type);
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
+  // One resident block is all the kernel asks for: without the hint,
+  // ptxas for sm_90 may cap registers for occupancy and spill.
+  func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                b.getI32IntegerAttr(1));
   func->setAttr("mpt.kernel_family", b.getStringAttr(family));
   func->setAttr("mpt.tile", b.getStringAttr(tileName));
   return func;

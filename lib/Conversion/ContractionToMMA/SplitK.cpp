@@ -86,7 +86,9 @@ buildReduceKernel(OpBuilder &b, Location loc, GemmProblem &p,
         acc.push_back(
             vector::ExtractOp::create(b, loc, sums[q], ArrayRef<int64_t>{i}));
     EpilogueBuffers buf = epilogueBuffers(b, loc, p, operands, func);
-    emitEpilogueGroup(kb, p, buf, coords, m, n0, acc);
+    // m < M and n0 < N by construction (n0 < nPadded - 7 < N).
+    emitEpilogueGroup(kb, p, buf, coords, m, n0, acc, /*mInBounds=*/true,
+                      /*nInBounds=*/true);
   }
   gpu::ReturnOp::create(b, loc);
   IRRewriter rewriter(b.getContext());
@@ -105,7 +107,7 @@ LogicalResult mma::emitSplitKGemm(RewriterBase &rewriter, GemmProblem &p,
   int64_t nPadded = ceilDiv(p.n, 8) * 8;
   MainloopConfig cfg = planMainloop(p, t);
 
-  rewriter.setInsertionPoint(p.op);
+  rewriter.setInsertionPoint(p.anchor());
   auto wsType = MemRefType::get({p.batch * splits * p.m * nPadded},
                                 rewriter.getF32Type());
   Value workspace = memref::AllocOp::create(rewriter, loc, wsType,
@@ -120,7 +122,7 @@ LogicalResult mma::emitSplitKGemm(RewriterBase &rewriter, GemmProblem &p,
       buildReduceKernel(rewriter, loc, p, kernels, splits, workspace,
                         reduceOperands, kReduceThreads);
 
-  rewriter.setInsertionPoint(p.op);
+  rewriter.setInsertionPoint(p.anchor());
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
   };

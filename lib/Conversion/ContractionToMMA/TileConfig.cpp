@@ -170,9 +170,18 @@ KernelChoice mma::chooseKernel(const GemmProblem &p, const MMAOptions &opts) {
   int64_t sms = numSMs(opts.sm);
   KernelChoice best;
   double bestCost = INFINITY;
+  // Operands copied element by element (no aligned vector exists, or f32
+  // rounded on the way) keep many loads in flight: 64x64 warp tiles would
+  // not fit their registers beside the accumulators.
+  GemmProblem copy = p;
+  MainloopConfig layouts = planMainloop(copy, tileTable().front());
+  bool narrow = layouts.aLayout.vec == 1 || layouts.bLayout.vec == 1 ||
+                p.aConverts || p.bConverts;
   auto consider = [&](const MMATileConfig &t) {
     int64_t smem = smemFor(t);
     if (smem > sharedMemoryLimit(opts.sm))
+      return;
+    if (narrow && !opts.forcedTile && t.warpTileM() * t.warpTileN() > 64 * 32)
       return;
     int64_t tiles = ceilDiv(p.m, t.blockM) * ceilDiv(p.n, t.blockN) * p.batch;
     int64_t kTiles = ceilDiv(p.k, t.blockK);

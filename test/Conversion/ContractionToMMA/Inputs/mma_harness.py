@@ -285,6 +285,57 @@ def parse_host(text):
 
 
 # ---------------------------------------------------------------------------
+# ptxas
+# ---------------------------------------------------------------------------
+
+ENTRY_RE = re.compile(r"Compiling entry function '(\w+)' for '(sm_\d+)'")
+SPILL_RE = re.compile(r"(\d+) bytes spill stores, (\d+) bytes spill loads")
+USED_RE = re.compile(r"Used (\d+) registers")
+
+
+def ptxas_info(ptxas_bin, ptx_path, arch):
+    """{kernel: {"regs": n, "spill": bytes}} from `ptxas -v`."""
+    p = run([ptxas_bin, "-arch=" + arch, "-v", ptx_path, "-o",
+             ptx_path + "." + arch + ".cubin"])
+    if p.returncode != 0:
+        fail("ptxas-" + arch, p.stderr[-3000:])
+        finish()
+    info, cur = {}, None
+    for line in p.stderr.splitlines():
+        m = ENTRY_RE.search(line)
+        if m:
+            cur = m.group(1)
+            info[cur] = {"regs": 0, "spill": 0}
+            continue
+        if cur is None:
+            continue
+        m = SPILL_RE.search(line)
+        if m:
+            info[cur]["spill"] = int(m.group(1)) + int(m.group(2))
+        m = USED_RE.search(line)
+        if m:
+            info[cur]["regs"] = int(m.group(1))
+    return info
+
+
+def check_spills(ptxas_bin, ptx_path):
+    """Fails on any spill for sm_80 or sm_90; returns the ptxas info."""
+    results = {}
+    for arch in ("sm_80", "sm_90"):
+        info = ptxas_info(ptxas_bin, ptx_path, arch)
+        results[arch] = info
+        spilled = sorted(k for k, v in info.items() if v["spill"])
+        if spilled:
+            fail("ptxas." + arch, "spills in " + ", ".join(
+                "%s (%d bytes)" % (k, info[k]["spill"]) for k in spilled))
+        else:
+            ok("ptxas." + arch, "%d kernels, no spills, at most %d "
+               "registers" % (len(info), max(v["regs"] for v in
+                                             info.values())))
+    return results
+
+
+# ---------------------------------------------------------------------------
 # Execution and checks
 # ---------------------------------------------------------------------------
 
@@ -385,6 +436,8 @@ def run_suite(args, cases, pass_options="", tol=1e-5):
     ptx_path = os.path.join(tmp, "kernels.ptx")
     with open(ptx_path, "w") as f:
         f.write(to_ptx(args, host, tmp))
+    if getattr(args, "ptxas", None):
+        check_spills(args.ptxas, ptx_path)
     funcs, kernels = parse_host(open(host).read())
     for case in cases:
         info = funcs.get(case.name)
@@ -448,4 +501,5 @@ def parse_args():
     p.add_argument("--tmp", required=True)
     p.add_argument("--suite", required=True)
     p.add_argument("--dtype", default="all", choices=["all", "f16", "bf16"])
+    p.add_argument("--ptxas", help="also check every kernel for spills")
     return p.parse_args()
