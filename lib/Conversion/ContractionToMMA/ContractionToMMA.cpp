@@ -89,7 +89,7 @@ struct ContractionsToMMAPass
     MMAOptions options;
     if (sm != 80 && sm != 90) {
       module.emitError("mpt-contractions-to-mma: sm must be 80 or 90, not ")
-          << sm;
+          << static_cast<int64_t>(sm);
       return signalPassFailure();
     }
     options.sm = sm;

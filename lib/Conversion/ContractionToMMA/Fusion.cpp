@@ -506,6 +506,10 @@ static void absorbEpilogue(GemmProblem &p) {
   next.storeAccumulator = !writesC && !isDeadAfter(rc, generic);
   plan = std::move(next);
   p.absorbed.push_back(generic);
+  // The accumulator temporary is never written: it goes with its last
+  // users.
+  if (!plan.storeAccumulator && !writesC)
+    noteDeadAlloc(p, rc);
 }
 
 //===----------------------------------------------------------------------===//

@@ -398,6 +398,9 @@ FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
   }
   if (!anyReduction)
     return bail("no reduction loop", false);
+  if (op.getNumParallelLoops() == 0)
+    return bail("a dot product (no parallel loop) is a reduction, not a GEMM",
+                false);
   // The output picks batch/M/N loops as they are (checked above: it is a
   // projected permutation; every non-unit loop it uses is batch/M/N).
   p.batch = p.extentOf(p.batchDims);

@@ -1,0 +1,98 @@
+// Ops that are not tensor-core contractions are left alone (the caller
+// lowers them to SIMT kernels); without any contraction no gpu.module is
+// created.
+// RUN: mpt-opt %s -split-input-file --mpt-contractions-to-mma | FileCheck %s
+
+// CHECK-LABEL: func.func @f32_matmul
+// CHECK:         linalg.matmul
+// CHECK-NOT:     gpu.launch_func
+// CHECK-NOT:     gpu.module
+func.func @f32_matmul(%a: memref<64x32xf32>, %b: memref<32x64xf32>, %c: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x64xf32>) outs(%c : memref<64x64xf32>)
+  return
+}
+
+// -----
+
+// An f16 accumulator: mma.sync would accumulate in f16; not an f32 one.
+// CHECK-LABEL: func.func @f16_accumulator
+// CHECK:         linalg.matmul
+// CHECK-NOT:     gpu.launch_func
+func.func @f16_accumulator(%a: memref<64x32xf16>, %b: memref<32x64xf16>, %c: memref<64x64xf16>) {
+  linalg.matmul ins(%a, %b : memref<64x32xf16>, memref<32x64xf16>) outs(%c : memref<64x64xf16>)
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @mixed_f16_bf16
+// CHECK:         linalg.matmul
+// CHECK-NOT:     gpu.launch_func
+func.func @mixed_f16_bf16(%a: memref<64x32xf16>, %b: memref<32x64xbf16>, %c: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x32xf16>, memref<32x64xbf16>) outs(%c : memref<64x64xf32>)
+  return
+}
+
+// -----
+
+// A dot product has no M or N loop: a reduction, not a GEMM.
+// CHECK-LABEL: func.func @dot
+// CHECK:         linalg.dot
+// CHECK-NOT:     gpu.launch_func
+func.func @dot(%a: memref<64xf16>, %b: memref<64xf16>, %c: memref<f32>) {
+  linalg.dot ins(%a, %b : memref<64xf16>, memref<64xf16>) outs(%c : memref<f32>)
+  return
+}
+
+// -----
+
+// Not a multiply-accumulate (max-plus).
+// CHECK-LABEL: func.func @max_plus
+// CHECK:         linalg.generic
+// CHECK-NOT:     gpu.launch_func
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+func.func @max_plus(%a: memref<64x32xf16>, %b: memref<32x64xf16>, %c: memref<64x64xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<64x32xf16>, memref<32x64xf16>) outs(%c : memref<64x64xf32>) {
+  ^bb0(%x: f16, %y: f16, %acc: f32):
+    %0 = arith.extf %x : f16 to f32
+    %1 = arith.extf %y : f16 to f32
+    %2 = arith.addf %0, %1 : f32
+    %3 = arith.maximumf %acc, %2 : f32
+    linalg.yield %3 : f32
+  }
+  return
+}
+
+// -----
+
+// A reduction over one operand only (a column sum): no B.
+// CHECK-LABEL: func.func @column_sum
+// CHECK:         linalg.generic
+// CHECK-NOT:     gpu.launch_func
+#in = affine_map<(m, n) -> (m, n)>
+#out = affine_map<(m, n) -> (n)>
+func.func @column_sum(%a: memref<64x32xf16>, %c: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#in, #out], iterator_types = ["reduction", "parallel"]}
+      ins(%a : memref<64x32xf16>) outs(%c : memref<32xf32>) {
+  ^bb0(%x: f16, %acc: f32):
+    %0 = arith.extf %x : f16 to f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// A zero fill nothing contracts afterwards stays.
+// CHECK-LABEL: func.func @lonely_fill
+// CHECK:         linalg.fill
+// CHECK-NOT:     gpu.launch_func
+func.func @lonely_fill(%c: memref<64x64xf32>) {
+  %z = arith.constant 0.0 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<64x64xf32>)
+  return
+}
