@@ -144,6 +144,9 @@ def ExpandDeviceMath
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ContractionsToMMA : Pass<"mpt-contractions-to-mma", "::mlir::ModuleOp"> {
   let summary = "Lowers memref-level contractions to tensor-core GPU kernels";
   let description = [{

@@ -8,8 +8,8 @@ harness:
   1. writes every case of a suite into one module and runs
      `mpt-opt --mpt-contractions-to-mma` (host IR with gpu.launch_func ops,
      kernels in gpu.module @mpt_kernels);
-  2. lowers the gpu.module to PTX: mpt-opt's `mpt-gpu-to-ptx` pipeline when
-     it is registered, else the stock MLIR 22 NVVM pipeline (mlir-opt-22);
+  2. lowers the gpu.module to PTX with mpt-opt's `mpt-gpu-to-ptx` (the
+     device half of mpt-lower-to-cuda);
   3. reads each function's launches (kernel, grid, block, dynamic shared
      memory, operands) and host allocations (workspaces) from the host IR;
   4. runs the launches in order on `mpt-ptx-emu` (out-of-bounds, race and
@@ -161,11 +161,6 @@ def run(cmd, **kw):
     return p
 
 
-def has_pipeline(mpt_opt, name):
-    p = run([mpt_opt, "--help"])
-    return ("--" + name + " ") in p.stdout or ("--" + name + "\n") in p.stdout
-
-
 def extract_ptx(lowered):
     m = re.search(r'assembly = "((?:[^"\\]|\\.)*)"', lowered)
     if not m:
@@ -189,19 +184,12 @@ def extract_ptx(lowered):
 
 
 def to_ptx(args, host_ir_path, tmp):
-    """PTX of the gpu.module in `host_ir_path`."""
+    """PTX of the gpu.module in `host_ir_path` (mpt-gpu-to-ptx, the device
+    half of mpt's CUDA pipeline)."""
     out = os.path.join(tmp, "lowered.mlir")
-    if has_pipeline(args.mpt_opt, "mpt-gpu-to-ptx"):
-        cmd = [args.mpt_opt, host_ir_path, "--mpt-gpu-to-ptx", "-o", out]
-    else:
-        cmd = [args.mlir_opt, host_ir_path, "-convert-nvgpu-to-nvvm",
-               "-gpu-lower-to-nvvm-pipeline=cubin-chip=sm_80 "
-               "cubin-features=+ptx80 cubin-format=isa "
-               "kernel-bare-ptr-calling-convention=1",
-               "-o", out]
-    p = run(cmd)
+    p = run([args.mpt_opt, host_ir_path, "--mpt-gpu-to-ptx", "-o", out])
     if p.returncode != 0:
-        fail("compile", "device lowering failed:\n" + p.stderr[-4000:])
+        fail("compile", "mpt-gpu-to-ptx failed:\n" + p.stderr[-4000:])
         finish()
     ptx = extract_ptx(open(out).read())
     if ptx is None:
@@ -496,7 +484,6 @@ def run_suite(args, cases, pass_options="", tol=1e-5):
 def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--mpt-opt", required=True)
-    p.add_argument("--mlir-opt", default="mlir-opt-22")
     p.add_argument("--emu", required=True)
     p.add_argument("--tmp", required=True)
     p.add_argument("--suite", required=True)

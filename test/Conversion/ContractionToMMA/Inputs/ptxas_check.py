@@ -66,7 +66,6 @@ def main():
     import argparse
     p = argparse.ArgumentParser()
     p.add_argument("--mpt-opt", required=True)
-    p.add_argument("--mlir-opt", default="mlir-opt-22")
     p.add_argument("--ptxas", required=True)
     p.add_argument("--tmp", required=True)
     args = p.parse_args()
