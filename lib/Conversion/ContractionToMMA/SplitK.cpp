@@ -15,6 +15,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -40,6 +42,10 @@ buildReduceKernel(OpBuilder &b, Location loc, GemmProblem &p,
   gpu::GPUFuncOp func =
       createKernel(b, loc, kernels, "splitk_reduce", operands.values(), threads,
                    "k" + std::to_string(splits));
+  // Memory-bound: ask for 4 resident blocks (64 registers), or ptxas
+  // unrolls the split loop and keeps every partial in flight.
+  func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                b.getI32IntegerAttr(4));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc);
@@ -67,19 +73,48 @@ buildReduceKernel(OpBuilder &b, Location loc, GemmProblem &p,
     Value wFlat = flatView(b, loc, func.getArgument(wIdx), span);
     auto quad = VectorType::get({4}, b.getF32Type());
     Value n0 = kb.mul(g, 8);
-    SmallVector<Value> sums(2);
-    for (int64_t s = 0; s < splits; ++s) {
-      // ((batch * splits + s) * m + row) * nPadded + n0
-      Value slab = kb.add(kb.mul(batchIndex, splits), kb.i32(s));
-      Value off = kb.add(kb.mul(kb.add(kb.mul(slab, p.m), m), nPadded), n0);
-      for (int64_t q = 0; q < 2; ++q) {
-        Value v = vector::LoadOp::create(
+    // Partial s of this group: ((batch * splits + s) * m + row) * nPadded
+    // + n0; consecutive splits are m * nPadded apart.
+    Value first = kb.add(
+        kb.mul(kb.add(kb.mul(kb.mul(batchIndex, splits), p.m), m), nPadded),
+        n0);
+    int64_t splitStride = p.m * nPadded;
+    auto loadPartial = [&](Value off) {
+      SmallVector<Value> v;
+      for (int64_t q = 0; q < 2; ++q)
+        v.push_back(vector::LoadOp::create(
             b, loc, quad, wFlat,
             ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
-            /*nontemporal=*/false, llvm::MaybeAlign(16));
-        sums[q] = s == 0 ? v : arith::AddFOp::create(b, loc, sums[q], v);
-      }
+            /*nontemporal=*/false, llvm::MaybeAlign(16)));
+      return v;
+    };
+    // sum = p0; then sum += p1, p2, ... in split order.
+    SmallVector<Value> sums = loadPartial(first);
+    auto loop =
+        scf::ForOp::create(b, loc, kb.i32(1), kb.i32(splits), kb.i32(1), sums);
+    // Not unrolled: a memory-bound kernel wants occupancy, not all its
+    // loads in flight in registers.
+    MLIRContext *ctx = b.getContext();
+    loop->setAttr(
+        "llvm.loop_annotation",
+        LLVM::LoopAnnotationAttr::get(
+            ctx, /*disableNonforced=*/nullptr, /*vectorize=*/{},
+            /*interleave=*/{},
+            LLVM::LoopUnrollAttr::get(ctx, /*disable=*/b.getBoolAttr(true), {},
+                                      {}, {}, {}, {}, {}),
+            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value off = kb.add(first, kb.mul(loop.getInductionVar(), splitStride));
+      SmallVector<Value> part = loadPartial(off);
+      SmallVector<Value> next;
+      for (int64_t q = 0; q < 2; ++q)
+        next.push_back(arith::AddFOp::create(
+            b, loc, loop.getRegionIterArgs()[q], part[q]));
+      scf::YieldOp::create(b, loc, next);
     }
+    sums.assign(loop.getResults().begin(), loop.getResults().end());
     SmallVector<Value> acc;
     for (int64_t q = 0; q < 2; ++q)
       for (int64_t i = 0; i < 4; ++i)

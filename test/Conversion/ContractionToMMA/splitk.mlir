@@ -19,14 +19,18 @@
 // CHECK:         scf.for %{{.*}} = %{{.*}} to %{{.*}} step
 // CHECK:         vector.store %{{.*}} {alignment = 16 : i64} : memref<1048576xf32>, vector<4xf32>
 //
-// The reduce kernel: 8 columns per thread, the 16 partials added in order.
+// The reduce kernel: 8 columns per thread, the 16 partials added in split
+// order (partial 0, then 1, 2, ... 15).
 // CHECK-LABEL: gpu.func @splitk_reduce_0(
 // CHECK-SAME:      mpt.kernel_family = "splitk_reduce", mpt.tile = "k16"
 // CHECK:         %[[P0:.*]] = vector.load %{{.*}} : memref<1048576xf32>, vector<4xf32>
 // CHECK:         %[[P1:.*]] = vector.load %{{.*}} : memref<1048576xf32>, vector<4xf32>
-// CHECK:         %[[P2:.*]] = vector.load %{{.*}} : memref<1048576xf32>, vector<4xf32>
-// CHECK:         %[[S:.*]] = arith.addf %[[P0]], %[[P2]] : vector<4xf32>
-// CHECK-COUNT-14: arith.addf %{{.*}} : vector<4xf32>
+// CHECK:         scf.for %{{.*}} = %c1_i32 to %c16_i32 step %c1_i32 iter_args(%[[S0:.*]] = %[[P0]], %[[S1:.*]] = %[[P1]])
+// CHECK:           %[[Q0:.*]] = vector.load %{{.*}} : memref<1048576xf32>, vector<4xf32>
+// CHECK:           %[[Q1:.*]] = vector.load %{{.*}} : memref<1048576xf32>, vector<4xf32>
+// CHECK:           %[[A0:.*]] = arith.addf %[[S0]], %[[Q0]] : vector<4xf32>
+// CHECK:           %[[A1:.*]] = arith.addf %[[S1]], %[[Q1]] : vector<4xf32>
+// CHECK:           scf.yield %[[A0]], %[[A1]]
 // CHECK:         vector.store %{{.*}} {alignment = 16 : i64} : memref<65536xf32>, vector<4xf32>
 func.func @long_reduction(%a: memref<256x65536xf16>, %b: memref<65536x256xf16>, %c: memref<256x256xf32>) {
   %z = arith.constant 0.0 : f32

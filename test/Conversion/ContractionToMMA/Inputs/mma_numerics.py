@@ -468,6 +468,12 @@ def suite_epilogue(rng, t):
         for (M, N, K) in shapes:
             cases.append(matmul_case("%s_%s_%dx%dx%d" % (kind, t, M, N, K),
                                      rng, t, M, N, K, epilogue=kind))
+    # The epilogue in the split-K reduce kernel, and C += A * B there.
+    cases.append(matmul_case("splitk_bias_relu_mask_%s_40x24x300" % t, rng, t,
+                             40, 24, 300, epilogue="bias_relu_mask",
+                             splitk=4))
+    cases.append(matmul_case("splitk_acc_%s_17x33x200" % t, rng, t, 17, 33,
+                             200, "nt", init="acc", splitk=3))
     for (n, h, w, c, kh, f) in [(2, 8, 8, 16, 3, 32), (1, 7, 9, 3, 3, 8),
                                 (2, 6, 6, 8, 1, 16)]:
         cases.append(conv_fprop_case(
