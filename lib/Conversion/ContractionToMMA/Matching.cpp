@@ -301,6 +301,15 @@ FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
     return failure();
   }
 
+  // The accumulator sharing an allocation with an operand: other blocks
+  // would read what one block writes. The caller's generic path copies such
+  // operands first.
+  if (getRootBuffer(cVal) == getRootBuffer(aVal) ||
+      getRootBuffer(cVal) == getRootBuffer(bVal)) {
+    reason = "the accumulator aliases an operand";
+    return failure();
+  }
+
   // From here on it is a contraction of the right types: what cannot be
   // handled is a diagnostic, not a silent fallback.
   auto bail = [&](const Twine &why, bool isFatal) -> FailureOr<GemmProblem> {

@@ -96,3 +96,25 @@ func.func @lonely_fill(%c: memref<64x64xf32>) {
   linalg.fill ins(%z : f32) outs(%c : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// The accumulator is a view of an operand's allocation: blocks would race.
+// CHECK-LABEL: func.func @accumulator_aliases_operand
+// CHECK:         linalg.generic
+// CHECK-NOT:     gpu.launch_func
+func.func @accumulator_aliases_operand(%buf: memref<64x96xf32>, %b: memref<32x32xf16>) {
+  %c = memref.subview %buf[0, 0] [64, 32] [1, 1] : memref<64x96xf32> to memref<64x32xf32, strided<[96, 1]>>
+  %a32 = memref.subview %buf[0, 32] [64, 32] [1, 1] : memref<64x96xf32> to memref<64x32xf32, strided<[96, 1], offset: 32>>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a32, %b : memref<64x32xf32, strided<[96, 1], offset: 32>>, memref<32x32xf16>) outs(%c : memref<64x32xf32, strided<[96, 1]>>) {
+  ^bb0(%x: f32, %y: f16, %acc: f32):
+    %0 = arith.truncf %x : f32 to f16
+    %1 = arith.extf %0 : f16 to f32
+    %2 = arith.extf %y : f16 to f32
+    %3 = arith.mulf %1, %2 : f32
+    %4 = arith.addf %acc, %3 : f32
+    linalg.yield %4 : f32
+  }
+  return
+}
