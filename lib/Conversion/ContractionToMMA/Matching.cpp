@@ -417,6 +417,14 @@ FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
   p.n = p.extentOf(p.nDims);
   p.k = p.extentOf(p.kDims);
 
+  // A batch of matrix-vector products (a depthwise convolution: the
+  // channel is a batch loop, one output column per channel) would use one
+  // of the 8 columns of every mma: a SIMT kernel is faster.
+  if (p.batch > 1 && (p.m == 1 || p.n == 1))
+    return bail("a batch of matrix-vector products (e.g. a depthwise "
+                "convolution) is better served by a SIMT kernel",
+                false);
+
   // Offsets are 32-bit in the kernels.
   constexpr int64_t kMaxSpan = int64_t(1) << 31;
   for (Access *acc : {&p.a, &p.b, &p.c})

@@ -118,3 +118,16 @@ func.func @accumulator_aliases_operand(%buf: memref<64x96xf32>, %b: memref<32x32
   }
   return
 }
+
+// -----
+
+// A depthwise convolution is a batch (over channels) of matrix-vector
+// products: one mma column of 8 would be used.
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK-NOT:     gpu.launch_func
+func.func @depthwise(%x: memref<2x10x10x32xf16>, %w: memref<3x3x32xf16>, %o: memref<2x8x8x32xf32>) {
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : memref<2x10x10x32xf16>, memref<3x3x32xf16>) outs(%o : memref<2x8x8x32xf32>)
+  return
+}
