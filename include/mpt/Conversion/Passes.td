@@ -159,7 +159,9 @@ def ContractionsToMMA : Pass<"mpt-contractions-to-mma", "::mlir::ModuleOp"> {
     absorbs the accumulator's zero fill, zero paddings and transposes of its
     operands, and the elementwise consumer of its result (bias, ReLU, mask,
     casts) when that is safe. Other ops are left alone; the module gets
-    `gpu.container_module`. docs/gpu.md describes the kernels.
+    `gpu.container_module`. f32 x f32 -> f32 contractions go to the tiled
+    SIMT family (`simt_*` kernels: FMA on register micro-tiles) unless
+    `lower-f32=false`. docs/gpu.md describes the kernels.
 
     ```mlir
     linalg.fill ins(%zero : f32) outs(%c : memref<256x256xf32>)
@@ -180,6 +182,8 @@ def ContractionsToMMA : Pass<"mpt-contractions-to-mma", "::mlir::ModuleOp"> {
            "Split long reductions with small outputs over several blocks">,
     Option<"splitK", "split-k", "int64_t", "0",
            "Use exactly this many reduction splits (0: heuristic)">,
+    Option<"lowerF32", "lower-f32", "bool", "true",
+           "Lower f32 contractions to the tiled SIMT family">,
   ];
   let statistics = [
     Statistic<"numLowered", "lowered", "Contractions lowered to kernels">,

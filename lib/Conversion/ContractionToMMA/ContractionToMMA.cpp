@@ -41,7 +41,7 @@ MMALowering mpt::lowerContractionToMMA(RewriterBase &rewriter,
   bool fatal = false;
   bool isProducer = false;
   FailureOr<GemmProblem> p =
-      matchContraction(op, reason, fatal, /*allowF32=*/false);
+      matchContraction(op, reason, fatal, options.lowerF32);
   if (failed(p)) {
     if (fatal) {
       op->emitError("cannot lower this tensor-core contraction: ") << reason;
@@ -50,7 +50,7 @@ MMALowering mpt::lowerContractionToMMA(RewriterBase &rewriter,
     linalg::LinalgOp consumer = findAbsorbingContraction(op);
     if (!consumer)
       return MMALowering::NotApplicable;
-    p = matchContraction(consumer, reason, fatal, /*allowF32=*/false);
+    p = matchContraction(consumer, reason, fatal, options.lowerF32);
     if (failed(p))
       return MMALowering::NotApplicable;
     isProducer = true;
@@ -65,7 +65,10 @@ MMALowering mpt::lowerContractionToMMA(RewriterBase &rewriter,
         module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                         rewriter.getUnitAttr());
       });
-  LogicalResult result = emitTensorCoreGemm(rewriter, *p, kernels, options);
+  LogicalResult result =
+      p->elementType.isF32()
+          ? emitSimtGemm(rewriter, *p, kernels, options)
+          : emitTensorCoreGemm(rewriter, *p, kernels, options);
   return succeeded(result) ? MMALowering::Lowered : MMALowering::Failed;
 }
 
@@ -95,6 +98,7 @@ struct ContractionsToMMAPass
     options.sm = sm;
     options.allowSplitK = allowSplitK;
     options.forcedSplitK = splitK;
+    options.lowerF32 = lowerF32;
     if (!tile.empty()) {
       std::string error;
       FailureOr<MMATileConfig> t = MMATileConfig::parse(tile, error);

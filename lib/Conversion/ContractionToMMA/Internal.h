@@ -378,6 +378,14 @@ LogicalResult emitSplitKGemm(RewriterBase &rewriter, GemmProblem &problem,
                              const KernelChoice &choice,
                              const MMAOptions &options);
 
+/// SplitK.cpp: the deterministic reduce kernel of `splits` partial sums in
+/// `workspace` ([batch][split][m][n padded to 8], f32), with the epilogue.
+/// Launch it with ceil(batch * m * nPadded / 8 / threads) blocks.
+gpu::GPUFuncOp buildReduceKernel(OpBuilder &b, Location loc,
+                                 GemmProblem &problem, gpu::GPUModuleOp kernels,
+                                 int64_t splits, Value workspace,
+                                 OperandList &operands, int64_t threads);
+
 /// The body of the tensor-core GEMM kernel shared by Gemm.cpp and
 /// SplitK.cpp: `splits` > 1 makes blockIdx.z cover batch x split and write
 /// partial sums to the last operand (the workspace).

@@ -30,10 +30,10 @@ using namespace mlir::mpt::mma;
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// The reduce kernel: one thread per group of 8 output columns.
-static gpu::GPUFuncOp
-buildReduceKernel(OpBuilder &b, Location loc, GemmProblem &p,
-                  gpu::GPUModuleOp kernels, int64_t splits, Value workspace,
-                  OperandList &operands, int64_t threads) {
+gpu::GPUFuncOp mma::buildReduceKernel(OpBuilder &b, Location loc,
+                                      GemmProblem &p, gpu::GPUModuleOp kernels,
+                                      int64_t splits, Value workspace,
+                                      OperandList &operands, int64_t threads) {
   int64_t nPadded = ceilDiv(p.n, 8) * 8;
   int64_t groupsPerRow = nPadded / 8;
   int64_t groups = p.batch * p.m * groupsPerRow;

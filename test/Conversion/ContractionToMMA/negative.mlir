@@ -1,18 +1,6 @@
-// Ops that are not tensor-core contractions are left alone (the caller
-// lowers them to SIMT kernels); without any contraction no gpu.module is
-// created.
+// Ops that are not contractions this lowering takes are left alone (the
+// caller lowers them to its SIMT kernels). f32 contractions: simt.mlir.
 // RUN: mpt-opt %s -split-input-file --mpt-contractions-to-mma | FileCheck %s
-
-// CHECK-LABEL: func.func @f32_matmul
-// CHECK:         linalg.matmul
-// CHECK-NOT:     gpu.launch_func
-// CHECK-NOT:     gpu.module
-func.func @f32_matmul(%a: memref<64x32xf32>, %b: memref<32x64xf32>, %c: memref<64x64xf32>) {
-  linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x64xf32>) outs(%c : memref<64x64xf32>)
-  return
-}
-
-// -----
 
 // An f16 accumulator: mma.sync would accumulate in f16; not an f32 one.
 // CHECK-LABEL: func.func @f16_accumulator

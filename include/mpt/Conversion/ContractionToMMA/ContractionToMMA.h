@@ -34,8 +34,9 @@ namespace mpt {
 
 /// What `lowerContractionToMMA` did with an op.
 enum class MMALowering {
-  /// Not a contraction of f16/bf16 operands into f32 accumulators (and not
-  /// an op such a contraction absorbs): the IR is untouched.
+  /// Not a contraction of f16/bf16 operands into f32 accumulators (nor,
+  /// with MMAOptions::lowerF32, of f32 operands), and not an op such a
+  /// contraction absorbs: the IR is untouched.
   NotApplicable,
   /// The op is gone: it was the contraction, or an op the contraction
   /// absorbed (its accumulator fill, a zero padding, a transpose), and the
@@ -81,9 +82,9 @@ struct MMAOptions {
   bool allowSplitK = true;
   /// Use exactly this split count (tests); 0 lets the heuristic decide.
   int64_t forcedSplitK = 0;
-  /// Lower f32 x f32 -> f32 contractions too (not implemented yet:
-  /// they stay NotApplicable).
-  bool lowerF32 = false;
+  /// Lower f32 x f32 -> f32 contractions too, to the tiled SIMT family
+  /// (FMA on register micro-tiles, `simt_*` kernels).
+  bool lowerF32 = true;
 };
 
 /// Whether `op` is a contraction the tensor-core kernels handle: by the

@@ -29,13 +29,20 @@ def mac_body(ta, tb, t):
     """out + ext(a) * ext(b); an f32 operand is rounded to `t` first (the
     frontend's f32 gradient fed to a low-precision contraction)."""
     conv = ""
+    names = {}
     for name, src, ty in (("xa", "%in_a", ta), ("yb", "%in_b", tb)):
-        if ty == "f32":
+        if ty == "f32" and t == "f32":
+            names[name] = src  # an f32 contraction: no casts
+        elif ty == "f32":
             conv += "      %%%sr = arith.truncf %s : f32 to %s\n" % (name, src, t)
             conv += "      %%%s = arith.extf %%%sr : %s to f32\n" % (name, name, t)
         else:
             conv += "      %%%s = arith.extf %s : %s to f32\n" % (name, src, ty)
-    return BODY.format(a=ta, b=tb, conv=conv)
+    body = BODY.format(a=ta, b=tb, conv=conv)
+    for name, src in names.items():
+        body = body.replace("%" + name + ",", src + ",").replace(
+            "%" + name + " :", src + " :")
+    return body
 
 
 def affine(dims, results):
@@ -94,7 +101,9 @@ def add_epilogue(case, rng, t, kind, acc, acc_type, out_shape, nmap_bias,
       %e1 = arith.maximumf %e0, %zf : f32
       %e2 = arith.truncf %e1 : f32 to {t}
       %e3 = arith.cmpf ogt, %e0, %zf : f32
-      linalg.yield %e2, %e3 : {t}, i1""".replace("{t}", t))
+      linalg.yield %e2, %e3 : {t}, i1""".replace("{t}", t)
+                .replace("%e2 = arith.truncf %e1 : f32 to f32",
+                         "%e2 = arith.addf %e1, %zf : f32"))
         if rng is None:
             return
         pre = ref + bias.astype(np.float64)
@@ -111,7 +120,9 @@ def add_epilogue(case, rng, t, kind, acc, acc_type, out_shape, nmap_bias,
                 """^bb0(%mk: i1, %in: f32, %o: {t}):
       %e0 = arith.truncf %in : f32 to {t}
       %e1 = arith.select %mk, %e0, %zt : {t}
-      linalg.yield %e1 : {t}""".replace("{t}", t))
+      linalg.yield %e1 : {t}""".replace("{t}", t)
+                .replace("%e0 = arith.truncf %in : f32 to f32",
+                         "%e0 = arith.addf %in, %zt : f32"))
         if rng is not None:
             case.outputs["y"] = H.Output(np.where(mask, ref, 0.0), scale)
     elif kind == "scale_const":
@@ -437,7 +448,7 @@ def suite_gemm(rng, t):
                                      rng, t, M, N, K, layout))
     for i, (Bt, M, N, K) in enumerate([(2, 7, 10, 3), (3, 33, 17, 40),
                                        (4, 64, 64, 32), (2, 65, 31, 9),
-                                       (5, 16, 24, 64), (2, 1, 9, 7),
+                                       (5, 16, 24, 64), (2, 3, 9, 7),
                                        (3, 40, 48, 56), (2, 100, 8, 17)]):
         layout = ("nn", "tn", "nt")[i % 3]
         cases.append(matmul_case("batched_%s_%s_%dx%dx%dx%d" %
@@ -568,7 +579,52 @@ def suite_tiles(rng, t):
     return cases
 
 
-SUITES = {"gemm": suite_gemm, "epilogue": suite_epilogue, "conv": suite_conv,
+def suite_simt(rng, t):
+    """f32 contractions: the tiled SIMT family (t is ignored: f32)."""
+    t = "f32"
+    cases = []
+    for layout in ("nn", "nt", "tn", "tt"):
+        for (M, N, K) in GEMM_SHAPES:
+            cases.append(matmul_case("simt_%s_%dx%dx%d" % (layout, M, N, K),
+                                     rng, t, M, N, K, layout))
+    for (Bt, M, N, K) in [(2, 7, 10, 3), (3, 33, 17, 40), (2, 130, 70, 24)]:
+        cases.append(matmul_case("simt_batched_%dx%dx%dx%d" % (Bt, M, N, K),
+                                 rng, t, M, N, K, batch=Bt))
+    cases.append(matmul_case("simt_acc_33x40x24", rng, t, 33, 40, 24,
+                             init="acc"))
+    # The 128x128 tile (8x8 per thread, split micro-tiles), partial tiles.
+    for layout in ("nn", "nt", "tn", "tt"):
+        cases.append(matmul_case("simt128_%s_130x261x37" % layout, rng, t,
+                                 130, 261, 37, layout,
+                                 tile="simt128x128x8_t8x8_s2"))
+    cases.append(matmul_case("simt128_bias_relu_mask_129x136x20", rng, t,
+                             129, 136, 20, epilogue="bias_relu_mask",
+                             tile="simt128x128x8_t8x8_s2"))
+    cases.append(matmul_case("simt_transposed_a_40x24x56", rng, t, 40, 24,
+                             56, transpose_a=True))
+    for kind in ("bias_relu_mask", "mask_select", "scale_const"):
+        for (M, N, K) in [(33, 40, 17), (130, 136, 40)]:
+            cases.append(matmul_case("simt_%s_%dx%dx%d" % (kind, M, N, K),
+                                     rng, t, M, N, K, epilogue=kind))
+    cases.append(conv_fprop_case("simt_fprop_2x8x8x16_k3", rng, t, 2, 8, 8,
+                                 16, 3, 3, 32, 1, 1, 1))
+    cases.append(conv_fprop_case("simt_fprop_1x9x9x3_k3_s2", rng, t, 1, 9,
+                                 9, 3, 3, 3, 8, 2, 1, 1))
+    cases.append(conv_dgrad_case("simt_dgrad_2x8x8x16_k3_s2", rng, t, 2, 8,
+                                 8, 16, 3, 3, 16, 2, 1, 1))
+    cases.append(conv_wgrad_case("simt_wgrad_2x8x8x16_k3", rng, t, 2, 8, 8,
+                                 16, 3, 3, 32, 1, 1, 1))
+    # Split-K (forced, and chosen: a small output, a long reduction).
+    cases.append(conv_wgrad_case("simt_wgrad_split3", rng, t, 2, 9, 9, 10, 3,
+                                 3, 7, 1, 1, 1, splitk=3))
+    cases.append(conv_wgrad_case("simt_wgrad_auto_split", rng, t, 8, 16, 16,
+                                 8, 3, 3, 8, 1, 1, 1))
+    cases.append(matmul_case("simt_split_bias_relu_mask", rng, t, 40, 24, 300,
+                             epilogue="bias_relu_mask", splitk=4))
+    return cases
+
+
+SUITES = {"simt": suite_simt, "gemm": suite_gemm, "epilogue": suite_epilogue, "conv": suite_conv,
           "dgrad": suite_dgrad, "wgrad": suite_wgrad, "tiles": suite_tiles}
 
 
@@ -576,6 +632,8 @@ def main():
     args = H.parse_args()
     rng = np.random.default_rng(20261210)
     dtypes = ["f16", "bf16"] if args.dtype == "all" else [args.dtype]
+    if args.suite == "simt":
+        dtypes = ["f32"]
     cases = []
     for t in dtypes:
         cases += SUITES[args.suite](rng, t)

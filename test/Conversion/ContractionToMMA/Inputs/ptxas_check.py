@@ -62,6 +62,19 @@ def cases():
                 p))
         out.append(N.conv_wgrad_case("wgrad_dyf32_%s" % t, None, t, 64, 28,
                                      28, 128, 3, 3, 128, 1, 1, 1, dy_f32=True))
+    # The f32 SIMT family: an FP32 step's GEMMs and a ResNet layer.
+    for layout in ("nn", "nt", "tn", "tt"):
+        out.append(N.matmul_case("simt_gemm4096_%s" % layout, None, "f32",
+                                 4096, 4096, 4096, layout))
+    out.append(N.matmul_case("simt_mlp_fwd", None, "f32", 4096, 4096, 4096,
+                             epilogue="bias_relu_mask"))
+    out.append(N.conv_fprop_case("simt_c2_3x3_fprop", None, "f32", 64, 56, 56,
+                                 64, 3, 3, 64, 1, 1, 1,
+                                 epilogue="bias_relu_mask"))
+    out.append(N.conv_dgrad_case("simt_c3_3x3s2_dgrad", None, "f32", 64, 56,
+                                 56, 128, 3, 3, 128, 2, 1, 1))
+    out.append(N.conv_wgrad_case("simt_c2_3x3_wgrad", None, "f32", 64, 56, 56,
+                                 64, 3, 3, 64, 1, 1, 1))
     return out
 
 
