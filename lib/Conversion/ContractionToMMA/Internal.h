@@ -190,7 +190,6 @@ public:
   Value rem(Value x, int64_t y);
   Value xorI(Value x, Value y);
   Value andI(Value x, Value y);
-  Value shr(Value x, int64_t y);
   Value lt(Value x, Value y);
   Value lt(Value x, int64_t y) { return lt(x, i32(y)); }
   Value ge(Value x, int64_t y);
@@ -200,7 +199,6 @@ public:
   Value minI(Value x, Value y);
   /// An i32 as an index (zero-extended: offsets are never negative).
   Value toIndex(Value x);
-  Value trueV();
 };
 
 /// A new, uniquely named gpu.func `<family>_<n>` in `kernels` taking
@@ -285,8 +283,6 @@ struct SmemTile {
   int64_t stageElems = 0; // elements per stage
   /// Element offset within a stage of (row, 8-element chunk).
   Value offset(KernelBuilder &kb, Value row, Value chunk) const;
-  /// The swizzled chunk of (row, chunk) when both are constants.
-  static int64_t swizzle(int64_t row, int64_t chunk, int64_t cols);
 };
 
 /// How an operand is staged: which GEMM index its smem rows follow, the
@@ -319,8 +315,6 @@ struct BlockContext {
   Value tileM0, tileN0;                // i32, first row/column of the tile
   Coordinates batchCoords;             // batch loop coordinates
   Value smemBytes;                     // memref<?xi8, workgroup>
-  /// Flat views of the kernel arguments, by operand list index.
-  SmallVector<Value> flat;
 };
 
 /// Emits the pipelined mainloop over reduction tiles [kTileBegin,

@@ -83,12 +83,6 @@ Value KernelBuilder::andI(Value x, Value y) {
   return b.createOrFold<arith::AndIOp>(loc, x, y);
 }
 
-Value KernelBuilder::shr(Value x, int64_t y) {
-  if (y == 0)
-    return x;
-  return b.createOrFold<arith::ShRUIOp>(loc, x, i32(y));
-}
-
 Value KernelBuilder::lt(Value x, Value y) {
   return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
 }
@@ -121,10 +115,6 @@ Value KernelBuilder::minI(Value x, Value y) {
 
 Value KernelBuilder::toIndex(Value x) {
   return b.createOrFold<arith::IndexCastUIOp>(loc, b.getIndexType(), x);
-}
-
-Value KernelBuilder::trueV() {
-  return arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
 }
 
 //===----------------------------------------------------------------------===//

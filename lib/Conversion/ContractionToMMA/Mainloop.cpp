@@ -44,14 +44,6 @@ using namespace mlir::mpt::mma;
 // Shared-memory tiles
 //===----------------------------------------------------------------------===//
 
-int64_t SmemTile::swizzle(int64_t row, int64_t chunk, int64_t cols) {
-  int64_t w = cols / 8;
-  if (w >= 8)
-    return chunk ^ (row & 7);
-  int64_t rowsPerLine = 8 / w;
-  return chunk ^ ((row / rowsPerLine) & (w - 1));
-}
-
 Value SmemTile::offset(KernelBuilder &kb, Value row, Value chunk) const {
   int64_t w = cols / 8;
   Value sw;
