@@ -3,6 +3,7 @@
 #ifndef MPT_CONVERSION_PASSES_H
 #define MPT_CONVERSION_PASSES_H
 
+#include "mpt/Conversion/ContractionToMMA/ContractionToMMA.h"
 #include "mpt/Conversion/LinalgToGPU/LinalgToGPU.h"
 #include "mpt/Conversion/MPTToLinalg/MPTToLinalg.h"
 

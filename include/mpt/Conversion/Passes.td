@@ -145,4 +145,56 @@ def ExpandDeviceMath
   ];
 }
 
+def ContractionsToMMA : Pass<"mpt-contractions-to-mma", "::mlir::ModuleOp"> {
+  let summary = "Lowers memref-level contractions to tensor-core GPU kernels";
+  let description = [{
+    Applies `lowerContractionToMMA` to every linalg op of every function on
+    memrefs, in program order: each contraction of f16 or bf16 operands
+    into an f32 accumulator (matmul in any operand layout, batched matmul,
+    2-D convolution and its data and weight gradients, found by the
+    structure of the indexing maps) becomes a `gpu.launch_func` of a kernel
+    added to `gpu.module @mpt_kernels` (created when missing). The kernel
+    absorbs the accumulator's zero fill, zero paddings and transposes of its
+    operands, and the elementwise consumer of its result (bias, ReLU, mask,
+    casts) when that is safe. Other ops are left alone; the module gets
+    `gpu.container_module`. f32 x f32 -> f32 contractions go to the tiled
+    SIMT family (`simt_*` kernels: FMA on register micro-tiles) unless
+    `lower-f32=false`. docs/gpu.md describes the kernels.
+
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%c : memref<256x256xf32>)
+    linalg.matmul ins(%a, %b : memref<256x64xf16>, memref<64x256xf16>)
+                  outs(%c : memref<256x256xf32>)
+    // becomes
+    gpu.launch_func @mpt_kernels::@gemm_0 blocks in (...) threads in (...)
+        dynamic_shared_memory_size %smem args(%a : ..., %b : ..., %c : ...)
+    ```
+  }];
+  let options = [
+    Option<"sm", "sm", "int64_t", "80",
+           "Target SM (80 or 90): SM count and shared-memory limit">,
+    Option<"tile", "tile", "std::string", "\"\"",
+           "Block tile for every contraction, e.g. 128x128x32_w2x2_s4 "
+           "(default: chosen per problem)">,
+    Option<"allowSplitK", "allow-split-k", "bool", "true",
+           "Split long reductions with small outputs over several blocks">,
+    Option<"splitK", "split-k", "int64_t", "0",
+           "Use exactly this many reduction splits (0: heuristic)">,
+    Option<"lowerF32", "lower-f32", "bool", "true",
+           "Lower f32 contractions to the tiled SIMT family">,
+  ];
+  let statistics = [
+    Statistic<"numLowered", "lowered", "Contractions lowered to kernels">,
+    Statistic<"numAbsorbed", "erased",
+              "Ops erased with the contractions (absorbed producers and "
+              "consumers, temporaries left unused)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MPT_CONVERSION_PASSES_TD

@@ -1,0 +1,448 @@
+//===- Matching.cpp - the GEMM view of a linalg contraction ---------------===//
+//
+// A linalg op is a contraction the kernels handle when, with every loop of
+// extent > 1 classified by the operands whose indexing maps use it,
+//
+//   used by A, B and the output -> batch     used by A and B only -> K
+//   used by A and the output    -> M         used by B and the output -> N
+//
+// and nothing else occurs; the output's map picks each batch/M/N loop once;
+// the operand maps are affine sums of loops (so convolution windows such as
+// p * stride + r * dilation - padding, flipped filters p - r + c, and the
+// weight-gradient's n, p + r, q + s are all implicit GEMMs); and the body
+// is out + a * b in f32 with the operands widened from f16/bf16 (or f32
+// rounded to f16/bf16 and widened back). Named ops are matched through
+// their payload and maps like generics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineExpr.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::mpt;
+using namespace mlir::mpt::mma;
+
+//===----------------------------------------------------------------------===//
+// Access helpers
+//===----------------------------------------------------------------------===//
+
+std::optional<unsigned> LinearExpr::singleDim() const {
+  if (constant != 0)
+    return std::nullopt;
+  std::optional<unsigned> dim;
+  for (auto [d, c] : llvm::enumerate(coeffs)) {
+    if (c == 0)
+      continue;
+    if (c != 1 || dim)
+      return std::nullopt;
+    dim = d;
+  }
+  return dim;
+}
+
+SmallVector<int64_t> Access::strides() const {
+  SmallVector<int64_t> s;
+  int64_t off;
+  if (failed(type().getStridesAndOffset(s, off)))
+    return {};
+  return s;
+}
+
+int64_t Access::offset() const {
+  SmallVector<int64_t> s;
+  int64_t off = 0;
+  if (failed(type().getStridesAndOffset(s, off)))
+    return 0;
+  return off;
+}
+
+int64_t Access::span() const {
+  SmallVector<int64_t> s = strides();
+  int64_t last = offset();
+  for (auto [size, stride] : llvm::zip(type().getShape(), s))
+    if (size > 0)
+      last += (size - 1) * std::abs(stride);
+  return last + 1;
+}
+
+int64_t Access::effectiveStride(unsigned d) const {
+  SmallVector<int64_t> s = strides();
+  int64_t total = 0;
+  for (auto [i, e] : llvm::enumerate(indices))
+    total += e.coeffs[d] * s[i];
+  return total;
+}
+
+int64_t GemmProblem::extentOf(ArrayRef<unsigned> dims) const {
+  int64_t e = 1;
+  for (unsigned d : dims)
+    e *= loopExtents[d];
+  return e;
+}
+
+Value mma::getRootBuffer(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      v = view.getViewSource();
+      continue;
+    }
+    break;
+  }
+  return v;
+}
+
+//===----------------------------------------------------------------------===//
+// Maps
+//===----------------------------------------------------------------------===//
+
+/// `expr` as a sum of loops times constants plus a constant.
+static std::optional<LinearExpr> toLinear(AffineExpr expr, unsigned numDims) {
+  LinearExpr result;
+  result.coeffs.assign(numDims, 0);
+  // Walks the expression tree with a multiplier.
+  std::function<bool(AffineExpr, int64_t)> walk = [&](AffineExpr e,
+                                                      int64_t mult) -> bool {
+    if (auto d = dyn_cast<AffineDimExpr>(e)) {
+      result.coeffs[d.getPosition()] += mult;
+      return true;
+    }
+    if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+      result.constant += mult * c.getValue();
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!bin)
+      return false;
+    if (bin.getKind() == AffineExprKind::Add)
+      return walk(bin.getLHS(), mult) && walk(bin.getRHS(), mult);
+    if (bin.getKind() == AffineExprKind::Mul) {
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+        return walk(bin.getLHS(), mult * c.getValue());
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+        return walk(bin.getRHS(), mult * c.getValue());
+    }
+    return false;
+  };
+  if (!walk(expr, 1))
+    return std::nullopt;
+  return result;
+}
+
+static std::optional<SmallVector<LinearExpr>> toLinear(AffineMap map) {
+  SmallVector<LinearExpr> out;
+  for (AffineExpr e : map.getResults()) {
+    std::optional<LinearExpr> l = toLinear(e, map.getNumDims());
+    if (!l)
+      return std::nullopt;
+    out.push_back(*l);
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Body
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// How one multiplicand reaches the product.
+struct OperandChain {
+  BlockArgument arg;
+  /// The type the value is rounded to before it is multiplied in f32: f16,
+  /// bf16, or f32 (no rounding).
+  Type roundedTo;
+  /// A truncf from f32 is part of the chain.
+  bool converts = false;
+  unsigned numOps = 0;
+};
+} // namespace
+
+static std::optional<OperandChain> matchOperand(Value v, Block *body) {
+  OperandChain chain;
+  Type f32 = Float32Type::get(v.getContext());
+  if (auto ext = v.getDefiningOp<arith::ExtFOp>()) {
+    if (ext.getType() != f32)
+      return std::nullopt;
+    ++chain.numOps;
+    Value narrow = ext.getIn();
+    chain.roundedTo = narrow.getType();
+    if (auto trunc = narrow.getDefiningOp<arith::TruncFOp>()) {
+      if (trunc.getIn().getType() != f32)
+        return std::nullopt;
+      ++chain.numOps;
+      chain.converts = true;
+      v = trunc.getIn();
+    } else {
+      v = narrow;
+    }
+  } else {
+    chain.roundedTo = v.getType();
+  }
+  auto arg = dyn_cast<BlockArgument>(v);
+  if (!arg || arg.getOwner() != body)
+    return std::nullopt;
+  chain.arg = arg;
+  return chain;
+}
+
+namespace {
+struct BodyMatch {
+  OperandChain a, b;
+};
+} // namespace
+
+/// out + a * b (either order) in f32, every op of the body on that chain.
+static std::optional<BodyMatch> matchBody(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  if (!body || body->getNumArguments() != 3)
+    return std::nullopt;
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return std::nullopt;
+  Type f32 = Float32Type::get(op->getContext());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add || add.getType() != f32)
+    return std::nullopt;
+  Value out = body->getArgument(2);
+  Value prod;
+  if (add.getLhs() == out)
+    prod = add.getRhs();
+  else if (add.getRhs() == out)
+    prod = add.getLhs();
+  else
+    return std::nullopt;
+  auto mul = prod.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return std::nullopt;
+  std::optional<OperandChain> x = matchOperand(mul.getLhs(), body);
+  std::optional<OperandChain> y = matchOperand(mul.getRhs(), body);
+  if (!x || !y)
+    return std::nullopt;
+  if (x->arg.getArgNumber() == 1 && y->arg.getArgNumber() == 0)
+    std::swap(x, y);
+  if (x->arg.getArgNumber() != 0 || y->arg.getArgNumber() != 1)
+    return std::nullopt;
+  // Every op of the body is on the chain (nothing else is computed).
+  unsigned expected = 3 + x->numOps + y->numOps; // mulf, addf, yield
+  if (body->getOperations().size() != expected)
+    return std::nullopt;
+  return BodyMatch{*x, *y};
+}
+
+static bool isMMAType(Type t) { return t.isF16() || t.isBF16(); }
+
+//===----------------------------------------------------------------------===//
+// Matching
+//===----------------------------------------------------------------------===//
+
+static bool hasStaticLayout(MemRefType t) {
+  if (!t || !t.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(t.getStridesAndOffset(strides, offset)))
+    return false;
+  if (ShapedType::isDynamic(offset))
+    return false;
+  return llvm::none_of(strides, ShapedType::isDynamic);
+}
+
+FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
+                                             std::string &reason, bool &fatal,
+                                             bool allowF32) {
+  fatal = false;
+  if (!op.hasPureBufferSemantics()) {
+    reason = "not on memrefs";
+    return failure();
+  }
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1) {
+    reason = "not two inputs and one output";
+    return failure();
+  }
+  if (op.hasIndexSemantics()) {
+    reason = "the body uses linalg.index";
+    return failure();
+  }
+  std::optional<BodyMatch> body = matchBody(op);
+  if (!body) {
+    reason = "the body is not out + a * b in f32";
+    return failure();
+  }
+  Value aVal = op.getDpsInputs()[0], bVal = op.getDpsInputs()[1];
+  Value cVal = op.getDpsInits()[0];
+  auto aType = dyn_cast<MemRefType>(aVal.getType());
+  auto bType = dyn_cast<MemRefType>(bVal.getType());
+  auto cType = dyn_cast<MemRefType>(cVal.getType());
+  if (!aType || !bType || !cType || !cType.getElementType().isF32()) {
+    reason = "the accumulator is not an f32 memref";
+    return failure();
+  }
+  Type elem = body->a.roundedTo;
+  if (elem != body->b.roundedTo) {
+    reason = "the operands are rounded to different types";
+    return failure();
+  }
+  bool tensorCore = isMMAType(elem);
+  if (!tensorCore && !(allowF32 && elem.isF32())) {
+    reason = "the operands are not f16 or bf16";
+    return failure();
+  }
+  if (!body->a.converts && aType.getElementType() != elem) {
+    reason = "operand A is not of the multiplied type";
+    return failure();
+  }
+  if (!body->b.converts && bType.getElementType() != elem) {
+    reason = "operand B is not of the multiplied type";
+    return failure();
+  }
+
+  // The accumulator sharing an allocation with an operand: other blocks
+  // would read what one block writes. The caller's generic path copies such
+  // operands first.
+  if (getRootBuffer(cVal) == getRootBuffer(aVal) ||
+      getRootBuffer(cVal) == getRootBuffer(bVal)) {
+    reason = "the accumulator aliases an operand";
+    return failure();
+  }
+
+  // From here on it is a contraction of the right types: what cannot be
+  // handled is a diagnostic, not a silent fallback.
+  auto bail = [&](const Twine &why, bool isFatal) -> FailureOr<GemmProblem> {
+    reason = why.str();
+    fatal = isFatal;
+    return failure();
+  };
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  unsigned numLoops = op.getNumLoops();
+  std::optional<SmallVector<LinearExpr>> aIdx = toLinear(maps[0]);
+  std::optional<SmallVector<LinearExpr>> bIdx = toLinear(maps[1]);
+  if (!aIdx || !bIdx)
+    return bail("an operand index is not an affine sum of loops", false);
+  if (!maps[2].isProjectedPermutation())
+    return bail("the output's indexing map is not a projection of the loops",
+                false);
+
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  if (llvm::any_of(extents, ShapedType::isDynamic) || !hasStaticLayout(aType) ||
+      !hasStaticLayout(bType) || !hasStaticLayout(cType))
+    return bail("tensor-core kernels need static shapes and strided layouts",
+                tensorCore);
+
+  GemmProblem p;
+  p.op = op;
+  p.loopExtents = extents;
+  p.elementType = elem;
+  p.aConverts = body->a.converts;
+  p.bConverts = body->b.converts;
+  p.a.memref = aVal;
+  p.a.indices = *aIdx;
+  p.b.memref = bVal;
+  p.b.indices = *bIdx;
+  p.c.memref = cVal;
+  p.c.indices = *toLinear(maps[2]);
+
+  auto uses = [](ArrayRef<LinearExpr> idx, unsigned d) {
+    return llvm::any_of(idx,
+                        [&](const LinearExpr &e) { return e.dependsOn(d); });
+  };
+  SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
+  bool anyReduction = false;
+  p.kinds.assign(numLoops, DimKind::Unit);
+  for (unsigned d = 0; d < numLoops; ++d) {
+    bool reduction = iters[d] == utils::IteratorType::reduction;
+    anyReduction |= reduction;
+    if (extents[d] == 1) {
+      // A unit loop is always 0: drop it from every index.
+      for (LinearExpr &e : p.a.indices)
+        e.coeffs[d] = 0;
+      for (LinearExpr &e : p.b.indices)
+        e.coeffs[d] = 0;
+      for (LinearExpr &e : p.c.indices)
+        e.coeffs[d] = 0;
+      continue;
+    }
+    if (extents[d] < 1)
+      return bail("a loop has no iterations", false);
+    bool inA = uses(p.a.indices, d), inB = uses(p.b.indices, d),
+         inC = uses(p.c.indices, d);
+    DimKind kind;
+    if (inA && inB && inC)
+      kind = DimKind::Batch;
+    else if (inA && inC && !inB)
+      kind = DimKind::M;
+    else if (inB && inC && !inA)
+      kind = DimKind::N;
+    else if (inA && inB && !inC)
+      kind = DimKind::K;
+    else
+      return bail("loop " + Twine(d) +
+                      " is not a batch, M, N or reduction loop of both "
+                      "operands",
+                  false);
+    if ((kind == DimKind::K) != reduction)
+      return bail("loop " + Twine(d) + " has the wrong iterator type", false);
+    p.kinds[d] = kind;
+    switch (kind) {
+    case DimKind::Batch:
+      p.batchDims.push_back(d);
+      break;
+    case DimKind::M:
+      p.mDims.push_back(d);
+      break;
+    case DimKind::N:
+      p.nDims.push_back(d);
+      break;
+    case DimKind::K:
+      p.kDims.push_back(d);
+      break;
+    case DimKind::Unit:
+      break;
+    }
+  }
+  if (!anyReduction)
+    return bail("no reduction loop", false);
+  if (op.getNumParallelLoops() == 0)
+    return bail("a dot product (no parallel loop) is a reduction, not a GEMM",
+                false);
+  // The output picks batch/M/N loops as they are (checked above: it is a
+  // projected permutation; every non-unit loop it uses is batch/M/N).
+  p.batch = p.extentOf(p.batchDims);
+  p.m = p.extentOf(p.mDims);
+  p.n = p.extentOf(p.nDims);
+  p.k = p.extentOf(p.kDims);
+
+  // A batch of matrix-vector products (a depthwise convolution: the
+  // channel is a batch loop, one output column per channel) would use one
+  // of the 8 columns of every mma: a SIMT kernel is faster.
+  if (p.batch > 1 && (p.m == 1 || p.n == 1))
+    return bail("a batch of matrix-vector products (e.g. a depthwise "
+                "convolution) is better served by a SIMT kernel",
+                false);
+
+  // Offsets are 32-bit in the kernels.
+  constexpr int64_t kMaxSpan = int64_t(1) << 31;
+  for (Access *acc : {&p.a, &p.b, &p.c})
+    if (acc->span() >= kMaxSpan)
+      return bail("a buffer of 2^31 or more elements needs 64-bit offsets, "
+                  "which the kernels do not use",
+                  true);
+  if (p.batch * p.m * p.n >= kMaxSpan || p.k >= kMaxSpan)
+    return bail("the problem has 2^31 or more outputs", true);
+  p.family = classifyFamily(p);
+  p.absorbed.push_back(op);
+  return p;
+}
+
+bool mpt::isTensorCoreContraction(linalg::LinalgOp op) {
+  std::string reason;
+  bool fatal = false;
+  FailureOr<mma::GemmProblem> p =
+      mma::matchContraction(op, reason, fatal, /*allowF32=*/false);
+  return succeeded(p) || fatal;
+}
