@@ -21,10 +21,17 @@
 // CHECK-SAME: assembly = "
 // CHECK-SAME: .version 8.0
 // CHECK-SAME: .target sm_80
-// CHECK-SAME: .visible .entry row_reduction_{{[0-9]+}}(
-// CHECK-SAME: shfl.sync.bfly.b32
+// The forward matmul and its bias/target/tanh epilogue: one tiled f32 kernel
+// (FMA register micro-tiles, operands staged in shared memory by cp.async).
+// CHECK-SAME: .visible .entry simt_gemm_{{[0-9]+}}(
+// CHECK-SAME: cp.async
+// CHECK-SAME: fma.rn.f32
 // CHECK-SAME: .visible .entry full_reduction_{{[0-9]+}}(
 // CHECK-SAME: bar.sync
+// The weight gradient x^T * dy, then the bias gradient's column sums.
+// CHECK-SAME: .visible .entry simt_gemm_{{[0-9]+}}(
+// CHECK-SAME: .visible .entry row_reduction_{{[0-9]+}}(
+// CHECK-SAME: shfl.sync.bfly.b32
 // No libdevice: every math function became arithmetic.
 // CHECK-NOT: __nv_
 

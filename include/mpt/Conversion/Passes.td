@@ -86,8 +86,13 @@ def OutlineGPUKernels : Pass<"mpt-outline-gpu-kernels", "::mlir::ModuleOp"> {
     or more `gpu.func` kernels in the module's `gpu.module @mpt_kernels` and
     `gpu.launch_func` ops at its place:
 
-    * contractions with f16/bf16 operands and f32 accumulation go to the
-      tensor-core kernels (`mpt-contractions-to-mma`);
+    * contractions (found by structure: matmuls in every operand layout,
+      batched matmuls, convolutions and their gradients) go with what they
+      absorb (accumulator fill, zero padding, transposes, the elementwise
+      epilogue) to the tiled kernels of `mpt-contractions-to-mma`: tensor
+      cores for f16/bf16 operands with f32 accumulation, FMA register
+      micro-tiles for f32 (`tensor-cores=false` turns this off, leaving
+      one thread per output point);
     * every other op becomes a SIMT kernel of one of these families:
       `elementwise` (one thread per point), `thread_reduction` (one thread
       per output point, the reduction loops in the order the CPU runs them),
@@ -106,7 +111,8 @@ def OutlineGPUKernels : Pass<"mpt-outline-gpu-kernels", "::mlir::ModuleOp"> {
     Option<"sm", "sm", "int64_t", /*default=*/"80",
            "Compute capability the kernels are generated for (80 or 90)">,
     Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
-           "Lower f16/bf16 contractions to tensor-core kernels">,
+           "Lower contractions to the tiled kernels of mpt-contractions-to-mma "
+           "(tensor cores for f16/bf16)">,
   ];
   let dependentDialects = [
     "::mlir::gpu::GPUDialect", "::mlir::nvgpu::NVGPUDialect",

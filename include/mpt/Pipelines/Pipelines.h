@@ -128,7 +128,8 @@ struct LowerToCUDAOptions : public PassPipelineOptions<LowerToCUDAOptions> {
                      llvm::cl::init(80)};
   Option<bool> tensorCores{
       *this, "tensor-cores",
-      llvm::cl::desc("Lower f16/bf16 contractions to tensor-core kernels"),
+      llvm::cl::desc("Lower contractions to the tiled kernels (tensor cores "
+                     "for f16/bf16, register micro-tiles for f32)"),
       llvm::cl::init(true)};
   Option<int64_t> optLevel{*this, "opt-level",
                            llvm::cl::desc("LLVM optimisation level of the "

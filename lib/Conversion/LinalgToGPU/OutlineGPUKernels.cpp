@@ -9,6 +9,8 @@
 
 #include "mpt/Conversion/LinalgToGPU/LinalgToGPU.h"
 
+#include "mpt/Conversion/ContractionToMMA/ContractionToMMA.h"
+
 #include "KernelBuilder.h"
 #include "SimtKernels.h"
 
@@ -90,8 +92,13 @@ struct ErasureListener : public RewriterBase::Listener {
 
 class FunctionOutliner {
 public:
-  FunctionOutliner(func::FuncOp func, gpu::GPUModuleOp kernels)
-      : func(func), kernels(kernels), rewriter(func.getContext()) {
+  /// `mma` is set when contractions go to the tiled kernels of
+  /// ContractionToMMA (tensor cores for f16/bf16, register micro-tiles for
+  /// f32); otherwise every op becomes a SIMT kernel.
+  FunctionOutliner(func::FuncOp func, gpu::GPUModuleOp kernels,
+                   std::optional<MMAOptions> mma)
+      : func(func), kernels(kernels), mma(std::move(mma)),
+        rewriter(func.getContext()) {
     rewriter.setListener(&listener);
   }
 
@@ -175,6 +182,18 @@ private:
         return op->emitError("reads a scalar computed on the host; kernels "
                              "can only capture constants (run "
                              "mpt-prepare-gpu-tensors before bufferization)");
+    if (mma) {
+      // A contraction (or a producer a contraction absorbs: its accumulator
+      // fill, a zero padding, a transpose) goes with its whole group.
+      switch (lowerContractionToMMA(rewriter, op, kernels, *mma)) {
+      case MMALowering::Lowered:
+        return success();
+      case MMALowering::Failed:
+        return failure();
+      case MMALowering::NotApplicable:
+        break;
+      }
+    }
     separateAliasedInputs(op);
     rewriter.setInsertionPoint(op);
     linalg::GenericOp generic = dyn_cast<linalg::GenericOp>(op.getOperation());
@@ -221,6 +240,7 @@ private:
 
   func::FuncOp func;
   gpu::GPUModuleOp kernels;
+  std::optional<MMAOptions> mma;
   ErasureListener listener;
   IRRewriter rewriter;
 };
@@ -236,9 +256,19 @@ struct OutlineGPUKernelsPass
         funcs.push_back(func);
     if (funcs.empty())
       return;
+    if (sm != 80 && sm != 90) {
+      module.emitError("mpt-outline-gpu-kernels: sm must be 80 or 90, not ")
+          << static_cast<int64_t>(sm);
+      return signalPassFailure();
+    }
+    std::optional<MMAOptions> mma;
+    if (tensorCores) {
+      mma.emplace();
+      mma->sm = sm;
+    }
     gpu::GPUModuleOp kernels = getOrCreateKernelModule(module);
     for (func::FuncOp func : funcs)
-      if (failed(FunctionOutliner(func, kernels).run()))
+      if (failed(FunctionOutliner(func, kernels, mma).run()))
         return signalPassFailure();
   }
 };

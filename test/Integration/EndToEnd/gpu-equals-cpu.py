@@ -16,6 +16,17 @@
 #   f16 ulp is 2^-10 of the value at most (9.8e-4).
 # - bf16: 1e-2, the same argument with bf16's ulp of 2^-7 (7.8e-3).
 # The losses are f32 values computed from those tensors: 1e-5 / 1e-3 / 1e-2.
+# These per-op bounds hold for the first step, where both devices start from
+# the same state. From the second step on, at f16/bf16, the parameters
+# already differ by those roundings, and a pre-activation near zero can
+# round to the other side of a ReLU on one device: its mask flips and that
+# gradient element changes by a whole term, not by an ulp. From then on the
+# two devices must agree better than either agrees with f32: the difference
+# may reach half of how far the CPU's f16/bf16 run is from the CPU's f32 run
+# of the same model (the precision's own error, measured on the same
+# batches), or the per-op bound where that is larger. A working copy is
+# held to its master weight's f32 counterpart; tensors f32 has no
+# counterpart of (loss-scale state) keep the per-op bound.
 #
 # A step built to overflow: f16 with an initial scale of 2^40 makes every
 # scaled gradient non-finite, so steps are skipped and the scale backs off by
@@ -68,8 +79,17 @@ def relative(cpu, gpu):
     return float(np.abs(c - g).max(initial=0.0) / scale)
 
 
+def bound(p, k, name, cpu, f32_cpu):
+    """The largest difference allowed for `name` after step k (see above)."""
+    master = name.removesuffix(".working_copy")
+    if p == "f32" or k == 1 or master not in f32_cpu:
+        return TOL[p]
+    return max(TOL[p], 0.5 * relative(cpu, f32_cpu[master]))
+
+
 for model, kw in MODELS.items():
     src = build(model, kw)
+    f32_states = None
     for p in ("f32", "f16", "bf16"):
         tag = f"{model}_{p}"
         cpu = e2e.compile_step(src, f"{t}/{tag}_cpu.mpt", p, target="cpu")
@@ -77,6 +97,8 @@ for model, kw in MODELS.items():
                                quiet=True)
         cpu_report, cpu_states = run_steps(cpu, "cpu", f"{tag}_cpu")
         gpu_report, gpu_states = run_steps(gpu, "cuda-emu", f"{tag}_gpu")
+        if p == "f32":
+            f32_states = cpu_states
         for k, (cs, gs) in enumerate(zip(cpu_states, gpu_states), start=1):
             check(set(cs) == set(gs), f"{tag} step {k}: state names differ")
             for name in sorted(set(cs) & set(gs)):
@@ -84,8 +106,9 @@ for model, kw in MODELS.items():
                       cs[name].shape == gs[name].shape,
                       f"{tag} step {k}: {name} has another type on the GPU")
                 err = relative(cs[name], gs[name])
-                check(err <= TOL[p], f"{tag} step {k}: {name} differs by "
-                      f"{err:.3g} (relative to its largest value) > {TOL[p]}")
+                tol = bound(p, k, name, cs[name], f32_states[k - 1])
+                check(err <= tol, f"{tag} step {k}: {name} differs by "
+                      f"{err:.3g} (relative to its largest value) > {tol:.3g}")
         for cs, gs in zip(cpu_report["steps"], gpu_report["steps"]):
             err = abs(cs["loss"] - gs["loss"]) / abs(cs["loss"])
             check(err <= TOL[p], f"{tag} step {cs['step']}: loss "
