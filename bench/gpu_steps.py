@@ -12,7 +12,7 @@ loss read-back included) and the device's peak memory (the report's
 arena). The ratios are against the FP32 step of the same model: speed-up
 (FP32 ms / ms; target >= 2.0) and memory (peak / FP32 peak; target <= 0.55).
 
-  python3 bench/gpu_steps.py prepare --out DIR [--sizes bench|dry] [--sm 90]
+  python3 bench/gpu_steps.py prepare --out DIR [--sizes bench|emu|dry] [--sm 90]
   python3 bench/gpu_steps.py run --from DIR [--device cuda] [--out RESULTS.json]
 
 `scripts/device-check.sh` runs both halves (docs/gpu.md).
@@ -38,6 +38,11 @@ MODELS = {
     "bench": {"name": "resnet", "batch": 64, "blocks": 8, "width": 64,
               "input_shape": (32, 32, 3), "classes": 10,
               "steps": 15, "warmup": 3},
+    # Small enough for the PTX emulator (`run --device cuda-emu`): the
+    # memory ratios are the arena plan's, the times mean nothing.
+    "emu": {"name": "resnet", "batch": 32, "blocks": 2, "width": 16,
+            "input_shape": (16, 16, 3), "classes": 10, "steps": 2,
+            "warmup": 1},
     "dry": {"name": "resnet", "batch": 4, "blocks": 1, "width": 4,
             "input_shape": (8, 8, 1), "classes": 10, "steps": 3,
             "warmup": 1},
