@@ -83,6 +83,81 @@ LogicalResult collectScalarSlice(Value value, SetVector<Operation *> &slice,
   return success();
 }
 
+/// Whether `v` is a scalar the host computes (not a tensor, not a constant).
+bool isComputedScalar(Value v) {
+  Operation *def = v.getDefiningOp();
+  return !isa<ShapedType>(v.getType()) &&
+         !(def && def->hasTrait<OpTrait::ConstantLike>());
+}
+
+/// The operands of a generic whose computed scalar inputs are gone and
+/// whose extracted elements are read through inputs of their own.
+struct SunkOperands {
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  /// The new input index of each old input; -1 for a sunk scalar input.
+  SmallVector<int> newIndexOfOld;
+  /// The new input that reads each `tensor.extract` leaf.
+  llvm::MapVector<Operation *, unsigned> leafInput;
+};
+
+SunkOperands sinkOperands(linalg::GenericOp op,
+                          ArrayRef<tensor::ExtractOp> leaves) {
+  MLIRContext *ctx = op.getContext();
+  SunkOperands sunk;
+  // The kept inputs, then one per distinct extracted element.
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    if (isComputedScalar(in->get())) {
+      sunk.newIndexOfOld.push_back(-1);
+      continue;
+    }
+    sunk.newIndexOfOld.push_back(sunk.inputs.size());
+    sunk.inputs.push_back(in->get());
+    sunk.maps.push_back(op.getMatchingIndexingMap(in));
+  }
+  for (tensor::ExtractOp leaf : leaves) {
+    SmallVector<AffineExpr> exprs;
+    for (Value index : leaf.getIndices())
+      exprs.push_back(
+          getAffineConstantExpr(getConstantIntValue(index).value_or(0), ctx));
+    sunk.leafInput[leaf] = sunk.inputs.size();
+    sunk.inputs.push_back(leaf.getTensor());
+    sunk.maps.push_back(AffineMap::get(op.getNumLoops(), 0, exprs, ctx));
+  }
+  for (OpOperand &out : op.getDpsInitsMutable())
+    sunk.maps.push_back(op.getMatchingIndexingMap(&out));
+  return sunk;
+}
+
+/// The body of the new generic: the host slice recomputed from the leaf
+/// inputs, then the old body.
+void buildSunkBody(OpBuilder &b, Location loc, ValueRange args,
+                   linalg::GenericOp op, const SetVector<Operation *> &slice,
+                   const SunkOperands &sunk) {
+  IRMapping mapping;
+  for (Operation *s : slice) {
+    if (auto leaf = dyn_cast<tensor::ExtractOp>(s))
+      mapping.map(leaf.getResult(), args[sunk.leafInput.lookup(leaf)]);
+    else
+      b.clone(*s, mapping);
+  }
+  Block &old = op.getRegion().front();
+  unsigned numOldInputs = op.getNumDpsInputs();
+  for (unsigned i = 0; i < numOldInputs; ++i)
+    mapping.map(old.getArgument(i), sunk.newIndexOfOld[i] < 0
+                                        ? mapping.lookup(op.getDpsInputs()[i])
+                                        : Value(args[sunk.newIndexOfOld[i]]));
+  for (unsigned i = numOldInputs, e = old.getNumArguments(); i < e; ++i)
+    mapping.map(old.getArgument(i),
+                args[sunk.inputs.size() + (i - numOldInputs)]);
+  for (Operation &inner : old.without_terminator())
+    b.clone(inner, mapping);
+  SmallVector<Value> yielded;
+  for (Value v : old.getTerminator()->getOperands())
+    yielded.push_back(mapping.lookupOrDefault(v));
+  linalg::YieldOp::create(b, loc, yielded);
+}
+
 /// Recomputes, inside a linalg.generic, every non-constant scalar it reads
 /// from the host (captured by its body, or passed as a scalar input): each
 /// extracted tensor becomes an input read through a constant indexing map.
@@ -93,16 +168,11 @@ struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
                                 PatternRewriter &rewriter) const override {
     if (!op.hasPureTensorSemantics())
       return failure();
-    auto computed = [](Value v) {
-      Operation *def = v.getDefiningOp();
-      return !isa<ShapedType>(v.getType()) &&
-             !(def && def->hasTrait<OpTrait::ConstantLike>());
-    };
     SetVector<Value> toSink;
     getUsedValuesDefinedAbove(op.getRegion(), toSink);
-    toSink.remove_if([&](Value v) { return !computed(v); });
+    toSink.remove_if([&](Value v) { return !isComputedScalar(v); });
     for (Value in : op.getDpsInputs())
-      if (computed(in))
+      if (isComputedScalar(in))
         toSink.insert(in);
     if (toSink.empty())
       return failure();
@@ -112,60 +182,12 @@ struct SinkCapturedScalars : public OpRewritePattern<linalg::GenericOp> {
       if (failed(collectScalarSlice(v, slice, leaves)))
         return rewriter.notifyMatchFailure(op, "host scalar cannot move");
 
-    // Inputs: the kept ones, then one per distinct extracted element.
-    MLIRContext *ctx = op.getContext();
-    SmallVector<Value> inputs;
-    SmallVector<AffineMap> maps;
-    SmallVector<int> newIndexOfOld; // -1: a sunk scalar input
-    for (OpOperand *in : op.getDpsInputOperands()) {
-      if (computed(in->get())) {
-        newIndexOfOld.push_back(-1);
-        continue;
-      }
-      newIndexOfOld.push_back(inputs.size());
-      inputs.push_back(in->get());
-      maps.push_back(op.getMatchingIndexingMap(in));
-    }
-    llvm::MapVector<Operation *, unsigned> leafInput;
-    for (tensor::ExtractOp leaf : leaves) {
-      SmallVector<AffineExpr> exprs;
-      for (Value index : leaf.getIndices())
-        exprs.push_back(
-            getAffineConstantExpr(getConstantIntValue(index).value_or(0), ctx));
-      leafInput[leaf] = inputs.size();
-      inputs.push_back(leaf.getTensor());
-      maps.push_back(AffineMap::get(op.getNumLoops(), 0, exprs, ctx));
-    }
-    for (OpOperand &out : op.getDpsInitsMutable())
-      maps.push_back(op.getMatchingIndexingMap(&out));
-
+    SunkOperands sunk = sinkOperands(op, leaves);
     auto generic = linalg::GenericOp::create(
-        rewriter, op.getLoc(), op.getResultTypes(), inputs, op.getDpsInits(),
-        maps, op.getIteratorTypesArray(),
+        rewriter, op.getLoc(), op.getResultTypes(), sunk.inputs,
+        op.getDpsInits(), sunk.maps, op.getIteratorTypesArray(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
-          IRMapping mapping;
-          for (Operation *s : slice) {
-            if (auto leaf = dyn_cast<tensor::ExtractOp>(s))
-              mapping.map(leaf.getResult(), args[leafInput[leaf]]);
-            else
-              b.clone(*s, mapping);
-          }
-          Block &old = op.getRegion().front();
-          unsigned numOldInputs = op.getNumDpsInputs();
-          for (unsigned i = 0; i < numOldInputs; ++i)
-            mapping.map(old.getArgument(i),
-                        newIndexOfOld[i] < 0
-                            ? mapping.lookup(op.getDpsInputs()[i])
-                            : Value(args[newIndexOfOld[i]]));
-          for (unsigned i = numOldInputs, e = old.getNumArguments(); i < e; ++i)
-            mapping.map(old.getArgument(i),
-                        args[inputs.size() + (i - numOldInputs)]);
-          for (Operation &inner : old.without_terminator())
-            b.clone(inner, mapping);
-          SmallVector<Value> yielded;
-          for (Value v : old.getTerminator()->getOperands())
-            yielded.push_back(mapping.lookupOrDefault(v));
-          linalg::YieldOp::create(b, loc, yielded);
+          buildSunkBody(b, loc, args, op, slice, sunk);
         });
     generic->setDiscardableAttrs(op->getDiscardableAttrDictionary());
     rewriter.replaceOp(op, generic.getResults());
