@@ -29,6 +29,60 @@ using namespace mlir::mpt::mma;
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/// Sums the `splits` partial sums of one group of 8 columns in split order
+/// (so the result is reproducible): the first at element `first` of the
+/// workspace view `wFlat`, the next ones `splitStride` apart. Returns the 8
+/// sums as scalars.
+static SmallVector<Value> emitSplitSum(KernelBuilder &kb, Value wFlat,
+                                       Value first, int64_t splits,
+                                       int64_t splitStride) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  auto quad = VectorType::get({4}, b.getF32Type());
+  auto loadPartial = [&](Value off) {
+    SmallVector<Value> v;
+    for (int64_t q = 0; q < 2; ++q)
+      v.push_back(vector::LoadOp::create(
+          b, loc, quad, wFlat,
+          ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
+          /*nontemporal=*/false, llvm::MaybeAlign(16)));
+    return v;
+  };
+  // sum = p0; then sum += p1, p2, ... in split order.
+  SmallVector<Value> sums = loadPartial(first);
+  auto loop =
+      scf::ForOp::create(b, loc, kb.i32(1), kb.i32(splits), kb.i32(1), sums);
+  // Not unrolled: a memory-bound kernel wants occupancy, not all its
+  // loads in flight in registers.
+  MLIRContext *ctx = b.getContext();
+  loop->setAttr(
+      "llvm.loop_annotation",
+      LLVM::LoopAnnotationAttr::get(
+          ctx, /*disableNonforced=*/nullptr, /*vectorize=*/{},
+          /*interleave=*/{},
+          LLVM::LoopUnrollAttr::get(ctx, /*disable=*/b.getBoolAttr(true), {},
+                                    {}, {}, {}, {}, {}),
+          {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value off = kb.add(first, kb.mul(loop.getInductionVar(), splitStride));
+    SmallVector<Value> part = loadPartial(off);
+    SmallVector<Value> next;
+    for (int64_t q = 0; q < 2; ++q)
+      next.push_back(
+          arith::AddFOp::create(b, loc, loop.getRegionIterArgs()[q], part[q]));
+    scf::YieldOp::create(b, loc, next);
+  }
+  sums.assign(loop.getResults().begin(), loop.getResults().end());
+  SmallVector<Value> acc;
+  for (int64_t q = 0; q < 2; ++q)
+    for (int64_t i = 0; i < 4; ++i)
+      acc.push_back(
+          vector::ExtractOp::create(b, loc, sums[q], ArrayRef<int64_t>{i}));
+  return acc;
+}
+
 /// The reduce kernel: one thread per group of 8 output columns.
 gpu::GPUFuncOp mma::buildReduceKernel(OpBuilder &b, Location loc,
                                       GemmProblem &p, gpu::GPUModuleOp kernels,
@@ -71,55 +125,14 @@ gpu::GPUFuncOp mma::buildReduceKernel(OpBuilder &b, Location loc,
     decompose(kb, batchIndex, p.batchDims, p.loopExtents, coords);
     int64_t span = p.batch * splits * p.m * nPadded;
     Value wFlat = flatView(b, loc, func.getArgument(wIdx), span);
-    auto quad = VectorType::get({4}, b.getF32Type());
     Value n0 = kb.mul(g, 8);
     // Partial s of this group: ((batch * splits + s) * m + row) * nPadded
     // + n0; consecutive splits are m * nPadded apart.
     Value first = kb.add(
         kb.mul(kb.add(kb.mul(kb.mul(batchIndex, splits), p.m), m), nPadded),
         n0);
-    int64_t splitStride = p.m * nPadded;
-    auto loadPartial = [&](Value off) {
-      SmallVector<Value> v;
-      for (int64_t q = 0; q < 2; ++q)
-        v.push_back(vector::LoadOp::create(
-            b, loc, quad, wFlat,
-            ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
-            /*nontemporal=*/false, llvm::MaybeAlign(16)));
-      return v;
-    };
-    // sum = p0; then sum += p1, p2, ... in split order.
-    SmallVector<Value> sums = loadPartial(first);
-    auto loop =
-        scf::ForOp::create(b, loc, kb.i32(1), kb.i32(splits), kb.i32(1), sums);
-    // Not unrolled: a memory-bound kernel wants occupancy, not all its
-    // loads in flight in registers.
-    MLIRContext *ctx = b.getContext();
-    loop->setAttr(
-        "llvm.loop_annotation",
-        LLVM::LoopAnnotationAttr::get(
-            ctx, /*disableNonforced=*/nullptr, /*vectorize=*/{},
-            /*interleave=*/{},
-            LLVM::LoopUnrollAttr::get(ctx, /*disable=*/b.getBoolAttr(true), {},
-                                      {}, {}, {}, {}, {}),
-            {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}));
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value off = kb.add(first, kb.mul(loop.getInductionVar(), splitStride));
-      SmallVector<Value> part = loadPartial(off);
-      SmallVector<Value> next;
-      for (int64_t q = 0; q < 2; ++q)
-        next.push_back(arith::AddFOp::create(
-            b, loc, loop.getRegionIterArgs()[q], part[q]));
-      scf::YieldOp::create(b, loc, next);
-    }
-    sums.assign(loop.getResults().begin(), loop.getResults().end());
-    SmallVector<Value> acc;
-    for (int64_t q = 0; q < 2; ++q)
-      for (int64_t i = 0; i < 4; ++i)
-        acc.push_back(
-            vector::ExtractOp::create(b, loc, sums[q], ArrayRef<int64_t>{i}));
+    SmallVector<Value> acc =
+        emitSplitSum(kb, wFlat, first, splits, p.m * nPadded);
     EpilogueBuffers buf = epilogueBuffers(b, loc, p, operands, func);
     // m < M and n0 < N by construction (n0 < nPadded - 7 < N).
     emitEpilogueGroup(kb, p, buf, coords, m, n0, acc, /*mInBounds=*/true,
