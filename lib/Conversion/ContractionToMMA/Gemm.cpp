@@ -34,6 +34,94 @@ static Value gpuIndex(KernelBuilder &kb, bool block, gpu::Dimension dim) {
   return arith::IndexCastUIOp::create(kb.b, kb.loc, kb.b.getI32Type(), v);
 }
 
+/// The output tile of this block, in tiles: (row, column). Tiles are
+/// rasterized in groups of up to 8 tile rows, column-major inside a group,
+/// so that consecutive blocks share B tiles in L2.
+static std::pair<Value, Value>
+rasterizeTile(KernelBuilder &kb, const GemmProblem &p, const MMATileConfig &t) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t tilesM = ceilDiv(p.m, t.blockM), tilesN = ceilDiv(p.n, t.blockN);
+  Value bid = gpuIndex(kb, true, gpu::Dimension::x);
+  constexpr int64_t kGroup = 8;
+  if (tilesM <= kGroup)
+    return {kb.rem(bid, tilesM), kb.div(bid, tilesM)};
+  int64_t width = kGroup * tilesN;
+  Value group = kb.div(bid, width);
+  Value firstM = kb.mul(group, kGroup);
+  Value sizeM = kb.minI(kb.sub(kb.i32(tilesM), firstM), kb.i32(kGroup));
+  Value inGroup = kb.rem(bid, width);
+  Value tm =
+      kb.add(firstM, b.createOrFold<arith::RemUIOp>(loc, inGroup, sizeM));
+  Value tn = b.createOrFold<arith::DivUIOp>(loc, inGroup, sizeM);
+  return {tm, tn};
+}
+
+/// The per-thread state of the kernel body: thread, lane and warp indices,
+/// the block's output tile, the batch coordinates of blockIdx.z / `splits`
+/// and the dynamic shared memory. Sets `z` to blockIdx.z and `split` to its
+/// split index (blockIdx.z % `splits`).
+static BlockContext emitBlockContext(KernelBuilder &kb, const GemmProblem &p,
+                                     const MMATileConfig &t, int64_t splits,
+                                     Value &z, Value &split) {
+  OpBuilder &b = kb.b;
+  BlockContext ctx;
+  ctx.tid = gpuIndex(kb, false, gpu::Dimension::x);
+  ctx.lane = kb.rem(ctx.tid, 32);
+  ctx.warp = kb.div(ctx.tid, 32);
+  ctx.warpM = kb.rem(ctx.warp, t.warpsM);
+  ctx.warpN = kb.div(ctx.warp, t.warpsM);
+  auto [tm, tn] = rasterizeTile(kb, p, t);
+  ctx.tileM0 = kb.mul(tm, t.blockM);
+  ctx.tileN0 = kb.mul(tn, t.blockN);
+
+  z = gpuIndex(kb, true, gpu::Dimension::z);
+  split = kb.rem(z, splits);
+  Value batchIndex = kb.div(z, splits);
+  ctx.batchCoords.values.assign(p.loopExtents.size(), Value());
+  decompose(kb, batchIndex, p.batchDims, p.loopExtents, ctx.batchCoords);
+
+  ctx.smemBytes = gpu::DynamicSharedMemoryOp::create(
+      b, kb.loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(),
+                      gpu::AddressSpaceAttr::get(
+                          b.getContext(), gpu::AddressSpace::Workgroup)));
+  return ctx;
+}
+
+/// The split-K epilogue: the block's partial sums go to
+/// workspace[batch][split][m][nPadded] (`wFlat`; z = batch * splits +
+/// split), rows padded to 8 columns so that every group is one aligned
+/// 32-byte store.
+static void emitPartialSumEpilogue(KernelBuilder &kb, const GemmProblem &p,
+                                   const MMATileConfig &t,
+                                   const BlockContext &ctx, ArrayRef<Value> acc,
+                                   Value wFlat, Value z) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t nPadded = ceilDiv(p.n, 8) * 8;
+  Value slab = kb.mul(z, p.m * nPadded); // (batch * splits + split)
+  emitStagedEpilogue(kb, p, t, ctx, acc,
+                     [&](Value m, Value n0, ArrayRef<Value> vals) {
+                       OpBuilder::InsertionGuard g(b);
+                       auto ifOp = scf::IfOp::create(
+                           b, loc, kb.both(kb.lt(m, p.m), kb.lt(n0, nPadded)),
+                           /*withElseRegion=*/false);
+                       b.setInsertionPointToStart(ifOp.thenBlock());
+                       Value off = kb.add(slab, kb.add(kb.mul(m, nPadded), n0));
+                       auto quad = VectorType::get({4}, b.getF32Type());
+                       for (int64_t q = 0; q < 2; ++q) {
+                         Value v = vector::FromElementsOp::create(
+                             b, loc, quad, vals.slice(q * 4, 4));
+                         vector::StoreOp::create(
+                             b, loc, v, wFlat,
+                             ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
+                             /*nontemporal=*/false, llvm::MaybeAlign(16));
+                       }
+                     });
+}
+
 gpu::GPUFuncOp
 mma::buildTensorCoreKernel(OpBuilder &b, Location loc, GemmProblem &p,
                            gpu::GPUModuleOp kernels, const KernelChoice &choice,
@@ -56,45 +144,8 @@ mma::buildTensorCoreKernel(OpBuilder &b, Location loc, GemmProblem &p,
   b.setInsertionPointToStart(&func.getBody().front());
   KernelBuilder kb(b, loc);
 
-  BlockContext ctx;
-  ctx.tid = gpuIndex(kb, false, gpu::Dimension::x);
-  ctx.lane = kb.rem(ctx.tid, 32);
-  ctx.warp = kb.div(ctx.tid, 32);
-  ctx.warpM = kb.rem(ctx.warp, t.warpsM);
-  ctx.warpN = kb.div(ctx.warp, t.warpsM);
-
-  // Tile rasterization: groups of up to 8 tile rows, column-major inside.
-  int64_t tilesM = ceilDiv(p.m, t.blockM), tilesN = ceilDiv(p.n, t.blockN);
-  Value bid = gpuIndex(kb, true, gpu::Dimension::x);
-  Value tm, tn;
-  constexpr int64_t kGroup = 8;
-  if (tilesM <= kGroup) {
-    tm = kb.rem(bid, tilesM);
-    tn = kb.div(bid, tilesM);
-  } else {
-    int64_t width = kGroup * tilesN;
-    Value group = kb.div(bid, width);
-    Value firstM = kb.mul(group, kGroup);
-    Value sizeM = kb.minI(kb.sub(kb.i32(tilesM), firstM), kb.i32(kGroup));
-    Value inGroup = kb.rem(bid, width);
-    tm = kb.add(firstM, b.createOrFold<arith::RemUIOp>(loc, inGroup, sizeM));
-    tn = b.createOrFold<arith::DivUIOp>(loc, inGroup, sizeM);
-  }
-  ctx.tileM0 = kb.mul(tm, t.blockM);
-  ctx.tileN0 = kb.mul(tn, t.blockN);
-
-  Value z = gpuIndex(kb, true, gpu::Dimension::z);
-  Value split = kb.rem(z, splits);
-  Value batchIndex = kb.div(z, splits);
-  ctx.batchCoords.values.assign(p.loopExtents.size(), Value());
-  decompose(kb, batchIndex, p.batchDims, p.loopExtents, ctx.batchCoords);
-
-  ctx.smemBytes = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface(),
-                      gpu::AddressSpaceAttr::get(
-                          b.getContext(), gpu::AddressSpace::Workgroup)));
+  Value z, split;
+  BlockContext ctx = emitBlockContext(kb, p, t, splits, z, split);
   Value aFlat = flatView(b, loc, func.getArgument(aIdx), p.a.span());
   Value bFlat = flatView(b, loc, func.getArgument(bIdx), p.b.span());
 
@@ -116,31 +167,11 @@ mma::buildTensorCoreKernel(OpBuilder &b, Location loc, GemmProblem &p,
                             p.m % t.blockM == 0, p.n % t.blockN == 0);
         });
   } else {
-    // Partial sums to workspace[batch][split][m][nPadded]: rows padded to
-    // 8 columns so every group is one aligned 32-byte store.
     int64_t nPadded = ceilDiv(p.n, 8) * 8;
     unsigned wIdx = operands.add(workspace);
     int64_t span = p.batch * splits * p.m * nPadded;
     Value wFlat = flatView(b, loc, func.getArgument(wIdx), span);
-    Value slab = kb.mul(z, p.m * nPadded); // (batch * splits + split)
-    emitStagedEpilogue(
-        kb, p, t, ctx, acc, [&](Value m, Value n0, ArrayRef<Value> vals) {
-          OpBuilder::InsertionGuard g(b);
-          auto ifOp = scf::IfOp::create(
-              b, loc, kb.both(kb.lt(m, p.m), kb.lt(n0, nPadded)),
-              /*withElseRegion=*/false);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-          Value off = kb.add(slab, kb.add(kb.mul(m, nPadded), n0));
-          auto quad = VectorType::get({4}, b.getF32Type());
-          for (int64_t q = 0; q < 2; ++q) {
-            Value v = vector::FromElementsOp::create(b, loc, quad,
-                                                     vals.slice(q * 4, 4));
-            vector::StoreOp::create(
-                b, loc, v, wFlat,
-                ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
-                /*nontemporal=*/false, llvm::MaybeAlign(16));
-          }
-        });
+    emitPartialSumEpilogue(kb, p, t, ctx, acc, wFlat, z);
   }
   gpu::ReturnOp::create(b, loc);
 
