@@ -196,22 +196,36 @@ static SmallVector<Value> cloneBody(OpBuilder &b, linalg::GenericOp generic,
   return results;
 }
 
-/// The epilogue for `count` columns starting at n0 (count 8 with vector
-/// accesses, or 1 with the column's own coordinates).
-static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
-                        const EpilogueBuffers &buf, const Coordinates &bm,
-                        Value n0, ArrayRef<Value> acc, bool vectorized) {
-  OpBuilder &b = kb.b;
-  Coordinates coords = bm;
-  decompose(kb, n0, p.nDims, p.loopExtents, coords);
-  SmallVector<unsigned> dims(p.batchDims);
-  llvm::append_range(dims, p.mDims);
-  llvm::append_range(dims, p.nDims);
+namespace {
+/// The epilogue of `count` columns starting at n0 (count 8 with vector
+/// accesses, or 1 with the column's own coordinates): the coordinates of
+/// the columns and the accesses its pieces share.
+struct ColumnEpilogue {
+  KernelBuilder &kb;
+  const GemmProblem &p;
+  const EpilogueBuffers &buf;
+  bool vectorized;
+  /// Batch, M and N coordinates of column n0.
+  Coordinates coords;
+  /// The loops `coords` covers, and the innermost N loop.
+  SmallVector<unsigned> dims;
   std::optional<unsigned> innerN;
-  if (!p.nDims.empty())
-    innerN = p.nDims.back();
-  int64_t count = acc.size();
-  auto groupAccess = [&](const Access &a) {
+
+  /// Decomposes n0 into the N loops' coordinates.
+  ColumnEpilogue(KernelBuilder &kb, const GemmProblem &p,
+                 const EpilogueBuffers &buf, const Coordinates &bm, Value n0,
+                 bool vectorized)
+      : kb(kb), p(p), buf(buf), vectorized(vectorized), coords(bm) {
+    decompose(kb, n0, p.nDims, p.loopExtents, coords);
+    dims.assign(p.batchDims.begin(), p.batchDims.end());
+    llvm::append_range(dims, p.mDims);
+    llvm::append_range(dims, p.nDims);
+    if (!p.nDims.empty())
+      innerN = p.nDims.back();
+  }
+
+  /// The offsets of `a` for the columns and its vector width.
+  GroupAccess groupAccess(const Access &a) {
     GroupAccess ga;
     ga.base = elementOffset(kb, a, dims, coords);
     ga.step = innerN ? a.effectiveStride(*innerN) : 0;
@@ -219,52 +233,71 @@ static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
                       ? groupVectorWidth(p, a, *innerN)
                       : 1;
     return ga;
-  };
-  auto load = [&](Value flat, const Access &a) {
+  }
+
+  /// The values of `a` at the columns.
+  SmallVector<Value> load(Value flat, const Access &a) {
     GroupAccess ga = groupAccess(a);
     if (!vectorized) {
       ga.step = 0;
       return SmallVector<Value>(1, loadElement(kb, flat, ga.base));
     }
     return loadGroup(kb, flat, ga);
-  };
-  auto store = [&](Value flat, const Access &a, ArrayRef<Value> vals) {
+  }
+
+  /// Stores `vals` to `a` at the columns.
+  void store(Value flat, const Access &a, ArrayRef<Value> vals) {
     GroupAccess ga = groupAccess(a);
     if (!vectorized) {
-      memref::StoreOp::create(b, kb.loc, vals[0], flat,
+      memref::StoreOp::create(kb.b, kb.loc, vals[0], flat,
                               ValueRange{kb.toIndex(ga.base)});
       return;
     }
     storeGroup(kb, flat, ga, vals);
-  };
+  }
 
-  // The full sums: the old accumulator plus the products.
-  SmallVector<Value> sums(acc);
-  if (!p.zeroInit) {
-    SmallVector<Value> old = load(buf.cFlat, p.c);
-    for (int64_t j = 0; j < count; ++j)
-      sums[j] = arith::AddFOp::create(b, kb.loc, old[j], sums[j]);
+  /// The full sums: the old accumulator (unless it starts at zero) plus the
+  /// products `acc`.
+  SmallVector<Value> fullSums(ArrayRef<Value> acc) {
+    SmallVector<Value> sums(acc);
+    if (!p.zeroInit) {
+      SmallVector<Value> old = load(buf.cFlat, p.c);
+      for (int64_t j = 0, e = acc.size(); j < e; ++j)
+        sums[j] = arith::AddFOp::create(kb.b, kb.loc, old[j], sums[j]);
+    }
+    return sums;
   }
-  if (p.epilogue.storeAccumulator)
-    store(buf.cFlat, p.c, sums);
+
+  /// Per block argument of the consumer, its value at each column (null
+  /// for outputs whose old value the body does not read: not loaded).
+  SmallVector<SmallVector<Value>> consumerInputs(ArrayRef<Value> sums) {
+    linalg::GenericOp generic = p.epilogue.generic;
+    SmallVector<SmallVector<Value>> argVals;
+    for (auto [i, arg] : llvm::enumerate(p.epilogue.args)) {
+      if (arg.kind == EpilogueArg::Accumulator) {
+        argVals.push_back(SmallVector<Value>(sums));
+        continue;
+      }
+      Value blockArg = generic.getBody()->getArgument(i);
+      if (blockArg.use_empty()) {
+        argVals.push_back(SmallVector<Value>(sums.size(), Value()));
+        continue;
+      }
+      argVals.push_back(load(buf.argFlat[i], arg.access));
+    }
+    return argVals;
+  }
+
+  /// The consumer's body cloned per column, its results stored.
+  void emitConsumer(ArrayRef<Value> sums);
+};
+} // namespace
+
+void ColumnEpilogue::emitConsumer(ArrayRef<Value> sums) {
+  OpBuilder &b = kb.b;
   linalg::GenericOp generic = p.epilogue.generic;
-  if (!generic)
-    return;
-  // Inputs of the consumer.
-  SmallVector<SmallVector<Value>> argVals;
-  for (auto [i, arg] : llvm::enumerate(p.epilogue.args)) {
-    if (arg.kind == EpilogueArg::Accumulator) {
-      argVals.push_back(sums);
-      continue;
-    }
-    // Outputs whose old value the body does not read are not loaded.
-    Value blockArg = generic.getBody()->getArgument(i);
-    if (blockArg.use_empty()) {
-      argVals.push_back(SmallVector<Value>(count, Value()));
-      continue;
-    }
-    argVals.push_back(load(buf.argFlat[i], arg.access));
-  }
+  int64_t count = sums.size();
+  SmallVector<SmallVector<Value>> argVals = consumerInputs(sums);
   unsigned numResults = p.epilogue.outputs.size();
   SmallVector<SmallVector<Value>> results(numResults);
   // Results stored element by element are stored as soon as they exist
@@ -301,6 +334,19 @@ static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
   for (unsigned o = 0; o < numResults; ++o)
     if (!storedAtOnce(o))
       storeGroup(kb, buf.outputFlat[o], outAccess[o], results[o]);
+}
+
+/// The epilogue for `count` columns starting at n0 (count 8 with vector
+/// accesses, or 1 with the column's own coordinates).
+static void emitColumns(KernelBuilder &kb, const GemmProblem &p,
+                        const EpilogueBuffers &buf, const Coordinates &bm,
+                        Value n0, ArrayRef<Value> acc, bool vectorized) {
+  ColumnEpilogue columns(kb, p, buf, bm, n0, vectorized);
+  SmallVector<Value> sums = columns.fullSums(acc);
+  if (p.epilogue.storeAccumulator)
+    columns.store(buf.cFlat, p.c, sums);
+  if (p.epilogue.generic)
+    columns.emitConsumer(sums);
 }
 
 void mma::emitEpilogueGroup(KernelBuilder &kb, const GemmProblem &p,
