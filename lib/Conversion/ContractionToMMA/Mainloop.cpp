@@ -426,40 +426,105 @@ static Value emitMma(KernelBuilder &kb, Type elem, Value aFrag, Value bFrag,
   return d;
 }
 
-SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
-                                     const MainloopConfig &cfg,
-                                     const BlockContext &ctx, Value aFlat,
-                                     Value bFlat, Value kTileBegin,
-                                     Value numKTiles) {
-  OpBuilder &b = kb.b;
-  Location loc = kb.loc;
-  const MMATileConfig &t = cfg.tile;
-  int64_t S = t.stages, BK = t.blockK, G = BK / 16;
-  int64_t WM = t.warpTileM(), WN = t.warpTileN();
-  int64_t MI = WM / 16, NI = WN / 8, NJ = WN / 16;
-  Type elem = p.elementType;
-  MLIRContext *ctxt = b.getContext();
+//===----------------------------------------------------------------------===//
+// The pipelined loop
+//===----------------------------------------------------------------------===//
 
-  auto wg = gpu::AddressSpaceAttr::get(ctxt, gpu::AddressSpace::Workgroup);
+namespace {
+/// Builds the pipelined mainloop of emitMainloop: the operand loaders, the
+/// per-lane ldmatrix offsets, and the pieces of the loop over reduction
+/// tiles, with the values they share.
+struct MainloopEmitter {
+  KernelBuilder &kb;
+  const GemmProblem &p;
+  const MainloopConfig &cfg;
+  Value kTileBegin, numKTiles;
+  /// Stages, reduction tile, k16 steps per tile, and mma fragments per
+  /// warp: MI of A (m16), NI accumulators along N (n8), NJ of B (n16).
+  int64_t S, BK, G, MI, NI, NJ;
+  Type elem;
+  /// The stages of both operands in shared memory.
+  Value smem;
+  OperandLoader la, lb;
+  /// Per-lane ldmatrix offsets within a stage (emitFragmentBases).
+  SmallVector<Value> aBase, bBase;
+  /// Some copies are asynchronous (cp.async groups to commit and wait for).
+  bool async;
+
+  /// Creates the shared-memory view and sets up the loaders.
+  MainloopEmitter(KernelBuilder &kb, const GemmProblem &p,
+                  const MainloopConfig &cfg, const BlockContext &ctx,
+                  Value aFlat, Value bFlat, Value kTileBegin, Value numKTiles);
+  void emitFragmentBases(const BlockContext &ctx);
+  /// Offset within a stage of A fragment `mi` (B fragment `nj`) at k16
+  /// step `g`.
+  Value aOffset(int64_t mi, int64_t g);
+  Value bOffset(int64_t nj, int64_t g);
+  /// ldmatrix of every fragment of k16 step `g` from `stage`.
+  Fragments loadFrags(Value stage, int64_t g);
+  /// Copies reduction tile kTileBegin + `kRel` into `stage` (zeros past
+  /// the block's range); returns the copy tokens.
+  SmallVector<Value> loadTiles(Value kRel, Value stage);
+  /// cp.async group commit and wait (nothing without asynchronous copies).
+  Value commit(ValueRange tokens);
+  void waitGroups(Value token, int64_t n);
+  /// The scf.for over the block's reduction tiles, from the fragments of
+  /// tile 0 step 0; its first MI * NI results are the accumulators.
+  scf::ForOp emitLoop(const Fragments &first);
+  /// The loop body: the k16 steps of one tile, with the next tile's copies
+  /// and the next step's fragments in flight.
+  void emitLoopBody(scf::ForOp loop);
+};
+} // namespace
+
+MainloopEmitter::MainloopEmitter(KernelBuilder &kb, const GemmProblem &p,
+                                 const MainloopConfig &cfg,
+                                 const BlockContext &ctx, Value aFlat,
+                                 Value bFlat, Value kTileBegin, Value numKTiles)
+    : kb(kb), p(p), cfg(cfg), kTileBegin(kTileBegin), numKTiles(numKTiles) {
+  const MMATileConfig &t = cfg.tile;
+  S = t.stages;
+  BK = t.blockK;
+  G = BK / 16;
+  int64_t WM = t.warpTileM(), WN = t.warpTileN();
+  MI = WM / 16;
+  NI = WN / 8;
+  NJ = WN / 16;
+  elem = p.elementType;
+
+  auto wg = gpu::AddressSpaceAttr::get(kb.b.getContext(),
+                                       gpu::AddressSpace::Workgroup);
   int64_t totalElems = cfg.bSmem.base + S * cfg.bSmem.stageElems;
   auto smemType =
       MemRefType::get({totalElems}, elem, MemRefLayoutAttrInterface(), wg);
-  Value smem = memref::ViewOp::create(b, loc, smemType, ctx.smemBytes,
-                                      kb.idx(0), ValueRange{});
+  smem = memref::ViewOp::create(kb.b, kb.loc, smemType, ctx.smemBytes,
+                                kb.idx(0), ValueRange{});
 
-  // Loaders.
-  OperandLoader la{&p,  &p.a,     p.aConverts, cfg.aLayout, cfg.aSmem, p.mDims,
-                   p.m, t.blockM, BK,          aFlat,       smem,      {}};
-  OperandLoader lb{&p,  &p.b,     p.bConverts, cfg.bLayout, cfg.bSmem, p.nDims,
-                   p.n, t.blockN, BK,          bFlat,       smem,      {}};
+  la =
+      OperandLoader{&p,  &p.a,     p.aConverts, cfg.aLayout, cfg.aSmem, p.mDims,
+                    p.m, t.blockM, BK,          aFlat,       smem,      {}};
+  lb =
+      OperandLoader{&p,  &p.b,     p.bConverts, cfg.bLayout, cfg.bSmem, p.nDims,
+                    p.n, t.blockN, BK,          bFlat,       smem,      {}};
   la.setup(kb, ctx, ctx.tileM0, t.numThreads());
   lb.setup(kb, ctx, ctx.tileN0, t.numThreads());
 
-  // Per-lane ldmatrix offsets within a stage. Every row an ldmatrix
-  // addresses is (a multiple of 8) + lane % 8, so its swizzle is a lane
-  // constant; the offsets of all fragments and k16 steps are then a few
-  // lane values plus constants (immediates in the PTX), not one register
-  // per fragment and step.
+  // Tiles past the end (the pipeline's tail) are loaded as zeros: every
+  // stage's copies are unconditional, so each commit group holds the
+  // tokens of its own copies and the group count never depends on data.
+  // Without asynchronous copies (both operands synchronous) there are no
+  // groups at all.
+  async = (!p.aConverts && cfg.aLayout.vec > 1) ||
+          (!p.bConverts && cfg.bLayout.vec > 1);
+}
+
+/// Per-lane ldmatrix offsets within a stage. Every row an ldmatrix
+/// addresses is (a multiple of 8) + lane % 8, so its swizzle is a lane
+/// constant; the offsets of all fragments and k16 steps are then a few
+/// lane values plus constants (immediates in the PTX), not one register
+/// per fragment and step.
+void MainloopEmitter::emitFragmentBases(const BlockContext &ctx) {
+  int64_t WM = cfg.tile.warpTileM(), WN = cfg.tile.warpTileN();
   Value lane = ctx.lane;
   Value l8 = kb.rem(lane, 8), l16 = kb.rem(lane, 16);
   Value quad = kb.div(lane, 8), half = kb.div(lane, 16);
@@ -473,7 +538,6 @@ SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
   };
   // Rows follow M/N: per step g, offset = base[g] + fragment * 16 * BK.
   // Rows follow K: per fragment f, offset = base[f] + g * 16 * cols.
-  SmallVector<Value> aBase, bBase;
   if (!cfg.aLayout.rowsAreK) {
     Value rowOff = kb.mul(kb.add(warpRowM, l16), BK);
     Value c0 = kb.xorI(half, laneSwizzle(cfg.aSmem));
@@ -503,140 +567,156 @@ SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
     for (int64_t g = 0; g < G; ++g)
       bBase.push_back(kb.add(rowOff, kb.mul(kb.xorI(c0, kb.i32(2 * g)), 8)));
   }
-  auto aOffset = [&](int64_t mi, int64_t g) {
-    return cfg.aLayout.rowsAreK
-               ? kb.add(aBase[mi], kb.i32(g * 16 * cfg.aSmem.cols))
-               : kb.add(aBase[g], kb.i32(mi * 16 * BK));
-  };
-  auto bOffset = [&](int64_t nj, int64_t g) {
-    return cfg.bLayout.rowsAreK
-               ? kb.add(bBase[nj], kb.i32(g * 16 * cfg.bSmem.cols))
-               : kb.add(bBase[g], kb.i32(nj * 16 * BK));
-  };
+}
 
+Value MainloopEmitter::aOffset(int64_t mi, int64_t g) {
+  return cfg.aLayout.rowsAreK
+             ? kb.add(aBase[mi], kb.i32(g * 16 * cfg.aSmem.cols))
+             : kb.add(aBase[g], kb.i32(mi * 16 * BK));
+}
+
+Value MainloopEmitter::bOffset(int64_t nj, int64_t g) {
+  return cfg.bLayout.rowsAreK
+             ? kb.add(bBase[nj], kb.i32(g * 16 * cfg.bSmem.cols))
+             : kb.add(bBase[g], kb.i32(nj * 16 * BK));
+}
+
+Fragments MainloopEmitter::loadFrags(Value stage, int64_t g) {
+  OpBuilder &b = kb.b;
   auto fragType = VectorType::get({4, 2}, elem);
-  auto loadFrags = [&](Value stage, int64_t g) {
-    Fragments f;
-    Value aStage =
-        kb.add(kb.i32(cfg.aSmem.base), kb.mul(stage, cfg.aSmem.stageElems));
-    Value bStage =
-        kb.add(kb.i32(cfg.bSmem.base), kb.mul(stage, cfg.bSmem.stageElems));
-    for (int64_t mi = 0; mi < MI; ++mi)
-      f.a.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, fragType, smem,
-          ValueRange{kb.toIndex(kb.add(aStage, aOffset(mi, g)))},
-          b.getBoolAttr(cfg.aLayout.rowsAreK), b.getI32IntegerAttr(4)));
-    for (int64_t nj = 0; nj < NJ; ++nj)
-      f.b.push_back(nvgpu::LdMatrixOp::create(
-          b, loc, fragType, smem,
-          ValueRange{kb.toIndex(kb.add(bStage, bOffset(nj, g)))},
-          b.getBoolAttr(cfg.bLayout.rowsAreK), b.getI32IntegerAttr(4)));
-    return f;
-  };
+  Fragments f;
+  Value aStage =
+      kb.add(kb.i32(cfg.aSmem.base), kb.mul(stage, cfg.aSmem.stageElems));
+  Value bStage =
+      kb.add(kb.i32(cfg.bSmem.base), kb.mul(stage, cfg.bSmem.stageElems));
+  for (int64_t mi = 0; mi < MI; ++mi)
+    f.a.push_back(nvgpu::LdMatrixOp::create(
+        b, kb.loc, fragType, smem,
+        ValueRange{kb.toIndex(kb.add(aStage, aOffset(mi, g)))},
+        b.getBoolAttr(cfg.aLayout.rowsAreK), b.getI32IntegerAttr(4)));
+  for (int64_t nj = 0; nj < NJ; ++nj)
+    f.b.push_back(nvgpu::LdMatrixOp::create(
+        b, kb.loc, fragType, smem,
+        ValueRange{kb.toIndex(kb.add(bStage, bOffset(nj, g)))},
+        b.getBoolAttr(cfg.bLayout.rowsAreK), b.getI32IntegerAttr(4)));
+  return f;
+}
 
-  // Tiles past the end (the pipeline's tail) are loaded as zeros: every
-  // stage's copies are unconditional, so each commit group holds the
-  // tokens of its own copies and the group count never depends on data.
-  // Without asynchronous copies (both operands synchronous) there are no
-  // groups at all.
-  bool async = (!p.aConverts && cfg.aLayout.vec > 1) ||
-               (!p.bConverts && cfg.bLayout.vec > 1);
-  auto loadTiles = [&](Value kRel, Value stage) {
-    Value kTile = kb.add(kTileBegin, kRel);
-    Value tileValid = kb.lt(kRel, numKTiles);
-    if (std::optional<int64_t> c = kb.constant(tileValid); c && *c)
-      tileValid = Value();
-    SmallVector<Value> tokens;
-    la.loadTile(kb, kTile, stage, tileValid, tokens);
-    lb.loadTile(kb, kTile, stage, tileValid, tokens);
-    return tokens;
-  };
-  auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctxt);
-  auto commit = [&](ValueRange tokens) -> Value {
-    if (!async)
-      return Value();
-    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens)
-        .getResult();
-  };
-  auto waitGroups = [&](Value token, int64_t n) {
-    if (!async)
-      return;
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, token,
-                                     b.getI32IntegerAttr(int32_t(n)));
-  };
+SmallVector<Value> MainloopEmitter::loadTiles(Value kRel, Value stage) {
+  Value kTile = kb.add(kTileBegin, kRel);
+  Value tileValid = kb.lt(kRel, numKTiles);
+  if (std::optional<int64_t> c = kb.constant(tileValid); c && *c)
+    tileValid = Value();
+  SmallVector<Value> tokens;
+  la.loadTile(kb, kTile, stage, tileValid, tokens);
+  lb.loadTile(kb, kTile, stage, tileValid, tokens);
+  return tokens;
+}
 
-  // Prologue: tiles 0 .. S-2.
-  Value token;
-  for (int64_t s = 0; s < S - 1; ++s)
-    token = commit(loadTiles(kb.i32(s), kb.i32(s)));
-  waitGroups(token, S - 2);
-  gpu::BarrierOp::create(b, loc);
-  Fragments first = loadFrags(kb.i32(0), 0);
+Value MainloopEmitter::commit(ValueRange tokens) {
+  if (!async)
+    return Value();
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(kb.b.getContext());
+  return nvgpu::DeviceAsyncCreateGroupOp::create(kb.b, kb.loc, tokenType,
+                                                 tokens)
+      .getResult();
+}
 
-  // Main loop.
+void MainloopEmitter::waitGroups(Value token, int64_t n) {
+  if (!async)
+    return;
+  nvgpu::DeviceAsyncWaitOp::create(kb.b, kb.loc, token,
+                                   kb.b.getI32IntegerAttr(int32_t(n)));
+}
+
+scf::ForOp MainloopEmitter::emitLoop(const Fragments &first) {
+  OpBuilder &b = kb.b;
   auto accType = VectorType::get({2, 2}, b.getF32Type());
   Value zeroAcc = arith::ConstantOp::create(
-      b, loc, accType, DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
+      b, kb.loc, accType,
+      DenseElementsAttr::get(accType, b.getF32FloatAttr(0)));
   SmallVector<Value> inits(MI * NI, zeroAcc);
   llvm::append_range(inits, first.a);
   llvm::append_range(inits, first.b);
   inits.push_back(kb.i32(0));     // stage read this iteration
   inits.push_back(kb.i32(S - 1)); // stage refilled this iteration
   auto loop =
-      scf::ForOp::create(b, loc, kb.i32(0), numKTiles, kb.i32(1), inits);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value kt = loop.getInductionVar();
-    ValueRange args = loop.getRegionIterArgs();
-    SmallVector<Value> acc(args.begin(), args.begin() + MI * NI);
-    Fragments cur;
-    cur.a.assign(args.begin() + MI * NI, args.begin() + MI * NI + MI);
-    cur.b.assign(args.begin() + MI * NI + MI, args.begin() + MI * NI + MI + NJ);
-    Value readStage = args[MI * NI + MI + NJ];
-    Value writeStage = args[MI * NI + MI + NJ + 1];
-    auto nextStage = [&](Value s) {
-      Value n = kb.add(s, kb.i32(1));
-      return kb.select(kb.eq(n, S), kb.i32(0), n);
-    };
-    Value nextRead = readStage, nextWrite = writeStage;
-    SmallVector<Value> tokens;
-    for (int64_t g = 0; g < G; ++g) {
-      Fragments next;
-      if (g + 1 < G)
-        next = loadFrags(readStage, g + 1);
-      if (g == 0)
-        tokens = loadTiles(kb.add(kt, kb.i32(S - 1)), writeStage);
-      for (int64_t mi = 0; mi < MI; ++mi) {
-        for (int64_t nn = 0; nn < NI; ++nn) {
-          // Serpentine order: consecutive mmas share a fragment.
-          int64_t ni = (mi % 2 == 0) ? nn : NI - 1 - nn;
-          Value &c = acc[mi * NI + ni];
-          c = emitMma(kb, elem, cur.a[mi], cur.b[ni / 2], ni % 2, c);
-        }
+      scf::ForOp::create(b, kb.loc, kb.i32(0), numKTiles, kb.i32(1), inits);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  emitLoopBody(loop);
+  return loop;
+}
+
+void MainloopEmitter::emitLoopBody(scf::ForOp loop) {
+  Value kt = loop.getInductionVar();
+  ValueRange args = loop.getRegionIterArgs();
+  SmallVector<Value> acc(args.begin(), args.begin() + MI * NI);
+  Fragments cur;
+  cur.a.assign(args.begin() + MI * NI, args.begin() + MI * NI + MI);
+  cur.b.assign(args.begin() + MI * NI + MI, args.begin() + MI * NI + MI + NJ);
+  Value readStage = args[MI * NI + MI + NJ];
+  Value writeStage = args[MI * NI + MI + NJ + 1];
+  auto nextStage = [&](Value s) {
+    Value n = kb.add(s, kb.i32(1));
+    return kb.select(kb.eq(n, S), kb.i32(0), n);
+  };
+  Value nextRead = readStage, nextWrite = writeStage;
+  SmallVector<Value> tokens;
+  for (int64_t g = 0; g < G; ++g) {
+    Fragments next;
+    if (g + 1 < G)
+      next = loadFrags(readStage, g + 1);
+    if (g == 0)
+      tokens = loadTiles(kb.add(kt, kb.i32(S - 1)), writeStage);
+    for (int64_t mi = 0; mi < MI; ++mi) {
+      for (int64_t nn = 0; nn < NI; ++nn) {
+        // Serpentine order: consecutive mmas share a fragment.
+        int64_t ni = (mi % 2 == 0) ? nn : NI - 1 - nn;
+        Value &c = acc[mi * NI + ni];
+        c = emitMma(kb, elem, cur.a[mi], cur.b[ni / 2], ni % 2, c);
       }
-      if (g == G - 2) {
-        Value tok = commit(tokens);
-        waitGroups(tok, S - 2);
-        gpu::BarrierOp::create(b, loc);
-        nextRead = nextStage(readStage);
-        nextWrite = nextStage(writeStage);
-      }
-      if (g == G - 1)
-        next = loadFrags(nextRead, 0);
-      cur = next;
     }
-    SmallVector<Value> yields(acc);
-    llvm::append_range(yields, cur.a);
-    llvm::append_range(yields, cur.b);
-    yields.push_back(nextRead);
-    yields.push_back(nextWrite);
-    scf::YieldOp::create(b, loc, yields);
+    if (g == G - 2) {
+      Value tok = commit(tokens);
+      waitGroups(tok, S - 2);
+      gpu::BarrierOp::create(kb.b, kb.loc);
+      nextRead = nextStage(readStage);
+      nextWrite = nextStage(writeStage);
+    }
+    if (g == G - 1)
+      next = loadFrags(nextRead, 0);
+    cur = next;
   }
+  SmallVector<Value> yields(acc);
+  llvm::append_range(yields, cur.a);
+  llvm::append_range(yields, cur.b);
+  yields.push_back(nextRead);
+  yields.push_back(nextWrite);
+  scf::YieldOp::create(kb.b, kb.loc, yields);
+}
+
+SmallVector<Value> mma::emitMainloop(KernelBuilder &kb, const GemmProblem &p,
+                                     const MainloopConfig &cfg,
+                                     const BlockContext &ctx, Value aFlat,
+                                     Value bFlat, Value kTileBegin,
+                                     Value numKTiles) {
+  MainloopEmitter e(kb, p, cfg, ctx, aFlat, bFlat, kTileBegin, numKTiles);
+  e.emitFragmentBases(ctx);
+
+  // Prologue: tiles 0 .. S-2.
+  Value token;
+  for (int64_t s = 0; s < e.S - 1; ++s)
+    token = e.commit(e.loadTiles(kb.i32(s), kb.i32(s)));
+  e.waitGroups(token, e.S - 2);
+  gpu::BarrierOp::create(kb.b, kb.loc);
+  Fragments first = e.loadFrags(kb.i32(0), 0);
+
+  scf::ForOp loop = e.emitLoop(first);
   // Drain the pipeline before shared memory is reused.
-  waitGroups(token, 0);
-  gpu::BarrierOp::create(b, loc);
+  e.waitGroups(token, 0);
+  gpu::BarrierOp::create(kb.b, kb.loc);
   SmallVector<Value> result(loop.getResults().begin(),
-                            loop.getResults().begin() + MI * NI);
+                            loop.getResults().begin() + e.MI * e.NI);
   return result;
 }
