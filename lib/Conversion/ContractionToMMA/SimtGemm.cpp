@@ -266,13 +266,24 @@ Value microOffset(KernelBuilder &kb, Value t, int64_t i, int64_t tileMN) {
   return kb.add(kb.mul(t, 4), kb.i32((i / 4) * (tileMN / 2) + i % 4));
 }
 
-} // namespace
+/// The kernel's shape: tile, operand layouts, split count and the
+/// shared-memory plan.
+struct SimtPlan {
+  SimtTile tile{128, 128};
+  SimtLayout la, lb;
+  /// Reduction tiles of 8, splits of K and tiles per split.
+  int64_t kTiles = 1, splits = 1, perSplit = 1;
+  /// N rounded up to 8 (the split-K workspace's rows).
+  int64_t nPadded = 8;
+  /// Shared-memory elements per K row and per stage, of A and B.
+  int64_t aRow = 0, bRow = 0, aStage = 0, bStage = 0;
+  /// Row stride of the epilogue's staging buffer; total bytes.
+  int64_t stagingStride = 0, smemBytes = 0;
+};
 
-LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
-                                gpu::GPUModuleOp kernels,
-                                const MMAOptions &options) {
-  Location loc = p.op->getLoc();
-  // Loop order: the contiguous loops innermost (as for tensor cores).
+/// Orders the loops with the contiguous ones innermost (as for tensor
+/// cores) and picks how each operand reaches shared memory.
+void planLayouts(GemmProblem &p, SimtLayout &la, SimtLayout &lb) {
   std::optional<unsigned> ca = contiguousLoop(p.a), cb = contiguousLoop(p.b),
                           cc = contiguousLoop(p.c);
   auto kindOf = [&](std::optional<unsigned> l) {
@@ -300,30 +311,41 @@ LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
     }
     return l;
   };
-  SimtLayout la = layoutOf(p.a, ca, DimKind::M, p.mDims);
-  SimtLayout lb = layoutOf(p.b, cb, DimKind::N, p.nDims);
+  la = layoutOf(p.a, ca, DimKind::M, p.mDims);
+  lb = layoutOf(p.b, cb, DimKind::N, p.nDims);
+}
 
-  // Tile: 128x128 (8x8 per thread) when it fills the SMs, else 64x64.
+/// The tile: 128x128 (8x8 per thread) when it fills the SMs, else 64x64,
+/// unless the op names one ("mpt.mma_tile", for tests and tuning).
+FailureOr<SimtTile> chooseTile(const GemmProblem &p, int64_t sms) {
   SimtTile tile{128, 128};
-  int64_t sms = numSMs(options.sm);
   if (ceilDiv(p.m, 128) * ceilDiv(p.n, 128) * p.batch < sms)
     tile = {64, 64};
-  // A per-op choice (tests, tuning): "simt128x128x8_t8x8_s2" or
-  // "simt64x64x8_t4x4_s2".
-  if (auto forced = p.op->getAttrOfType<StringAttr>("mpt.mma_tile")) {
-    if (forced.getValue() == SimtTile{128, 128}.str())
-      tile = {128, 128};
-    else if (forced.getValue() == SimtTile{64, 64}.str())
-      tile = {64, 64};
-    else
-      return p.op->emitError("mpt.mma_tile: '")
-             << forced.getValue() << "' is not a SIMT tile ("
-             << SimtTile{128, 128}.str() << " or " << SimtTile{64, 64}.str()
-             << ")";
-  }
+  auto forced = p.op->getAttrOfType<StringAttr>("mpt.mma_tile");
+  if (!forced)
+    return tile;
+  if (forced.getValue() == SimtTile{128, 128}.str())
+    return SimtTile{128, 128};
+  if (forced.getValue() == SimtTile{64, 64}.str())
+    return SimtTile{64, 64};
+  return p.op->emitError("mpt.mma_tile: '")
+         << forced.getValue() << "' is not a SIMT tile ("
+         << SimtTile{128, 128}.str() << " or " << SimtTile{64, 64}.str() << ")";
+}
+
+/// The whole plan (see SimtPlan); fails with a diagnostic on a bad tile
+/// attribute.
+FailureOr<SimtPlan> planKernel(GemmProblem &p, const MMAOptions &options) {
+  SimtPlan plan;
+  planLayouts(p, plan.la, plan.lb);
+  int64_t sms = numSMs(options.sm);
+  FailureOr<SimtTile> tile = chooseTile(p, sms);
+  if (failed(tile))
+    return failure();
+  plan.tile = *tile;
   // Long reductions with few tiles (weight gradients) split K, as the
   // tensor-core kernels do (SplitK.cpp's workspace and reduce kernel).
-  int64_t tiles = ceilDiv(p.m, tile.bm) * ceilDiv(p.n, tile.bn) * p.batch;
+  int64_t tiles = ceilDiv(p.m, tile->bm) * ceilDiv(p.n, tile->bn) * p.batch;
   int64_t kTiles = ceilDiv(p.k, kBlockK);
   int64_t splits = 1;
   if (options.forcedSplitK > 0)
@@ -333,29 +355,373 @@ LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
   else if (options.allowSplitK && tiles < sms && kTiles >= 64)
     splits = std::min<int64_t>({32, ceilDiv(sms, tiles), kTiles / 16});
   splits = std::max<int64_t>(1, std::min(splits, kTiles));
-  int64_t perSplit = ceilDiv(kTiles, splits);
-  splits = ceilDiv(kTiles, perSplit);
-  int64_t nPadded = ceilDiv(p.n, 8) * 8;
+  plan.kTiles = kTiles;
+  plan.perSplit = ceilDiv(kTiles, splits);
+  plan.splits = ceilDiv(kTiles, plan.perSplit);
+  plan.nPadded = ceilDiv(p.n, 8) * 8;
+
+  // Every thread copies at least one vector of each tile (8 x 64 floats
+  // over 256 threads: at most 2 per vector).
+  plan.la.vec = std::min<int64_t>(plan.la.vec, kBlockK * tile->bm / kThreads);
+  plan.lb.vec = std::min<int64_t>(plan.lb.vec, kBlockK * tile->bn / kThreads);
+  plan.aRow = tile->bm + (plan.la.transposes ? 4 : 0);
+  plan.bRow = tile->bn + (plan.lb.transposes ? 4 : 0);
+  plan.aStage = kBlockK * plan.aRow;
+  plan.bStage = kBlockK * plan.bRow;
+  int64_t mainloopBytes = 2 * (plan.aStage + plan.bStage) * 4;
+  plan.stagingStride = tile->bn + 4;
+  int64_t epilogueBytes = kGrid * plan.stagingStride * 4;
+  plan.smemBytes = std::max(mainloopBytes, epilogueBytes);
+  return plan;
+}
+
+/// Builds the body of the SIMT kernel `func` for `plan`, with the values
+/// its pieces share.
+struct SimtKernelBody {
+  KernelBuilder &kb;
+  GemmProblem &p;
+  const SimtPlan &plan;
+  gpu::GPUFuncOp func;
+  /// Thread (tid, its column tx and row ty in the 16 x 16 grid), first
+  /// row/column of the block's tile, blockIdx.z (batch * splits + split).
+  Value tid, tx, ty, tileM0, tileN0, z;
+  Coordinates batchCoords;
+  /// The block's reduction tiles: [kBegin, kBegin + numK).
+  Value kBegin, numK;
+  /// Dynamic shared memory (bytes) and its f32 view of both stages.
+  Value smemBytes, smem;
+  SimtLoader loadA, loadB;
+  /// Some operand is copied with cp.async.
+  bool async = false;
+
+  SimtKernelBody(KernelBuilder &kb, GemmProblem &p, const SimtPlan &plan,
+                 gpu::GPUFuncOp func)
+      : kb(kb), p(p), plan(plan), func(func) {}
+
+  /// Thread and block indices, batch coordinates and the split's range.
+  void emitIndices();
+  /// Shared-memory views and the operand loaders (arguments aIdx, bIdx).
+  void emitLoaders(unsigned aIdx, unsigned bIdx);
+  /// Fetches this block's tile `ktRel` (zeros past its end): cp.async into
+  /// `stage` for direct operands, registers for transposing ones.
+  void fetch(Value ktRel, Value stage, SmallVectorImpl<Value> &tokens,
+             SmallVectorImpl<Value> &aRegs, SmallVectorImpl<Value> &bRegs);
+  /// Completes a fetch into `stage`: the transposed stores, the wait for
+  /// the copies, a barrier.
+  void finishStage(Value stage, ArrayRef<Value> tokens, ArrayRef<Value> aRegs,
+                   ArrayRef<Value> bRegs);
+  /// The prologue and the loop over reduction tiles; returns the TM x TN
+  /// accumulators.
+  SmallVector<Value> emitMainloop();
+  /// The TM x TN fmas of row `k` of the tile in the stage at
+  /// aStageBase/bStageBase.
+  void emitKStep(int64_t k, Value aStageBase, Value bStageBase,
+                 SmallVectorImpl<Value> &acc);
+  /// `count` micro-tile values of thread coordinate `t` read as float4
+  /// from row `kk` of a stage (`base`, rows `rowStride` apart).
+  SmallVector<Value> loadMicroRow(Value base, Value kk, int64_t rowStride,
+                                  Value t, int64_t count, int64_t tileMN);
+  /// The epilogue: the fused consumer, or the split's partial sums into
+  /// the workspace (`workspace` when splitting).
+  void emitEpilogue(ArrayRef<Value> acc, OperandList &operands,
+                    Value workspace);
+  /// Micro-tile row `i` of every thread through the staging buffer, then
+  /// its groups of 8 columns.
+  void emitEpilogueRow(int64_t i, ArrayRef<Value> acc, Value staging,
+                       const EpilogueBuffers &buf, Value wFlat);
+  /// Stores one group of 8 partial sums of row m into the workspace.
+  void storePartialGroup(Value m, Value n0, ArrayRef<Value> vals, Value wFlat);
+};
+
+void SimtKernelBody::emitIndices() {
+  int64_t splits = plan.splits, perSplit = plan.perSplit;
+  tid = gpuIndex(kb, false, gpu::Dimension::x);
+  tx = kb.rem(tid, kGrid);
+  ty = kb.div(tid, kGrid);
+  int64_t tilesM = ceilDiv(p.m, plan.tile.bm);
+  Value bid = gpuIndex(kb, true, gpu::Dimension::x);
+  tileM0 = kb.mul(kb.rem(bid, tilesM), plan.tile.bm);
+  tileN0 = kb.mul(kb.div(bid, tilesM), plan.tile.bn);
+  z = gpuIndex(kb, true, gpu::Dimension::z);
+  Value split = kb.rem(z, splits);
+  batchCoords.values.assign(p.loopExtents.size(), Value());
+  decompose(kb, kb.div(z, splits), p.batchDims, p.loopExtents, batchCoords);
+  kBegin = kb.mul(split, perSplit);
+  numK = splits == 1
+             ? kb.i32(plan.kTiles)
+             : kb.minI(kb.i32(perSplit), kb.sub(kb.i32(plan.kTiles), kBegin));
+}
+
+void SimtKernelBody::emitLoaders(unsigned aIdx, unsigned bIdx) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  auto wg =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  smemBytes = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), wg));
+  auto smemType =
+      MemRefType::get({2 * (plan.aStage + plan.bStage)}, b.getF32Type(),
+                      MemRefLayoutAttrInterface(), wg);
+  smem = memref::ViewOp::create(b, loc, smemType, smemBytes, kb.idx(0),
+                                ValueRange{});
+  Value aFlat = flatView(b, loc, func.getArgument(aIdx), p.a.span());
+  Value bFlat = flatView(b, loc, func.getArgument(bIdx), p.b.span());
+
+  loadA = SimtLoader{&p,        &p.a, plan.la,     p.mDims, p.m,  plan.tile.bm,
+                     plan.aRow, 0,    plan.aStage, aFlat,   smem, {}};
+  loadB = SimtLoader{&p,          &p.b,         plan.lb,   p.nDims,
+                     p.n,         plan.tile.bn, plan.bRow, 2 * plan.aStage,
+                     plan.bStage, bFlat,        smem,      {}};
+  loadA.setup(kb, tid, batchCoords, tileM0);
+  loadB.setup(kb, tid, batchCoords, tileN0);
+  async = !plan.la.transposes || !plan.lb.transposes;
+}
+
+void SimtKernelBody::fetch(Value ktRel, Value stage,
+                           SmallVectorImpl<Value> &tokens,
+                           SmallVectorImpl<Value> &aRegs,
+                           SmallVectorImpl<Value> &bRegs) {
+  Value tileValid = kb.lt(ktRel, numK);
+  if (std::optional<int64_t> c = kb.constant(tileValid); c && *c)
+    tileValid = Value();
+  Value kt = kb.add(kBegin, ktRel);
+  if (plan.la.transposes)
+    aRegs.append(loadA.loadRegisters(kb, kt, tileValid));
+  else
+    loadA.copyAsync(kb, kt, stage, tileValid, tokens);
+  if (plan.lb.transposes)
+    bRegs.append(loadB.loadRegisters(kb, kt, tileValid));
+  else
+    loadB.copyAsync(kb, kt, stage, tileValid, tokens);
+}
+
+void SimtKernelBody::finishStage(Value stage, ArrayRef<Value> tokens,
+                                 ArrayRef<Value> aRegs, ArrayRef<Value> bRegs) {
+  OpBuilder &b = kb.b;
+  if (plan.la.transposes)
+    loadA.storeRegisters(kb, stage, aRegs);
+  if (plan.lb.transposes)
+    loadB.storeRegisters(kb, stage, bRegs);
+  if (async) {
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    Value g =
+        nvgpu::DeviceAsyncCreateGroupOp::create(b, kb.loc, tokenType, tokens);
+    nvgpu::DeviceAsyncWaitOp::create(b, kb.loc, g, b.getI32IntegerAttr(0));
+  }
+  gpu::BarrierOp::create(b, kb.loc);
+}
+
+SmallVector<Value> SimtKernelBody::emitMainloop() {
+  OpBuilder &b = kb.b;
+  // Prologue: tile 0 into stage 0.
+  {
+    SmallVector<Value> tokens, aRegs, bRegs;
+    fetch(kb.i32(0), kb.i32(0), tokens, aRegs, bRegs);
+    finishStage(kb.i32(0), tokens, aRegs, bRegs);
+  }
+
+  int64_t TM = plan.tile.tm(), TN = plan.tile.tn();
+  Value zero = kb.f32(0.0);
+  SmallVector<Value> inits(TM * TN, zero);
+  auto loop = scf::ForOp::create(b, kb.loc, kb.i32(0), numK, kb.i32(1), inits);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value kt = loop.getInductionVar();
+  Value stage = kb.rem(kt, 2);
+  Value next = kb.sub(kb.i32(1), stage);
+  SmallVector<Value> acc(loop.getRegionIterArgs());
+  // Tile t+1 in flight while tile t is multiplied.
+  SmallVector<Value> tokens, aRegs, bRegs;
+  fetch(kb.add(kt, kb.i32(1)), next, tokens, aRegs, bRegs);
+  Value aStageBase = kb.mul(stage, plan.aStage);
+  Value bStageBase =
+      kb.add(kb.i32(2 * plan.aStage), kb.mul(stage, plan.bStage));
+  for (int64_t k = 0; k < kBlockK; ++k)
+    emitKStep(k, aStageBase, bStageBase, acc);
+  finishStage(next, tokens, aRegs, bRegs);
+  scf::YieldOp::create(b, kb.loc, acc);
+  return SmallVector<Value>(loop.getResults());
+}
+
+SmallVector<Value> SimtKernelBody::loadMicroRow(Value base, Value kk,
+                                                int64_t rowStride, Value t,
+                                                int64_t count, int64_t tileMN) {
+  OpBuilder &b = kb.b;
+  auto quad = VectorType::get({4}, b.getF32Type());
+  SmallVector<Value> vals;
+  for (int64_t h = 0; h < count / 4; ++h) {
+    Value off = kb.add(
+        base, kb.add(kb.mul(kk, rowStride), microOffset(kb, t, h * 4, tileMN)));
+    Value v = vector::LoadOp::create(
+        b, kb.loc, quad, smem, ValueRange{kb.toIndex(off)},
+        /*nontemporal=*/false, llvm::MaybeAlign(16));
+    for (int64_t i = 0; i < 4; ++i)
+      vals.push_back(
+          vector::ExtractOp::create(b, kb.loc, v, ArrayRef<int64_t>{i}));
+  }
+  return vals;
+}
+
+void SimtKernelBody::emitKStep(int64_t k, Value aStageBase, Value bStageBase,
+                               SmallVectorImpl<Value> &acc) {
+  int64_t TM = plan.tile.tm(), TN = plan.tile.tn();
+  Value kk = kb.i32(k);
+  SmallVector<Value> av =
+      loadMicroRow(aStageBase, kk, plan.aRow, ty, TM, plan.tile.bm);
+  SmallVector<Value> bv =
+      loadMicroRow(bStageBase, kk, plan.bRow, tx, TN, plan.tile.bn);
+  for (int64_t i = 0; i < TM; ++i)
+    for (int64_t j = 0; j < TN; ++j) {
+      Value &c = acc[i * TN + j];
+      c = math::FmaOp::create(kb.b, kb.loc, av[i], bv[j], c);
+    }
+}
+
+void SimtKernelBody::emitEpilogue(ArrayRef<Value> acc, OperandList &operands,
+                                  Value workspace) {
+  OpBuilder &b = kb.b;
+  EpilogueBuffers buf;
+  Value wFlat;
+  if (plan.splits == 1) {
+    buf = epilogueBuffers(b, kb.loc, p, operands, func);
+  } else {
+    unsigned wIdx = operands.add(workspace);
+    wFlat = flatView(b, kb.loc, func.getArgument(wIdx),
+                     p.batch * plan.splits * p.m * plan.nPadded);
+  }
+  auto wg =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+  auto stagingType =
+      MemRefType::get({kGrid * plan.stagingStride}, b.getF32Type(),
+                      MemRefLayoutAttrInterface(), wg);
+  Value staging = memref::ViewOp::create(b, kb.loc, stagingType, smemBytes,
+                                         kb.idx(0), ValueRange{});
+  for (int64_t i = 0; i < plan.tile.tm(); ++i)
+    emitEpilogueRow(i, acc, staging, buf, wFlat);
+}
+
+void SimtKernelBody::emitEpilogueRow(int64_t i, ArrayRef<Value> acc,
+                                     Value staging, const EpilogueBuffers &buf,
+                                     Value wFlat) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  const SimtTile &tile = plan.tile;
+  int64_t TN = tile.tn(), stagingStride = plan.stagingStride;
+  auto quad = VectorType::get({4}, b.getF32Type());
+  int64_t groupsPerRow = tile.bn / 8;
+  gpu::BarrierOp::create(b, loc);
+  for (int64_t h = 0; h < TN / 4; ++h) {
+    Value v = vector::FromElementsOp::create(b, loc, quad,
+                                             acc.slice(i * TN + h * 4, 4));
+    Value off =
+        kb.add(kb.mul(ty, stagingStride), microOffset(kb, tx, h * 4, tile.bn));
+    vector::StoreOp::create(b, loc, v, staging, ValueRange{kb.toIndex(off)},
+                            /*nontemporal=*/false, llvm::MaybeAlign(16));
+  }
+  gpu::BarrierOp::create(b, loc);
+  // 16 rows x BN / 8 groups: one or two per thread.
+  for (int64_t j = 0; j * kThreads < kGrid * groupsPerRow; ++j) {
+    OpBuilder::InsertionGuard g(b);
+    Value id = kb.add(tid, kb.i32(j * kThreads));
+    if ((j + 1) * kThreads > kGrid * groupsPerRow) {
+      auto ifOp = scf::IfOp::create(b, loc, kb.lt(id, kGrid * groupsPerRow),
+                                    /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+    }
+    Value row = kb.div(id, groupsPerRow), cg = kb.rem(id, groupsPerRow);
+    SmallVector<Value> vals;
+    for (int64_t q = 0; q < 2; ++q) {
+      Value off = kb.add(kb.mul(row, stagingStride),
+                         kb.add(kb.mul(cg, 8), kb.i32(q * 4)));
+      Value v = vector::LoadOp::create(
+          b, loc, quad, staging, ValueRange{kb.toIndex(off)},
+          /*nontemporal=*/false, llvm::MaybeAlign(16));
+      for (int64_t e = 0; e < 4; ++e)
+        vals.push_back(
+            vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{e}));
+    }
+    Value m = kb.add(tileM0, microOffset(kb, row, i, tile.bm));
+    Value n0 = kb.add(tileN0, kb.mul(cg, 8));
+    if (plan.splits == 1)
+      emitEpilogueGroup(kb, p, buf, batchCoords, m, n0, vals,
+                        p.m % tile.bm == 0, p.n % tile.bn == 0);
+    else
+      storePartialGroup(m, n0, vals, wFlat);
+  }
+}
+
+void SimtKernelBody::storePartialGroup(Value m, Value n0, ArrayRef<Value> vals,
+                                       Value wFlat) {
+  // workspace[batch][split][m][nPadded] (z = batch * splits + split).
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t nPadded = plan.nPadded;
+  auto quad = VectorType::get({4}, b.getF32Type());
+  auto ifOp =
+      scf::IfOp::create(b, loc, kb.both(kb.lt(m, p.m), kb.lt(n0, nPadded)),
+                        /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value off = kb.add(kb.mul(z, p.m * nPadded), kb.add(kb.mul(m, nPadded), n0));
+  for (int64_t q = 0; q < 2; ++q) {
+    Value v =
+        vector::FromElementsOp::create(b, loc, quad, vals.slice(q * 4, 4));
+    vector::StoreOp::create(b, loc, v, wFlat,
+                            ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
+                            /*nontemporal=*/false, llvm::MaybeAlign(16));
+  }
+}
+
+/// The kernel launch(es) before the group's anchor: the SIMT kernel and,
+/// when splitting, the reduce kernel.
+void emitLaunches(RewriterBase &rewriter, GemmProblem &p, const SimtPlan &plan,
+                  gpu::GPUFuncOp func, const OperandList &operands,
+                  gpu::GPUFuncOp reduce, const OperandList &reduceOperands,
+                  int64_t reduceThreads) {
+  Location loc = p.op->getLoc();
+  rewriter.setInsertionPoint(p.anchor());
+  auto c = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
+  };
+  int64_t blockTiles = ceilDiv(p.m, plan.tile.bm) * ceilDiv(p.n, plan.tile.bn);
+  Value smemV = arith::ConstantIntOp::create(
+      rewriter, loc, rewriter.getI32Type(), plan.smemBytes);
+  gpu::LaunchFuncOp::create(
+      rewriter, loc, func,
+      gpu::KernelDim3{c(blockTiles), c(1), c(p.batch * plan.splits)},
+      gpu::KernelDim3{c(kThreads), c(1), c(1)}, smemV, operands.values());
+  if (plan.splits == 1)
+    return;
+  int64_t groups = p.batch * p.m * (plan.nPadded / 8);
+  Value noSmem =
+      arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(), 0);
+  gpu::LaunchFuncOp::create(
+      rewriter, loc, reduce,
+      gpu::KernelDim3{c(ceilDiv(groups, reduceThreads)), c(1), c(1)},
+      gpu::KernelDim3{c(reduceThreads), c(1), c(1)}, noSmem,
+      reduceOperands.values());
+}
+
+} // namespace
+
+LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
+                                gpu::GPUModuleOp kernels,
+                                const MMAOptions &options) {
+  Location loc = p.op->getLoc();
+  FailureOr<SimtPlan> planned = planKernel(p, options);
+  if (failed(planned))
+    return failure();
+  const SimtPlan &plan = *planned;
+  int64_t splits = plan.splits;
   Value workspace;
   if (splits > 1) {
     rewriter.setInsertionPoint(p.anchor());
-    auto wsType = MemRefType::get({p.batch * splits * p.m * nPadded},
+    auto wsType = MemRefType::get({p.batch * splits * p.m * plan.nPadded},
                                   rewriter.getF32Type());
     workspace = memref::AllocOp::create(rewriter, loc, wsType,
                                         rewriter.getI64IntegerAttr(256));
   }
-
-  // Every thread copies at least one vector of each tile (8 x 64 floats
-  // over 256 threads: at most 2 per vector).
-  la.vec = std::min<int64_t>(la.vec, kBlockK * tile.bm / kThreads);
-  lb.vec = std::min<int64_t>(lb.vec, kBlockK * tile.bn / kThreads);
-  int64_t aRow = tile.bm + (la.transposes ? 4 : 0);
-  int64_t bRow = tile.bn + (lb.transposes ? 4 : 0);
-  int64_t aStage = kBlockK * aRow, bStage = kBlockK * bRow;
-  int64_t mainloopBytes = 2 * (aStage + bStage) * 4;
-  int64_t stagingStride = tile.bn + 4;
-  int64_t epilogueBytes = kGrid * stagingStride * 4;
-  int64_t smemBytes = std::max(mainloopBytes, epilogueBytes);
 
   OperandList operands;
   unsigned aIdx = operands.add(p.a.memref);
@@ -367,219 +733,19 @@ LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
   OpBuilder &b = rewriter;
   gpu::GPUFuncOp func = createKernel(
       b, loc, kernels, "simt_" + p.family, operands.values(), kThreads,
-      tile.str() + (splits > 1 ? "_k" + std::to_string(splits) : ""));
+      plan.tile.str() + (splits > 1 ? "_k" + std::to_string(splits) : ""));
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&func.getBody().front());
     KernelBuilder kb(b, loc);
-    Value tid = gpuIndex(kb, false, gpu::Dimension::x);
-    Value tx = kb.rem(tid, kGrid), ty = kb.div(tid, kGrid);
-    int64_t tilesM = ceilDiv(p.m, tile.bm);
-    Value bid = gpuIndex(kb, true, gpu::Dimension::x);
-    Value tileM0 = kb.mul(kb.rem(bid, tilesM), tile.bm);
-    Value tileN0 = kb.mul(kb.div(bid, tilesM), tile.bn);
-    Value z = gpuIndex(kb, true, gpu::Dimension::z);
-    Value split = kb.rem(z, splits);
-    Coordinates batchCoords;
-    batchCoords.values.assign(p.loopExtents.size(), Value());
-    decompose(kb, kb.div(z, splits), p.batchDims, p.loopExtents, batchCoords);
-    // This block's reduction tiles: [kBegin, kBegin + numK).
-    Value kBegin = kb.mul(split, perSplit);
-    Value numK =
-        splits == 1 ? kb.i32(kTiles)
-                    : kb.minI(kb.i32(perSplit), kb.sub(kb.i32(kTiles), kBegin));
-
-    auto wg = gpu::AddressSpaceAttr::get(b.getContext(),
-                                         gpu::AddressSpace::Workgroup);
-    Value smemBytesV = gpu::DynamicSharedMemoryOp::create(
-        b, loc,
-        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                        MemRefLayoutAttrInterface(), wg));
-    auto smemType = MemRefType::get({2 * (aStage + bStage)}, b.getF32Type(),
-                                    MemRefLayoutAttrInterface(), wg);
-    Value smem = memref::ViewOp::create(b, loc, smemType, smemBytesV, kb.idx(0),
-                                        ValueRange{});
-    Value aFlat = flatView(b, loc, func.getArgument(aIdx), p.a.span());
-    Value bFlat = flatView(b, loc, func.getArgument(bIdx), p.b.span());
-
-    SimtLoader loadA{&p,   &p.a, la,     p.mDims, p.m,  tile.bm,
-                     aRow, 0,    aStage, aFlat,   smem, {}};
-    SimtLoader loadB{&p,   &p.b,       lb,     p.nDims, p.n,  tile.bn,
-                     bRow, 2 * aStage, bStage, bFlat,   smem, {}};
-    loadA.setup(kb, tid, batchCoords, tileM0);
-    loadB.setup(kb, tid, batchCoords, tileN0);
-    bool async = !la.transposes || !lb.transposes;
-
-    // Fetches this block's tile `ktRel` (zeros past its end): cp.async into
-    // `stage` for direct operands, registers for transposing ones.
-    auto fetch = [&](Value ktRel, Value stage, SmallVectorImpl<Value> &tokens,
-                     SmallVectorImpl<Value> &aRegs,
-                     SmallVectorImpl<Value> &bRegs) {
-      Value tileValid = kb.lt(ktRel, numK);
-      if (std::optional<int64_t> c = kb.constant(tileValid); c && *c)
-        tileValid = Value();
-      Value kt = kb.add(kBegin, ktRel);
-      if (la.transposes)
-        aRegs.append(loadA.loadRegisters(kb, kt, tileValid));
-      else
-        loadA.copyAsync(kb, kt, stage, tileValid, tokens);
-      if (lb.transposes)
-        bRegs.append(loadB.loadRegisters(kb, kt, tileValid));
-      else
-        loadB.copyAsync(kb, kt, stage, tileValid, tokens);
-    };
-    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    auto finishStage = [&](Value stage, ArrayRef<Value> tokens,
-                           ArrayRef<Value> aRegs, ArrayRef<Value> bRegs) {
-      if (la.transposes)
-        loadA.storeRegisters(kb, stage, aRegs);
-      if (lb.transposes)
-        loadB.storeRegisters(kb, stage, bRegs);
-      if (async) {
-        Value g =
-            nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType, tokens);
-        nvgpu::DeviceAsyncWaitOp::create(b, loc, g, b.getI32IntegerAttr(0));
-      }
-      gpu::BarrierOp::create(b, loc);
-    };
-
-    // Prologue: tile 0 into stage 0.
-    {
-      SmallVector<Value> tokens, aRegs, bRegs;
-      fetch(kb.i32(0), kb.i32(0), tokens, aRegs, bRegs);
-      finishStage(kb.i32(0), tokens, aRegs, bRegs);
-    }
-
-    int64_t TM = tile.tm(), TN = tile.tn();
-    Value zero = kb.f32(0.0);
-    SmallVector<Value> inits(TM * TN, zero);
-    auto loop = scf::ForOp::create(b, loc, kb.i32(0), numK, kb.i32(1), inits);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value kt = loop.getInductionVar();
-      Value stage = kb.rem(kt, 2);
-      Value next = kb.sub(kb.i32(1), stage);
-      SmallVector<Value> acc(loop.getRegionIterArgs());
-      // Tile t+1 in flight while tile t is multiplied.
-      SmallVector<Value> tokens, aRegs, bRegs;
-      fetch(kb.add(kt, kb.i32(1)), next, tokens, aRegs, bRegs);
-      auto quad = VectorType::get({4}, b.getF32Type());
-      Value aStageBase = kb.mul(stage, aStage);
-      Value bStageBase = kb.add(kb.i32(2 * aStage), kb.mul(stage, bStage));
-      for (int64_t k = 0; k < kBlockK; ++k) {
-        Value kk = kb.i32(k);
-        SmallVector<Value> av, bv;
-        {
-          SmallVector<Value> tmp;
-          for (int64_t h = 0; h < TM / 4; ++h) {
-            Value off =
-                kb.add(aStageBase, kb.add(kb.mul(kk, aRow),
-                                          microOffset(kb, ty, h * 4, tile.bm)));
-            Value v = vector::LoadOp::create(
-                b, loc, quad, smem, ValueRange{kb.toIndex(off)},
-                /*nontemporal=*/false, llvm::MaybeAlign(16));
-            for (int64_t i = 0; i < 4; ++i)
-              av.push_back(
-                  vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i}));
-          }
-          for (int64_t h = 0; h < TN / 4; ++h) {
-            Value off =
-                kb.add(bStageBase, kb.add(kb.mul(kk, bRow),
-                                          microOffset(kb, tx, h * 4, tile.bn)));
-            Value v = vector::LoadOp::create(
-                b, loc, quad, smem, ValueRange{kb.toIndex(off)},
-                /*nontemporal=*/false, llvm::MaybeAlign(16));
-            for (int64_t i = 0; i < 4; ++i)
-              bv.push_back(
-                  vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{i}));
-          }
-        }
-        for (int64_t i = 0; i < TM; ++i)
-          for (int64_t j = 0; j < TN; ++j) {
-            Value &c = acc[i * TN + j];
-            c = math::FmaOp::create(b, loc, av[i], bv[j], c);
-          }
-      }
-      finishStage(next, tokens, aRegs, bRegs);
-      scf::YieldOp::create(b, loc, acc);
-    }
-    SmallVector<Value> acc(loop.getResults());
-
+    SimtKernelBody body(kb, p, plan, func);
+    body.emitIndices();
+    body.emitLoaders(aIdx, bIdx);
+    SmallVector<Value> acc = body.emitMainloop();
     // Epilogue: one micro-tile row per thread at a time through shared
     // memory (16 rows of BN), then groups of 8 columns: the fused epilogue,
     // or the split's partial sums into the workspace.
-    EpilogueBuffers buf;
-    Value wFlat;
-    if (splits == 1) {
-      buf = epilogueBuffers(b, loc, p, operands, func);
-    } else {
-      unsigned wIdx = operands.add(workspace);
-      wFlat = flatView(b, loc, func.getArgument(wIdx),
-                       p.batch * splits * p.m * nPadded);
-    }
-    auto stagingType = MemRefType::get({kGrid * stagingStride}, b.getF32Type(),
-                                       MemRefLayoutAttrInterface(), wg);
-    Value staging = memref::ViewOp::create(b, loc, stagingType, smemBytesV,
-                                           kb.idx(0), ValueRange{});
-    auto quad = VectorType::get({4}, b.getF32Type());
-    int64_t groupsPerRow = tile.bn / 8;
-    for (int64_t i = 0; i < TM; ++i) {
-      gpu::BarrierOp::create(b, loc);
-      for (int64_t h = 0; h < TN / 4; ++h) {
-        Value v = vector::FromElementsOp::create(
-            b, loc, quad, ArrayRef<Value>(acc).slice(i * TN + h * 4, 4));
-        Value off = kb.add(kb.mul(ty, stagingStride),
-                           microOffset(kb, tx, h * 4, tile.bn));
-        vector::StoreOp::create(b, loc, v, staging, ValueRange{kb.toIndex(off)},
-                                /*nontemporal=*/false, llvm::MaybeAlign(16));
-      }
-      gpu::BarrierOp::create(b, loc);
-      // 16 rows x BN / 8 groups: one or two per thread.
-      for (int64_t j = 0; j * kThreads < kGrid * groupsPerRow; ++j) {
-        OpBuilder::InsertionGuard g(b);
-        Value id = kb.add(tid, kb.i32(j * kThreads));
-        if ((j + 1) * kThreads > kGrid * groupsPerRow) {
-          auto ifOp = scf::IfOp::create(b, loc, kb.lt(id, kGrid * groupsPerRow),
-                                        /*withElseRegion=*/false);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-        }
-        Value row = kb.div(id, groupsPerRow), cg = kb.rem(id, groupsPerRow);
-        SmallVector<Value> vals;
-        for (int64_t q = 0; q < 2; ++q) {
-          Value off = kb.add(kb.mul(row, stagingStride),
-                             kb.add(kb.mul(cg, 8), kb.i32(q * 4)));
-          Value v = vector::LoadOp::create(
-              b, loc, quad, staging, ValueRange{kb.toIndex(off)},
-              /*nontemporal=*/false, llvm::MaybeAlign(16));
-          for (int64_t e = 0; e < 4; ++e)
-            vals.push_back(
-                vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{e}));
-        }
-        Value m = kb.add(tileM0, microOffset(kb, row, i, tile.bm));
-        Value n0 = kb.add(tileN0, kb.mul(cg, 8));
-        if (splits == 1) {
-          emitEpilogueGroup(kb, p, buf, batchCoords, m, n0, vals,
-                            p.m % tile.bm == 0, p.n % tile.bn == 0);
-          continue;
-        }
-        // workspace[batch][split][m][nPadded] (z = batch * splits + split).
-        auto ifOp = scf::IfOp::create(
-            b, loc, kb.both(kb.lt(m, p.m), kb.lt(n0, nPadded)),
-            /*withElseRegion=*/false);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        Value off =
-            kb.add(kb.mul(z, p.m * nPadded), kb.add(kb.mul(m, nPadded), n0));
-        for (int64_t q = 0; q < 2; ++q) {
-          Value v = vector::FromElementsOp::create(
-              b, loc, quad, ArrayRef<Value>(vals).slice(q * 4, 4));
-          vector::StoreOp::create(
-              b, loc, v, wFlat,
-              ValueRange{kb.toIndex(kb.add(off, kb.i32(q * 4)))},
-              /*nontemporal=*/false, llvm::MaybeAlign(16));
-        }
-      }
-    }
+    body.emitEpilogue(acc, operands, workspace);
     gpu::ReturnOp::create(b, loc);
     IRRewriter cse(b.getContext());
     DominanceInfo dom(func);
@@ -592,27 +758,8 @@ LogicalResult mma::emitSimtGemm(RewriterBase &rewriter, GemmProblem &p,
   if (splits > 1)
     reduce = buildReduceKernel(rewriter, loc, p, kernels, splits, workspace,
                                reduceOperands, kReduceThreads);
-  rewriter.setInsertionPoint(p.anchor());
-  auto c = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(rewriter, loc, v).getResult();
-  };
-  int64_t blockTiles = ceilDiv(p.m, tile.bm) * ceilDiv(p.n, tile.bn);
-  Value smemV = arith::ConstantIntOp::create(rewriter, loc,
-                                             rewriter.getI32Type(), smemBytes);
-  gpu::LaunchFuncOp::create(
-      rewriter, loc, func,
-      gpu::KernelDim3{c(blockTiles), c(1), c(p.batch * splits)},
-      gpu::KernelDim3{c(kThreads), c(1), c(1)}, smemV, operands.values());
-  if (splits > 1) {
-    int64_t groups = p.batch * p.m * (nPadded / 8);
-    Value noSmem =
-        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(), 0);
-    gpu::LaunchFuncOp::create(
-        rewriter, loc, reduce,
-        gpu::KernelDim3{c(ceilDiv(groups, kReduceThreads)), c(1), c(1)},
-        gpu::KernelDim3{c(kReduceThreads), c(1), c(1)}, noSmem,
-        reduceOperands.values());
-  }
+  emitLaunches(rewriter, p, plan, func, operands, reduce, reduceOperands,
+               kReduceThreads);
   eraseAbsorbed(rewriter, p);
   return success();
 }
