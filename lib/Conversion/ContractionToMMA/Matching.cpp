@@ -252,123 +252,121 @@ static bool hasStaticLayout(MemRefType t) {
   return llvm::none_of(strides, ShapedType::isDynamic);
 }
 
-FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
-                                             std::string &reason, bool &fatal,
-                                             bool allowF32) {
-  fatal = false;
+namespace {
+/// The operands of a contraction whose types the kernels handle.
+struct TypedContraction {
+  BodyMatch body;
+  Value a, b, c;
+  MemRefType aType, bType, cType;
+  /// The type the operands are multiplied in.
+  Type elem;
+  bool tensorCore = false;
+};
+} // namespace
+
+/// Checks the op's form, body and types (and that the accumulator does not
+/// alias an operand); fails with `reason` set otherwise.
+static std::optional<TypedContraction>
+matchTypes(linalg::LinalgOp op, std::string &reason, bool allowF32) {
   if (!op.hasPureBufferSemantics()) {
     reason = "not on memrefs";
-    return failure();
+    return std::nullopt;
   }
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1) {
     reason = "not two inputs and one output";
-    return failure();
+    return std::nullopt;
   }
   if (op.hasIndexSemantics()) {
     reason = "the body uses linalg.index";
-    return failure();
+    return std::nullopt;
   }
   std::optional<BodyMatch> body = matchBody(op);
   if (!body) {
     reason = "the body is not out + a * b in f32";
-    return failure();
+    return std::nullopt;
   }
-  Value aVal = op.getDpsInputs()[0], bVal = op.getDpsInputs()[1];
-  Value cVal = op.getDpsInits()[0];
-  auto aType = dyn_cast<MemRefType>(aVal.getType());
-  auto bType = dyn_cast<MemRefType>(bVal.getType());
-  auto cType = dyn_cast<MemRefType>(cVal.getType());
-  if (!aType || !bType || !cType || !cType.getElementType().isF32()) {
+  TypedContraction t{*body};
+  t.a = op.getDpsInputs()[0];
+  t.b = op.getDpsInputs()[1];
+  t.c = op.getDpsInits()[0];
+  t.aType = dyn_cast<MemRefType>(t.a.getType());
+  t.bType = dyn_cast<MemRefType>(t.b.getType());
+  t.cType = dyn_cast<MemRefType>(t.c.getType());
+  if (!t.aType || !t.bType || !t.cType || !t.cType.getElementType().isF32()) {
     reason = "the accumulator is not an f32 memref";
-    return failure();
+    return std::nullopt;
   }
-  Type elem = body->a.roundedTo;
-  if (elem != body->b.roundedTo) {
+  t.elem = body->a.roundedTo;
+  if (t.elem != body->b.roundedTo) {
     reason = "the operands are rounded to different types";
-    return failure();
+    return std::nullopt;
   }
-  bool tensorCore = isMMAType(elem);
-  if (!tensorCore && !(allowF32 && elem.isF32())) {
+  t.tensorCore = isMMAType(t.elem);
+  if (!t.tensorCore && !(allowF32 && t.elem.isF32())) {
     reason = "the operands are not f16 or bf16";
-    return failure();
+    return std::nullopt;
   }
-  if (!body->a.converts && aType.getElementType() != elem) {
+  if (!body->a.converts && t.aType.getElementType() != t.elem) {
     reason = "operand A is not of the multiplied type";
-    return failure();
+    return std::nullopt;
   }
-  if (!body->b.converts && bType.getElementType() != elem) {
+  if (!body->b.converts && t.bType.getElementType() != t.elem) {
     reason = "operand B is not of the multiplied type";
-    return failure();
+    return std::nullopt;
   }
-
   // The accumulator sharing an allocation with an operand: other blocks
   // would read what one block writes. The caller's generic path copies such
   // operands first.
-  if (getRootBuffer(cVal) == getRootBuffer(aVal) ||
-      getRootBuffer(cVal) == getRootBuffer(bVal)) {
+  if (getRootBuffer(t.c) == getRootBuffer(t.a) ||
+      getRootBuffer(t.c) == getRootBuffer(t.b)) {
     reason = "the accumulator aliases an operand";
-    return failure();
+    return std::nullopt;
   }
+  return t;
+}
 
-  // From here on it is a contraction of the right types: what cannot be
-  // handled is a diagnostic, not a silent fallback.
-  auto bail = [&](const Twine &why, bool isFatal) -> FailureOr<GemmProblem> {
-    reason = why.str();
-    fatal = isFatal;
-    return failure();
-  };
+/// The loop list of `p` for `kind` (not Unit).
+static SmallVector<unsigned> &dimsOfKind(GemmProblem &p, DimKind kind) {
+  switch (kind) {
+  case DimKind::Batch:
+    return p.batchDims;
+  case DimKind::M:
+    return p.mDims;
+  case DimKind::N:
+    return p.nDims;
+  case DimKind::K:
+    return p.kDims;
+  case DimKind::Unit:
+    break;
+  }
+  llvm_unreachable("unit loops are in no list");
+}
 
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  unsigned numLoops = op.getNumLoops();
-  std::optional<SmallVector<LinearExpr>> aIdx = toLinear(maps[0]);
-  std::optional<SmallVector<LinearExpr>> bIdx = toLinear(maps[1]);
-  if (!aIdx || !bIdx)
-    return bail("an operand index is not an affine sum of loops", false);
-  if (!maps[2].isProjectedPermutation())
-    return bail("the output's indexing map is not a projection of the loops",
-                false);
-
-  SmallVector<int64_t> extents = op.getStaticLoopRanges();
-  if (llvm::any_of(extents, ShapedType::isDynamic) || !hasStaticLayout(aType) ||
-      !hasStaticLayout(bType) || !hasStaticLayout(cType))
-    return bail("tensor-core kernels need static shapes and strided layouts",
-                tensorCore);
-
-  GemmProblem p;
-  p.op = op;
-  p.loopExtents = extents;
-  p.elementType = elem;
-  p.aConverts = body->a.converts;
-  p.bConverts = body->b.converts;
-  p.a.memref = aVal;
-  p.a.indices = *aIdx;
-  p.b.memref = bVal;
-  p.b.indices = *bIdx;
-  p.c.memref = cVal;
-  p.c.indices = *toLinear(maps[2]);
-
+/// Classifies every loop of `p` as batch, M, N, K or unit (dropping unit
+/// loops from the indices) and fills the per-kind loop lists; fails with
+/// `reason` set when a loop is none of them.
+static LogicalResult classifyLoops(GemmProblem &p, linalg::LinalgOp op,
+                                   std::string &reason) {
   auto uses = [](ArrayRef<LinearExpr> idx, unsigned d) {
     return llvm::any_of(idx,
                         [&](const LinearExpr &e) { return e.dependsOn(d); });
   };
+  ArrayRef<int64_t> extents = p.loopExtents;
   SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
-  bool anyReduction = false;
-  p.kinds.assign(numLoops, DimKind::Unit);
-  for (unsigned d = 0; d < numLoops; ++d) {
+  p.kinds.assign(extents.size(), DimKind::Unit);
+  for (unsigned d = 0, e = extents.size(); d < e; ++d) {
     bool reduction = iters[d] == utils::IteratorType::reduction;
-    anyReduction |= reduction;
     if (extents[d] == 1) {
       // A unit loop is always 0: drop it from every index.
-      for (LinearExpr &e : p.a.indices)
-        e.coeffs[d] = 0;
-      for (LinearExpr &e : p.b.indices)
-        e.coeffs[d] = 0;
-      for (LinearExpr &e : p.c.indices)
-        e.coeffs[d] = 0;
+      for (Access *acc : {&p.a, &p.b, &p.c})
+        for (LinearExpr &index : acc->indices)
+          index.coeffs[d] = 0;
       continue;
     }
-    if (extents[d] < 1)
-      return bail("a loop has no iterations", false);
+    if (extents[d] < 1) {
+      reason = "a loop has no iterations";
+      return failure();
+    }
     bool inA = uses(p.a.indices, d), inB = uses(p.b.indices, d),
          inC = uses(p.c.indices, d);
     DimKind kind;
@@ -380,32 +378,97 @@ FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
       kind = DimKind::N;
     else if (inA && inB && !inC)
       kind = DimKind::K;
-    else
-      return bail("loop " + Twine(d) +
-                      " is not a batch, M, N or reduction loop of both "
-                      "operands",
-                  false);
-    if ((kind == DimKind::K) != reduction)
-      return bail("loop " + Twine(d) + " has the wrong iterator type", false);
-    p.kinds[d] = kind;
-    switch (kind) {
-    case DimKind::Batch:
-      p.batchDims.push_back(d);
-      break;
-    case DimKind::M:
-      p.mDims.push_back(d);
-      break;
-    case DimKind::N:
-      p.nDims.push_back(d);
-      break;
-    case DimKind::K:
-      p.kDims.push_back(d);
-      break;
-    case DimKind::Unit:
-      break;
+    else {
+      reason = ("loop " + Twine(d) +
+                " is not a batch, M, N or reduction loop of both operands")
+                   .str();
+      return failure();
     }
+    if ((kind == DimKind::K) != reduction) {
+      reason = ("loop " + Twine(d) + " has the wrong iterator type").str();
+      return failure();
+    }
+    p.kinds[d] = kind;
+    dimsOfKind(p, kind).push_back(d);
   }
-  if (!anyReduction)
+  return success();
+}
+
+/// Limits on the GEMM sizes: fails with `reason` set, and `fatal` when the
+/// contraction cannot be lowered at all.
+static LogicalResult checkSizes(const GemmProblem &p, std::string &reason,
+                                bool &fatal) {
+  auto bail = [&](const char *why, bool isFatal) {
+    reason = why;
+    fatal = isFatal;
+    return failure();
+  };
+  // A batch of matrix-vector products (a depthwise convolution: the
+  // channel is a batch loop, one output column per channel) would use one
+  // of the 8 columns of every mma: a SIMT kernel is faster.
+  if (p.batch > 1 && (p.m == 1 || p.n == 1))
+    return bail("a batch of matrix-vector products (e.g. a depthwise "
+                "convolution) is better served by a SIMT kernel",
+                false);
+  // Offsets are 32-bit in the kernels.
+  constexpr int64_t kMaxSpan = int64_t(1) << 31;
+  for (const Access *acc : {&p.a, &p.b, &p.c})
+    if (acc->span() >= kMaxSpan)
+      return bail("a buffer of 2^31 or more elements needs 64-bit offsets, "
+                  "which the kernels do not use",
+                  true);
+  if (p.batch * p.m * p.n >= kMaxSpan || p.k >= kMaxSpan)
+    return bail("the problem has 2^31 or more outputs", true);
+  return success();
+}
+
+FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
+                                             std::string &reason, bool &fatal,
+                                             bool allowF32) {
+  fatal = false;
+  std::optional<TypedContraction> t = matchTypes(op, reason, allowF32);
+  if (!t)
+    return failure();
+
+  // From here on it is a contraction of the right types: what cannot be
+  // handled is a diagnostic, not a silent fallback.
+  auto bail = [&](const Twine &why, bool isFatal) -> FailureOr<GemmProblem> {
+    reason = why.str();
+    fatal = isFatal;
+    return failure();
+  };
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  std::optional<SmallVector<LinearExpr>> aIdx = toLinear(maps[0]);
+  std::optional<SmallVector<LinearExpr>> bIdx = toLinear(maps[1]);
+  if (!aIdx || !bIdx)
+    return bail("an operand index is not an affine sum of loops", false);
+  if (!maps[2].isProjectedPermutation())
+    return bail("the output's indexing map is not a projection of the loops",
+                false);
+
+  SmallVector<int64_t> extents = op.getStaticLoopRanges();
+  if (llvm::any_of(extents, ShapedType::isDynamic) ||
+      !hasStaticLayout(t->aType) || !hasStaticLayout(t->bType) ||
+      !hasStaticLayout(t->cType))
+    return bail("tensor-core kernels need static shapes and strided layouts",
+                t->tensorCore);
+
+  GemmProblem p;
+  p.op = op;
+  p.loopExtents = extents;
+  p.elementType = t->elem;
+  p.aConverts = t->body.a.converts;
+  p.bConverts = t->body.b.converts;
+  p.a.memref = t->a;
+  p.a.indices = *aIdx;
+  p.b.memref = t->b;
+  p.b.indices = *bIdx;
+  p.c.memref = t->c;
+  p.c.indices = *toLinear(maps[2]);
+  if (failed(classifyLoops(p, op, reason)))
+    return failure();
+  if (op.getNumReductionLoops() == 0)
     return bail("no reduction loop", false);
   if (op.getNumParallelLoops() == 0)
     return bail("a dot product (no parallel loop) is a reduction, not a GEMM",
@@ -416,24 +479,8 @@ FailureOr<GemmProblem> mma::matchContraction(linalg::LinalgOp op,
   p.m = p.extentOf(p.mDims);
   p.n = p.extentOf(p.nDims);
   p.k = p.extentOf(p.kDims);
-
-  // A batch of matrix-vector products (a depthwise convolution: the
-  // channel is a batch loop, one output column per channel) would use one
-  // of the 8 columns of every mma: a SIMT kernel is faster.
-  if (p.batch > 1 && (p.m == 1 || p.n == 1))
-    return bail("a batch of matrix-vector products (e.g. a depthwise "
-                "convolution) is better served by a SIMT kernel",
-                false);
-
-  // Offsets are 32-bit in the kernels.
-  constexpr int64_t kMaxSpan = int64_t(1) << 31;
-  for (Access *acc : {&p.a, &p.b, &p.c})
-    if (acc->span() >= kMaxSpan)
-      return bail("a buffer of 2^31 or more elements needs 64-bit offsets, "
-                  "which the kernels do not use",
-                  true);
-  if (p.batch * p.m * p.n >= kMaxSpan || p.k >= kMaxSpan)
-    return bail("the problem has 2^31 or more outputs", true);
+  if (failed(checkSizes(p, reason, fatal)))
+    return failure();
   p.family = classifyFamily(p);
   p.absorbed.push_back(op);
   return p;
