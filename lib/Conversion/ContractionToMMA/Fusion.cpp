@@ -389,74 +389,83 @@ static bool hasStaticStridedLayout(Value v) {
          !ShapedType::isDynamic(off) && llvm::none_of(s, ShapedType::isDynamic);
 }
 
-static void absorbEpilogue(GemmProblem &p) {
-  EpiloguePlan &plan = p.epilogue;
-  plan = EpiloguePlan();
+/// The elementwise consumer the kernel can absorb: the first op after the
+/// contraction touching its accumulator, a generic reading it once through
+/// a permutation of its loops. Sets `cInput` to that input and `loopExprs`
+/// to the consumer's loops in terms of the contraction's.
+static linalg::GenericOp findConsumer(const GemmProblem &p, OpOperand *&cInput,
+                                      SmallVectorImpl<LinearExpr> &loopExprs) {
   Value c = p.c.memref, rc = getRootBuffer(c);
   auto generic =
       dyn_cast_or_null<linalg::GenericOp>(firstToucherAfter(p.op, rc));
   if (!generic || !generic.hasPureBufferSemantics() ||
       generic.getNumReductionLoops() != 0 || generic.hasIndexSemantics() ||
       generic.getNumDpsInputs() < 1)
-    return;
+    return {};
   auto cType = cast<MemRefType>(c.getType());
   unsigned rank = cType.getRank();
-  unsigned numLoops = p.loopExtents.size();
 
   // The consumer's loops in terms of the contraction's: the input reading C
   // must be a permutation of the consumer's loops.
-  OpOperand *cInput = nullptr;
+  cInput = nullptr;
   for (OpOperand *in : generic.getDpsInputOperands()) {
     if (getRootBuffer(in->get()) != rc)
       continue;
     if (in->get() != c || cInput)
-      return; // another view of C, or C twice
+      return {}; // another view of C, or C twice
     cInput = in;
   }
   if (!cInput)
-    return;
+    return {};
   AffineMap cMap = generic.getMatchingIndexingMap(cInput);
   if (!cMap.isPermutation() || cMap.getNumDims() != rank)
-    return;
+    return {};
   SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-  SmallVector<LinearExpr> loopExprs(rank);
+  loopExprs.assign(rank, LinearExpr());
   for (unsigned i = 0; i < rank; ++i) {
     unsigned j = cast<AffineDimExpr>(cMap.getResult(i)).getPosition();
     if (ranges[j] != cType.getDimSize(i))
-      return;
+      return {};
     loopExprs[j] = p.c.indices[i];
   }
+  return generic;
+}
 
-  // Body: pure scalar ops; values from outside are constants.
+/// The consumer's body is pure scalar ops, and values from outside it are
+/// constants (the kernel clones it per element).
+static bool hasClonableBody(linalg::GenericOp generic) {
   Block *body = generic.getBody();
   for (Operation &inner : body->without_terminator()) {
     if (inner.getNumRegions() != 0 || !isMemoryEffectFree(&inner))
-      return;
+      return false;
     for (Value operand : inner.getOperands()) {
       if (operand.getParentBlock() == body)
         continue;
       if (!matchPattern(operand, m_Constant()))
-        return;
+        return false;
     }
   }
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
   for (Value v : yield.getOperands())
     if (v.getParentBlock() != body && !matchPattern(v, m_Constant()))
-      return;
+      return false;
+  return true;
+}
 
-  // Nothing between the contraction and the consumer touches its buffers
-  // or the contraction's operands (the launch takes the consumer's place).
+/// How the kernel reads and writes each operand of the consumer `generic`
+/// (`next`); fails when one cannot be absorbed. Sets `writesC` when a
+/// result is stored in place over the accumulator.
+static LogicalResult planConsumerOperands(const GemmProblem &p,
+                                          linalg::GenericOp generic,
+                                          OpOperand *cInput,
+                                          ArrayRef<LinearExpr> loopExprs,
+                                          EpiloguePlan &next, bool &writesC) {
+  Value c = p.c.memref, rc = getRootBuffer(c);
   Value aRoot = getRootBuffer(p.a.memref), bRoot = getRootBuffer(p.b.memref);
-  for (OpOperand &operand : generic->getOpOperands())
-    if (touchedBetween(p.op, generic, getRootBuffer(operand.get())))
-      return;
-  if (touchedBetween(p.op, generic, aRoot) ||
-      touchedBetween(p.op, generic, bRoot))
-    return;
-
-  EpiloguePlan next;
+  AffineMap cMap = generic.getMatchingIndexingMap(cInput);
+  unsigned numLoops = p.loopExtents.size();
   next.generic = generic;
-  bool writesC = false;
+  writesC = false;
   for (OpOperand &operand : generic->getOpOperands()) {
     Value v = operand.get();
     Value root = getRootBuffer(v);
@@ -469,23 +478,23 @@ static void absorbEpilogue(GemmProblem &p) {
       continue;
     }
     if (!hasStaticStridedLayout(v))
-      return;
+      return failure();
     std::optional<SmallVector<LinearExpr>> idx =
         composeIndices(map, loopExprs, numLoops);
     if (!idx)
-      return;
+      return failure();
     Access access;
     access.memref = v;
     access.indices = *idx;
     if (root == rc) {
       // Only an in-place result over C itself, element for element.
       if (!isInit || v != c || map != cMap)
-        return;
+        return failure();
       writesC = true;
       arg.kind = EpilogueArg::Accumulator;
     } else {
       if (root == aRoot || root == bRoot)
-        return; // other blocks still read it
+        return failure(); // other blocks still read it
       arg.kind = EpilogueArg::Load;
       arg.access = access;
     }
@@ -495,14 +504,42 @@ static void absorbEpilogue(GemmProblem &p) {
         if (&other != &operand && getRootBuffer(other.get()) == root &&
             root != rc &&
             (other.get() != v || generic.getMatchingIndexingMap(&other) != map))
-          return;
+          return failure();
       if (!isa<IntegerType, FloatType>(
               cast<MemRefType>(v.getType()).getElementType()))
-        return;
+        return failure();
       next.outputs.push_back(access);
     }
     next.args.push_back(arg);
   }
+  return success();
+}
+
+static void absorbEpilogue(GemmProblem &p) {
+  EpiloguePlan &plan = p.epilogue;
+  plan = EpiloguePlan();
+  Value rc = getRootBuffer(p.c.memref);
+  OpOperand *cInput = nullptr;
+  SmallVector<LinearExpr> loopExprs;
+  linalg::GenericOp generic = findConsumer(p, cInput, loopExprs);
+  if (!generic || !hasClonableBody(generic))
+    return;
+
+  // Nothing between the contraction and the consumer touches its buffers
+  // or the contraction's operands (the launch takes the consumer's place).
+  Value aRoot = getRootBuffer(p.a.memref), bRoot = getRootBuffer(p.b.memref);
+  for (OpOperand &operand : generic->getOpOperands())
+    if (touchedBetween(p.op, generic, getRootBuffer(operand.get())))
+      return;
+  if (touchedBetween(p.op, generic, aRoot) ||
+      touchedBetween(p.op, generic, bRoot))
+    return;
+
+  EpiloguePlan next;
+  bool writesC = false;
+  if (failed(
+          planConsumerOperands(p, generic, cInput, loopExprs, next, writesC)))
+    return;
   next.storeAccumulator = !writesC && !isDeadAfter(rc, generic);
   plan = std::move(next);
   p.absorbed.push_back(generic);
