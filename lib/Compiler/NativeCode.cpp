@@ -91,7 +91,8 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os) {
 /// calls for each mpt.all_reduce) forwards to the collective the runtime
 /// installed with `mpt_set_collective` (mpt-runtime/Collective.h). A failed
 /// collective, or none installed, ends the step: the entry point returns
-/// kEntryCollectiveFailed.
+/// kEntryCollectiveFailed. `mpt_rt_inverse_ranks` is 1 / the rank count the
+/// runtime set with `mpt_set_rank_count` (1 until then).
 static void emitCollectiveHook(llvm::raw_ostream &os) {
   os << "typedef int32_t (*mpt_all_reduce_fn)(void *, int64_t, const int64_t "
         "*,\n"
@@ -111,7 +112,14 @@ static void emitCollectiveHook(llvm::raw_ostream &os) {
         "                     (const int64_t *)(intptr_t)sizes, dtype, kind, "
         "acc) != 0)\n"
         "    longjmp(mpt_oom, 2);\n"
-        "}\n\n";
+        "}\n"
+        "/* 1 / the number of ranks (a data-parallel step's pre-divided "
+        "seed). */\n"
+        "static float mpt_inverse_ranks = 1.0f;\n"
+        "void mpt_set_rank_count(int32_t ranks) {\n"
+        "  mpt_inverse_ranks = ranks > 0 ? 1.0f / (float)ranks : 1.0f;\n"
+        "}\n"
+        "float mpt_rt_inverse_ranks(void) { return mpt_inverse_ranks; }\n\n";
 }
 
 /// The memref descriptor structs of ranks 0 to the highest rank a buffer of

@@ -70,7 +70,7 @@ void mpt::buildDataParallelPasses(OpPassManager &pm,
     dp.reduce = options.reduce;
     dp.commPrecision = options.commPrecision;
     dp.bucketBytes = options.bucketBytes;
-    pm.addNestedPass<func::FuncOp>(createMPTDataParallel(dp));
+    pm.addPass(createMPTDataParallel(dp));
   }
 }
 

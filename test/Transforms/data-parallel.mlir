@@ -78,3 +78,38 @@ func.func @dp_without_loss_scaling(
 func.func @dp_eval_step_untouched(%x: tensor<3xf32>) -> tensor<3xf32> {
   return %x : tensor<3xf32>
 }
+
+// -----
+
+// With loss scaling the mean's 1/N goes into the seed (scale * 1/N from the
+// runtime) and the gradients are summed; the loss travels in the same
+// bucket, divided by N too.
+// CHECK-LABEL: func.func private @mpt_rt_inverse_ranks() -> f32
+// CHECK-LABEL: func.func @dp_predivided_seed
+// CHECK-SAME: %[[S:[^:]*]]: tensor<f32> {mpt.init = #mpt.init<dist = constant, value = 6.553600e+04>, mpt.name = "loss_scale.scale"
+// CHECK: %[[LOSS:.*]] = mpt.loss
+// CHECK: %[[INV:.*]] = call @mpt_rt_inverse_ranks() : () -> f32
+// CHECK: %[[INVT:.*]] = tensor.from_elements %[[INV]] : tensor<f32>
+// CHECK: %[[SN:.*]] = arith.mulf %[[S]], %[[INVT]] : tensor<f32>
+// CHECK: mpt.grad_seed %[[LOSS]] scale(%[[SN]])
+// CHECK: %[[LN:.*]] = arith.mulf %[[LOSS]], %[[INVT]] : tensor<f32>
+// CHECK: %[[R:.*]]:2 = mpt.all_reduce <sum> %{{.*}}, %[[LN]] : tensor<3xf32>, tensor<f32>
+// CHECK: mpt.unscale_and_check %[[R]]#0 scale(%[[S]])
+// CHECK: return %{{.*}}, %[[R]]#1 :
+func.func @dp_predivided_seed(
+    %w: tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.name = "w", mpt.init = #mpt.init<dist = zeros>},
+    %s: tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.name = "loss_scale.scale", mpt.init = #mpt.init<dist = constant, value = 65536.0>},
+    %x: tensor<3xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"})
+    -> (tensor<3xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"},
+        tensor<f32> {mpt.role = #mpt.role<loss>}) {
+  %c0 = arith.constant 0 : index
+  %e = tensor.extract %x[%c0] : tensor<3xf32>
+  %l0 = tensor.from_elements %e : tensor<f32>
+  %loss = mpt.loss %l0 : tensor<f32>
+  %seed = mpt.grad_seed %loss scale(%s) : tensor<f32>
+  %v = tensor.extract %seed[] : tensor<f32>
+  %g = tensor.splat %v : tensor<3xf32>
+  %u, %inf = mpt.unscale_and_check %g scale(%s) : tensor<3xf32> -> tensor<3xf32>
+  %w2 = mpt.sgd %w, %u found_inf(%inf) {lr = 0.1 : f32} : tensor<3xf32>
+  return %w2, %loss : tensor<3xf32>, tensor<f32>
+}

@@ -172,6 +172,9 @@ void Collective::install(Program &program) {
   if (auto set = reinterpret_cast<SetCollectiveFn>(
           program.hostSymbol("mpt_set_collective")))
     set(allReduceHook, this);
+  if (auto setRanks = reinterpret_cast<void (*)(int32_t)>(
+          program.hostSymbol("mpt_set_rank_count")))
+    setRanks(size());
 }
 
 bool mpt::rt::launchedByMpirun() {

@@ -12,7 +12,10 @@
 
 #include "TrainingStep.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/MapVector.h"
 
 namespace mlir::mpt {
@@ -32,40 +35,102 @@ int64_t tensorBytes(RankedTensorType type) {
          ((type.getElementType().getIntOrFloatBitWidth() + 7) / 8);
 }
 
+/// The runtime's `float mpt_rt_inverse_ranks(void)`: 1 / the number of
+/// ranks (defined by the native code's entry points).
+constexpr llvm::StringLiteral kInverseRanks = "mpt_rt_inverse_ranks";
+
 struct MPTDataParallelPass
     : public mpt::impl::MPTDataParallelBase<MPTDataParallelPass> {
   using Base::Base;
 
   void runOnOperation() override;
+
+private:
+  LogicalResult runOnFunction(func::FuncOp func);
+  /// The declaration of kInverseRanks (created once).
+  FailureOr<func::FuncOp> inverseRanks();
+  func::FuncOp inverseRanksDecl;
 };
 
 } // namespace
 
 void MPTDataParallelPass::runOnOperation() {
-  func::FuncOp func = getOperation();
-  if (func.isExternal())
-    return;
+  ModuleOp module = getOperation();
   if (commPrecision != "f32" && commPrecision != "native") {
-    func.emitError() << "mpt-data-parallel: comm-precision must be f32 or "
-                        "native, got '"
-                     << commPrecision << "'";
+    module.emitError() << "mpt-data-parallel: comm-precision must be f32 or "
+                          "native, got '"
+                       << commPrecision << "'";
     return signalPassFailure();
   }
   if (bucketBytes <= 0) {
-    func.emitError() << "mpt-data-parallel: bucket-bytes must be positive, got "
-                     << static_cast<int64_t>(bucketBytes);
+    module.emitError()
+        << "mpt-data-parallel: bucket-bytes must be positive, got "
+        << static_cast<int64_t>(bucketBytes);
     return signalPassFailure();
   }
+  SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
+  for (func::FuncOp func : funcs)
+    if (!func.isExternal() && failed(runOnFunction(func)))
+      return signalPassFailure();
+}
+
+FailureOr<func::FuncOp> MPTDataParallelPass::inverseRanks() {
+  if (inverseRanksDecl)
+    return inverseRanksDecl;
+  ModuleOp module = getOperation();
+  auto type = FunctionType::get(&getContext(), {},
+                                {Float32Type::get(&getContext())});
+  if (Operation *existing = SymbolTable::lookupSymbolIn(module, kInverseRanks)) {
+    auto func = dyn_cast<func::FuncOp>(existing);
+    if (!func || func.getFunctionType() != type || !func.isExternal())
+      return existing->emitError()
+             << "mpt-data-parallel: the symbol " << kInverseRanks
+             << " is taken by something other than the runtime's rank count";
+    return inverseRanksDecl = func;
+  }
+  OpBuilder b(module.getBodyRegion());
+  inverseRanksDecl =
+      func::FuncOp::create(b, module.getLoc(), kInverseRanks, type);
+  inverseRanksDecl.setPrivate();
+  return inverseRanksDecl;
+}
+
+LogicalResult MPTDataParallelPass::runOnFunction(func::FuncOp func) {
   bool already = false;
   func.walk([&](AllReduceOp) { already = true; });
   if (already)
-    return;
+    return success();
   SmallVector<OpOperand *> uses;
   Operation *anchor = nullptr;
   if (failed(collectGradientUses(func, "mpt-data-parallel", uses, anchor)))
-    return signalPassFailure();
+    return failure();
   if (!anchor || uses.empty())
-    return;
+    return success();
+
+  // Loss scaling with a mean: the seed becomes scale / N and the gradients
+  // are summed (see the pass description).
+  ReduceKind gradientKind = reduce;
+  Value inverseTensor;
+  if (reduce == ReduceKind::mean) {
+    SmallVector<GradSeedOp> seeds;
+    func.walk([&](GradSeedOp op) { seeds.push_back(op); });
+    if (seeds.size() == 1 && seeds.front().getScale()) {
+      FailureOr<func::FuncOp> decl = inverseRanks();
+      if (failed(decl))
+        return failure();
+      GradSeedOp seed = seeds.front();
+      OpBuilder b(seed);
+      Location loc = seed.getLoc();
+      Value inverse =
+          func::CallOp::create(b, loc, *decl, ValueRange{}).getResult(0);
+      Value tensor = tensor::FromElementsOp::create(
+          b, loc, RankedTensorType::get({}, b.getF32Type()), inverse);
+      inverseTensor = tensor;
+      Value scaled = arith::MulFOp::create(b, loc, seed.getScale(), tensor);
+      seed.getScaleMutable().assign(scaled);
+      gradientKind = ReduceKind::sum;
+    }
+  }
 
   // Distinct gradients, in the order the backward pass defines them (block
   // arguments first); every one must be defined before the anchor.
@@ -89,7 +154,7 @@ void MPTDataParallelPass::runOnOperation() {
                               "first update (put the optimizer ops after "
                               "the backward pass)";
       diag.attachNote(anchor->getLoc()) << "the first optimizer op";
-      return signalPassFailure();
+      return failure();
     }
   }
   llvm::stable_sort(grads, [&](Value a, Value b) {
@@ -126,9 +191,14 @@ void MPTDataParallelPass::runOnOperation() {
         cast<ShapedType>(ret.getOperand(i).getType()).getElementType().isF32())
       lossIndex = i;
   Value loss = lossIndex ? ret.getOperand(*lossIndex) : Value();
-  if (loss && reduce == ReduceKind::mean) {
+  bool lossWithGradients = loss && reduce == ReduceKind::mean;
+  if (lossWithGradients) {
     grads.push_back(loss);
-    sent.push_back(loss);
+    // Summed with gradients of a pre-divided seed: each rank adds loss / N.
+    sent.push_back(inverseTensor ? arith::MulFOp::create(builder, loss.getLoc(),
+                                                         loss, inverseTensor)
+                                       .getResult()
+                                 : loss);
   }
 
   // Buckets: consecutive gradients of one element type up to bucketBytes.
@@ -156,14 +226,16 @@ void MPTDataParallelPass::runOnOperation() {
       operands.push_back(sent[i]);
       types.push_back(sent[i].getType());
     }
-    auto op = AllReduceOp::create(builder, anchor->getLoc(), types, operands,
-                                  ReduceKindAttr::get(&getContext(), reduce),
-                                  builder.getBoolAttr(fp32Accumulate));
+    // The loss travels with the gradients only when they are averaged.
+    auto op = AllReduceOp::create(
+        builder, anchor->getLoc(), types, operands,
+        ReduceKindAttr::get(&getContext(), gradientKind),
+        builder.getBoolAttr(fp32Accumulate));
     for (auto [k, i] : llvm::enumerate(bucket))
       reduced[i] = op.getResult(k);
     ++numBuckets;
   }
-  if (loss && reduce == ReduceKind::mean) {
+  if (lossWithGradients) {
     ret.setOperand(*lossIndex, reduced.back());
     grads.pop_back();
     reduced.pop_back();
@@ -193,4 +265,5 @@ void MPTDataParallelPass::runOnOperation() {
       use->set(operand);
     }
   }
+  return success();
 }

@@ -247,7 +247,7 @@ def MPTAccumulateGradients
   ];
 }
 
-def MPTDataParallel : Pass<"mpt-data-parallel", "::mlir::func::FuncOp"> {
+def MPTDataParallel : Pass<"mpt-data-parallel", "::mlir::ModuleOp"> {
   let summary = "Averages every gradient over the ranks of a data-parallel "
                 "run";
   let description = [{
@@ -266,8 +266,21 @@ def MPTDataParallel : Pass<"mpt-data-parallel", "::mlir::func::FuncOp"> {
     (`fp32-accumulate`, the default) or in their own type. Functions
     without optimizer ops (eval_step) are left alone; a step that already
     has an `mpt.all_reduce` is left alone.
+
+    With loss scaling and `reduce=mean`, the 1/N of the mean is applied
+    before the backward pass instead of after it: the seed becomes
+    `scale / N` (N from the runtime, `mpt_rt_inverse_ranks()`) and the
+    gradients are summed. Each rank's backward pass then computes, sample
+    for sample, the values one process with the whole global batch computes
+    (for power-of-two N and scales, bit for bit), so an FP16 overflow, and
+    with it the skip and the loss-scale update, happens where it would
+    without data parallelism; dividing after the backward pass would make
+    every rank's scaled gradients N times larger than one process's.
   }];
-  let dependentDialects = ["::mlir::mpt::MPTDialect"];
+  let dependentDialects = ["::mlir::mpt::MPTDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
   let options = [
     Option<"reduce", "reduce", "::mlir::mpt::ReduceKind",
            "::mlir::mpt::ReduceKind::mean",
