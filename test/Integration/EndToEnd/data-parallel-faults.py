@@ -7,7 +7,10 @@
 # on 2 ranks for 20 more steps must give the same checkpoint file, byte for
 # byte, as an uninterrupted 2-rank run to the same step; resuming it on 4
 # ranks of half the batch (the same global batch) must agree within FP32
-# reduction order (1e-6 relative).
+# reduction order (1e-6 relative). A rank that hangs instead of dying
+# (SIGSTOP: mpirun sees nothing) is caught by the other rank's collective
+# timeout (MPT_COLLECTIVE_TIMEOUT=3): the run must stop within 30 s, saying
+# so.
 #
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
@@ -133,5 +136,37 @@ for name, want in full.items():
     r = float(np.max(np.abs(got.astype(np.float64) - want)) /
               max(np.max(np.abs(want)), 1e-30))
     check(r <= 1e-6, f"4-rank resume: {name} differs by {r:.3g} relative")
+
+# A hung rank: rank 0's watchdog stops the run.
+env = dict(mpi.mpi_env(), MPT_COLLECTIVE_TIMEOUT="3")
+job = subprocess.Popen(mpi.mpirun_cmd(2) + [
+    e2e.tool("mpt-run"), art8, "--data=digits", "--steps=100000000",
+    "--progress=none"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    text=True, env=env)
+deadline = time.time() + 60
+pids = {}
+while time.time() < deadline and sorted(pids) != [0, 1]:
+    time.sleep(0.2)
+    pids = ranks_of(job.pid)
+check(sorted(pids) == [0, 1], f"ranks of the second run: {pids}")
+time.sleep(0.5)
+os.kill(pids[1], 19)  # SIGSTOP
+stopped_at = time.time()
+try:
+    out, err = job.communicate(timeout=30)
+    elapsed = time.time() - stopped_at
+except subprocess.TimeoutExpired:
+    job.kill()
+    out, err = job.communicate()
+    elapsed = None
+try:
+    os.kill(pids[1], 9)
+except OSError:
+    pass
+print(f"hung rank: the run stopped after {elapsed} s; stderr:\n{err}")
+check(elapsed is not None, "a hung rank left the run waiting 30 s:\n" + err)
+check(job.returncode != 0, "mpirun exited 0 with a hung rank")
+check("rank 0 of 2: a collective has waited 3 s" in err,
+      "rank 0 does not say that it timed out waiting:\n" + err)
 
 check.done()
