@@ -58,16 +58,15 @@ struct MpiApi {
   std::string library;
 };
 
-/// Loads the library and every symbol once per process.
+/// Loads the library and every symbol; a library that loaded stays loaded
+/// for the process (MPI cannot be initialised twice).
 Expected<const MpiApi *> loadMpi() {
   static std::mutex mutex;
   static std::unique_ptr<MpiApi> api;
-  static std::string failure;
+  std::string failure;
   std::lock_guard<std::mutex> lock(mutex);
   if (api)
     return static_cast<const MpiApi *>(api.get());
-  if (!failure.empty())
-    return Status::error(failure);
   const char *env = std::getenv("MPT_MPI_LIBRARY");
   std::string library = env && *env ? env : "libmpi.so.40";
   // RTLD_GLOBAL: Open MPI's components (dlopen'd by libmpi) resolve
@@ -111,6 +110,7 @@ Expected<const MpiApi *> loadMpi() {
       (!result->commWorld || !result->byte || !result->errorsReturn))
     missing = "ompi_mpi_comm_world";
   if (!missing.empty()) {
+    ::dlclose(handle);
     failure = "collective mpi: " + library + " lacks " + missing +
               ": it is not Open MPI (mpt's MPI backend uses Open MPI's "
               "binary interface; MPICH is not supported)";

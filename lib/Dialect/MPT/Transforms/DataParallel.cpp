@@ -78,9 +78,10 @@ FailureOr<func::FuncOp> MPTDataParallelPass::inverseRanks() {
   if (inverseRanksDecl)
     return inverseRanksDecl;
   ModuleOp module = getOperation();
-  auto type = FunctionType::get(&getContext(), {},
-                                {Float32Type::get(&getContext())});
-  if (Operation *existing = SymbolTable::lookupSymbolIn(module, kInverseRanks)) {
+  auto type =
+      FunctionType::get(&getContext(), {}, {Float32Type::get(&getContext())});
+  if (Operation *existing =
+          SymbolTable::lookupSymbolIn(module, kInverseRanks)) {
     auto func = dyn_cast<func::FuncOp>(existing);
     if (!func || func.getFunctionType() != type || !func.isExternal())
       return existing->emitError()
@@ -227,10 +228,10 @@ LogicalResult MPTDataParallelPass::runOnFunction(func::FuncOp func) {
       types.push_back(sent[i].getType());
     }
     // The loss travels with the gradients only when they are averaged.
-    auto op = AllReduceOp::create(
-        builder, anchor->getLoc(), types, operands,
-        ReduceKindAttr::get(&getContext(), gradientKind),
-        builder.getBoolAttr(fp32Accumulate));
+    auto op =
+        AllReduceOp::create(builder, anchor->getLoc(), types, operands,
+                            ReduceKindAttr::get(&getContext(), gradientKind),
+                            builder.getBoolAttr(fp32Accumulate));
     for (auto [k, i] : llvm::enumerate(bucket))
       reduced[i] = op.getResult(k);
     ++numBuckets;
