@@ -87,10 +87,10 @@ func.func @dp_eval_step_untouched(%x: tensor<3xf32>) -> tensor<3xf32> {
 // CHECK-LABEL: func.func private @mpt_rt_inverse_ranks() -> f32
 // CHECK-LABEL: func.func @dp_predivided_seed
 // CHECK-SAME: %[[S:[^:]*]]: tensor<f32> {mpt.init = #mpt.init<dist = constant, value = 6.553600e+04>, mpt.name = "loss_scale.scale"
+// CHECK-NEXT: %[[INV:.*]] = call @mpt_rt_inverse_ranks() : () -> f32
+// CHECK-NEXT: %[[INVT:.*]] = tensor.from_elements %[[INV]] : tensor<f32>
 // CHECK: %[[LOSS:.*]] = mpt.loss
-// CHECK: %[[INV:.*]] = call @mpt_rt_inverse_ranks() : () -> f32
-// CHECK: %[[INVT:.*]] = tensor.from_elements %[[INV]] : tensor<f32>
-// CHECK: %[[SN:.*]] = arith.mulf %[[S]], %[[INVT]] : tensor<f32>
+// CHECK-NEXT: %[[SN:.*]] = arith.mulf %[[S]], %[[INVT]] : tensor<f32>
 // CHECK: mpt.grad_seed %[[LOSS]] scale(%[[SN]])
 // CHECK: %[[LN:.*]] = arith.mulf %[[LOSS]], %[[INVT]] : tensor<f32>
 // CHECK: %[[R:.*]]:2 = mpt.all_reduce <sum> %{{.*}}, %[[LN]] : tensor<3xf32>, tensor<f32>

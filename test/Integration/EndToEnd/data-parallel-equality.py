@@ -11,8 +11,10 @@
 # BF16: losses within 2e-2 relative (bf16 keeps 8 significant bits, a
 # rounding is up to 2^-9 relative; each rank rounds its partial gradient
 # sums, one process rounds the whole sums, and 50 steps of training carry
-# the differences on: about five bf16 roundings of tolerance). Gradient accumulation (--accumulate=2, batch 8) equals batch
-# 16 within 1e-6 in FP32, alone and on 2 ranks.
+# the differences on: about five bf16 roundings of tolerance). Gradient
+# accumulation (--accumulate=2, batch 8) equals batch 16 within 1e-6 in
+# FP32, alone and on 2 ranks; in FP16 on 2 ranks with 16-bit communication
+# it skips and scales as batch 16 does.
 #
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
@@ -128,5 +130,21 @@ compare("f32 accumulate=2", got, ref, 1e-6, 1e-6)
 # ... and on 2 ranks with 2 micro-batches of 4 each.
 got = ranks("f32-2ranks-accumulate2", 2, 4, "f32", accumulate=2)
 compare("f32 2 ranks, accumulate=2", got, ref, 1e-6, 1e-6)
+
+# FP16 with dynamic scaling, 2 ranks x 2 micro-batches of 4 (gradients
+# travel in f16, added in FP32): the same skips and scales as one process
+# with batch 16.
+scaling = dict(init_scale=2.0 ** 24, growth_interval=5)
+ref = single("f16-single-b16", 16, "f16", **scaling)
+got = ranks("f16-2ranks-accumulate2", 2, 4, "f16", accumulate=2,
+            comm_precision="native", **scaling)
+rep, ref_rep = compare("f16 2 ranks, accumulate=2, native", got, ref, 2e-2)
+check([s["skipped"] for s in rep["steps"]] ==
+      [s["skipped"] for s in ref_rep["steps"]] and
+      [s["scale"] for s in rep["steps"]] ==
+      [s["scale"] for s in ref_rep["steps"]],
+      "f16 2 ranks, accumulate=2: skips/scales differ from one process: "
+      f"{[(s['skipped'], s['scale']) for s in rep['steps']]} vs "
+      f"{[(s['skipped'], s['scale']) for s in ref_rep['steps']]}")
 
 check.done()

@@ -165,6 +165,27 @@ void MPTAccumulateGradientsPass::runOnOperation() {
     if (needed.contains(&op))
       repeated.push_back(&op);
 
+  // Under loss scaling the 1/K of the mean goes into the seed (scale / K)
+  // and the gradients are summed: each micro-batch's scaled backward values
+  // are then those of one batch of K*B samples (bit for bit for a
+  // power-of-two K), so FP16 overflows where it would without
+  // accumulation; a mean after the loop would make them K times larger.
+  bool predivided = false;
+  for (Operation *op : repeated)
+    if (auto seed = dyn_cast<GradSeedOp>(op); seed && seed.getScale()) {
+      OpBuilder before(seed);
+      auto type = cast<RankedTensorType>(seed.getScale().getType());
+      Value inverse = arith::ConstantOp::create(
+          before, seed.getLoc(), type,
+          DenseElementsAttr::get(
+              type,
+              before.getF32FloatAttr(1.0f / static_cast<float>(microBatches))));
+      Value scaled = arith::MulFOp::create(before, seed.getLoc(),
+                                           seed.getScale(), inverse);
+      seed.getScaleMutable().assign(scaled);
+      predivided = true;
+    }
+
   // Values of the repeated ops read by the rest of the step: the gradients
   // and the loss only.
   Value lossValue = loss.getResult();
@@ -301,7 +322,8 @@ void MPTAccumulateGradientsPass::runOnOperation() {
   double inv = 1.0 / static_cast<double>(k);
   SmallVector<Value> means;
   for (auto [index, grad] : llvm::enumerate(grads)) {
-    Value mean = scaleBy(b, loc, loop.getResult(index), inv);
+    Value mean = predivided ? Value(loop.getResult(index))
+                            : scaleBy(b, loc, loop.getResult(index), inv);
     for (OpOperand *use : uses) {
       if (use->get() != grad)
         continue;

@@ -120,14 +120,17 @@ LogicalResult MPTDataParallelPass::runOnFunction(func::FuncOp func) {
       if (failed(decl))
         return failure();
       GradSeedOp seed = seeds.front();
-      OpBuilder b(seed);
       Location loc = seed.getLoc();
+      // 1/N at the top of the body: the seed may sit in a loop
+      // (mpt-accumulate-gradients) and the loss after it reads 1/N too.
+      OpBuilder b = OpBuilder::atBlockBegin(&func.getBody().front());
       Value inverse =
           func::CallOp::create(b, loc, *decl, ValueRange{}).getResult(0);
-      Value tensor = tensor::FromElementsOp::create(
+      inverseTensor = tensor::FromElementsOp::create(
           b, loc, RankedTensorType::get({}, b.getF32Type()), inverse);
-      inverseTensor = tensor;
-      Value scaled = arith::MulFOp::create(b, loc, seed.getScale(), tensor);
+      b.setInsertionPoint(seed);
+      Value scaled =
+          arith::MulFOp::create(b, loc, seed.getScale(), inverseTensor);
       seed.getScaleMutable().assign(scaled);
       gradientKind = ReduceKind::sum;
     }

@@ -229,7 +229,10 @@ def MPTAccumulateGradients
     loss over all K*B samples) and the loss is the mean of the micro-batch
     losses; the overflow check (`mpt.unscale_and_check`), the optimizer ops
     and the loss-scale update run once. Memory for activations stays that
-    of batch B.
+    of batch B. Under loss scaling the 1/K goes into the seed instead
+    (`scale / K`, the gradients summed), so that each micro-batch's scaled
+    backward values are those of the whole batch and FP16 overflows where
+    it would without accumulation.
 
     Only values the forward and backward pass compute from the inputs are
     repeated: everything else (working copies, the loss scale) is computed
