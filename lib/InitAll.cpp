@@ -3,6 +3,7 @@
 #include "mpt/InitAll.h"
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
+#include "mpt/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -70,6 +71,7 @@ void mpt::registerAllDialects(DialectRegistry &registry) {
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  mpt::registerBufferizableOpInterfaceExternalModels(registry);
   // memref.alloc as an allocation: buffer-results-to-out-params then
   // writes results straight into the caller's buffers (no copy).
   memref::registerAllocationOpInterfaceExternalModels(registry);

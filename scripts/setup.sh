@@ -3,7 +3,9 @@
 # nothing when everything is there (idempotent):
 #   - LLVM/MLIR 22 (llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools)
 #   - cmake, ninja, ccache, g++, GoogleTest, python3-sklearn (digits data),
-#     zlib1g-dev (the runtime reads digits.csv.gz)
+#     zlib1g-dev (the runtime reads digits.csv.gz), Open MPI (openmpi-bin,
+#     libopenmpi-dev: mpirun and libmpi.so.40 for data-parallel runs; the
+#     runtime loads libmpi at run time and builds without it)
 #   - the pinned Python packages of requirements.txt and the mpt frontend
 # The CUDA toolkit is optional (/usr/local/cuda); tests that need it report
 # themselves unsupported without it.
@@ -12,7 +14,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 say() { echo "[setup] $*"; }
 
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools cmake
-          ninja-build ccache g++ libgtest-dev python3-sklearn zlib1g-dev)
+          ninja-build ccache g++ libgtest-dev python3-sklearn zlib1g-dev
+          openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

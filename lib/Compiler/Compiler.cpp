@@ -29,6 +29,14 @@ CompileOptions::describe() const {
     out.push_back({"cpu", cpu});
   if (!cpuFeatures.empty())
     out.push_back({"cpu-features", cpuFeatures});
+  if (dataParallel) {
+    out.push_back({"data-parallel", "true"});
+    out.push_back({"reduce", reduce});
+    out.push_back({"comm-precision", commPrecision});
+    out.push_back({"bucket-bytes", std::to_string(bucketBytes)});
+  }
+  if (accumulate != 1)
+    out.push_back({"accumulate", std::to_string(accumulate)});
   if (precision == "f32")
     return out;
   std::optional<LowPrecision> low = symbolizeLowPrecision(precision);
@@ -54,10 +62,42 @@ CompileOptions::describe() const {
   return out;
 }
 
+/// The data-parallel options of `options` as pipeline options; fails with
+/// a diagnostic on a value the passes do not know.
+static LogicalResult setDataParallelOptions(ModuleOp module,
+                                            const CompileOptions &options,
+                                            MixedPrecisionOptions &mp) {
+  std::optional<ReduceKind> reduce = symbolizeReduceKind(options.reduce);
+  if (!reduce)
+    return module.emitError()
+           << "--reduce must be mean or sum, got '" << options.reduce << "'";
+  if (options.commPrecision != "f32" && options.commPrecision != "native")
+    return module.emitError() << "--comm-precision must be f32 or native, got '"
+                              << options.commPrecision << "'";
+  if (options.accumulate < 1)
+    return module.emitError()
+           << "--accumulate must be at least 1, got " << options.accumulate;
+  if (options.bucketBytes < 1)
+    return module.emitError()
+           << "--bucket-bytes must be positive, got " << options.bucketBytes;
+  mp.dataParallel = options.dataParallel;
+  mp.reduce = *reduce;
+  mp.commPrecision = options.commPrecision;
+  mp.bucketBytes = options.bucketBytes;
+  mp.accumulate = options.accumulate;
+  return success();
+}
+
 LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
                                              const CompileOptions &options) {
-  if (options.precision == "f32")
-    return success();
+  if (options.precision == "f32") {
+    mlir::mpt::MixedPrecisionOptions mp;
+    if (failed(setDataParallelOptions(module, options, mp)))
+      return failure();
+    PassManager pm(module.getContext());
+    buildDataParallelPasses(pm, mp);
+    return pm.run(module);
+  }
   std::optional<LowPrecision> low = symbolizeLowPrecision(options.precision);
   if (!low)
     return module.emitError() << "precision must be f32, f16 or bf16, got '"
@@ -83,6 +123,8 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   mp.report = options.autocastReport;
   mp.fusionReport = options.fusionReport;
   mp.summary = options.remarks;
+  if (failed(setDataParallelOptions(module, options, mp)))
+    return failure();
   PassManager pm(module.getContext());
   mlir::mpt::buildMixedPrecisionPipeline(pm, mp);
   return pm.run(module);
@@ -144,6 +186,10 @@ LogicalResult mlir::mpt::compileToArtifact(ModuleOp module,
     return module.emitError() << "--sm=" << options.sm
                               << " is not supported; use --sm=80 (A100 and "
                                  "later) or --sm=90 (H100/H200)";
+  if (options.target == "cuda" && options.dataParallel)
+    return module.emitError()
+           << "--data-parallel is supported for --target=cpu only: the "
+              "CUDA lowering has no mpt.all_reduce yet";
   if (options.target == "cpu" &&
       failed(resolveTarget(options, module.getLoc())))
     return failure();

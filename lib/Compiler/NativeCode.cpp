@@ -87,6 +87,41 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os) {
         "}\n\n";
 }
 
+/// The collective hook: `mpt_rt_all_reduce` (what mpt-lower-collectives
+/// calls for each mpt.all_reduce) forwards to the collective the runtime
+/// installed with `mpt_set_collective` (mpt-runtime/Collective.h). A failed
+/// collective, or none installed, ends the step: the entry point returns
+/// kEntryCollectiveFailed. `mpt_rt_inverse_ranks` is 1 / the rank count the
+/// runtime set with `mpt_set_rank_count` (1 until then).
+static void emitCollectiveHook(llvm::raw_ostream &os) {
+  os << "typedef int32_t (*mpt_all_reduce_fn)(void *, int64_t, const int64_t "
+        "*,\n"
+        "                                   const int64_t *, int32_t, "
+        "int32_t, int32_t);\n"
+        "static mpt_all_reduce_fn mpt_collective;\n"
+        "static void *mpt_collective_context;\n"
+        "void mpt_set_collective(mpt_all_reduce_fn fn, void *context) {\n"
+        "  mpt_collective = fn;\n"
+        "  mpt_collective_context = context;\n"
+        "}\n"
+        "void mpt_rt_all_reduce(int64_t n, int64_t pointers, int64_t sizes,\n"
+        "                       int32_t dtype, int32_t kind, int32_t acc) {\n"
+        "  if (!mpt_collective ||\n"
+        "      mpt_collective(mpt_collective_context, n,\n"
+        "                     (const int64_t *)(intptr_t)pointers,\n"
+        "                     (const int64_t *)(intptr_t)sizes, dtype, kind, "
+        "acc) != 0)\n"
+        "    longjmp(mpt_oom, 2);\n"
+        "}\n"
+        "/* 1 / the number of ranks (a data-parallel step's pre-divided "
+        "seed). */\n"
+        "static float mpt_inverse_ranks = 1.0f;\n"
+        "void mpt_set_rank_count(int32_t ranks) {\n"
+        "  mpt_inverse_ranks = ranks > 0 ? 1.0f / (float)ranks : 1.0f;\n"
+        "}\n"
+        "float mpt_rt_inverse_ranks(void) { return mpt_inverse_ranks; }\n\n";
+}
+
 /// The memref descriptor structs of ranks 0 to the highest rank a buffer of
 /// `manifest` has.
 static void emitDescriptorTypes(llvm::raw_ostream &os,
@@ -162,7 +197,11 @@ static void emitEntryPoint(llvm::raw_ostream &os, const rt::FunctionSig &f) {
   os << ");\n";
   os << "int32_t " << f.symbol << "(void *const *b) {\n";
   emitLabelChecks(os, f);
-  os << "  if (setjmp(mpt_oom)) {\n    mpt_in_step = 0;\n    return "
+  // setjmp's value may only be tested directly (C11 7.13.1.1).
+  os << "  switch (setjmp(mpt_oom)) {\n  case 0:\n    break;\n  case 2:\n"
+        "    mpt_in_step = 0;\n    return "
+     << rt::kEntryCollectiveFailed
+     << ";\n  default:\n    mpt_in_step = 0;\n    return "
      << rt::kEntryOutOfMemory << ";\n  }\n  mpt_in_step = 1;\n";
   for (size_t i = 0; i < buffers.size(); ++i)
     emitDescriptor(os, i, buffers[i]->shape);
@@ -182,6 +221,7 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
         "#include <setjmp.h>\n#include <stddef.h>\n#include <stdint.h>\n"
         "#include <string.h>\n\n";
   emitAllocatorWrappers(os);
+  emitCollectiveHook(os);
   emitDescriptorTypes(os, manifest);
   for (const rt::FunctionSig &f : manifest.functions)
     emitEntryPoint(os, f);

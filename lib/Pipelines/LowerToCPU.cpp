@@ -58,6 +58,9 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   // The caller (the runtime) owns every buffer, results included.
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // mpt.all_reduce on buffers becomes calls of the runtime's collective
+  // before deallocation, which needs every op's memory effects.
+  pm.addPass(createMPTLowerCollectives());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 

@@ -52,9 +52,26 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   scaling.minScale = options.minScale;
   scaling.maxScale = options.maxScale;
   pm.addPass(createMPTLossScaling(scaling));
+  buildDataParallelPasses(pm, options);
 
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mpt::buildDataParallelPasses(OpPassManager &pm,
+                                  const MixedPrecisionOptions &options) {
+  if (options.accumulate != 1) {
+    MPTAccumulateGradientsOptions accumulate;
+    accumulate.microBatches = options.accumulate;
+    pm.addNestedPass<func::FuncOp>(createMPTAccumulateGradients(accumulate));
+  }
+  if (options.dataParallel) {
+    MPTDataParallelOptions dp;
+    dp.reduce = options.reduce;
+    dp.commPrecision = options.commPrecision;
+    dp.bucketBytes = options.bucketBytes;
+    pm.addPass(createMPTDataParallel(dp));
+  }
 }
 
 void mpt::registerMixedPrecisionPipeline() {

@@ -11,6 +11,7 @@
 
 #include "mpt/Dialect/MPT/IR/MPTDialect.h"
 #include "mpt/InitAll.h"
+#include "mpt/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/Plugins/DialectPlugin.h"
@@ -23,9 +24,12 @@ using namespace mlir;
 extern "C" LLVM_ATTRIBUTE_WEAK
     LLVM_ATTRIBUTE_VISIBILITY_DEFAULT DialectPluginLibraryInfo
     mlirGetDialectPluginInfo() {
-  return {
-      MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
-      [](DialectRegistry *registry) { registry->insert<mpt::MPTDialect>(); }};
+  return {MLIR_PLUGIN_API_VERSION, "MPT", LLVM_VERSION_STRING,
+          [](DialectRegistry *registry) {
+            registry->insert<mpt::MPTDialect>();
+            // mpt.all_reduce bufferizes in mpt-lower-to-cpu.
+            mpt::registerBufferizableOpInterfaceExternalModels(*registry);
+          }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK

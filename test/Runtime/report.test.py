@@ -5,7 +5,14 @@ t = sys.argv[1]
 r = json.load(open(f"{t}/linear.json"))
 assert r["format"] == "mpt-run-report" and r["version"] == 1
 assert set(r) == {"format", "version", "artifact", "device", "data", "run", "steps",
-                  "summary", "eval", "timing", "memory", "state"}, sorted(r)
+                  "summary", "eval", "timing", "data_parallel", "memory",
+                  "state"}, sorted(r)
+# One process, and a hand-written step without an all-reduce.
+assert r["data_parallel"] == {"ranks": 1, "collective": "single",
+                              "description": "one process", "local_batch": 32,
+                              "global_batch": 32, "all_reduces": 0,
+                              "all_reduce_bytes": 0,
+                              "all_reduce_s": 0}, r["data_parallel"]
 assert r["artifact"]["target"] == "cpu" and r["artifact"]["precision"] == "f32"
 assert r["artifact"]["options"] == {"origin": "test/Runtime/Inputs/linear.c"}
 assert r["device"]["name"] == "cpu"

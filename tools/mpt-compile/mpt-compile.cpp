@@ -99,6 +99,25 @@ cl::opt<std::string>
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));
+cl::opt<bool> dataParallel("data-parallel", cl::init(false), cl::cat(category),
+                           cl::desc("All-reduce every gradient over the "
+                                    "ranks of an mpirun (mpt-run under "
+                                    "mpirun -np N)"));
+cl::opt<std::string> reduceKind("reduce", cl::init("mean"), cl::cat(category),
+                                cl::desc("--data-parallel: mean or sum of the "
+                                         "ranks' gradients"));
+cl::opt<std::string> commPrecision("comm-precision", cl::init("f32"),
+                                   cl::cat(category),
+                                   cl::desc("--data-parallel: f32, or native "
+                                            "(f16/bf16 gradients travel in "
+                                            "their type, added in f32)"));
+cl::opt<int64_t> bucketBytes("bucket-bytes", cl::init(26214400),
+                             cl::cat(category),
+                             cl::desc("--data-parallel: largest bucket of "
+                                      "gradients per collective call"));
+cl::opt<int64_t> microBatches("accumulate", cl::init(1), cl::cat(category),
+                              cl::desc("Micro-batches per optimizer step: the "
+                                       "inputs take K times the batch"));
 } // namespace
 
 int main(int argc, char **argv) {
@@ -159,6 +178,11 @@ int main(int argc, char **argv) {
   options.remarks = remarks;
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
+  options.dataParallel = dataParallel;
+  options.reduce = reduceKind;
+  options.commPrecision = commPrecision;
+  options.bucketBytes = bucketBytes;
+  options.accumulate = microBatches;
   mlir::mpt::CompileSummary summary;
   if (failed(
           mlir::mpt::compileToArtifact(*module, options, outputFile, &summary)))

@@ -130,6 +130,21 @@ Json timingJson(const TrainRun &run) {
   return timing;
 }
 
+/// The ranks of the run and the time its all-reduces took (this rank).
+Json dataParallelJson(const TrainRun &run) {
+  const CollectiveStats &cs = run.session->collective().stats();
+  Json dp = Json::object();
+  dp.set("ranks", Json::integer(run.ranks));
+  dp.set("collective", Json::string(run.session->collective().name()));
+  dp.set("description", Json::string(run.session->collective().description()));
+  dp.set("local_batch", Json::integer(run.batch));
+  dp.set("global_batch", Json::integer(run.batch * run.ranks));
+  dp.set("all_reduces", Json::unsignedInteger(cs.allReduces));
+  dp.set("all_reduce_bytes", Json::unsignedInteger(cs.bytes));
+  dp.set("all_reduce_s", Json::number(cs.seconds));
+  return dp;
+}
+
 Json memoryJson(const TrainRun &run) {
   MemoryStats ms = run.session->memoryStats();
   Json mem = Json::object();
@@ -228,6 +243,7 @@ std::string tool::reportText(const TrainRun &run) {
   rep.set("summary", summaryJson(run));
   rep.set("eval", run.evalJson);
   rep.set("timing", timingJson(run));
+  rep.set("data_parallel", dataParallelJson(run));
   rep.set("memory", memoryJson(run));
   rep.set("state", stateJson(run));
   return textWithSteps(rep, run.records);

@@ -9,13 +9,19 @@
 using namespace mpt;
 
 bool tool::barOpen = false;
+std::string tool::errorPrefix;
+void (*tool::abortJob)(int code) = nullptr;
 
 void tool::die(const std::string &message, int code) {
   if (barOpen) { // finish the bar's line so the error stands on its own
     std::printf("\n");
     std::fflush(stdout);
   }
-  std::fprintf(stderr, "mpt-run: error: %s\n", message.c_str());
+  std::fprintf(stderr, "mpt-run: error: %s%s\n", errorPrefix.c_str(),
+               message.c_str());
+  std::fflush(stderr);
+  if (abortJob)
+    abortJob(code);
   std::exit(code);
 }
 

@@ -22,6 +22,12 @@ namespace tool {
 /// finish that line first, so that they stand on their own.
 extern bool barOpen;
 
+/// Set by a data-parallel run: what error messages start with ("rank 1 of
+/// 2: ") and what ends the job instead of exit (MPI_Abort, which also stops
+/// the other ranks).
+extern std::string errorPrefix;
+extern void (*abortJob)(int code);
+
 /// Prints `mpt-run: error: <message>` and exits with `code`.
 [[noreturn]] void die(const std::string &message, int code = 1);
 /// A usage error: the message, a pointer to --help, exit status 2.

@@ -16,6 +16,9 @@
 
 #include "mpt-runtime/FileIO.h"
 
+#include <csignal>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <unistd.h>
 
@@ -25,17 +28,79 @@ using namespace mpt::tool;
 
 namespace {
 
+/// The collective of a data-parallel run, for the error path.
+Collective *jobCollective = nullptr;
+/// What a rank prints when mpirun stops it (another rank failed).
+char terminatedMessage[256];
+
+void abortTheJob(int code) { jobCollective->abort(code); }
+
+extern "C" void onTerminate(int) {
+  ssize_t ignored =
+      ::write(2, terminatedMessage, std::strlen(terminatedMessage));
+  (void)ignored;
+  std::_Exit(143);
+}
+
+/// Under mpirun: the ranks, and what errors and stops look like. Every rank
+/// must run an artifact compiled with --data-parallel.
+void joinRanks(TrainRun &run, const Manifest &manifest) {
+  run.collective = orDie(createCollective(run.o.collective));
+  run.rank = run.collective->rank();
+  run.ranks = run.collective->size();
+  if (run.ranks == 1)
+    return;
+  errorPrefix = "rank " + std::to_string(run.rank) + " of " +
+                std::to_string(run.ranks) + ": ";
+  jobCollective = run.collective.get();
+  abortJob = abortTheJob;
+  std::snprintf(terminatedMessage, sizeof terminatedMessage,
+                "mpt-run: error: rank %d of %d: stopped by the launcher "
+                "(SIGTERM: another rank failed or the job was cancelled); "
+                "checkpoints written so far are intact\n",
+                run.rank, run.ranks);
+  std::signal(SIGTERM, onTerminate);
+  bool dataParallel = false;
+  for (const auto &[key, value] : manifest.options)
+    dataParallel |= key == "data-parallel" && value == "true";
+  if (!dataParallel)
+    die(run.o.model + ": compiled without --data-parallel, so its " +
+        std::to_string(run.ranks) +
+        " ranks would train apart; recompile with mpt-compile "
+        "--data-parallel");
+}
+
+/// Rank 0's state (initial or resumed) to every rank: one broadcast of a
+/// checkpoint, so every rank starts from the same bits and only rank 0
+/// reads --resume.
+void shareState(TrainRun &run) {
+  Session &s = *run.session;
+  std::string bytes;
+  if (run.rank == 0)
+    bytes = orDie(s.serializeCheckpoint());
+  uint64_t size = bytes.size();
+  orDie(run.collective->broadcast(&size, sizeof size, 0));
+  bytes.resize(size);
+  orDie(run.collective->broadcast(bytes.data(), size, 0));
+  if (run.rank != 0)
+    orDie(s.restoreCheckpoint(bytes, "rank 0's state"));
+}
+
 /// The artifact, the device and the state (initial, or the checkpoint's).
 void openSession(TrainRun &run) {
   const TrainOptions &o = run.o;
   ArtifactRef artifact = orDie(loadArtifact(o.model));
+  joinRanks(run, artifact->manifest);
   SessionOptions so;
   so.artifactName = o.model;
-  so.initializeState = o.resume.empty();
+  so.initializeState = o.resume.empty() && run.rank == 0;
+  so.collective = run.collective.get();
   run.session = orDie(Session::create(artifact, o.device, so));
   Session &s = *run.session;
-  if (!o.resume.empty())
+  if (!o.resume.empty() && run.rank == 0)
     orDie(s.loadCheckpoint(o.resume));
+  if (run.ranks > 1)
+    shareState(run);
   if (static_cast<uint64_t>(o.steps) >
       std::numeric_limits<uint64_t>::max() - s.stepCount())
     die("--steps " + std::to_string(o.steps) +
@@ -174,7 +239,10 @@ void train(TrainRun &run, Progress &progress,
   // nothing per step, however long it is.
   bool record = !o.report.empty();
   for (int64_t i = 0; i < o.steps; ++i) {
-    if (run.needData)
+    if (run.needData && run.ranks > 1)
+      orDie(bindShard(s, run.data.train, run.batch, run.rank, run.ranks,
+                      s.stepCount()));
+    else if (run.needData)
       orDie(bindBatch(s, run.data.train, run.batch, s.stepCount(), false));
     auto t0 = TrainRun::Clock::now();
     StepResult r = orDie(s.step());
@@ -187,7 +255,7 @@ void train(TrainRun &run, Progress &progress,
     run.last = r;
     progress.update(i + 1, r, run.skipped, run.sumMs / (i + 1));
     if (o.checkpointEvery && (i + 1) % o.checkpointEvery == 0 &&
-        i + 1 != o.steps)
+        i + 1 != o.steps && run.rank == 0)
       orDie(s.saveCheckpoint(o.checkpoint, ckptOptions));
   }
 }
@@ -253,6 +321,15 @@ void printSummary(const TrainRun &run, Progress &progress) {
         (run.last->scale ? "  scale " + fmtNum(*run.last->scale) : "") +
         "  skipped " + std::to_string(run.skipped) + "  " +
         fmtNum(run.sumMs / static_cast<double>(o.steps), "%.3f") + " ms/step");
+  const CollectiveStats &cs = s.collective().stats();
+  if (run.ranks > 1 && o.steps > 0)
+    progress.message(
+        std::to_string(run.ranks) + " ranks (" + s.collective().description() +
+        "), global batch " + std::to_string(run.batch * run.ranks) +
+        ": all-reduce " +
+        fmtNum(1e3 * cs.seconds / static_cast<double>(o.steps), "%.3f") +
+        " ms/step on rank 0 (" + std::to_string(cs.allReduces) + " calls, " +
+        std::to_string(cs.bytes) + " bytes)");
   std::optional<ProgramStats> ps = s.programStats();
   if (!ps)
     return;
@@ -279,25 +356,34 @@ int runTrainMode(int argc, char **argv) {
   checkOverlaps(inputFiles(run), outputFiles(run));
   openSession(run);
   loadData(run);
-  checkOutputs(run);
-  dumpData(run);
+  // Only rank 0 writes files (and reads what only it needs).
+  bool writer = run.rank == 0;
+  if (writer) {
+    checkOutputs(run);
+    dumpData(run);
+  }
   run.loaded = TrainRun::Clock::now();
 
-  Progress progress(o.quiet ? "none" : o.progress, o.logEvery,
+  Progress progress(o.quiet || !writer ? "none" : o.progress, o.logEvery,
                     static_cast<int64_t>(run.firstStep), o.steps);
   AtomicWriteOptions ckptOptions = checkpointWriteOptions();
   train(run, progress, ckptOptions);
   run.trained = TrainRun::Clock::now();
-  if (o.eval)
+  if (o.eval && writer)
     evaluate(run, progress);
   run.evaluated = TrainRun::Clock::now();
 
-  if (!o.checkpoint.empty())
-    orDie(run.session->saveCheckpoint(o.checkpoint, ckptOptions));
-  if (!o.dumpState.empty())
-    dumpState(run);
-  if (!o.report.empty())
-    orDie(writeFileAtomic(o.report, reportText(run)));
-  printSummary(run, progress);
+  if (writer) {
+    if (!o.checkpoint.empty())
+      orDie(run.session->saveCheckpoint(o.checkpoint, ckptOptions));
+    if (!o.dumpState.empty())
+      dumpState(run);
+    if (!o.report.empty())
+      orDie(writeFileAtomic(o.report, reportText(run)));
+    printSummary(run, progress);
+  }
+  // Every rank stays until rank 0 has written its files.
+  if (run.ranks > 1)
+    orDie(run.collective->barrier());
   return 0;
 }

@@ -57,6 +57,12 @@ options:
                          DIR/<name>.npy (with --steps=0: the initial state)
   --dump-data=DIR        write the data used as DIR/{train,test}/<input>.npy
   -q, --quiet            no progress output
+  --collective=NAME      auto (the default: mpi when started by mpirun,
+                         else single), single or mpi (Open MPI, loaded at
+                         run time). Under `mpirun -np N` every rank trains
+                         on its share of each global batch of N times the
+                         artifact's batch (compile with --data-parallel);
+                         rank 0 prints, evaluates and writes every file
   --version              print the runtime version
   -h, --help             this help
 
@@ -71,6 +77,10 @@ mpt-run MODEL --call=NAME [--device=D] [--input=ARG=FILE.npy]... --output-dir=DI
 environment:
   MPT_CUDA_DRIVER=LIB    the CUDA driver library --device=cuda loads instead
                          of libcuda.so.1
+  MPT_MPI_LIBRARY=LIB    the MPI library --collective=mpi loads instead of
+                         libmpi.so.40 (Open MPI)
+  MPT_COLLECTIVE_TIMEOUT=S  seconds a rank waits in one collective before it
+                         stops the run (default 300; 0: no limit)
 )";
 
 /// An integer of at least `min`, or a usage error naming `key`.
@@ -131,6 +141,12 @@ const ValueOption kValueOptions[] = {
     {"--log-every", [](O &o, S k, S v) { o.logEvery = intAtLeast(k, v, 1); }},
     {"--dump-state", [](O &o, S k, S v) { o.dumpState = path(k, v); }},
     {"--dump-data", [](O &o, S k, S v) { o.dumpData = path(k, v); }},
+    {"--collective",
+     [](O &o, S k, S v) {
+       if (v != "auto" && v != "single" && v != "mpi")
+         usageError(k + "=" + v + ": use auto, single or mpi");
+       o.collective = v;
+     }},
 };
 
 /// The options without a value; false if `a` is none of them.

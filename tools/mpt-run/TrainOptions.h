@@ -28,6 +28,8 @@ struct TrainOptions {
   int64_t logEvery = 0;
   std::string dumpState, dumpData;
   bool quiet = false;
+  /// single, mpi or auto (mpi under mpirun).
+  std::string collective = "auto";
 };
 
 /// Parses the command line; prints --help or --version and exits, or exits

@@ -40,6 +40,10 @@ struct TrainRun {
   explicit TrainRun(const TrainOptions &options) : o(options) {}
 
   const TrainOptions &o;
+  /// The run's ranks (one without mpirun); declared before the session,
+  /// which borrows it.
+  std::unique_ptr<rt::Collective> collective;
+  int rank = 0, ranks = 1;
   std::unique_ptr<rt::Session> session;
 
   // The data (when the run trains on inputs, evaluates or dumps data).

@@ -53,6 +53,13 @@ struct CompileOptions {
   /// LLVM names, recorded in the artifact as `cpu-features` so the runtime
   /// can refuse code this CPU cannot run.
   std::string cpuFeatureFlags, cpuFeatures;
+  /// Data parallelism: all-reduce the gradients over the ranks (mean or
+  /// sum, in f32 or the gradients' own type), in buckets of at most
+  /// `bucketBytes`; and gradient accumulation over `accumulate`
+  /// micro-batches.
+  bool dataParallel = false;
+  std::string reduce = "mean", commPrecision = "f32";
+  int64_t bucketBytes = 26214400, accumulate = 1;
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.

@@ -87,7 +87,36 @@ struct MixedPrecisionOptions
       llvm::cl::desc("Print autocast's per-function summary as a one-line "
                      "remark"),
       llvm::cl::init(false)};
+  Option<int64_t> accumulate{
+      *this, "accumulate",
+      llvm::cl::desc("Micro-batches per optimizer step "
+                     "(mpt-accumulate-gradients; 1: none)"),
+      llvm::cl::init(1)};
+  Option<bool> dataParallel{
+      *this, "data-parallel",
+      llvm::cl::desc("All-reduce every gradient over the ranks before the "
+                     "overflow check (mpt-data-parallel)"),
+      llvm::cl::init(false)};
+  Option<ReduceKind> reduce{
+      *this, "reduce", llvm::cl::desc("How the ranks' gradients combine"),
+      llvm::cl::init(ReduceKind::mean),
+      llvm::cl::values(clEnumValN(ReduceKind::mean, "mean", "mean"),
+                       clEnumValN(ReduceKind::sum, "sum", "sum"))};
+  Option<std::string> commPrecision{
+      *this, "comm-precision",
+      llvm::cl::desc("f32 or native: the type gradients travel in"),
+      llvm::cl::init("f32")};
+  Option<int64_t> bucketBytes{
+      *this, "bucket-bytes",
+      llvm::cl::desc("Largest bucket of gradients per collective call"),
+      llvm::cl::init(26214400)};
 };
+
+/// Gradient accumulation and the gradients' all-reduce, as the
+/// mixed-precision pipeline's options ask (nothing with the defaults): the
+/// end of mpt-mixed-precision, and all an FP32 step gets.
+void buildDataParallelPasses(OpPassManager &pm,
+                             const MixedPrecisionOptions &options);
 
 /// The loss-scaling mode the pipeline uses: `auto` resolves to dynamic for
 /// f16 and none for bf16.

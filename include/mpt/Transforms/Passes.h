@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -14,6 +15,10 @@ namespace mlir::mpt {
 
 #define GEN_PASS_DECL
 #include "mpt/Transforms/Passes.h.inc"
+
+/// Registers how `mpt.all_reduce` bufferizes: in place on its operands
+/// buffers, as an `mpt.all_reduce` on buffers.
+void registerBufferizableOpInterfaceExternalModels(DialectRegistry &registry);
 
 #define GEN_PASS_REGISTRATION
 #include "mpt/Transforms/Passes.h.inc"

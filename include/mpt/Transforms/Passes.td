@@ -54,4 +54,27 @@ def MPTStridedCopiesToLoops
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def MPTLowerCollectives : Pass<"mpt-lower-collectives", "::mlir::ModuleOp"> {
+  let summary = "Turns mpt.all_reduce on buffers into calls of the runtime's "
+                "collective";
+  let description = [{
+    Runs after bufferization. Every `mpt.all_reduce` on buffers becomes a
+    call of the external function
+
+    ```c
+    void mpt_rt_all_reduce(int64_t count, int64_t pointers, int64_t sizes,
+                           int32_t dtype, int32_t kind, int32_t fp32Accumulate);
+    ```
+
+    with the addresses and element counts of its buffers in two stack
+    arrays, `dtype` 0 (f32), 1 (f16) or 2 (bf16) and `kind` 0 (sum) or 1
+    (mean). The native code's entry points define it (mpt-compile
+    generates it): it calls the collective the runtime installed with
+    `mpt_set_collective`, and a failure ends the step with an error code.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // MPT_TRANSFORMS_PASSES_TD

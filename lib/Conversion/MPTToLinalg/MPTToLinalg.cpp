@@ -694,6 +694,9 @@ struct ConvertMPTToLinalgPass
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, tensor::TensorDialect>();
     target.addIllegalDialect<MPTDialect>();
+    // Collectives bufferize as they are and become runtime calls after
+    // bufferization (mpt-lower-collectives).
+    target.addLegalOp<AllReduceOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     populateMPTToLinalgConversionPatterns(patterns);

@@ -116,6 +116,10 @@ public:
   /// Starts a new peak: from now on scratchPeakBytes() counts from the
   /// bytes alive now (`mpt_memory_stats(..., reset=1)`).
   virtual void resetScratchPeak() {}
+  /// The address of an exported symbol of the program's native code (null
+  /// when absent, and for GPU programs): what the runtime installs hooks
+  /// through (`mpt_set_collective`, Collective::install).
+  virtual void *hostSymbol(const std::string &name) const { return nullptr; }
   /// Launch counts of a GPU program (nullopt for native code).
   virtual std::optional<ProgramStats> stats() const { return std::nullopt; }
 };

@@ -24,6 +24,7 @@
 
 #include "mpt-runtime/Artifact.h"
 #include "mpt-runtime/Checkpoint.h"
+#include "mpt-runtime/Collective.h"
 #include "mpt-runtime/Device.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Signature.h"
@@ -53,6 +54,10 @@ struct SessionOptions {
   bool initializeState = true;
   /// The name used in messages (usually the artifact's path).
   std::string artifactName = "artifact";
+  /// The collective a data-parallel step's all-reduce runs on (borrowed:
+  /// it must outlive the session). Null: a single-process collective of the
+  /// session's own, so a data-parallel artifact also trains alone.
+  Collective *collective = nullptr;
 };
 
 struct StepResult {
@@ -101,6 +106,8 @@ public:
   /// nullptr when the artifact has no eval function.
   const FunctionSig *evalFunction() const;
   Device &device();
+  /// The collective the step's all-reduce runs on.
+  Collective &collective();
   /// Launch counts when the artifact runs as a GPU program (nullopt for
   /// native code).
   std::optional<ProgramStats> programStats() const;

@@ -102,6 +102,10 @@ constexpr int32_t kEntryOutOfMemory = 1;
 /// labels (TensorSpec::classes) has a value outside [0, classes): the step
 /// stopped before reading through it and wrote no result.
 constexpr int32_t kEntryLabelOutOfRange = 2;
+/// The step's collective (mpt.all_reduce of a data-parallel step) failed,
+/// or the runtime installed none; the runtime reports the collective's own
+/// message.
+constexpr int32_t kEntryCollectiveFailed = 3;
 
 /// Checks that every element of the integer input `t` (`bytes` bytes at
 /// `data`, row-major) is a class index in [0, t.classes) when `t.classes`

@@ -108,6 +108,14 @@ int64_t batchesPerEpoch(const Split &split, int64_t batch);
 Status bindBatch(Session &session, const Split &split, int64_t batch,
                  uint64_t index, bool eval);
 
+/// Rank `rank`'s share of global batch `index` of a data-parallel run:
+/// global batches of `ranks * batch` samples are consecutive as in
+/// bindBatch (wrapping around after floor(count / (ranks * batch))), and
+/// rank r trains on samples [r * batch, (r + 1) * batch) of each. With one
+/// rank this is bindBatch.
+Status bindShard(Session &session, const Split &split, int64_t batch,
+                 int64_t rank, int64_t ranks, uint64_t index);
+
 } // namespace rt
 } // namespace mpt
 

@@ -42,6 +42,10 @@ public:
     }
   }
 
+  void *hostSymbol(const std::string &name) const override {
+    return module_->hostSymbol(name);
+  }
+
   Status call(const std::string &symbol, const DevicePtr *buffers,
               size_t count) override {
     pointers_.resize(count);

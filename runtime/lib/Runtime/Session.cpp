@@ -47,6 +47,10 @@ struct Session::Impl {
   // Declared first: destroyed last, after every buffer and module.
   std::unique_ptr<Device> device;
   std::unique_ptr<Program> program;
+  /// The hook installed in the program's code is only called from
+  /// Impl::call.
+  std::unique_ptr<Collective> ownCollective;
+  Collective *collective = nullptr;
   const FunctionSig *train = nullptr;
   const FunctionSig *eval = nullptr;
 
@@ -327,6 +331,12 @@ Status Session::Impl::call(const std::string &symbol,
                            std::optional<uint64_t> &peak) {
   program->resetScratchPeak();
   Status st = program->call(symbol, callBuffers.data(), callBuffers.size());
+  if (st.failed() && !collective->lastError().empty()) {
+    // The entry point only returned kEntryCollectiveFailed: the
+    // collective's own message says what happened.
+    st = Status::error(symbol + ": " + collective->lastError());
+    collective->setLastError("");
+  }
   if (st.ok())
     st = device->synchronize();
   if (std::optional<uint64_t> p = program->scratchPeakBytes())
@@ -377,6 +387,15 @@ Session::createOrThrow(ArtifactRef artifact, std::string_view deviceName,
   if (prog.failed())
     return prog.status();
   impl->program = prog.take();
+  impl->collective = options.collective;
+  if (!impl->collective) {
+    Expected<std::unique_ptr<Collective>> single = createCollective("single");
+    if (single.failed())
+      return single.status();
+    impl->ownCollective = single.take();
+    impl->collective = impl->ownCollective.get();
+  }
+  impl->collective->install(*impl->program);
   if (Status st = impl->build(); st.failed())
     return st;
   std::unique_ptr<Session> s(new Session(std::move(impl)));
@@ -390,6 +409,7 @@ const Manifest &Session::manifest() const { return impl_->artifact->manifest; }
 const FunctionSig &Session::trainFunction() const { return *impl_->train; }
 const FunctionSig *Session::evalFunction() const { return impl_->eval; }
 Device &Session::device() { return *impl_->device; }
+Collective &Session::collective() { return *impl_->collective; }
 std::optional<ProgramStats> Session::programStats() const {
   return impl_->program->stats();
 }

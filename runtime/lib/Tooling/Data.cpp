@@ -169,3 +169,30 @@ Status mpt::rt::bindBatch(Session &session, const Split &split, int64_t batch,
   }
   return Status::success();
 }
+
+Status mpt::rt::bindShard(Session &session, const Split &split, int64_t batch,
+                          int64_t rank, int64_t ranks, uint64_t index) {
+  int64_t global = batch * ranks;
+  int64_t per = batchesPerEpoch(split, global);
+  if (per < 1)
+    return Status::error(
+        "the data has fewer samples (" + std::to_string(split.count) +
+        ") than one global "
+        "batch (" +
+        std::to_string(ranks) + " ranks x " + std::to_string(batch) + ")");
+  int64_t b = static_cast<int64_t>(index % static_cast<uint64_t>(per));
+  for (const TensorSpec *t : session.inputSpecs()) {
+    auto it = split.arrays.find(t->name);
+    if (it == split.arrays.end())
+      return Status::error("no data for input '" + t->name + "'");
+    const NpyArray &a = it->second;
+    size_t row = a.data.size() / static_cast<size_t>(split.count);
+    size_t first = static_cast<size_t>(b * global + rank * batch);
+    const char *src = a.data.data() + first * row;
+    if (Status st =
+            session.setInput(t->name, src, row * static_cast<size_t>(batch));
+        st.failed())
+      return st;
+  }
+  return Status::success();
+}

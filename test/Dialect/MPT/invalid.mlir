@@ -473,3 +473,35 @@ func.func @sgd_momentum_type_in_custom_syntax(%w: tensor<4xf32>, %g: tensor<4xf3
   %0:2 = mpt.sgd %w, %g momentum_buffer(%m) {lr = 0.1 : f32, momentum = 0.9 : f32} : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @all_reduce_mixed_types(%a: tensor<3xf32>, %h: tensor<3xf16>) {
+  // expected-error @below {{'mpt.all_reduce' op operand #1 has element type 'f16', but operand #0 has 'f32' (one all-reduce is one bucket of one type)}}
+  %r:2 = mpt.all_reduce <mean> %a, %h : tensor<3xf32>, tensor<3xf16> -> tensor<3xf32>, tensor<3xf16>
+  return
+}
+
+// -----
+
+func.func @all_reduce_result_type(%a: tensor<3xf32>) {
+  // expected-error @below {{'mpt.all_reduce' op result #0 'tensor<4xf32>' does not have the type of its operand 'tensor<3xf32>'}}
+  %r = mpt.all_reduce <mean> %a : tensor<3xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @all_reduce_buffers_with_results(%m: memref<3xf32>) {
+  // expected-error @below {{'mpt.all_reduce' op on buffers works in place and has no results}}
+  %r = mpt.all_reduce <mean> %m : memref<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @all_reduce_tensor_and_buffer(%a: tensor<3xf32>, %m: memref<3xf32>) {
+  // expected-error @below {{'mpt.all_reduce' op operand #1 is a memref, but operand #0 is a tensor (all operands are tensors or all buffers)}}
+  %r = mpt.all_reduce <mean> %a, %m : tensor<3xf32>, memref<3xf32> -> tensor<3xf32>
+  return
+}

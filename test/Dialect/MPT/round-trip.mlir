@@ -132,3 +132,16 @@ func.func @roles(%w: tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.name = "w",
     -> (tensor<4xf32> {mpt.role = #mpt.role<param>, mpt.updates = "w"}, tensor<f32> {mpt.role = #mpt.role<loss_scale_state>, mpt.updates = "scale"}, tensor<4xf32> {mpt.role = #mpt.role<output>}) {
   return %w, %s, %x : tensor<4xf32>, tensor<f32>, tensor<4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @all_reduce_forms
+func.func @all_reduce_forms(%a: tensor<4x3xf32>, %b: tensor<3xf32>, %h: tensor<8xf16>, %m: memref<8xbf16>) {
+  // CHECK: mpt.all_reduce <mean> %{{.*}}, %{{.*}} : tensor<4x3xf32>, tensor<3xf32> -> tensor<4x3xf32>, tensor<3xf32>
+  %r:2 = mpt.all_reduce <mean> %a, %b : tensor<4x3xf32>, tensor<3xf32> -> tensor<4x3xf32>, tensor<3xf32>
+  // CHECK: mpt.all_reduce <sum> %{{.*}} {fp32_accumulate = false} : tensor<8xf16> -> tensor<8xf16>
+  %s = mpt.all_reduce <sum> %h {fp32_accumulate = false} : tensor<8xf16> -> tensor<8xf16>
+  // CHECK: mpt.all_reduce <mean> %{{.*}} : memref<8xbf16>{{$}}
+  mpt.all_reduce <mean> %m : memref<8xbf16>
+  return
+}

@@ -233,6 +233,54 @@ LogicalResult AdamOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// AllReduceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AllReduceOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one operand");
+  bool buffers = hasBufferSemantics();
+  Type element = getElementTypeOrSelf(getInputs().front().getType());
+  for (auto [index, input] : llvm::enumerate(getInputs())) {
+    Type type = input.getType();
+    if (isa<MemRefType>(type) != buffers)
+      return emitOpError() << "operand #" << index << " is a "
+                           << (buffers ? "tensor" : "memref")
+                           << ", but operand #0 is a "
+                           << (buffers ? "memref" : "tensor")
+                           << " (all operands are tensors or all buffers)";
+    if (getElementTypeOrSelf(type) != element)
+      return emitOpError() << "operand #" << index << " has element type "
+                           << getElementTypeOrSelf(type)
+                           << ", but operand #0 has " << element
+                           << " (one all-reduce is one bucket of one type)";
+    if (auto shaped = cast<ShapedType>(type); !shaped.hasStaticShape())
+      return emitOpError() << "operand #" << index << " " << type
+                           << " has a dynamic shape";
+  }
+  if (buffers) {
+    if (!getResults().empty())
+      return emitOpError("on buffers works in place and has no results");
+    for (auto [index, input] : llvm::enumerate(getInputs()))
+      if (!cast<MemRefType>(input.getType()).getLayout().isIdentity())
+        return emitOpError()
+               << "buffer #" << index << " must have the identity layout";
+    return success();
+  }
+  if (getResults().size() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size() << " operands but "
+                         << getResults().size() << " results";
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(getInputs(), getResults())))
+    if (std::get<0>(pair).getType() != std::get<1>(pair).getType())
+      return emitOpError() << "result #" << index << " "
+                           << std::get<1>(pair).getType()
+                           << " does not have the type of its operand "
+                           << std::get<0>(pair).getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // UnscaleAndCheckOp
 //===----------------------------------------------------------------------===//
 

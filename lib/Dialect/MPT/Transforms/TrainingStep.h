@@ -100,6 +100,45 @@ inline SmallVector<StateSlot> getStateSlots(Operation *op) {
   return slots;
 }
 
+/// The uses of a training step's gradients: the operands of its one
+/// `mpt.unscale_and_check`, or, without one, the gradient operands of its
+/// optimizer ops. `anchor` is the unscale-and-check or the first optimizer
+/// op; null when the function has neither (an eval step). Errors (more than
+/// one check, an optimizer op inside a region) name `pass`.
+inline LogicalResult collectGradientUses(func::FuncOp func, StringRef pass,
+                                         SmallVectorImpl<OpOperand *> &uses,
+                                         Operation *&anchor) {
+  SmallVector<UnscaleAndCheckOp> checks;
+  func.walk([&](UnscaleAndCheckOp op) { checks.push_back(op); });
+  if (checks.size() > 1)
+    return checks[1].emitError()
+           << pass << ": a training step has one mpt.unscale_and_check; this "
+           << "function has " << checks.size();
+  Operation *nested = nullptr;
+  func.walk([&](Operation *op) {
+    if ((isOptimizer(op) || isa<UnscaleAndCheckOp>(op)) &&
+        op->getParentOp() != func.getOperation())
+      nested = op;
+  });
+  if (nested)
+    return nested->emitError()
+           << pass << ": this op must be at the top level of the function body";
+  if (checks.size() == 1) {
+    anchor = checks.front();
+    for (OpOperand &operand : checks.front().getGradsMutable())
+      uses.push_back(&operand);
+    return success();
+  }
+  for (Operation &op : func.getBody().front()) {
+    if (!isOptimizer(&op))
+      continue;
+    if (!anchor)
+      anchor = &op;
+    uses.push_back(&getGradOperand(&op));
+  }
+  return success();
+}
+
 /// The `mpt.name` of argument `index`, or "".
 inline StringRef getArgName(func::FuncOp func, unsigned index) {
   if (auto name =

@@ -52,6 +52,18 @@ def MPT_ConvLayoutAttr : EnumAttr<MPT_Dialect, MPT_ConvLayout, "layout"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def MPT_ReduceKind : I32EnumAttr<"ReduceKind",
+    "how mpt.all_reduce combines the ranks' values", [
+      I32EnumAttrCase<"sum", 0>,
+      I32EnumAttrCase<"mean", 1>
+    ]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::mpt";
+}
+def MPT_ReduceKindAttr : EnumAttr<MPT_Dialect, MPT_ReduceKind, "reduce"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Training-step signature
 //===----------------------------------------------------------------------===//

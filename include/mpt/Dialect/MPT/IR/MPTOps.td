@@ -341,6 +341,57 @@ def MPT_UpdateScaleOp : MPT_Op<"update_scale", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Data parallelism
+//===----------------------------------------------------------------------===//
+
+def MPT_FloatMemRef : MemRefRankOf<MPT_FloatTypes, [0, 1, 2, 3, 4, 5, 6]>;
+
+def MPT_AllReduceOp : MPT_Op<"all_reduce"> {
+  let summary = "sums or averages tensors over the ranks of a data-parallel run";
+  let description = [{
+    Combines each operand elementwise with the same operand of every other
+    rank of the run and returns the combination, identical on every rank:
+    `sum` adds them, `mean` adds them and divides by the number of ranks.
+    All operands of one op share one element type and travel in one
+    collective call (one bucket); `mpt-data-parallel` groups a step's
+    gradients into a few such buckets.
+
+    f16 and bf16 operands travel in their own precision; with
+    `fp32_accumulate` (the default) the ranks' values are added in FP32 and
+    the result is rounded once, otherwise every addition rounds. f32
+    operands are added in FP32. The order of the additions is fixed (rank 0,
+    1, ...), so every rank gets the same bits and a run is reproducible.
+
+    On tensors the op returns new values of the operands' types; after
+    bufferization it works on buffers in place and has no results. With one
+    rank it returns its operands unchanged.
+
+    ```mlir
+    %g:2 = mpt.all_reduce <mean> %gw, %gb : tensor<64x10xf32>, tensor<10xf32>
+        -> tensor<64x10xf32>, tensor<10xf32>
+    mpt.all_reduce <sum> %buf {fp32_accumulate = false} : memref<64xf16>
+    ```
+  }];
+  let arguments = (ins
+    Variadic<AnyTypeOf<[MPT_FloatTensor, MPT_FloatMemRef]>>:$inputs,
+    MPT_ReduceKindAttr:$kind,
+    DefaultValuedAttr<BoolAttr, "true">:$fp32_accumulate
+  );
+  let results = (outs Variadic<MPT_FloatTensor>:$results);
+  let assemblyFormat = [{
+    $kind $inputs attr-dict `:` type($inputs) (`->` type($results)^)?
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether the op works on buffers (after bufferization).
+    bool hasBufferSemantics() {
+      return !getInputs().empty() &&
+             ::llvm::isa<::mlir::MemRefType>(getInputs().front().getType());
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Fused contractions
 //===----------------------------------------------------------------------===//
 

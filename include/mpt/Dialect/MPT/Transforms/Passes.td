@@ -217,4 +217,97 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
   ];
 }
 
+def MPTAccumulateGradients
+    : Pass<"mpt-accumulate-gradients", "::mlir::func::FuncOp"> {
+  let summary = "Gradient accumulation: K micro-batches, one check and one "
+                "update";
+  let description = [{
+    A training step with inputs of batch B becomes one that takes K*B
+    samples and runs its forward and backward pass K times in a loop, on
+    micro-batches of B, adding the gradients in FP32. After the loop the
+    gradients are the mean over the micro-batches (the gradient of the mean
+    loss over all K*B samples) and the loss is the mean of the micro-batch
+    losses; the overflow check (`mpt.unscale_and_check`), the optimizer ops
+    and the loss-scale update run once. Memory for activations stays that
+    of batch B. Under loss scaling the 1/K goes into the seed instead
+    (`scale / K`, the gradients summed), so that each micro-batch's scaled
+    backward values are those of the whole batch and FP16 overflows where
+    it would without accumulation.
+
+    Only values the forward and backward pass compute from the inputs are
+    repeated: everything else (working copies, the loss scale) is computed
+    once. A value that depends on the batch and is used after the backward
+    pass, other than the gradients and the loss (a per-sample output), is an
+    error. `micro-batches=1` leaves the step unchanged.
+  }];
+  let dependentDialects = [
+    "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::scf::SCFDialect"
+  ];
+  let options = [
+    Option<"microBatches", "micro-batches", "int64_t", "1",
+           "Micro-batches per optimizer step (K >= 1)">
+  ];
+}
+
+def MPTDataParallel : Pass<"mpt-data-parallel", "::mlir::ModuleOp"> {
+  let summary = "Averages every gradient over the ranks of a data-parallel "
+                "run";
+  let description = [{
+    Inserts `mpt.all_reduce` on every gradient of a training step between
+    the backward pass and `mpt.unscale_and_check` (or, without loss
+    scaling, the optimizer ops), so every rank updates with the same
+    gradients. Because the overflow check reads the reduced gradients,
+    found_inf, the skip decision and the loss-scale update are the same on
+    every rank with no extra collective.
+
+    The gradients are grouped, in the order the backward pass produces
+    them, into buckets of at most `bucket-bytes` bytes of one element type:
+    one `mpt.all_reduce` (one collective call) per bucket. With
+    `comm-precision=f32` low-precision gradients are cast to FP32 first;
+    with `native` they travel in FP16/BF16 and are added in FP32
+    (`fp32-accumulate`, the default) or in their own type. Functions
+    without optimizer ops (eval_step) are left alone; a step that already
+    has an `mpt.all_reduce` is left alone.
+
+    With loss scaling and `reduce=mean`, the 1/N of the mean is applied
+    before the backward pass instead of after it: the seed becomes
+    `scale / N` (N from the runtime, `mpt_rt_inverse_ranks()`) and the
+    gradients are summed. Each rank's backward pass then computes, sample
+    for sample, the values one process with the whole global batch computes
+    (for power-of-two N and scales, bit for bit), so an FP16 overflow, and
+    with it the skip and the loss-scale update, happens where it would
+    without data parallelism; dividing after the backward pass would make
+    every rank's scaled gradients N times larger than one process's.
+  }];
+  let dependentDialects = ["::mlir::mpt::MPTDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"reduce", "reduce", "::mlir::mpt::ReduceKind",
+           "::mlir::mpt::ReduceKind::mean",
+           "How the ranks' gradients combine",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::ReduceKind::mean, "mean",
+                        "the mean over the ranks (each rank's loss is the "
+                        "mean over its own samples)"),
+             clEnumValN(::mlir::mpt::ReduceKind::sum, "sum",
+                        "the sum over the ranks")
+           )}]>,
+    Option<"commPrecision", "comm-precision", "std::string", "\"f32\"",
+           "f32: low-precision gradients are cast to FP32 before they "
+           "travel; native: they travel in their own type">,
+    Option<"fp32Accumulate", "fp32-accumulate", "bool", "true",
+           "Add low-precision gradients in FP32 (one rounding)">,
+    Option<"bucketBytes", "bucket-bytes", "int64_t", "26214400",
+           "Largest bucket of gradients in one collective call (bytes); a "
+           "larger gradient gets a bucket of its own">
+  ];
+  let statistics = [
+    Statistic<"numGradients", "gradients", "Gradients all-reduced">,
+    Statistic<"numBuckets", "buckets", "mpt.all_reduce ops inserted">
+  ];
+}
+
 #endif // MPT_DIALECT_MPT_TRANSFORMS_PASSES_TD
