@@ -85,13 +85,14 @@ def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision
 
 
 def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps: int, opt: SGD,
-                amp: str | None = None) -> Run:
+                amp: str | None = None, init_scale: float = 65536.0, growth_interval: int = 2000) -> Run:
     """PyTorch's own training: ``amp`` None (FP32), "f16" (autocast + GradScaler) or "bf16" (autocast)."""
     import torch
     module = module.train()
     o = torch.optim.SGD(module.parameters(), lr=opt.lr, momentum=opt.momentum, dampening=opt.dampening,
                         weight_decay=opt.weight_decay, nesterov=opt.nesterov)
-    scaler = torch.amp.GradScaler("cpu") if amp == "f16" else None
+    scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_interval=growth_interval) \
+        if amp == "f16" else None
     losses, scales = [], []
     per = len(x) // batch
     for s in range(steps):
@@ -105,10 +106,10 @@ def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps
         else:
             loss = loss_fn(module(xb), yb)
         if scaler:
-            scales.append(scaler.get_scale())
             scaler.scale(loss).backward()
             scaler.step(o)
             scaler.update()
+            scales.append(scaler.get_scale())  # after the update, as mpt-run reports it
         else:
             loss.backward()
             o.step()
@@ -118,9 +119,13 @@ def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps
     return Run(np.array(losses), np.array(scales) if scales else None, None, state)
 
 
-def compare_torch(example: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.05,
-                  momentum: float = 0.9, work: Path | None = None, amp: bool = False, seed: int = 0):
-    """(mpt run, torch FP32 run, torch mixed run or None) on the same start and batches."""
+def compare_torch(example: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.02,
+                  momentum: float = 0.9, work: Path | None = None, amp: bool = False, seed: int = 0,
+                  init_scale: float = 65536.0, growth_interval: int = 2000):
+    """(mpt run, torch FP32 run, torch mixed run or None) on the same start and batches.
+
+    ``init_scale``/``growth_interval`` configure both mpt's dynamic loss
+    scaling (f16) and GradScaler."""
     import copy
     from . import torch as ti
     m, loss_fn, x0, _ = ti.example(example, batch, seed)
@@ -140,13 +145,16 @@ def compare_torch(example: str, steps: int, precision: str = "f32", batch: int =
     mlir = work / f"{example}.mlir"
     mlir.write_text(imp.text)
     write_state(imp.state, work / "init")
-    ours = run_mpt(mlir, work / "init", x, y, precision, steps, work)
+    scaling = [f"--init-scale={init_scale}", f"--growth-interval={growth_interval}"] \
+        if precision == "f16" else []
+    ours = run_mpt(mlir, work / "init", x, y, precision, steps, work, scaling)
     ours.seconds["import"] = t_import
     theirs = torch_train(ref, loss_fn, x, y, batch, steps, opt)
     theirs_amp = None
     if amp:
         theirs_amp = torch_train(mixed, loss_fn, x, y, batch, steps, opt,
-                                 amp="bf16" if precision == "bf16" else "f16")
+                                 amp="bf16" if precision == "bf16" else "f16", init_scale=init_scale,
+                                 growth_interval=growth_interval)
     if tmp:
         tmp.cleanup()
     return ours, theirs, theirs_amp
@@ -165,6 +173,8 @@ def main(argv=None) -> int:
     ap.add_argument("--precision", choices=("f32", "f16", "bf16"), default="f32")
     ap.add_argument("--framework-amp", action="store_true", help="also train with the framework's mixed precision")
     ap.add_argument("--work", help="keep the files here")
+    ap.add_argument("--init-scale", type=float, default=65536.0, help="f16: initial loss scale (both sides)")
+    ap.add_argument("--growth-interval", type=int, default=2000, help="f16: clean steps before growth")
     ap.add_argument("--json", help="write the curves as JSON")
     a = ap.parse_args(argv)
     work = Path(a.work) if a.work else None
@@ -172,7 +182,8 @@ def main(argv=None) -> int:
         work.mkdir(parents=True, exist_ok=True)
     if a.framework == "torch":
         ours, theirs, mixed = compare_torch(a.example, a.steps, a.precision, a.batch, work=work,
-                                            amp=a.framework_amp)
+                                            amp=a.framework_amp, init_scale=a.init_scale,
+                                            growth_interval=a.growth_interval)
     else:
         from . import jax as ji
         ours, theirs, mixed = ji.compare(a.example, a.steps, a.precision, a.batch, work=work,
@@ -181,8 +192,13 @@ def main(argv=None) -> int:
     print(f"{a.framework} {a.example} {a.precision}: {a.steps} steps, max relative loss difference "
           f"{r.max():.3g} (step {int(r.argmax()) + 1}); compile {ours.seconds['compile']:.1f} s")
     if mixed is not None:
-        print(f"  framework f32 vs its mixed precision: max relative difference "
-              f"{rel(mixed.losses, theirs.losses).max():.3g}")
+        rm = rel(mixed.losses, theirs.losses)
+        print(f"  mean relative difference to the framework's f32: mpt {r.mean():.3g}, the framework's own "
+              f"mixed precision {rm.mean():.3g} (max {rm.max():.3g})")
+        if mixed.scales is not None and ours.scales is not None:
+            same = np.array_equal(mixed.scales, ours.scales)
+            print(f"  loss-scale sequence {'equals' if same else 'DIFFERS from'} GradScaler's "
+                  f"({len(set(ours.scales.tolist()))} distinct values, {int(ours.skipped.sum())} skipped steps)")
     if a.json:
         Path(a.json).write_text(json.dumps({
             "mpt": ours.losses.tolist(), "framework": theirs.losses.tolist(),

@@ -295,7 +295,7 @@ def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD,
     return Run(np.array(losses), None, None, state)
 
 
-def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.05,
+def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.02,
             momentum: float = 0.9, work: Path | None = None, amp: bool = False, seed: int = 0):
     """(mpt run, JAX FP32 run, JAX bf16 run or None) on the same start and batches."""
     import tempfile

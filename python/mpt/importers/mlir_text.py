@@ -217,7 +217,7 @@ def scatters_to_loops(text: str) -> tuple[str, int]:
             out.append(lines[i])
             i += 1
     text = "\n".join(out) + "\n"
-    left = re.search(r"\b(tm_tensor|iree_linalg_ext|torch|torch_c|stablehlo|chlo)\.[a-z_]+", text)
+    left = re.search(r"\b(tm_tensor|iree_linalg_ext|torch|torch_c|stablehlo|chlo)\.[a-z_][\w.]*", text)
     if left:
         raise ImportError_(f"the exported graph holds {left.group(0)}, which the importer cannot lower "
                            "to MLIR 22 (linalg/tensor/arith/math/scf)")

@@ -1,0 +1,283 @@
+"""The framework importers (mpt.importers.torch / .jax) against the frameworks' own training.
+
+Tests that need torch + torch-mlir, or jax + iree-base-compiler, skip with
+the reason when those are missing (scripts/setup.sh installs them from
+requirements-importers*.txt). They need mpt-compile and mpt-run (built in
+build/ or $MPT_BUILD_DIR) and fail without them, like the other tool tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mpt.importers import mlir_text
+from mpt.importers.mlir_text import ImportError_
+from mpt.tools import ToolNotFound
+
+
+def _have(*modules: str) -> str | None:
+    """None when every module imports, else why not."""
+    for m in modules:
+        try:
+            importlib.import_module(m)
+        except Exception as e:  # an import can fail with OSError (shared libraries) too
+            return f"{m} is not importable ({type(e).__name__}: {e}); install requirements-importers*.txt"
+    return None
+
+
+_no_torch = _have("torch", "torch_mlir.fx")
+_no_jax = _have("jax", "iree.compiler.tools")
+needs_torch = pytest.mark.skipif(_no_torch is not None, reason=_no_torch or "")
+needs_jax = pytest.mark.skipif(_no_jax is not None, reason=_no_jax or "")
+
+
+def tool(name: str) -> str:
+    from mpt.importers.compare import find_tool
+    try:
+        return find_tool(name)
+    except ToolNotFound as e:
+        pytest.fail(str(e))
+
+
+def compile_ok(mlir: Path, precision: str, out: Path) -> str:
+    """Compiles; returns stderr, which must be empty (no warnings)."""
+    r = subprocess.run([tool("mpt-compile"), str(mlir), f"--precision={precision}", "-o", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stderr
+
+
+# ---------------------------------------------------------------------------
+# Scatter ops to loops: executed, compared with numpy (no framework needed)
+# ---------------------------------------------------------------------------
+
+SCATTER_ADD = """
+module {
+  func.func @scatter_add(%upd: tensor<5xf32> {mpt.role = #mpt.role<input>, mpt.name = "upd"}, %idx: tensor<5x2xi64> {mpt.role = #mpt.role<input>, mpt.name = "idx"}, %orig: tensor<3x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "orig"}) -> (tensor<3x4xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %0 = tm_tensor.scatter {dimension_map = array<i64: 0, 1>} unique_indices(false) ins(%upd, %idx : tensor<5xf32>, tensor<5x2xi64>) outs(%orig : tensor<3x4xf32>) {
+    ^bb0(%arg5: f32, %arg6: f32):
+      %1 = arith.addf %arg6, %arg5 : f32
+      tm_tensor.yield %1 : f32
+    } -> tensor<3x4xf32>
+    return %0 : tensor<3x4xf32>
+  }
+  func.func @scatter_rows(%upd: tensor<2x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "upd"}, %idx: tensor<2x1xi32> {mpt.role = #mpt.role<input>, mpt.name = "idx"}, %orig: tensor<3x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "orig"}) -> (tensor<3x4xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %0 = iree_linalg_ext.scatter dimension_map = [0] unique_indices(true) ins(%upd, %idx : tensor<2x4xf32>, tensor<2x1xi32>) outs(%orig : tensor<3x4xf32>) {
+    ^bb0(%arg5: f32, %arg6: f32):
+      iree_linalg_ext.yield %arg5 : f32
+    } -> tensor<3x4xf32>
+    return %0 : tensor<3x4xf32>
+  }
+}
+"""
+
+
+def test_scatters_run_as_loops_like_numpy(tmp_path):
+    text, n = mlir_text.scatters_to_loops(SCATTER_ADD)
+    assert n == 2 and "scatter" not in text.replace("@scatter_", "")
+    src = tmp_path / "s.mlir"
+    src.write_text(text)
+    art = tmp_path / "s.mpt"
+    compile_ok(src, "f32", art)
+    rng = np.random.default_rng(3)
+    upd = rng.standard_normal(5).astype(np.float32)
+    idx = np.array([[0, 1], [2, 3], [0, 1], [1, 0], [2, 3]], np.int64)  # repeated rows accumulate
+    orig = rng.standard_normal((3, 4)).astype(np.float32)
+    for name, arr in (("upd", upd), ("idx", idx), ("orig", orig)):
+        np.save(tmp_path / f"{name}.npy", arr)
+    out = tmp_path / "out"
+    subprocess.run([tool("mpt-run"), str(art), "--call=scatter_add", f"--input=upd={tmp_path / 'upd.npy'}",
+                    f"--input=idx={tmp_path / 'idx.npy'}", f"--input=orig={tmp_path / 'orig.npy'}",
+                    f"--output-dir={out}"], check=True, capture_output=True, text=True)
+    want = orig.astype(np.float64).copy()
+    np.add.at(want, (idx[:, 0], idx[:, 1]), upd.astype(np.float64))
+    got = np.load(next(out.glob("*.npy")))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+    rows = rng.standard_normal((2, 4)).astype(np.float32)
+    ridx = np.array([[2], [0]], np.int32)
+    np.save(tmp_path / "rows.npy", rows)
+    np.save(tmp_path / "ridx.npy", ridx)
+    out2 = tmp_path / "out2"
+    subprocess.run([tool("mpt-run"), str(art), "--call=scatter_rows", f"--input=upd={tmp_path / 'rows.npy'}",
+                    f"--input=idx={tmp_path / 'ridx.npy'}", f"--input=orig={tmp_path / 'orig.npy'}",
+                    f"--output-dir={out2}"], check=True, capture_output=True, text=True)
+    want2 = orig.copy()
+    want2[[2, 0]] = rows
+    np.testing.assert_array_equal(np.load(next(out2.glob("*.npy"))), want2)
+
+
+def test_scatter_with_batched_indices_is_a_clear_error():
+    bad = SCATTER_ADD.replace("tensor<5x2xi64>", "tensor<5x1x2xi64>")
+    with pytest.raises(ImportError_, match="one index row per update"):
+        mlir_text.scatters_to_loops(bad)
+
+
+def test_unknown_dialect_op_is_a_clear_error():
+    with pytest.raises(ImportError_, match="torch.aten.foo"):
+        mlir_text.scatters_to_loops("%0 = torch.aten.foo %x : tensor<f32>\n")
+
+
+def test_iree_util_functions_become_func():
+    text = "util.func public @main(%a: tensor<f32>) -> tensor<f32> {\n  util.return %a : tensor<f32>\n}\n"
+    out = mlir_text.iree_util_to_func(mlir_text.strip_locations(text.replace("}\n", '} loc("x":1:2)\n')))
+    assert "func.func public @main" in out and "func.return %a" in out and "loc(" not in out
+
+
+# ---------------------------------------------------------------------------
+# PyTorch
+# ---------------------------------------------------------------------------
+
+def _check_contract(text: str, param_names: list[str]) -> None:
+    head = next(l for l in text.splitlines() if "func.func @train_step" in l)
+    for n in param_names:
+        assert f'mpt.name = "{n}"' in head, n
+    assert text.count("mpt.grad_seed %mpt_loss") == 1
+    assert "func.func @eval_step" in text
+
+
+@needs_torch
+@pytest.mark.parametrize("example", ["mlp", "cnn"])
+def test_torch_fp32_training_equals_pytorch(example, tmp_path):
+    """50 FP32 steps (SGD, momentum 0.9): every loss within 1e-5 relative, parameters too."""
+    from mpt.importers.compare import compare_torch, rel
+    ours, theirs, _ = compare_torch(example, steps=50, work=tmp_path)
+    r = rel(ours.losses, theirs.losses)
+    assert len(ours.losses) == 50 and r.max() < 1e-5, r
+    for name, want in theirs.state.items():
+        got = ours.state[name]
+        err = np.linalg.norm(got - want) / np.linalg.norm(want)
+        assert err < 1e-5, (name, err)
+    # The run learns: the first and last 10 losses differ (the test is not vacuous).
+    assert abs(theirs.losses[-10:].mean() - theirs.losses[:10].mean()) > 1e-3
+    _check_contract((tmp_path / f"{example}.mlir").read_text(), list(theirs.state))
+
+
+@needs_torch
+def test_torch_cnn_compiles_mixed_without_warnings(tmp_path):
+    from mpt.importers import torch as ti
+    m, loss_fn, x, y = ti.example("cnn")
+    imp = ti.import_model(m, loss_fn, x, y, ti.optimizer_from_torch(
+        __import__("torch").optim.AdamW(m.parameters(), lr=1e-3)))
+    src = tmp_path / "cnn.mlir"
+    src.write_text(imp.text)
+    assert "mpt.adam" in imp.text and '"adam.step"' in imp.text
+    for p in ("f16", "bf16"):
+        assert compile_ok(src, p, tmp_path / f"cnn-{p}.mpt") == ""
+
+
+@needs_torch
+def test_torch_batchnorm_running_stats_are_state(tmp_path):
+    """BatchNorm's running statistics are opt_state updated by the step, as PyTorch updates them."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+    torch.manual_seed(1)
+    m = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
+                      nn.Linear(4 * 8 * 8, 10))
+    import copy
+    ref = copy.deepcopy(m)
+    x, y = teacher_data((1, 8, 8), 8 * 10, seed=5)
+    opt = SGD(lr=0.02, momentum=0.9)
+    imp = ti.import_model(m, F.cross_entropy, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    assert '"1.running_mean"' in imp.text and "#mpt.role<opt_state>, mpt.updates = \"1.running_var\"" in imp.text
+    src = tmp_path / "bn.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path)
+    theirs = torch_train(ref, F.cross_entropy, x, y, 8, 10, opt)
+    assert np.max(np.abs(ours.losses - theirs.losses) / theirs.losses) < 1e-5
+    for n in ("1.running_mean", "1.running_var"):
+        np.testing.assert_allclose(ours.state[n], theirs.state[n], rtol=1e-5, atol=1e-6)
+        assert not np.allclose(theirs.state[n], imp.state[n])  # they moved
+
+
+@needs_torch
+def test_torch_cli_example_and_errors(tmp_path):
+    from mpt.importers import torch as ti
+    out = tmp_path / "mlp.mlir"
+    assert ti.main(["--example", "mlp", "-o", str(out), "--state-dir", str(tmp_path / "st"),
+                    "--optimizer", "sgd", "--momentum", "0.9"]) == 0
+    text = out.read_text()
+    assert "mpt.sgd" in text and "momentum_buffer" in text
+    assert sorted(p.name for p in (tmp_path / "st").iterdir()) == sorted(
+        f"{n}.npy" for n in ("0.weight", "0.bias", "2.weight", "2.bias", "0.weight.momentum", "0.bias.momentum",
+                             "2.weight.momentum", "2.bias.momentum"))
+    assert ti.main(["--model", str(tmp_path / "missing.py:f"), "-o", str(out)]) == 1
+    assert ti.main(["--example", "mlp", "-o", str(out), "--optimizer", "adam", "--weight-decay", "0.1"]) == 1
+
+
+# ---------------------------------------------------------------------------
+# JAX
+# ---------------------------------------------------------------------------
+
+@needs_jax
+@pytest.mark.parametrize("example", ["mlp", "cnn"])
+def test_jax_fp32_training_equals_jax(example, tmp_path):
+    """50 FP32 steps: every loss within 1e-5 relative of JAX's own SGD, parameters too."""
+    from mpt.importers import jax as ji
+    from mpt.importers.compare import rel
+    ours, theirs, _ = ji.compare(example, steps=50, work=tmp_path)
+    r = rel(ours.losses, theirs.losses)
+    assert len(ours.losses) == 50 and r.max() < 1e-5, r
+    for name, want in theirs.state.items():
+        err = np.linalg.norm(ours.state[name] - want) / np.linalg.norm(want)
+        assert err < 1e-5, (name, err)
+    assert abs(theirs.losses[-10:].mean() - theirs.losses[:10].mean()) > 1e-3
+    text = (tmp_path / f"{example}.mlir").read_text()
+    _check_contract(text, list(theirs.state))
+    for p in ("f16", "bf16"):
+        assert compile_ok(tmp_path / f"{example}.mlir", p, tmp_path / f"{p}.mpt") == ""
+
+
+# ---------------------------------------------------------------------------
+# mpt-run --load-state
+# ---------------------------------------------------------------------------
+
+LINEAR = Path(__file__).resolve().parents[2] / "examples" / "linear_mse_train_step.mlir"
+
+
+def test_load_state_starts_from_the_files_and_rejects_bad_ones(tmp_path):
+    art = tmp_path / "lin.mpt"
+    compile_ok(LINEAR, "f16", art)  # f16: working copies must follow the loaded masters
+    dump0 = tmp_path / "d0"
+    subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--dump-state={dump0}", "-q"], check=True,
+                   capture_output=True)
+    names = {p.stem: np.load(p) for p in dump0.glob("*.npy")}
+    params = [n for n, v in names.items() if v.dtype == np.float32 and v.ndim >= 1]
+    st = tmp_path / "st"
+    st.mkdir()
+    rng = np.random.default_rng(0)
+    new = {n: rng.standard_normal(names[n].shape).astype(np.float32) for n in params}
+    for n, v in new.items():
+        np.save(st / f"{n}.npy", v)
+    dump1 = tmp_path / "d1"
+    subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}", f"--dump-state={dump1}", "-q"],
+                   check=True, capture_output=True)
+    got = {p.stem: np.load(p) for p in dump1.glob("*.npy")}
+    for n, v in new.items():
+        np.testing.assert_array_equal(got[n], v)
+    wcs = [n for n, v in got.items() if v.dtype == np.float16]
+    assert wcs, "expected f16 working copies"
+    for n in wcs:  # each working copy is the rounded value of a loaded master
+        assert any(got[n].shape == v.shape and np.array_equal(got[n], v.astype(np.float16)) for v in new.values()), n
+    # A wrong shape and an unknown name are errors that say which file.
+    first = params[0]
+    np.save(st / f"{first}.npy", np.zeros((1, 2, 3), np.float32))
+    r = subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}"], capture_output=True,
+                       text=True)
+    assert r.returncode != 0 and f"{first}.npy" in r.stderr and "holds" in r.stderr
+    np.save(st / f"{first}.npy", new[first])
+    np.save(st / "nosuch.npy", np.zeros(3, np.float32))
+    r = subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}"], capture_output=True,
+                       text=True)
+    assert r.returncode != 0 and "nosuch.npy names no state tensor" in r.stderr
