@@ -645,6 +645,10 @@ struct FusionPlan {
   int64_t biasStage = 0, reluStage = 0;
   /// The unfused bias add runs after the cast down, in low precision.
   bool biasAfterCast = false;
+  /// The bias is the contraction's init, broadcast per channel (torch-mlir
+  /// spells conv + bias so); `initBias` is the 1-D vector.
+  bool biasInInit = false;
+  Value initBias;
   Epilogue epilogue = Epilogue::none;
   std::optional<AuxResult> aux;
   Type auxType;
@@ -904,6 +908,32 @@ static LogicalResult checkConvolution(FusionPlan &plan, Decline &decline) {
   return success();
 }
 
+/// An accumulator init that is a 1-D f32 bias broadcast along the output
+/// channel (torch-mlir's conv + bias: `linalg.broadcast` of the bias into the
+/// convolution's `outs`), when the chain adds no other bias: the fused op
+/// adds it in its epilogue instead (after the FP32 sum rather than before
+/// it, a different rounding order in FP32 only).
+static bool matchBiasInit(FusionPlan &plan, Value init) {
+  if (plan.biasStage)
+    return false;
+  auto accType =
+      cast<RankedTensorType>(plan.contraction->getResult(0).getType());
+  int64_t channelDim = getChannelDim(plan.kind);
+  if (channelDim < 0)
+    return false;
+  MLIRContext *ctx = init.getContext();
+  Value bias;
+  if (classifyBias(init,
+                   AffineMap::getMultiDimIdentityMap(accType.getRank(), ctx),
+                   accType.getRank(), channelDim,
+                   accType.getDimSize(channelDim), bias) != BiasKind::Bias ||
+      !getElementTypeOrSelf(bias.getType()).isF32())
+    return false;
+  plan.biasInInit = true;
+  plan.initBias = bias;
+  return true;
+}
+
 /// Step 2: the contraction itself — layout, maps, element types, zero init.
 static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
   Operation *op = plan.contraction;
@@ -932,9 +962,11 @@ static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
                                getElementTypeOrSelf(op->getResult(0)),
                                decline)))
     return failure();
-  if (!isPosZeroInit(linalgOp.getDpsInits()[0])) {
+  Value init = linalgOp.getDpsInits()[0];
+  if (!isPosZeroInit(init) && !matchBiasInit(plan, init)) {
     decline = {kNonZeroInit.str(),
-               "the accumulator does not start from a +0.0 fill or constant"};
+               "the accumulator does not start from a +0.0 fill or constant"
+               " or from a per-channel bias"};
     return failure();
   }
   if (plan.kind == ContractionKind::Matmul)
@@ -1011,6 +1043,14 @@ static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
     consider(block->findAncestorOpInBlock(*user));
   plan.insertionPoint = ip;
 
+  if (plan.biasInInit) {
+    if (!isAvailableBefore(plan.initBias, ip)) {
+      decline = {kBiasDominance.str(), ""};
+      return failure();
+    }
+    plan.bias = plan.initBias;
+    return success();
+  }
   if (!plan.biasStage)
     return success();
   Value bias = plan.stages[plan.biasStage - 1].bias;
@@ -1049,9 +1089,10 @@ static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
       failed(planIntermediates(plan, decline)) ||
       failed(planPlacement(plan, decline)))
     return Outcome::Decline;
-  plan.epilogue = plan.biasStage && plan.reluStage ? Epilogue::bias_relu
-                  : plan.biasStage                 ? Epilogue::bias
-                                                   : Epilogue::relu;
+  bool hasBias = plan.biasStage || plan.biasInInit;
+  plan.epilogue = hasBias && plan.reluStage ? Epilogue::bias_relu
+                  : hasBias                 ? Epilogue::bias
+                                            : Epilogue::relu;
   plan.castFolded = llvm::any_of(
       plan.stages, [](const Stage &s) { return s.has(StepKind::Cast); });
   return Outcome::Fuse;
