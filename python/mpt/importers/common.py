@@ -93,8 +93,15 @@ def build_module(ex: Exported, optimizer) -> Imported:
         raise ImportError_(f"optimizer must be mpt.optim.SGD or mpt.optim.Adam, got {type(optimizer).__name__}")
     for n in ex.param_names + ex.buffer_names + ex.input_names:
         _check_name(n)
-    train_text, n_scatter = _clean(ex.train_text, ex.framework)
-    eval_text, n_scatter_eval = _clean(ex.eval_text, ex.framework)
+    train_text, blobs = mlir_text.split_resources(ex.train_text)
+    eval_text, eval_blobs = mlir_text.split_resources(ex.eval_text)
+    for k, v in eval_blobs.items():
+        if k in blobs and blobs[k] != v:  # same name, other bytes: rename eval's
+            eval_text = re.sub(r"dense_resource<" + re.escape(k) + ">", f"dense_resource<eval_{k}>", eval_text)
+            k = f"eval_{k}"
+        blobs[k] = v
+    train_text, n_scatter = _clean(train_text, ex.framework)
+    eval_text, n_scatter_eval = _clean(eval_text, ex.framework)
     train_text = mlir_text.prefix_aliases(train_text, "t_")
     eval_text = mlir_text.prefix_aliases(eval_text, "e_")
     tr = mlir_text.read_function(train_text)
@@ -221,6 +228,7 @@ def build_module(ex: Exported, optimizer) -> Imported:
             f"optimizer {optimizer.kind}. Initial values: the framework's, in the state directory "
             "(mpt-run --load-state)."]
     text = "\n".join(head + tr.aliases + ev.aliases + ["module {"] + train + evl + ["}"]) + "\n"
+    text += mlir_text.resources_section(blobs)
     return Imported(text, state, n_scatter + n_scatter_eval)
 
 

@@ -96,6 +96,35 @@ def prefix_aliases(text: str, prefix: str) -> str:
     return pat.sub(lambda m: f"#{prefix}{m.group(1)}", text)
 
 
+def split_resources(text: str) -> tuple[str, dict[str, str]]:
+    """Removes the ``{-# dialect_resources: {builtin: {...}} #-}`` section; returns its blobs.
+
+    torch-mlir keeps large constants as ``dense_resource<name>`` whose bytes
+    live in this section; the importer puts the blobs of both exported
+    functions back into one section of the module it writes.
+    """
+    start = text.find("{-#")
+    if start < 0:
+        return text, {}
+    end = text.find("#-}", start)
+    if end < 0:
+        raise ImportError_("unterminated {-# ... #-} section in the exported graph")
+    section = text[start:end]
+    blobs = dict(re.findall(r'^\s*([\w$.\-]+)\s*:\s*("0x[0-9A-Fa-f]*")\s*,?\s*$', section, flags=re.M))
+    other = re.sub(r'^\s*([\w$.\-]+)\s*:\s*("0x[0-9A-Fa-f]*")\s*,?\s*$', "", section, flags=re.M)
+    if re.search(r"\b(?!dialect_resources|builtin)[a-z_]+\s*:", other):
+        raise ImportError_("the exported graph has a resource section the importer does not know: "
+                           + " ".join(other.split())[:200])
+    return text[:start] + text[end + 3:], blobs
+
+
+def resources_section(blobs: dict[str, str]) -> str:
+    if not blobs:
+        return ""
+    items = ",\n".join(f"      {k}: {v}" for k, v in blobs.items())
+    return "{-#\n  dialect_resources: {\n    builtin: {\n" + items + "\n    }\n  }\n#-}\n"
+
+
 # ---------------------------------------------------------------------------
 # Scatter ops to loops
 # ---------------------------------------------------------------------------
