@@ -112,6 +112,36 @@ def test_scatters_run_as_loops_like_numpy(tmp_path):
     np.testing.assert_array_equal(np.load(next(out2.glob("*.npy"))), want2)
 
 
+NEG_PAD = """
+module {
+  func.func @crop(%x: tensor<2x5xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"}) -> (tensor<2x6xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %cst = arith.constant 7.0 : f32
+    %padded = tensor.pad %x low[0, -1] high[0, 2] {
+    ^bb0(%i: index, %j: index):
+      tensor.yield %cst : f32
+    } : tensor<2x5xf32> to tensor<2x6xf32>
+    return %padded : tensor<2x6xf32>
+  }
+}
+"""
+
+
+def test_negative_pad_runs_as_a_slice_like_numpy(tmp_path):
+    """low -1 (a crop) and high +2 on one dimension: slice, then pad with the region's value."""
+    text, n = mlir_text.negative_pads_to_slices(NEG_PAD)
+    assert n == 1 and "tensor.extract_slice" in text
+    src = tmp_path / "p.mlir"
+    src.write_text(text)
+    art = tmp_path / "p.mpt"
+    compile_ok(src, "f32", art)
+    x = np.arange(10, dtype=np.float32).reshape(2, 5)
+    np.save(tmp_path / "x.npy", x)
+    subprocess.run([tool("mpt-run"), str(art), "--call=crop", f"--input=x={tmp_path / 'x.npy'}",
+                    f"--output-dir={tmp_path / 'o'}"], check=True, capture_output=True, text=True)
+    want = np.pad(x[:, 1:], ((0, 0), (0, 2)), constant_values=7.0)
+    np.testing.assert_array_equal(np.load(next((tmp_path / "o").glob("*.npy"))), want)
+
+
 def test_scatter_with_batched_indices_is_a_clear_error():
     bad = SCATTER_ADD.replace("tensor<5x2xi64>", "tensor<5x1x2xi64>")
     with pytest.raises(ImportError_, match="one index row per update"):
@@ -199,6 +229,44 @@ def test_torch_batchnorm_running_stats_are_state(tmp_path):
     for n in ("1.running_mean", "1.running_var"):
         np.testing.assert_allclose(ours.state[n], theirs.state[n], rtol=1e-5, atol=1e-6)
         assert not np.allclose(theirs.state[n], imp.state[n])  # they moved
+
+
+@needs_torch
+def test_torch_pad_backward_and_resource_constants_train_like_pytorch(tmp_path):
+    """F.pad's backward (a negative tensor.pad) and a dense_resource constant, 10 FP32 and f16 steps."""
+    import copy
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+
+    class Padded(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.l0 = nn.Linear(20, 20)
+            self.scale = torch.linspace(0.5, 1.5, 23)  # a constant, not a parameter
+            self.l1 = nn.Linear(23, 10)
+
+        def forward(self, x):
+            return self.l1(F.pad(torch.relu(self.l0(x)), (1, 2)) * self.scale)
+
+    torch.manual_seed(2)
+    m = Padded()
+    ref = copy.deepcopy(m)
+    x, y = teacher_data((20,), 80, seed=3)
+    opt = SGD(lr=0.05)
+    imp = ti.import_model(m, F.cross_entropy, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    assert "dense_resource<" in imp.text and "dialect_resources" in imp.text
+    src = tmp_path / "pad.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path)
+    theirs = torch_train(ref, F.cross_entropy, x, y, 8, 10, opt)
+    assert np.max(np.abs(ours.losses - theirs.losses) / theirs.losses) < 1e-5
+    assert compile_ok(src, "f16", tmp_path / "pad-f16.mpt") == ""
 
 
 @needs_torch

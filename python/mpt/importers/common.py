@@ -78,6 +78,7 @@ def _clean(text: str, framework: str) -> tuple[str, int]:
     text = mlir_text.strip_locations(text)
     if framework == "jax":
         text = mlir_text.iree_util_to_func(text)
+    text, _ = mlir_text.negative_pads_to_slices(text)
     return mlir_text.scatters_to_loops(text)
 
 

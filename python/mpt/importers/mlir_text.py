@@ -254,6 +254,60 @@ def scatters_to_loops(text: str) -> tuple[str, int]:
 
 
 # ---------------------------------------------------------------------------
+# Negative tensor.pad (PyTorch's pad backward) as a slice
+# ---------------------------------------------------------------------------
+
+_PAD_HEAD = re.compile(r"^(?P<ind>\s*)(?P<res>%[\w$.#]+) = tensor\.pad (?P<src>%[\w$.#]+) "
+                       r"low\[(?P<low>[-\d, ]*)\] high\[(?P<high>[-\d, ]*)\] (?P<rest>.*)\{\s*$")
+
+
+def negative_pads_to_slices(text: str) -> tuple[str, int]:
+    """``tensor.pad`` with negative amounts (a crop, which MLIR rejects) as ``tensor.extract_slice``.
+
+    Dimensions with a negative low/high amount are cropped by a slice; what
+    is still positive is padded by a ``tensor.pad`` of the slice, with the
+    original region.
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    count = 0
+    i = 0
+    while i < len(lines):
+        m = _PAD_HEAD.match(lines[i])
+        if not m or "-" not in m.group("low") + m.group("high"):
+            out.append(lines[i])
+            i += 1
+            continue
+        end = i + 1
+        while not re.match(r"^\s*\} : tensor<", lines[end]):
+            end += 1
+        tm = re.match(r"^\s*\} : (tensor<[^>]*>) to (tensor<[^>]*>)\s*$", lines[end])
+        if not tm:
+            raise ImportError_(f"tensor.pad not understood: {lines[end].strip()[:200]}")
+        src_shape, elt = _shape(tm.group(1))
+        low = [int(v) for v in m.group("low").replace(" ", "").split(",")]
+        high = [int(v) for v in m.group("high").replace(" ", "").split(",")]
+        if len(low) != len(src_shape) or len(high) != len(src_shape):
+            raise ImportError_(f"tensor.pad: low/high do not match {tm.group(1)}")
+        off = [max(0, -l) for l in low]
+        size = [d - max(0, -l) - max(0, -h) for d, l, h in zip(src_shape, low, high)]
+        sliced_t = "tensor<" + "".join(f"{d}x" for d in size) + elt + ">"
+        ind, res = m.group("ind"), m.group("res")
+        positive = any(l > 0 for l in low) or any(h > 0 for h in high)
+        sl = f"{res}_crop" if positive else res
+        out.append(f"{ind}{sl} = tensor.extract_slice {m.group('src')}[{', '.join(map(str, off))}] "
+                   f"[{', '.join(map(str, size))}] [{', '.join('1' for _ in size)}] : {tm.group(1)} to {sliced_t}")
+        if positive:
+            out.append(f"{ind}{res} = tensor.pad {sl} low[{', '.join(str(max(0, l)) for l in low)}] "
+                       f"high[{', '.join(str(max(0, h)) for h in high)}] {m.group('rest')}{{")
+            out.extend(lines[i + 1:end])
+            out.append(f"{ind}}} : {sliced_t} to {tm.group(2)}")
+        count += 1
+        i = end + 1
+    return "\n".join(out) + "\n", count
+
+
+# ---------------------------------------------------------------------------
 # One function of a module
 # ---------------------------------------------------------------------------
 
