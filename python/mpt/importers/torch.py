@@ -150,6 +150,11 @@ def optimizer_from_torch(opt) -> SGD | Adam:
     _need()
     import torch
     g = opt.param_groups[0]
+    keys = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "betas", "eps")
+    for other in opt.param_groups[1:]:
+        if any(other.get(k) != g.get(k) for k in keys):
+            raise ImportError_("the optimizer's parameter groups have different settings; mpt's "
+                               "import takes one setting for all parameters")
     if isinstance(opt, torch.optim.SGD):
         return SGD(lr=g["lr"], momentum=g["momentum"], dampening=g["dampening"],
                    weight_decay=g["weight_decay"], nesterov=g["nesterov"])
