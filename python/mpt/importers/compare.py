@@ -137,6 +137,7 @@ def compare_torch(example: str, steps: int, precision: str = "f32", batch: int =
     if work is None:
         tmp = tempfile.TemporaryDirectory()
         work = Path(tmp.name)
+    work.mkdir(parents=True, exist_ok=True)
     import torch
     t0 = time.perf_counter()
     imp = ti.import_model(m, loss_fn, torch.from_numpy(x[:batch]), torch.from_numpy(y[:batch]), opt,

@@ -307,6 +307,7 @@ def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 
     if work is None:
         tmp = tempfile.TemporaryDirectory()
         work = Path(tmp.name)
+    work.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     imp = import_model(apply, loss_fn, variables, x[:batch], y[:batch], opt, model_name=example_name)
     t_import = time.perf_counter() - t0
