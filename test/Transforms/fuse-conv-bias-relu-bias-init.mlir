@@ -40,6 +40,27 @@ func.func @fuse_torch_mlir_bias_init_relu(%x: tensor<2x1x6x6xf32>, %f: tensor<4x
 
 // -----
 
+// A batch of one read through `(0, d1, d2, d3)` (torch-mlir's inference
+// graphs) is read elementwise all the same.
+// CHECK-LABEL: func.func @fuse_unit_batch_map
+// CHECK: %[[Y:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<4xf32>) layout<nchw_fchw> epilogue<bias_relu>
+// CHECK-NEXT: return %[[Y]]
+func.func @fuse_unit_batch_map(%x: tensor<1x2x6x6xf32>, %f: tensor<4x2x1x1xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %cst = arith.constant 0.000000e+00 : f32
+  %e = tensor.empty() : tensor<1x4x6x6xf32>
+  %bb = linalg.broadcast ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x6x6xf32>) dimensions = [0, 2, 3]
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %f : tensor<1x2x6x6xf32>, tensor<4x2x1x1xf32>) outs(%bb : tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x4x6x6xf32>) outs(%e : tensor<1x4x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %p = arith.cmpf ugt, %in, %cst : f32
+    %s = arith.select %p, %in, %cst : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x6x6xf32>
+  return %r : tensor<1x4x6x6xf32>
+}
+
+// -----
+
 // A vector broadcast along W (not the output channel) is no bias.
 // CHECK-LABEL: func.func @negative_bias_init_over_wrong_dim
 // CHECK-NOT: mpt.fused

@@ -371,9 +371,27 @@ struct ChainState {
   }
 };
 
-/// The input of `g` that reads `cur` elementwise (identity map, and no other
-/// input reads it), when `g` is an all-parallel generic of `cur`'s shape with
-/// one result and an init it does not read; null otherwise.
+/// True when `map` reads a tensor of `shape` elementwise: the identity, up
+/// to unit dimensions read at the constant 0 (torch-mlir reads a batch of
+/// one as `(d0, d1, d2, d3) -> (0, d1, d2, d3)`).
+static bool isIdentityUpToUnitDims(AffineMap map, ArrayRef<int64_t> shape) {
+  if (map.getNumDims() != shape.size() || map.getNumResults() != shape.size() ||
+      map.getNumSymbols() != 0)
+    return false;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr); dim && dim.getPosition() == i)
+      continue;
+    auto constant = dyn_cast<AffineConstantExpr>(expr);
+    if (!constant || constant.getValue() != 0 || shape[i] != 1)
+      return false;
+  }
+  return true;
+}
+
+/// The input of `g` that reads `cur` elementwise (identity map up to unit
+/// dimensions, and no other input reads it), when `g` is an all-parallel
+/// generic of `cur`'s shape with one result and an init it does not read;
+/// null otherwise.
 static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
   if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
       g.getNumResults() != 1 || g.getNumParallelLoops() != g.getNumLoops())
@@ -384,7 +402,8 @@ static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
       g.getNumLoops() != resultType.getRank())
     return nullptr;
   OpOperand *init = g.getDpsInitOperand(0);
-  if (!g.getMatchingIndexingMap(init).isIdentity() ||
+  if (!isIdentityUpToUnitDims(g.getMatchingIndexingMap(init),
+                              resultType.getShape()) ||
       !g.getMatchingBlockArgument(init).use_empty())
     return nullptr;
   OpOperand *main = nullptr;
@@ -395,7 +414,8 @@ static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
       return nullptr;
     main = in;
   }
-  if (!main || !g.getMatchingIndexingMap(main).isIdentity())
+  if (!main || !isIdentityUpToUnitDims(g.getMatchingIndexingMap(main),
+                                       curType.getShape()))
     return nullptr;
   return main;
 }
