@@ -9,6 +9,7 @@ build/ or $MPT_BUILD_DIR) and fail without them, like the other tool tests.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 from pathlib import Path
 
@@ -416,3 +417,41 @@ def test_jax_cnn_bf16_near_jax_bf16_spread(tmp_path):
     ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path, amp=True)
     ratio = rel(ours.losses, f32.losses).mean() / rel(mixed.losses, f32.losses).mean()
     assert ratio <= 1.25, ratio
+
+
+# ---------------------------------------------------------------------------
+# ResNet-18 (opt-in: its f32 compile takes minutes on a 2-core machine)
+# ---------------------------------------------------------------------------
+
+@needs_torch
+@pytest.mark.skipif(os.environ.get("MPT_TEST_RESNET18") != "1",
+                    reason="set MPT_TEST_RESNET18=1 to run (compiling ResNet-18's step takes 10+ minutes on 2 cores)")
+def test_torch_resnet18_fp32_first_steps_equal_pytorch(tmp_path):
+    """FP32 steps of torchvision's ResNet-18 (batch 8, 32x32, lr 0.01) against PyTorch.
+
+    The first three steps' losses within 5e-5 relative (measured: 6e-8,
+    1.6e-6, 1.6e-5), far inside PyTorch's own FP32-vs-FP64 distance at step
+    3 (1.6e-3, asserted larger here so the comparison means something).
+    Later steps are not compared: the run is chaotic (BatchNorm over 8
+    samples with 1x1 maps in the last stage) and PyTorch's own FP32 and FP64
+    runs are 3 % apart at step 4 and 12 % at step 10.
+    """
+    import copy
+    import torch
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import rel, run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+    m, loss_fn, _, _ = ti.example("resnet18", 8, 0)
+    x, y = teacher_data((3, 32, 32), 80, seed=1)
+    opt = SGD(lr=0.01)
+    imp = ti.import_model(copy.deepcopy(m), loss_fn, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    src = tmp_path / "r18.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 3, tmp_path)
+    f32 = torch_train(copy.deepcopy(m), loss_fn, x, y, 8, 3, opt)
+    f64 = torch_train(copy.deepcopy(m).double(), loss_fn, x.astype(np.float64), y, 8, 3, opt)
+    r = rel(ours.losses, f32.losses)
+    assert r.max() < 5e-5, r
+    assert rel(f32.losses, f64.losses)[2] > 10 * r[2]

@@ -159,7 +159,7 @@ def _scatter_to_loops(lines: list[str], start: int, counter: list[int]) -> tuple
     bb = re.match(r"\^bb0\((%[\w$.]+): ([a-z0-9]+), (%[\w$.]+): ([a-z0-9]+)\):", region[0])
     if not bb:
         raise ImportError_(f"scatter region header not understood: {region[0]}")
-    upd_arg, orig_arg, elt = bb.group(1), bb.group(3), bb.group(2)
+    upd_arg, orig_arg = bb.group(1), bb.group(3)
     body = region[1:-1]
     yld = re.match(r"(?:tm_tensor|iree_linalg_ext)\.yield (%[\w$.#]+) : ", region[-1])
     if not yld:
@@ -228,7 +228,6 @@ def _scatter_to_loops(lines: list[str], start: int, counter: list[int]) -> tuple
         out.append(f"{d_ind}}}")
         out.append(f"{d_ind}scf.yield {name} : {m.group('origt')}")
     out.append(f"{ind}}}")
-    del elt
     return out, end + 1
 
 
