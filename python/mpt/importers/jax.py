@@ -78,10 +78,25 @@ def _conv(x, p, stride=1, pad=None):
 
 
 def _max_pool(x, k=2, s=2, pad=0):
+    """Max pooling (NHWC). Non-overlapping windows use ``reduce_window``;
+    overlapping ones are the maximum of k*k strided slices, because JAX
+    differentiates an overlapping ``reduce_window`` max into
+    ``stablehlo.select_and_scatter``, which IREE's input conversion does not
+    lower."""
     import jax
     import jax.numpy as jnp
-    return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, k, k, 1), (1, s, s, 1),
-                                 [(0, 0), (pad, pad), (pad, pad), (0, 0)])
+    if k == s and pad == 0:
+        return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, k, k, 1), (1, s, s, 1),
+                                     [(0, 0), (0, 0), (0, 0), (0, 0)])
+    xp = jnp.pad(x, [(0, 0), (pad, pad), (pad, pad), (0, 0)], constant_values=-jnp.inf)
+    oh = (xp.shape[1] - k) // s + 1
+    ow = (xp.shape[2] - k) // s + 1
+    out = None
+    for i in range(k):
+        for j in range(k):
+            sl = xp[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s, :]
+            out = sl if out is None else jnp.maximum(out, sl)
+    return out
 
 
 def _bn(x, p, s, train, momentum=0.9, eps=1e-5):
@@ -206,7 +221,16 @@ def _names(tree, prefix: str) -> list[str]:
 def _to_linalg(lowered) -> str:
     from iree.compiler import tools as ireec
     text = lowered.as_text()
-    out = ireec.compile_str(text, input_type="stablehlo", extra_args=["--compile-to=input"])
+    try:
+        out = ireec.compile_str(text, input_type="stablehlo", extra_args=["--compile-to=input"])
+    except ireec.CompilerToolError as e:
+        msg = str(e)
+        first = next((l.strip() for l in msg.splitlines() if "error:" in l), msg.strip().splitlines()[0])
+        hint = ""
+        if "select_and_scatter" in msg:
+            hint = (" (an overlapping max pool: JAX differentiates it into stablehlo.select_and_scatter; "
+                    "write the pool as the maximum of strided slices, as the resnet18 example does)")
+        raise ImportError_(f"IREE's input conversion failed on the lowered step: {first[:300]}{hint}") from e
     return out.decode() if isinstance(out, bytes) else out
 
 
