@@ -92,8 +92,13 @@ def build_module(ex: Exported, optimizer) -> Imported:
     """The ``@train_step``/``@eval_step`` module of an export (see the module docstring)."""
     if not isinstance(optimizer, (SGD, Adam)):
         raise ImportError_(f"optimizer must be mpt.optim.SGD or mpt.optim.Adam, got {type(optimizer).__name__}")
-    for n in ex.param_names + ex.buffer_names + ex.input_names:
+    names = ex.param_names + ex.buffer_names + ex.input_names
+    for n in names:
         _check_name(n)
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ImportError_(f"two tensors are named {dup[0]!r} (parameters, buffers and the inputs x, y "
+                           "need distinct names)")
     train_text, blobs = mlir_text.split_resources(ex.train_text)
     eval_text, eval_blobs = mlir_text.split_resources(ex.eval_text)
     for k, v in eval_blobs.items():
