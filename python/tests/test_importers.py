@@ -224,12 +224,19 @@ def test_torch_batchnorm_running_stats_are_state(tmp_path):
     src = tmp_path / "bn.mlir"
     src.write_text(imp.text)
     write_state(imp.state, tmp_path / "init")
-    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path)
+    xt, yt = teacher_data((1, 8, 8), 8, seed=6)
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path, test=(xt, yt))
     theirs = torch_train(ref, F.cross_entropy, x, y, 8, 10, opt)
     assert np.max(np.abs(ours.losses - theirs.losses) / theirs.losses) < 1e-5
     for n in ("1.running_mean", "1.running_var"):
         np.testing.assert_allclose(ours.state[n], theirs.state[n], rtol=1e-5, atol=1e-6)
         assert not np.allclose(theirs.state[n], imp.state[n])  # they moved
+    # eval_step normalizes with the running statistics, as eval() mode does.
+    with torch.no_grad():
+        want = float(F.cross_entropy(ref.eval()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
+        batch_stats = float(F.cross_entropy(ref.train()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
+    assert abs(ours.eval_loss - want) < 1e-5 * want, (ours.eval_loss, want)
+    assert abs(batch_stats - want) > 1e-3 * want  # train-mode normalization would be caught
 
 
 @needs_torch

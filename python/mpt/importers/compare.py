@@ -55,15 +55,23 @@ class Run:
     skipped: np.ndarray | None = None
     state: dict[str, np.ndarray] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    eval_loss: float | None = None
 
 
 def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision: str, steps: int,
-            work: Path, extra_compile: list[str] | None = None) -> Run:
-    """Compiles ``mlir`` and trains ``steps`` steps from ``state_dir`` on ``(x, y)`` in order."""
+            work: Path, extra_compile: list[str] | None = None, test: tuple | None = None) -> Run:
+    """Compiles ``mlir`` and trains ``steps`` steps from ``state_dir`` on ``(x, y)`` in order.
+
+    With ``test = (x_test, y_test)`` it then runs ``eval_step`` over them
+    (``mpt-run --eval``) and sets ``Run.eval_loss`` (the mean over batches)."""
     data = work / "data" / "train"
     data.mkdir(parents=True, exist_ok=True)
     np.save(data / "x.npy", x)
     np.save(data / "y.npy", y)
+    if test is not None:
+        (work / "data" / "test").mkdir(parents=True, exist_ok=True)
+        np.save(work / "data" / "test" / "x.npy", test[0])
+        np.save(work / "data" / "test" / "y.npy", test[1])
     art = work / f"step-{precision}.mpt"
     t0 = time.perf_counter()
     subprocess.run([find_tool("mpt-compile"), str(mlir), f"--precision={precision}", "-o", str(art),
@@ -72,7 +80,8 @@ def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision
     report = work / f"report-{precision}.json"
     dump = work / f"state-{precision}"
     subprocess.run([find_tool("mpt-run"), str(art), f"--load-state={state_dir}", f"--data={work / 'data'}",
-                    f"--steps={steps}", f"--report={report}", f"--dump-state={dump}", "-q"],
+                    f"--steps={steps}", f"--report={report}", f"--dump-state={dump}", "-q",
+                    *(["--eval"] if test is not None else [])],
                    check=True, capture_output=True, text=True)
     t2 = time.perf_counter()
     rep = json.loads(report.read_text())
@@ -81,7 +90,10 @@ def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision
     scales = np.array([r["scale"] for r in recs], np.float64) if recs and "scale" in recs[0] else None
     skipped = np.array([bool(r.get("skipped", False)) for r in recs])
     state = {p.stem: np.load(p) for p in dump.glob("*.npy")}
-    return Run(losses, scales, skipped, state, {"compile": t1 - t0, "run": t2 - t1})
+    run = Run(losses, scales, skipped, state, {"compile": t1 - t0, "run": t2 - t1})
+    if test is not None:
+        run.eval_loss = float(rep["eval"]["loss"])
+    return run
 
 
 def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps: int, opt: SGD,
