@@ -7,6 +7,8 @@
 #     libopenmpi-dev: mpirun and libmpi.so.40 for data-parallel runs; the
 #     runtime loads libmpi at run time and builds without it)
 #   - the pinned Python packages of requirements.txt and the mpt frontend
+#   - the importers' packages (requirements-importers*.txt: JAX, IREE's
+#     compiler, PyTorch, torchvision, torch-mlir; MPT_SKIP_IMPORTERS=1 skips)
 # The CUDA toolkit is optional (/usr/local/cuda); tests that need it report
 # themselves unsupported without it.
 set -euo pipefail
@@ -38,7 +40,8 @@ fi
 
 python=${PYTHON:-python3}
 # Pinned Python packages: install only when a pin is not satisfied.
-if ! "$python" - "$root/requirements.txt" <<'PY'
+pins_ok() {
+  "$python" - "$1" <<'PY'
 import sys
 from importlib import metadata
 ok = True
@@ -55,12 +58,27 @@ for line in open(sys.argv[1]):
         ok = False
 sys.exit(0 if ok else 1)
 PY
-then
-  say "installing Python packages from requirements.txt"
-  "$python" -m pip install -q --disable-pip-version-check \
-    -r "$root/requirements.txt"
+}
+# install FILE [pip options]: the pins of FILE, when one is not satisfied.
+install() {
+  local file=$1
+  shift
+  if pins_ok "$root/$file"; then
+    say "Python packages of $file: all pinned versions present"
+  else
+    say "installing Python packages from $file"
+    "$python" -m pip install -q --disable-pip-version-check "$@" \
+      -r "$root/$file"
+  fi
+}
+install requirements.txt
+# The framework importers (JAX + IREE, PyTorch + torch-mlir): torch and
+# torchvision without their dependency lists (those pull the CUDA wheels).
+if [ "${MPT_SKIP_IMPORTERS:-0}" != 1 ]; then
+  install requirements-importers.txt
+  install requirements-importers-nodeps.txt --no-deps
 else
-  say "Python packages: all pinned versions present"
+  say "MPT_SKIP_IMPORTERS=1: the importers' packages are not installed"
 fi
 
 # The frontend, editable, so the tools and tests import this checkout.

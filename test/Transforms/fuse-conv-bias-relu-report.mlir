@@ -58,7 +58,7 @@
 // CHECK-NEXT: },
 // CHECK-NEXT: {
 // CHECK-NEXT: "args": {
-// CHECK-NEXT: "detail": "the accumulator does not start from a +0.0 fill or constant",
+// CHECK-NEXT: "detail": "the accumulator does not start from a +0.0 fill or constant or from a per-channel bias",
 // CHECK-NEXT: "op": "linalg.matmul",
 // CHECK-NEXT: "reason": "non-zero init"
 // CHECK-NEXT: },
@@ -119,7 +119,7 @@
 // STDOUT-NOT: "remarks"
 
 // ENGINE: remark: {{.*}}[Passed] fused | Category:mpt-fuse-conv-bias-relu | Function=a_fused | aux=relu_mask, bias_type=f32, cast_folded=true, epilogue=bias_relu, into=mpt.fused_conv2d, op=linalg.conv_2d_nhwc_hwcf, padding="[1,1,1,1]", padding_absorbed=true, result_type=f16
-// ENGINE: remark: {{.*}}[Missed] declined | Category:mpt-fuse-conv-bias-relu | Function=b_declined | detail="the accumulator does not start from a +0.0 fill or constant", op=linalg.matmul, reason="non-zero init"
+// ENGINE: remark: {{.*}}[Missed] declined | Category:mpt-fuse-conv-bias-relu | Function=b_declined | detail="the accumulator does not start from a +0.0 fill or constant or from a per-channel bias", op=linalg.matmul, reason="non-zero init"
 // ENGINE: remark: {{.*}}[Analysis] no-epilogue | Category:mpt-fuse-conv-bias-relu | Function=c_plain | op=linalg.matmul
 
 

@@ -15,11 +15,14 @@
 #include "TrainRun.h"
 
 #include "mpt-runtime/FileIO.h"
+#include "mpt-tooling/Npy.h"
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <dirent.h>
 #include <limits>
+#include <set>
 #include <unistd.h>
 
 using namespace mpt;
@@ -86,9 +89,56 @@ void shareState(TrainRun &run) {
     orDie(s.restoreCheckpoint(bytes, "rank 0's state"));
 }
 
+/// The `.npy` files directly in `dir` (their names without the suffix).
+std::set<std::string> npyFilesIn(const std::string &dir) {
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    die("--load-state " + dir + ": cannot open the directory");
+  std::set<std::string> names;
+  while (const dirent *e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".npy") == 0)
+      names.insert(n.substr(0, n.size() - 4));
+  }
+  ::closedir(d);
+  return names;
+}
+
+/// --load-state=DIR: every state tensor with a file DIR/<name>.npy starts
+/// from it (same dtype and shape); working copies are then cast from their
+/// masters. A file that names no state tensor is an error (a typo or a
+/// different model), and so is a directory that names none.
+void loadStateDir(TrainRun &run) {
+  const std::string &dir = run.o.loadState;
+  Session &s = *run.session;
+  std::set<std::string> files = npyFilesIn(dir);
+  int loaded = 0;
+  for (const TensorSpec *t : s.stateSpecs()) {
+    if (!files.erase(t->name))
+      continue;
+    std::string file = dir + "/" + t->name + ".npy";
+    NpyArray a = orDie(readNpy(file));
+    if (a.dtype != t->dtype || a.shape != t->shape)
+      die(file + ": state '" + t->name + "' is " + numpyTypeName(t->dtype) +
+          " " + npyShapeText(t->shape) + ", the file holds " + a.describe());
+    orDie(s.writeState(t->name, a.data.data(), a.data.size()));
+    ++loaded;
+  }
+  if (!files.empty())
+    die("--load-state " + dir + ": " + *files.begin() +
+        ".npy names no state tensor of " + run.o.model);
+  if (!loaded)
+    die("--load-state " + dir +
+        ": no file <name>.npy for any state tensor of " + run.o.model);
+  orDie(s.refreshCastStates());
+}
+
 /// The artifact, the device and the state (initial, or the checkpoint's).
 void openSession(TrainRun &run) {
   const TrainOptions &o = run.o;
+  if (!o.resume.empty() && !o.loadState.empty())
+    usageError("--resume and --load-state both give the starting state: "
+               "use one");
   ArtifactRef artifact = orDie(loadArtifact(o.model));
   joinRanks(run, artifact->manifest);
   SessionOptions so;
@@ -99,6 +149,9 @@ void openSession(TrainRun &run) {
   Session &s = *run.session;
   if (!o.resume.empty() && run.rank == 0)
     orDie(s.loadCheckpoint(o.resume));
+  // Rank 0 reads the starting state; the others receive it.
+  if (!o.loadState.empty() && run.rank == 0)
+    loadStateDir(run);
   if (run.ranks > 1)
     shareState(run);
   if (static_cast<uint64_t>(o.steps) >
@@ -155,6 +208,7 @@ std::vector<NamedPath> inputFiles(const TrainRun &run) {
   std::vector<NamedPath> inputs = {{"the model", o.model}};
   if (!o.resume.empty())
     inputs.push_back({"--resume", o.resume});
+
   if (!run.needData || o.data == "synthetic")
     return inputs;
   if (o.data == "digits") {

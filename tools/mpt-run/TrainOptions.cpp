@@ -41,6 +41,11 @@ options:
   --checkpoint=FILE      save the state to FILE after training (atomically)
   --checkpoint-every=K   also save it every K steps
   --resume=FILE          start from a checkpoint instead of the initial state
+  --load-state=DIR       start from DIR/<name>.npy for every state tensor
+                         that has such a file (e.g. a framework's initial
+                         values written by python -m mpt.importers.torch
+                         --state-dir); the others take their mpt.init, and
+                         working copies are cast from their loaded masters
   --report=FILE          write a JSON report (every step's loss, scale and
                          skip flag, evaluation, timing, memory)
   --seed=S               seed of --data synthetic (default 0)
@@ -129,6 +134,7 @@ const ValueOption kValueOptions[] = {
     {"--checkpoint-every",
      [](O &o, S k, S v) { o.checkpointEvery = intAtLeast(k, v, 1); }},
     {"--resume", [](O &o, S k, S v) { o.resume = path(k, v); }},
+    {"--load-state", [](O &o, S k, S v) { o.loadState = path(k, v); }},
     {"--report", [](O &o, S k, S v) { o.report = path(k, v); }},
     {"--seed", [](O &o, S, S v) { o.seed = seed(v); }},
     {"--classes", [](O &o, S k, S v) { o.classes = intAtLeast(k, v, 2); }},

@@ -19,6 +19,7 @@ struct TrainOptions {
   std::string checkpoint;
   int64_t checkpointEvery = 0;
   std::string resume;
+  std::string loadState; ///< --load-state=DIR
   std::string report;
   uint64_t seed = 0;
   int64_t classes = 0; ///< 0: the signature's, else 10

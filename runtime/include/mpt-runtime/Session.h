@@ -120,6 +120,10 @@ public:
   Status initializeState();
   Status readState(std::string_view name, void *dst, size_t bytes) const;
   Status writeState(std::string_view name, const void *src, size_t bytes);
+  /// Recomputes every state tensor initialised as a cast of another
+  /// (`cast_of`: the low-precision working copies) from its source's current
+  /// value, after the sources were written with writeState.
+  Status refreshCastStates();
   uint64_t stepCount() const;
   void setStepCount(uint64_t step);
 

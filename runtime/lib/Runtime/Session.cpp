@@ -470,6 +470,17 @@ Status Session::writeState(std::string_view name, const void *src,
   return impl_->device->copyToDevice(s.cur.ptr(), src, bytes);
 }
 
+Status Session::refreshCastStates() {
+  std::vector<size_t> order;
+  if (Status st = impl_->initializationOrder(order); st.failed())
+    return st;
+  for (size_t i : order)
+    if (impl_->states[i].spec->init.dist == InitSpec::Dist::CastOf)
+      if (Status st = impl_->initialize(impl_->states[i]); st.failed())
+        return st;
+  return Status::success();
+}
+
 uint64_t Session::stepCount() const { return impl_->step; }
 void Session::setStepCount(uint64_t step) { impl_->step = step; }
 

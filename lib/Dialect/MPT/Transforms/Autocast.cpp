@@ -96,10 +96,26 @@ Attribute convertConstant(Attribute attr, Type type, FloatType element) {
     std::optional<APFloat> value = widen(scalar.getValue());
     return value ? FloatAttr::get(type, *value) : Attribute();
   }
+  auto shaped = cast<ShapedType>(type);
+  // Large constants of framework graphs (torch-mlir) are dense_resource
+  // blobs: read like dense ones, when the blob is there.
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return {};
+    SmallVector<APFloat> values;
+    values.reserve(data->size());
+    for (float f : *data) {
+      std::optional<APFloat> converted = widen(APFloat(f));
+      if (!converted)
+        return {};
+      values.push_back(*converted);
+    }
+    return DenseElementsAttr::get(shaped, values);
+  }
   auto dense = dyn_cast<DenseFPElementsAttr>(attr);
   if (!dense)
     return {};
-  auto shaped = cast<ShapedType>(type);
   if (dense.isSplat()) {
     std::optional<APFloat> value = widen(dense.getSplatValue<APFloat>());
     return value ? DenseElementsAttr::get(shaped, *value) : Attribute();

@@ -371,9 +371,27 @@ struct ChainState {
   }
 };
 
-/// The input of `g` that reads `cur` elementwise (identity map, and no other
-/// input reads it), when `g` is an all-parallel generic of `cur`'s shape with
-/// one result and an init it does not read; null otherwise.
+/// True when `map` reads a tensor of `shape` elementwise: the identity, up
+/// to unit dimensions read at the constant 0 (torch-mlir reads a batch of
+/// one as `(d0, d1, d2, d3) -> (0, d1, d2, d3)`).
+static bool isIdentityUpToUnitDims(AffineMap map, ArrayRef<int64_t> shape) {
+  if (map.getNumDims() != shape.size() || map.getNumResults() != shape.size() ||
+      map.getNumSymbols() != 0)
+    return false;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr); dim && dim.getPosition() == i)
+      continue;
+    auto constant = dyn_cast<AffineConstantExpr>(expr);
+    if (!constant || constant.getValue() != 0 || shape[i] != 1)
+      return false;
+  }
+  return true;
+}
+
+/// The input of `g` that reads `cur` elementwise (identity map up to unit
+/// dimensions, and no other input reads it), when `g` is an all-parallel
+/// generic of `cur`'s shape with one result and an init it does not read;
+/// null otherwise.
 static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
   if (!g.hasPureTensorSemantics() || g.getNumDpsInits() != 1 ||
       g.getNumResults() != 1 || g.getNumParallelLoops() != g.getNumLoops())
@@ -384,7 +402,8 @@ static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
       g.getNumLoops() != resultType.getRank())
     return nullptr;
   OpOperand *init = g.getDpsInitOperand(0);
-  if (!g.getMatchingIndexingMap(init).isIdentity() ||
+  if (!isIdentityUpToUnitDims(g.getMatchingIndexingMap(init),
+                              resultType.getShape()) ||
       !g.getMatchingBlockArgument(init).use_empty())
     return nullptr;
   OpOperand *main = nullptr;
@@ -395,7 +414,8 @@ static OpOperand *getElementwiseInput(linalg::GenericOp g, Value cur) {
       return nullptr;
     main = in;
   }
-  if (!main || !g.getMatchingIndexingMap(main).isIdentity())
+  if (!main || !isIdentityUpToUnitDims(g.getMatchingIndexingMap(main),
+                                       curType.getShape()))
     return nullptr;
   return main;
 }
@@ -645,6 +665,10 @@ struct FusionPlan {
   int64_t biasStage = 0, reluStage = 0;
   /// The unfused bias add runs after the cast down, in low precision.
   bool biasAfterCast = false;
+  /// The bias is the contraction's init, broadcast per channel (torch-mlir
+  /// spells conv + bias so); `initBias` is the 1-D vector.
+  bool biasInInit = false;
+  Value initBias;
   Epilogue epilogue = Epilogue::none;
   std::optional<AuxResult> aux;
   Type auxType;
@@ -904,6 +928,32 @@ static LogicalResult checkConvolution(FusionPlan &plan, Decline &decline) {
   return success();
 }
 
+/// An accumulator init that is a 1-D f32 bias broadcast along the output
+/// channel (torch-mlir's conv + bias: `linalg.broadcast` of the bias into the
+/// convolution's `outs`), when the chain adds no other bias: the fused op
+/// adds it in its epilogue instead (after the FP32 sum rather than before
+/// it, a different rounding order in FP32 only).
+static bool matchBiasInit(FusionPlan &plan, Value init) {
+  if (plan.biasStage)
+    return false;
+  auto accType =
+      cast<RankedTensorType>(plan.contraction->getResult(0).getType());
+  int64_t channelDim = getChannelDim(plan.kind);
+  if (channelDim < 0)
+    return false;
+  MLIRContext *ctx = init.getContext();
+  Value bias;
+  if (classifyBias(init,
+                   AffineMap::getMultiDimIdentityMap(accType.getRank(), ctx),
+                   accType.getRank(), channelDim,
+                   accType.getDimSize(channelDim), bias) != BiasKind::Bias ||
+      !getElementTypeOrSelf(bias.getType()).isF32())
+    return false;
+  plan.biasInInit = true;
+  plan.initBias = bias;
+  return true;
+}
+
 /// Step 2: the contraction itself — layout, maps, element types, zero init.
 static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
   Operation *op = plan.contraction;
@@ -932,9 +982,11 @@ static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
                                getElementTypeOrSelf(op->getResult(0)),
                                decline)))
     return failure();
-  if (!isPosZeroInit(linalgOp.getDpsInits()[0])) {
+  Value init = linalgOp.getDpsInits()[0];
+  if (!isPosZeroInit(init) && !matchBiasInit(plan, init)) {
     decline = {kNonZeroInit.str(),
-               "the accumulator does not start from a +0.0 fill or constant"};
+               "the accumulator does not start from a +0.0 fill or constant"
+               " or from a per-channel bias"};
     return failure();
   }
   if (plan.kind == ContractionKind::Matmul)
@@ -1011,6 +1063,14 @@ static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
     consider(block->findAncestorOpInBlock(*user));
   plan.insertionPoint = ip;
 
+  if (plan.biasInInit) {
+    if (!isAvailableBefore(plan.initBias, ip)) {
+      decline = {kBiasDominance.str(), ""};
+      return failure();
+    }
+    plan.bias = plan.initBias;
+    return success();
+  }
   if (!plan.biasStage)
     return success();
   Value bias = plan.stages[plan.biasStage - 1].bias;
@@ -1049,9 +1109,10 @@ static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
       failed(planIntermediates(plan, decline)) ||
       failed(planPlacement(plan, decline)))
     return Outcome::Decline;
-  plan.epilogue = plan.biasStage && plan.reluStage ? Epilogue::bias_relu
-                  : plan.biasStage                 ? Epilogue::bias
-                                                   : Epilogue::relu;
+  bool hasBias = plan.biasStage || plan.biasInInit;
+  plan.epilogue = hasBias && plan.reluStage ? Epilogue::bias_relu
+                  : hasBias                 ? Epilogue::bias
+                                            : Epilogue::relu;
   plan.castFolded = llvm::any_of(
       plan.stages, [](const Stage &s) { return s.has(StepKind::Cast); });
   return Outcome::Fuse;

@@ -1,0 +1,464 @@
+"""The framework importers (mpt.importers.torch / .jax) against the frameworks' own training.
+
+Tests that need torch + torch-mlir, or jax + iree-base-compiler, skip with
+the reason when those are missing (scripts/setup.sh installs them from
+requirements-importers*.txt). They need mpt-compile and mpt-run (built in
+build/ or $MPT_BUILD_DIR) and fail without them, like the other tool tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mpt.importers import mlir_text
+from mpt.importers.mlir_text import ImportError_
+from mpt.tools import ToolNotFound
+
+
+def _have(*modules: str) -> str | None:
+    """None when every module imports, else why not."""
+    for m in modules:
+        try:
+            importlib.import_module(m)
+        except Exception as e:  # an import can fail with OSError (shared libraries) too
+            return f"{m} is not importable ({type(e).__name__}: {e}); install requirements-importers*.txt"
+    return None
+
+
+_no_torch = _have("torch", "torch_mlir.fx")
+_no_jax = _have("jax", "iree.compiler.tools")
+needs_torch = pytest.mark.skipif(_no_torch is not None, reason=_no_torch or "")
+needs_jax = pytest.mark.skipif(_no_jax is not None, reason=_no_jax or "")
+
+
+def tool(name: str) -> str:
+    from mpt.importers.compare import find_tool
+    try:
+        return find_tool(name)
+    except ToolNotFound as e:
+        pytest.fail(str(e))
+
+
+def compile_ok(mlir: Path, precision: str, out: Path) -> str:
+    """Compiles; returns stderr, which must be empty (no warnings)."""
+    r = subprocess.run([tool("mpt-compile"), str(mlir), f"--precision={precision}", "-o", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stderr
+
+
+# ---------------------------------------------------------------------------
+# Scatter ops to loops: executed, compared with numpy (no framework needed)
+# ---------------------------------------------------------------------------
+
+SCATTER_ADD = """
+module {
+  func.func @scatter_add(%upd: tensor<5xf32> {mpt.role = #mpt.role<input>, mpt.name = "upd"}, %idx: tensor<5x2xi64> {mpt.role = #mpt.role<input>, mpt.name = "idx"}, %orig: tensor<3x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "orig"}) -> (tensor<3x4xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %0 = tm_tensor.scatter {dimension_map = array<i64: 0, 1>} unique_indices(false) ins(%upd, %idx : tensor<5xf32>, tensor<5x2xi64>) outs(%orig : tensor<3x4xf32>) {
+    ^bb0(%arg5: f32, %arg6: f32):
+      %1 = arith.addf %arg6, %arg5 : f32
+      tm_tensor.yield %1 : f32
+    } -> tensor<3x4xf32>
+    return %0 : tensor<3x4xf32>
+  }
+  func.func @scatter_rows(%upd: tensor<2x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "upd"}, %idx: tensor<2x1xi32> {mpt.role = #mpt.role<input>, mpt.name = "idx"}, %orig: tensor<3x4xf32> {mpt.role = #mpt.role<input>, mpt.name = "orig"}) -> (tensor<3x4xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %0 = iree_linalg_ext.scatter dimension_map = [0] unique_indices(true) ins(%upd, %idx : tensor<2x4xf32>, tensor<2x1xi32>) outs(%orig : tensor<3x4xf32>) {
+    ^bb0(%arg5: f32, %arg6: f32):
+      iree_linalg_ext.yield %arg5 : f32
+    } -> tensor<3x4xf32>
+    return %0 : tensor<3x4xf32>
+  }
+}
+"""
+
+
+def test_scatters_run_as_loops_like_numpy(tmp_path):
+    text, n = mlir_text.scatters_to_loops(SCATTER_ADD)
+    assert n == 2 and "scatter" not in text.replace("@scatter_", "")
+    src = tmp_path / "s.mlir"
+    src.write_text(text)
+    art = tmp_path / "s.mpt"
+    compile_ok(src, "f32", art)
+    rng = np.random.default_rng(3)
+    upd = rng.standard_normal(5).astype(np.float32)
+    idx = np.array([[0, 1], [2, 3], [0, 1], [1, 0], [2, 3]], np.int64)  # repeated rows accumulate
+    orig = rng.standard_normal((3, 4)).astype(np.float32)
+    for name, arr in (("upd", upd), ("idx", idx), ("orig", orig)):
+        np.save(tmp_path / f"{name}.npy", arr)
+    out = tmp_path / "out"
+    subprocess.run([tool("mpt-run"), str(art), "--call=scatter_add", f"--input=upd={tmp_path / 'upd.npy'}",
+                    f"--input=idx={tmp_path / 'idx.npy'}", f"--input=orig={tmp_path / 'orig.npy'}",
+                    f"--output-dir={out}"], check=True, capture_output=True, text=True)
+    want = orig.astype(np.float64).copy()
+    np.add.at(want, (idx[:, 0], idx[:, 1]), upd.astype(np.float64))
+    got = np.load(next(out.glob("*.npy")))
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+    rows = rng.standard_normal((2, 4)).astype(np.float32)
+    ridx = np.array([[2], [0]], np.int32)
+    np.save(tmp_path / "rows.npy", rows)
+    np.save(tmp_path / "ridx.npy", ridx)
+    out2 = tmp_path / "out2"
+    subprocess.run([tool("mpt-run"), str(art), "--call=scatter_rows", f"--input=upd={tmp_path / 'rows.npy'}",
+                    f"--input=idx={tmp_path / 'ridx.npy'}", f"--input=orig={tmp_path / 'orig.npy'}",
+                    f"--output-dir={out2}"], check=True, capture_output=True, text=True)
+    want2 = orig.copy()
+    want2[[2, 0]] = rows
+    np.testing.assert_array_equal(np.load(next(out2.glob("*.npy"))), want2)
+
+
+NEG_PAD = """
+module {
+  func.func @crop(%x: tensor<2x5xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"}) -> (tensor<2x6xf32> {mpt.role = #mpt.role<output>, mpt.name = "out"}) {
+    %cst = arith.constant 7.0 : f32
+    %padded = tensor.pad %x low[0, -1] high[0, 2] {
+    ^bb0(%i: index, %j: index):
+      tensor.yield %cst : f32
+    } : tensor<2x5xf32> to tensor<2x6xf32>
+    return %padded : tensor<2x6xf32>
+  }
+}
+"""
+
+
+def test_negative_pad_runs_as_a_slice_like_numpy(tmp_path):
+    """low -1 (a crop) and high +2 on one dimension: slice, then pad with the region's value."""
+    text, n = mlir_text.negative_pads_to_slices(NEG_PAD)
+    assert n == 1 and "tensor.extract_slice" in text
+    src = tmp_path / "p.mlir"
+    src.write_text(text)
+    art = tmp_path / "p.mpt"
+    compile_ok(src, "f32", art)
+    x = np.arange(10, dtype=np.float32).reshape(2, 5)
+    np.save(tmp_path / "x.npy", x)
+    subprocess.run([tool("mpt-run"), str(art), "--call=crop", f"--input=x={tmp_path / 'x.npy'}",
+                    f"--output-dir={tmp_path / 'o'}"], check=True, capture_output=True, text=True)
+    want = np.pad(x[:, 1:], ((0, 0), (0, 2)), constant_values=7.0)
+    np.testing.assert_array_equal(np.load(next((tmp_path / "o").glob("*.npy"))), want)
+
+
+def test_scatter_with_batched_indices_is_a_clear_error():
+    bad = SCATTER_ADD.replace("tensor<5x2xi64>", "tensor<5x1x2xi64>")
+    with pytest.raises(ImportError_, match="one index row per update"):
+        mlir_text.scatters_to_loops(bad)
+
+
+def test_unknown_dialect_op_is_a_clear_error():
+    with pytest.raises(ImportError_, match="torch.aten.foo"):
+        mlir_text.scatters_to_loops("%0 = torch.aten.foo %x : tensor<f32>\n")
+
+
+def test_iree_util_functions_become_func():
+    text = "util.func public @main(%a: tensor<f32>) -> tensor<f32> {\n  util.return %a : tensor<f32>\n}\n"
+    out = mlir_text.iree_util_to_func(mlir_text.strip_locations(text.replace("}\n", '} loc("x":1:2)\n')))
+    assert "func.func public @main" in out and "func.return %a" in out and "loc(" not in out
+
+
+# ---------------------------------------------------------------------------
+# PyTorch
+# ---------------------------------------------------------------------------
+
+def _check_contract(text: str, param_names: list[str]) -> None:
+    head = next(l for l in text.splitlines() if "func.func @train_step" in l)
+    for n in param_names:
+        assert f'mpt.name = "{n}"' in head, n
+    assert text.count("mpt.grad_seed %mpt_loss") == 1
+    assert "func.func @eval_step" in text
+
+
+@needs_torch
+@pytest.mark.parametrize("example", ["mlp", "cnn"])
+def test_torch_fp32_training_equals_pytorch(example, tmp_path):
+    """50 FP32 steps (SGD, momentum 0.9): every loss within 1e-5 relative, parameters too."""
+    from mpt.importers.compare import compare_torch, rel
+    ours, theirs, _ = compare_torch(example, steps=50, work=tmp_path)
+    r = rel(ours.losses, theirs.losses)
+    assert len(ours.losses) == 50 and r.max() < 1e-5, r
+    for name, want in theirs.state.items():
+        got = ours.state[name]
+        err = np.linalg.norm(got - want) / np.linalg.norm(want)
+        assert err < 1e-5, (name, err)
+    # The run learns: the first and last 10 losses differ (the test is not vacuous).
+    assert abs(theirs.losses[-10:].mean() - theirs.losses[:10].mean()) > 1e-3
+    _check_contract((tmp_path / f"{example}.mlir").read_text(), list(theirs.state))
+
+
+@needs_torch
+def test_torch_cnn_compiles_mixed_without_warnings(tmp_path):
+    from mpt.importers import torch as ti
+    m, loss_fn, x, y = ti.example("cnn")
+    imp = ti.import_model(m, loss_fn, x, y, ti.optimizer_from_torch(
+        __import__("torch").optim.AdamW(m.parameters(), lr=1e-3)))
+    src = tmp_path / "cnn.mlir"
+    src.write_text(imp.text)
+    assert "mpt.adam" in imp.text and '"adam.step"' in imp.text
+    for p in ("f16", "bf16"):
+        assert compile_ok(src, p, tmp_path / f"cnn-{p}.mpt") == ""
+
+
+@needs_torch
+def test_torch_batchnorm_running_stats_are_state(tmp_path):
+    """BatchNorm's running statistics are opt_state updated by the step, as PyTorch updates them."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+    torch.manual_seed(1)
+    m = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(),
+                      nn.Linear(4 * 8 * 8, 10))
+    import copy
+    ref = copy.deepcopy(m)
+    x, y = teacher_data((1, 8, 8), 8 * 10, seed=5)
+    opt = SGD(lr=0.02, momentum=0.9)
+    imp = ti.import_model(m, F.cross_entropy, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    assert '"1.running_mean"' in imp.text and "#mpt.role<opt_state>, mpt.updates = \"1.running_var\"" in imp.text
+    src = tmp_path / "bn.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    xt, yt = teacher_data((1, 8, 8), 8, seed=6)
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path, test=(xt, yt))
+    theirs = torch_train(ref, F.cross_entropy, x, y, 8, 10, opt)
+    assert np.max(np.abs(ours.losses - theirs.losses) / theirs.losses) < 1e-5
+    for n in ("1.running_mean", "1.running_var"):
+        np.testing.assert_allclose(ours.state[n], theirs.state[n], rtol=1e-5, atol=1e-6)
+        assert not np.allclose(theirs.state[n], imp.state[n])  # they moved
+    # eval_step normalizes with the running statistics, as eval() mode does.
+    with torch.no_grad():
+        want = float(F.cross_entropy(ref.eval()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
+        batch_stats = float(F.cross_entropy(ref.train()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
+    assert abs(ours.eval_loss - want) < 1e-5 * want, (ours.eval_loss, want)
+    assert abs(batch_stats - want) > 1e-3 * want  # train-mode normalization would be caught
+
+
+@needs_torch
+def test_torch_pad_backward_and_resource_constants_train_like_pytorch(tmp_path):
+    """F.pad's backward (a negative tensor.pad) and a dense_resource constant, 10 FP32 and f16 steps."""
+    import copy
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+
+    class Padded(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.l0 = nn.Linear(20, 20)
+            self.scale = torch.linspace(0.5, 1.5, 23)  # a constant, not a parameter
+            self.l1 = nn.Linear(23, 10)
+
+        def forward(self, x):
+            return self.l1(F.pad(torch.relu(self.l0(x)), (1, 2)) * self.scale)
+
+    torch.manual_seed(2)
+    m = Padded()
+    ref = copy.deepcopy(m)
+    x, y = teacher_data((20,), 80, seed=3)
+    opt = SGD(lr=0.05)
+    imp = ti.import_model(m, F.cross_entropy, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    assert "dense_resource<" in imp.text and "dialect_resources" in imp.text
+    src = tmp_path / "pad.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 10, tmp_path)
+    theirs = torch_train(ref, F.cross_entropy, x, y, 8, 10, opt)
+    assert np.max(np.abs(ours.losses - theirs.losses) / theirs.losses) < 1e-5
+    assert compile_ok(src, "f16", tmp_path / "pad-f16.mpt") == ""
+
+
+@needs_torch
+def test_torch_cli_example_and_errors(tmp_path):
+    from mpt.importers import torch as ti
+    out = tmp_path / "mlp.mlir"
+    assert ti.main(["--example", "mlp", "-o", str(out), "--state-dir", str(tmp_path / "st"),
+                    "--optimizer", "sgd", "--momentum", "0.9"]) == 0
+    text = out.read_text()
+    assert "mpt.sgd" in text and "momentum_buffer" in text
+    assert sorted(p.name for p in (tmp_path / "st").iterdir()) == sorted(
+        f"{n}.npy" for n in ("0.weight", "0.bias", "2.weight", "2.bias", "0.weight.momentum", "0.bias.momentum",
+                             "2.weight.momentum", "2.bias.momentum"))
+    assert ti.main(["--model", str(tmp_path / "missing.py:f"), "-o", str(out)]) == 1
+    assert ti.main(["--example", "mlp", "-o", str(out), "--optimizer", "adam", "--weight-decay", "0.1"]) == 1
+
+
+# ---------------------------------------------------------------------------
+# JAX
+# ---------------------------------------------------------------------------
+
+@needs_jax
+@pytest.mark.parametrize("example", ["mlp", "cnn"])
+def test_jax_fp32_training_equals_jax(example, tmp_path):
+    """50 FP32 steps: every loss within 1e-5 relative of JAX's own SGD, parameters too."""
+    from mpt.importers import jax as ji
+    from mpt.importers.compare import rel
+    ours, theirs, _ = ji.compare(example, steps=50, work=tmp_path)
+    r = rel(ours.losses, theirs.losses)
+    assert len(ours.losses) == 50 and r.max() < 1e-5, r
+    for name, want in theirs.state.items():
+        err = np.linalg.norm(ours.state[name] - want) / np.linalg.norm(want)
+        assert err < 1e-5, (name, err)
+    assert abs(theirs.losses[-10:].mean() - theirs.losses[:10].mean()) > 1e-3
+    text = (tmp_path / f"{example}.mlir").read_text()
+    _check_contract(text, list(theirs.state))
+    for p in ("f16", "bf16"):
+        assert compile_ok(tmp_path / f"{example}.mlir", p, tmp_path / f"{p}.mpt") == ""
+
+
+# ---------------------------------------------------------------------------
+# mpt-run --load-state
+# ---------------------------------------------------------------------------
+
+LINEAR = Path(__file__).resolve().parents[2] / "examples" / "linear_mse_train_step.mlir"
+
+
+def test_load_state_starts_from_the_files_and_rejects_bad_ones(tmp_path):
+    art = tmp_path / "lin.mpt"
+    compile_ok(LINEAR, "f16", art)  # f16: working copies must follow the loaded masters
+    dump0 = tmp_path / "d0"
+    subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--dump-state={dump0}", "-q"], check=True,
+                   capture_output=True)
+    names = {p.stem: np.load(p) for p in dump0.glob("*.npy")}
+    params = [n for n, v in names.items() if v.dtype == np.float32 and v.ndim >= 1]
+    st = tmp_path / "st"
+    st.mkdir()
+    rng = np.random.default_rng(0)
+    new = {n: rng.standard_normal(names[n].shape).astype(np.float32) for n in params}
+    for n, v in new.items():
+        np.save(st / f"{n}.npy", v)
+    dump1 = tmp_path / "d1"
+    subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}", f"--dump-state={dump1}", "-q"],
+                   check=True, capture_output=True)
+    got = {p.stem: np.load(p) for p in dump1.glob("*.npy")}
+    for n, v in new.items():
+        np.testing.assert_array_equal(got[n], v)
+    wcs = [n for n, v in got.items() if v.dtype == np.float16]
+    assert wcs, "expected f16 working copies"
+    for n in wcs:  # each working copy is the rounded value of a loaded master
+        assert any(got[n].shape == v.shape and np.array_equal(got[n], v.astype(np.float16)) for v in new.values()), n
+    # A wrong shape and an unknown name are errors that say which file.
+    first = params[0]
+    np.save(st / f"{first}.npy", np.zeros((1, 2, 3), np.float32))
+    r = subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}"], capture_output=True,
+                       text=True)
+    assert r.returncode != 0 and f"{first}.npy" in r.stderr and "holds" in r.stderr
+    np.save(st / f"{first}.npy", new[first])
+    np.save(st / "nosuch.npy", np.zeros(3, np.float32))
+    r = subprocess.run([tool("mpt-run"), str(art), "--steps=0", f"--load-state={st}"], capture_output=True,
+                       text=True)
+    assert r.returncode != 0 and "nosuch.npy names no state tensor" in r.stderr
+
+
+# ---------------------------------------------------------------------------
+# docs/importers.md: the Python walk-throughs run as written, and compile
+# ---------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "importers.md"
+
+
+def _doc_block(marker: str) -> str:
+    import re
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    return next(b for b in blocks if marker in b)
+
+
+@needs_torch
+def test_doc_torch_walkthrough_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    exec(compile(_doc_block("mpt.importers.torch"), "docs/importers.md", "exec"), {})
+    assert (tmp_path / "model-init" / "1.running_var.npy").is_file()
+    assert compile_ok(tmp_path / "model.mlir", "f16", tmp_path / "m.mpt") == ""
+
+
+@needs_jax
+def test_doc_jax_walkthrough_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    exec(compile(_doc_block("mpt.importers.jax"), "docs/importers.md", "exec"), {})
+    assert (tmp_path / "mlp-init" / "params.Dense_0.kernel.npy").is_file()
+    assert compile_ok(tmp_path / "mlp.mlir", "bf16", tmp_path / "m.mpt") == ""
+
+
+# ---------------------------------------------------------------------------
+# Mixed precision against the frameworks' own mixed precision (200 steps)
+# ---------------------------------------------------------------------------
+
+@needs_torch
+def test_torch_cnn_mixed_precision_within_pytorch_amp_spread(tmp_path):
+    """FP16 (dynamic loss scaling) and BF16 against torch.autocast (+ GradScaler), 200 steps.
+
+    mpt's mean relative distance to PyTorch's FP32 losses is at most the
+    distance of PyTorch's own mixed precision; the loss-scale sequence
+    equals GradScaler's (growth interval 50 on both sides, so that it grows)
+    up to GradScaler's first skipped step, after two growths
+    (docs/importers.md says why the two differ after an overflow).
+    """
+    from mpt.importers.compare import compare_torch, rel
+    ours, f32, amp = compare_torch("cnn", 200, "f16", work=tmp_path / "f16", amp=True, growth_interval=50)
+    assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
+    assert np.all(np.isfinite(ours.losses)) and not ours.skipped.any()
+    grow = np.nonzero(np.diff(amp.scales) < 0)[0]
+    first_backoff = int(grow[0]) + 1 if len(grow) else len(amp.scales)
+    np.testing.assert_array_equal(ours.scales[:first_backoff], amp.scales[:first_backoff])
+    assert len(set(ours.scales[:first_backoff].tolist())) >= 3, "the scale never grew: the check is vacuous"
+    ours, f32, amp = compare_torch("cnn", 200, "bf16", work=tmp_path / "bf16", amp=True)
+    assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
+
+
+@needs_jax
+def test_jax_cnn_bf16_near_jax_bf16_spread(tmp_path):
+    """BF16 against JAX with bf16 parameters and inputs, 200 steps: mpt's mean
+    distance to JAX's FP32 losses is at most 1.25 times JAX's own (measured:
+    1.09 times; docs/importers.md)."""
+    from mpt.importers import jax as ji
+    from mpt.importers.compare import rel
+    ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path, amp=True)
+    ratio = rel(ours.losses, f32.losses).mean() / rel(mixed.losses, f32.losses).mean()
+    assert ratio <= 1.25, ratio
+
+
+# ---------------------------------------------------------------------------
+# ResNet-18 (opt-in: its f32 compile takes minutes on a 2-core machine)
+# ---------------------------------------------------------------------------
+
+@needs_torch
+@pytest.mark.skipif(os.environ.get("MPT_TEST_RESNET18") != "1",
+                    reason="set MPT_TEST_RESNET18=1 to run (compiling ResNet-18's step takes 10+ minutes on 2 cores)")
+def test_torch_resnet18_fp32_first_steps_equal_pytorch(tmp_path):
+    """FP32 steps of torchvision's ResNet-18 (batch 8, 32x32, lr 0.01) against PyTorch.
+
+    The first three steps' losses within 5e-5 relative (measured: 6e-8,
+    1.6e-6, 1.6e-5), far inside PyTorch's own FP32-vs-FP64 distance at step
+    3 (1.6e-3, asserted larger here so the comparison means something).
+    Later steps are not compared: the run is chaotic (BatchNorm over 8
+    samples with 1x1 maps in the last stage) and PyTorch's own FP32 and FP64
+    runs are 3 % apart at step 4 and 12 % at step 10.
+    """
+    import copy
+    import torch
+    from mpt.importers import torch as ti
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import rel, run_mpt, teacher_data, torch_train
+    from mpt.optim import SGD
+    m, loss_fn, _, _ = ti.example("resnet18", 8, 0)
+    x, y = teacher_data((3, 32, 32), 80, seed=1)
+    opt = SGD(lr=0.01)
+    imp = ti.import_model(copy.deepcopy(m), loss_fn, torch.from_numpy(x[:8]), torch.from_numpy(y[:8]), opt)
+    src = tmp_path / "r18.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, tmp_path / "init")
+    ours = run_mpt(src, tmp_path / "init", x, y, "f32", 3, tmp_path)
+    f32 = torch_train(copy.deepcopy(m), loss_fn, x, y, 8, 3, opt)
+    f64 = torch_train(copy.deepcopy(m).double(), loss_fn, x.astype(np.float64), y, 8, 3, opt)
+    r = rel(ours.losses, f32.losses)
+    assert r.max() < 5e-5, r
+    assert rel(f32.losses, f64.losses)[2] > 10 * r[2]
