@@ -20,16 +20,17 @@ namespace mlir::mpt {
 
 using namespace mlir;
 
-/// Whether every operand of `op` indexes dimension `dim` at most as its
-/// last index, and then as the bare dimension (unit stride, contiguous for
-/// the identity-layout buffers of the CPU pipeline).
-static bool isUnitStrideEverywhere(linalg::LinalgOp op, unsigned dim) {
+/// Whether every operand of `op` indexes dimension `dim` at most once and
+/// then as the bare dimension: consecutive iterations of a loop over it
+/// touch elements at a fixed stride (contiguous where it is the last index,
+/// as in the output; LLVM gathers or shuffles the others).
+static bool isFixedStrideEverywhere(linalg::LinalgOp op, unsigned dim) {
   for (AffineMap map : op.getIndexingMapsArray()) {
-    for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    unsigned uses = 0;
+    for (AffineExpr expr : map.getResults()) {
       if (!expr.isFunctionOfDim(dim))
         continue;
-      auto d = dyn_cast<AffineDimExpr>(expr);
-      if (!d || index + 1 != map.getNumResults())
+      if (!isa<AffineDimExpr>(expr) || ++uses > 1)
         return false;
     }
   }
@@ -53,7 +54,7 @@ vectorizableOrder(linalg::LinalgOp op) {
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   unsigned rank = iterators.size();
   if (iterators[inner] != utils::IteratorType::parallel || inner + 1 == rank ||
-      !isUnitStrideEverywhere(op, inner))
+      !isFixedStrideEverywhere(op, inner))
     return std::nullopt;
   // A one-element dimension gains nothing.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();

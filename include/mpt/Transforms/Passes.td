@@ -87,8 +87,10 @@ def MPTVectorizableLoopOrder
     dependent scalar additions that LLVM cannot vectorize without
     reassociating them. This pass (on buffers, before the loops are made)
     moves one parallel dimension innermost: the one the output's last index
-    is, provided every operand indexes it only as its own last index (a unit
-    stride) or not at all. The other parallel dimensions come first, then
+    is (consecutive output elements), provided every operand indexes it at
+    most once and as a bare dimension (a fixed stride: contiguous where it
+    is the last index, else a strided load LLVM gathers or shuffles). The
+    other parallel dimensions come first, then
     the reduction dimensions in their original order:
 
         matmul (i, j, k)                  ->  (i, k, j)
