@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::mpt {
@@ -71,6 +72,58 @@ vectorizableOrder(linalg::LinalgOp op) {
   return order;
 }
 
+/// Gives every input of `generic` (whose last loop is the vectorized one)
+/// that reads along that loop at a stride a transposed copy in which the
+/// loop's index is the last, when the input is small next to the work that
+/// reuses it (a filter read by every pixel of a data gradient): the
+/// vectorized loop then loads contiguous elements. The copy is freed after
+/// the op.
+static void transposeStridedInputs(RewriterBase &rewriter,
+                                   linalg::GenericOp generic) {
+  unsigned inner = generic.getNumLoops() - 1;
+  int64_t iterations = 1;
+  for (int64_t range : generic.getStaticLoopRanges())
+    iterations *= range;
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  bool changed = false;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    auto type = dyn_cast<MemRefType>(input->get().getType());
+    AffineMap map = maps[input->getOperandNumber()];
+    std::optional<unsigned> position =
+        map.getResultPosition(rewriter.getAffineDimExpr(inner));
+    if (!type || !type.hasStaticShape() || !position ||
+        *position + 1 == map.getNumResults() ||
+        type.getNumElements() * 16 > iterations)
+      continue;
+    SmallVector<int64_t> permutation;
+    for (unsigned d = 0, e = map.getNumResults(); d < e; ++d)
+      if (d != *position)
+        permutation.push_back(d);
+    permutation.push_back(*position);
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> results;
+    for (int64_t d : permutation) {
+      shape.push_back(type.getDimSize(d));
+      results.push_back(map.getResult(d));
+    }
+    Location loc = generic.getLoc();
+    rewriter.setInsertionPoint(generic);
+    Value copy = memref::AllocOp::create(
+        rewriter, loc, MemRefType::get(shape, type.getElementType()));
+    linalg::TransposeOp::create(rewriter, loc, input->get(), copy, permutation);
+    rewriter.setInsertionPointAfter(generic);
+    memref::DeallocOp::create(rewriter, loc, copy);
+    rewriter.modifyOpInPlace(generic, [&] { input->set(copy); });
+    maps[input->getOperandNumber()] =
+        AffineMap::get(map.getNumDims(), 0, results, rewriter.getContext());
+    changed = true;
+  }
+  if (changed)
+    rewriter.modifyOpInPlace(generic, [&] {
+      generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+    });
+}
+
 namespace {
 
 struct MPTVectorizableLoopOrderPass
@@ -95,10 +148,13 @@ struct MPTVectorizableLoopOrderPass
           continue;
         generic = *generalized;
       }
-      if (failed(linalg::interchangeGenericOp(rewriter, generic, order))) {
+      FailureOr<linalg::GenericOp> reordered =
+          linalg::interchangeGenericOp(rewriter, generic, order);
+      if (failed(reordered)) {
         generic.emitOpError("cannot reorder the loops of this op");
         return signalPassFailure();
       }
+      transposeStridedInputs(rewriter, *reordered);
     }
   }
 };

@@ -104,8 +104,16 @@ def MPTVectorizableLoopOrder
     whole vectors, shifts for bf16). Named ops are generalized first. Ops
     whose innermost loop is already such a dimension, or that have no
     reduction, are left alone.
+
+    An input read along the new innermost loop at a stride (the filter of a
+    convolution's data gradient, indexed `[kh, kw, c, f]` with `c`
+    innermost) gets a transposed copy in which that index is last
+    (`memref.alloc` + `linalg.transpose`, freed after the op), when it has
+    at most 1/16 as many elements as the op has iterations, so the vector
+    loop loads contiguous elements.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def MPTOutlineLinalgOps
