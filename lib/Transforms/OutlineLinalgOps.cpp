@@ -115,6 +115,11 @@ struct MPTOutlineLinalgOpsPass
       // LLVM would otherwise inline the functions back into the step.
       func->setAttr("passthrough",
                     builder.getArrayAttr({builder.getStringAttr("noinline")}));
+      // Not visible outside the shared object (func-to-LLVM gives private
+      // functions external linkage otherwise).
+      func->setAttr(
+          "llvm.linkage",
+          LLVM::LinkageAttr::get(&getContext(), LLVM::Linkage::Internal));
       Block *entry = func.addEntryBlock();
       builder.setInsertionPointToStart(entry);
       IRMapping mapping;

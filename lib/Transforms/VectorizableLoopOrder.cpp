@@ -38,6 +38,14 @@ static bool isFixedStrideEverywhere(linalg::LinalgOp op, unsigned dim) {
   return true;
 }
 
+/// Whether a buffer of `type` is small enough next to an op of
+/// `iterations` iterations to be worth a transposed copy: at most 1/16 of
+/// them.
+static bool isSmallNextTo(MemRefType type, int64_t iterations) {
+  return type && type.hasStaticShape() &&
+         type.getNumElements() * 16 <= iterations;
+}
+
 /// The new loop order of `op` (old dimension per new position), or nothing
 /// when the op is better left as it is.
 static std::optional<SmallVector<unsigned>>
@@ -61,6 +69,21 @@ vectorizableOrder(linalg::LinalgOp op) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   if (ShapedType::isDynamic(ranges[inner]) || ranges[inner] < 2)
     return std::nullopt;
+  // Inputs read at a stride along the new inner loop must be small enough
+  // to get a transposed copy (transposeStridedInputs); large ones would
+  // make the vector loop gather, slower than the scalar sum.
+  int64_t iterations = 1;
+  for (int64_t range : ranges)
+    iterations *= range;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    std::optional<unsigned> position =
+        map.getResultPosition(getAffineDimExpr(inner, op.getContext()));
+    auto type = dyn_cast<MemRefType>(input->get().getType());
+    if (position && *position + 1 != map.getNumResults() &&
+        !isSmallNextTo(type, iterations))
+      return std::nullopt;
+  }
   SmallVector<unsigned> order;
   for (unsigned d = 0; d < rank; ++d)
     if (d != inner && iterators[d] == utils::IteratorType::parallel)
@@ -91,9 +114,8 @@ static void transposeStridedInputs(RewriterBase &rewriter,
     AffineMap map = maps[input->getOperandNumber()];
     std::optional<unsigned> position =
         map.getResultPosition(rewriter.getAffineDimExpr(inner));
-    if (!type || !type.hasStaticShape() || !position ||
-        *position + 1 == map.getNumResults() ||
-        type.getNumElements() * 16 > iterations)
+    if (!position || *position + 1 == map.getNumResults() ||
+        !isSmallNextTo(type, iterations))
       continue;
     SmallVector<int64_t> permutation;
     for (unsigned d = 0, e = map.getNumResults(); d < e; ++d)

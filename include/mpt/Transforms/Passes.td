@@ -88,8 +88,8 @@ def MPTVectorizableLoopOrder
     reassociating them. This pass (on buffers, before the loops are made)
     moves one parallel dimension innermost: the one the output's last index
     is (consecutive output elements), provided every operand indexes it at
-    most once and as a bare dimension (a fixed stride: contiguous where it
-    is the last index, else a strided load LLVM gathers or shuffles). The
+    most once and as a bare dimension, and every input that indexes it
+    other than last is small enough for a transposed copy (below). The
     other parallel dimensions come first, then
     the reduction dimensions in their original order:
 
@@ -139,7 +139,8 @@ def MPTOutlineLinalgOps
     its size. That takes a 16-block ResNet's f16 step from minutes of LLVM
     time to seconds; a call per op costs nothing next to its loops.
   }];
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 def MPTNoAliasArguments
