@@ -440,6 +440,16 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   if (!llvmModule)
     return emitError(loc) << "translation to LLVM IR failed";
 
+  // Only the C interfaces are called from outside (by the entry points).
+  // With the steps internal, LLVM inlines each into its one caller, the
+  // C interface: otherwise the call between them passes every field of
+  // every descriptor (hundreds of arguments), whose instruction selection
+  // alone took seconds for a 16-block ResNet.
+  for (const rt::FunctionSig &f : manifest.functions)
+    if (llvm::Function *step = llvmModule->getFunction(f.name))
+      if (llvmModule->getFunction("_mlir_ciface_" + f.name))
+        step->setLinkage(llvm::GlobalValue::InternalLinkage);
+
   FailureOr<std::string> object = emitObject(*llvmModule, options, loc);
   if (failed(object))
     return failure();

@@ -65,6 +65,11 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
 
   pm.addNestedPass<func::FuncOp>(createMPTStridedCopiesToLoops());
+  // Contractions end with a parallel, unit-stride loop that LLVM vectorizes
+  // (each output element still sums its products in the same order).
+  pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder());
+  // One function per distinct op: LLVM compiles small functions, once.
+  pm.addPass(createMPTOutlineLinalgOps());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
@@ -89,6 +94,7 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createMPTNoAliasArguments());
 }
 
 void mpt::registerLowerToCPUPipeline() {

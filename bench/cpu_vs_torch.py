@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""CPU training steps of mpt against PyTorch eager, side by side.
+
+For the zoo's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32) and
+16-block ResNet (batch 8), all on 8x8x1 digits with SGD (lr 0.1), the script
+
+- compiles mpt's FP32 step at f32, f16 (dynamic loss scaling, FP32 masters)
+  and bf16 with mpt-compile, timing each compile;
+- builds the same architecture in PyTorch (same layers, shapes, loss and
+  optimizer; PyTorch's own initial values), trained eagerly in FP32 and
+  under ``torch.autocast("cpu", dtype=torch.bfloat16)``;
+- for each thread count of --threads (the process, and so mpt-run, is pinned
+  to that many cores with sched_setaffinity; PyTorch gets
+  torch.set_num_threads), alternates in every round: mpt f32, torch f32,
+  mpt bf16, torch bf16, mpt f16, so that load on a shared machine falls on
+  all of them alike.
+
+Step time: mpt's is the report's ``steps[].ms`` (the compiled step call);
+PyTorch's is the wall time of zero_grad + forward + loss + backward +
+optimizer step on a batch already in memory. Medians over all rounds, the
+first --warmup steps of each run left out. Ratios are of medians.
+
+Targets checked (issue 17): mpt f32 <= 0.8x torch f32, mpt bf16 <= 0.8x
+torch bf16 autocast, mpt f16 <= 1.5x mpt f32.
+
+Usage: python3 bench/cpu_vs_torch.py [--steps 100] [--rounds 3]
+           [--threads 1,2] [--models mlp,cnn,resnet16] [--markdown]
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+MODELS = {
+    "mlp": ("mlp", dict(batch=32, blocks=2, width=64), "MLP 2x64, batch 32"),
+    "cnn": ("cnn", dict(batch=32), "CNN 2 conv blocks, batch 32"),
+    "resnet16": ("resnet", dict(batch=8, blocks=16),
+                 "ResNet 16 blocks, batch 8"),
+}
+TARGET_F32 = 0.8
+TARGET_BF16 = 0.8
+TARGET_F16 = 1.5
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--build-dir",
+                   default=os.environ.get("MPT_BUILD_DIR",
+                                          os.path.join(ROOT, "build")))
+    p.add_argument("--out", default=os.path.join(ROOT, "out", "bench",
+                                                 "cpu_vs_torch"))
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--threads", default="1,2")
+    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--markdown", action="store_true")
+    args = p.parse_args(argv)
+    args.models = [m for m in args.models.split(",") if m]
+    for m in args.models:
+        if m not in MODELS:
+            p.error(f"unknown model '{m}' (known: {', '.join(MODELS)})")
+    args.threads = [int(t) for t in args.threads.split(",") if t]
+    if any(t < 1 or t > len(os.sched_getaffinity(0)) for t in args.threads):
+        p.error(f"--threads: between 1 and the {len(os.sched_getaffinity(0))}"
+                " cores this process may use")
+    if args.warmup >= args.steps:
+        p.error("--warmup must be smaller than --steps")
+    return args
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"error: {' '.join(cmd)} failed ({p.returncode}):\n"
+                 f"{p.stdout}{p.stderr}")
+    return p
+
+
+def torch_model(name, torch):
+    """The zoo model ``name`` in PyTorch (NCHW; the same layers and
+    shapes as python/mpt/models)."""
+    nn = torch.nn
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(),
+                             nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    if name == "cnn":
+        return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
+                             nn.MaxPool2d(2),
+                             nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(),
+                             nn.MaxPool2d(2), nn.Flatten(),
+                             nn.Linear(16 * 2 * 2, 10))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c0 = nn.Conv2d(8, 8, 3, padding=1)
+            self.c1 = nn.Conv2d(8, 8, 3, padding=1)
+
+        def forward(self, h):
+            return torch.relu(h + self.c1(torch.relu(self.c0(h))))
+
+    return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
+                         *[Block() for _ in range(16)], nn.AvgPool2d(2),
+                         nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
+
+
+def torch_steps(torch, model, batch, steps, bf16):
+    """Milliseconds of each of ``steps`` SGD steps on random digits-shaped
+    batches (generated before the clock starts)."""
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    g = torch.Generator().manual_seed(0)
+    xs = [torch.rand(batch, 1, 8, 8, generator=g) * 16 for _ in range(8)]
+    ys = [torch.randint(0, 10, (batch,), generator=g) for _ in range(8)]
+    loss_fn = torch.nn.CrossEntropyLoss()
+    ms = []
+    for i in range(steps):
+        x, y = xs[i % 8], ys[i % 8]
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        if bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                loss = loss_fn(model(x), y)
+        else:
+            loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        ms.append((time.perf_counter() - t0) * 1e3)
+    return ms
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import torch
+    import mpt.models
+
+    compile_tool = os.path.join(args.build_dir, "bin", "mpt-compile")
+    run_tool = os.path.join(args.build_dir, "bin", "mpt-run")
+    for t in (compile_tool, run_tool):
+        if not os.access(t, os.X_OK):
+            sys.exit(f"error: {t} not found (scripts/build.sh mpt-compile "
+                     "mpt-run)")
+    os.makedirs(args.out, exist_ok=True)
+    cores = sorted(os.sched_getaffinity(0))
+    info = {"date": datetime.date.today().isoformat(),
+            "cores": len(cores), "torch": torch.__version__,
+            "load_average": os.getloadavg()}
+    print(f"{info['date']}, {len(cores)} cores, torch {torch.__version__}, "
+          f"load average {info['load_average'][0]:.2f}", flush=True)
+
+    artifacts, compile_s = {}, {}
+    for m in args.models:
+        name, kw, _ = MODELS[m]
+        src = os.path.join(args.out, f"{m}.mlir")
+        with open(src, "w") as f:
+            f.write(mpt.models.build(name, **kw).to_mlir(
+                functions=("train_step",)))
+        for p in ("f32", "bf16", "f16"):
+            art = os.path.join(args.out, f"{m}_{p}.mpt")
+            t0 = time.perf_counter()
+            run([compile_tool, src, f"--precision={p}", "-o", art])
+            compile_s[(m, p)] = time.perf_counter() - t0
+            artifacts[(m, p)] = art
+            print(f"compiled {m} {p} in {compile_s[(m, p)]:.1f} s",
+                  flush=True)
+
+    torch.manual_seed(0)
+    ms = {}
+    for threads in args.threads:
+        os.sched_setaffinity(0, cores[:threads])
+        torch.set_num_threads(threads)
+        models = {m: torch_model(m, torch) for m in args.models}
+        for r in range(args.rounds):
+            for m in args.models:
+                batch = MODELS[m][1]["batch"]
+                for kind in ("mpt f32", "torch f32", "mpt bf16",
+                             "torch bf16", "mpt f16"):
+                    key = (threads, m, kind)
+                    if kind.startswith("torch"):
+                        t = torch_steps(torch, models[m], batch, args.steps,
+                                        kind.endswith("bf16"))
+                    else:
+                        p = kind.split()[1]
+                        report = os.path.join(args.out, f"{m}_{p}.json")
+                        run([run_tool, artifacts[(m, p)], "--data=digits",
+                             f"--steps={args.steps}", f"--report={report}",
+                             "--progress=none"])
+                        t = [s["ms"] for s in
+                             json.load(open(report))["steps"]]
+                    ms.setdefault(key, []).extend(t[args.warmup:])
+            print(f"{threads} thread(s): round {r + 1}/{args.rounds} done",
+                  flush=True)
+    os.sched_setaffinity(0, cores)
+    info["load_average_end"] = os.getloadavg()
+
+    med = {k: statistics.median(v) for k, v in ms.items()}
+    head = ["model", "threads", "mpt f32 ms", "torch f32 ms", "f32 ratio",
+            "mpt bf16 ms", "torch bf16 ms", "bf16 ratio", "mpt f16 ms",
+            "f16/f32", "compile s (f32/bf16/f16)"]
+    rows, checks = [], []
+    for threads in args.threads:
+        for m in args.models:
+            g = lambda kind: med[(threads, m, kind)]
+            f32 = g("mpt f32") / g("torch f32")
+            bf16 = g("mpt bf16") / g("torch bf16")
+            f16 = g("mpt f16") / g("mpt f32")
+            checks += [(m, threads, "f32 <= 0.8x torch", f32 <= TARGET_F32),
+                       (m, threads, "bf16 <= 0.8x torch autocast",
+                        bf16 <= TARGET_BF16),
+                       (m, threads, "f16 <= 1.5x mpt f32", f16 <= TARGET_F16)]
+            rows.append([MODELS[m][2], str(threads), f"{g('mpt f32'):.2f}",
+                         f"{g('torch f32'):.2f}", f"{f32:.2f}",
+                         f"{g('mpt bf16'):.2f}", f"{g('torch bf16'):.2f}",
+                         f"{bf16:.2f}", f"{g('mpt f16'):.2f}", f"{f16:.2f}",
+                         "/".join(f"{compile_s[(m, p)]:.1f}"
+                                  for p in ("f32", "bf16", "f16"))])
+    widths = [max(len(x[i]) for x in [head] + rows) for i in range(len(head))]
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    for line in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(line, widths)))
+    print()
+    for m, threads, what, ok in checks:
+        print(f"{'holds' if ok else 'MISSED'}: {m}, {threads} thread(s): "
+              f"{what}")
+    if args.markdown:
+        print()
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---" for _ in head) + "|")
+        for line in rows:
+            print("| " + " | ".join(line) + " |")
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"machine": info, "steps": args.steps,
+                   "rounds": args.rounds, "warmup": args.warmup,
+                   "median_ms": {" / ".join(map(str, k)): v
+                                 for k, v in med.items()},
+                   "compile_s": {" ".join(k): v
+                                 for k, v in compile_s.items()}}, f,
+                  indent=2)
+        f.write("\n")
+    print(f"\nload average {info['load_average'][0]:.2f} -> "
+          f"{info['load_average_end'][0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
