@@ -55,6 +55,7 @@ def summarize(results: list[dict], seconds: float, run_seed: int, cuda_every: in
     bounds: dict[str, list[float]] = {}
     ops = {}
     timing: dict[str, float] = {}
+    tool_cpu: dict[str, float] = {}
     for r in results:
         spec = r["spec"]
         kinds[spec["kind"]] = kinds.get(spec["kind"], 0) + 1
@@ -71,6 +72,8 @@ def summarize(results: list[dict], seconds: float, run_seed: int, cuda_every: in
             bounds.setdefault(p, []).append(v)
         for leg, v in r.get("timing", {}).items():
             timing[leg] = timing.get(leg, 0.0) + v
+        for tool, v in r.get("tool_cpu", {}).items():
+            tool_cpu[tool] = tool_cpu.get(tool, 0.0) + v
         if spec["kind"] == "layers":
             stack = list(spec["layers"])
             while stack:
@@ -89,6 +92,7 @@ def summarize(results: list[dict], seconds: float, run_seed: int, cuda_every: in
         "crashes": sum(1 for r in results for f in r["failures"] if f["kind"] == "crash"),
         "verifier_failures": sum(1 for r in results for f in r["failures"] if f["kind"] == "verifier"),
         "leg_seconds": {k: round(v, 1) for k, v in sorted(timing.items())},
+        "tool_cpu_seconds": {k: round(v, 1) for k, v in sorted(tool_cpu.items())},
         "error_to_bound": {p: {"max": max(v), "p50": _percentile(v, 50), "p99": _percentile(v, 99)}
                            for p, v in sorted(ratios.items())},
         # Per graph the median over its tensors of bound / max |reference|:
@@ -129,7 +133,8 @@ def cmd_run(a) -> int:
     if a.json:
         Path(a.json).write_text(json.dumps(summary, indent=1) + "\n")
     print(json.dumps({k: summary[k] for k in ("graphs", "kinds", "legs_passed", "counts", "failed_graphs",
-                                              "failures", "error_to_bound", "leg_seconds", "seconds")}, indent=1))
+                                              "failures", "error_to_bound", "leg_seconds", "tool_cpu_seconds",
+                                              "seconds")}, indent=1))
     ok = not failing
     cuda_legs = sum(v for k, v in summary["legs_passed"].items() if k.startswith("cuda-"))
     if a.min_cuda and cuda_legs < a.min_cuda:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -90,6 +91,7 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)
     plan: dict = field(default_factory=dict)
     timing: dict[str, float] = field(default_factory=dict)
+    tool_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of each tool's processes
     seconds: float = 0.0
 
     def count(self, key: str, n: int = 1):
@@ -99,6 +101,7 @@ class Result:
         return {"seed": self.seed, "spec": self.spec, "failures": [f.as_dict() for f in self.failures],
                 "legs": self.legs, "ratios": self.ratios,
                 "bounds": {p: float(np.median(v)) for p, v in self.bounds.items()}, "counts": self.counts, "plan": self.plan, "timing": self.timing,
+                "tool_cpu": self.tool_cpu,
                 "seconds": self.seconds}
 
 
@@ -140,10 +143,15 @@ class Runner:
     def run(self, leg: str, tool: str, args: list[str], expect_ok: bool = True):
         cmd = [find_tool(tool), *args]
         shown = " ".join([tool, *args]).replace(str(self.dir) + "/", "")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout, errors="replace")
         except subprocess.TimeoutExpired:
             self.fail(leg, "timeout", f"{shown}: still running after {self.timeout:.0f} s")
+        finally:
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            self.result.tool_cpu[tool] = round(self.result.tool_cpu.get(tool, 0.0) + cpu, 3)
         text = p.stderr + p.stdout
         if p.returncode < 0 or p.returncode >= 128 or any(m in text for m in CRASH_MARKERS):
             why = f"signal {-p.returncode}" if p.returncode < 0 else f"exit status {p.returncode}"
@@ -384,19 +392,31 @@ def leg_cuda(ctx: Context, precision: str, loss_scale: str | None):
     leg = f"cuda-{precision}"
     extra = [f"--loss-scale={loss_scale}"] if loss_scale else []
     if ctx.spec["kind"] == "loop":
+        # The GPU path has no host control flow: a step that keeps its
+        # scf.for is one diagnostic at the loop. (A single-trip loop is
+        # folded away by canonicalization and compiles like any step.)
+        art = ctx.run.path(f"cuda-{precision}.mpt")
         p = ctx.run.run(leg, "mpt-compile", [ctx.run.path("step.mlir"), f"--precision={precision}",
-                                             "--target=cuda", "-o", ctx.run.path("loop.mpt"), *extra],
-                        expect_ok=False)
-        ctx.run.check(leg, p.returncode == 1 and "error:" in p.stderr and "scf.for" in p.stderr
-                      and not os.path.exists(ctx.run.path("loop.mpt")), "error",
-                      f"a step with scf.for on the GPU path must be one diagnostic naming the loop, got exit "
-                      f"status {p.returncode}:\n{_tail(p.stderr)}")
-        ctx.run.result.count("cuda-loop-diagnostics")
-        return
-    art, sigs = _compile(ctx, leg, precision, "cuda", extra)
+                                             "--target=cuda", "--quiet", "-o", art, *extra], expect_ok=False)
+        if p.returncode != 0:
+            ctx.run.check(leg, p.returncode == 1 and "error:" in p.stderr and "scf.for" in p.stderr
+                          and not os.path.exists(art), "error",
+                          f"a step with scf.for on the GPU path must be one diagnostic naming the loop, got exit "
+                          f"status {p.returncode}:\n{_tail(p.stderr)}")
+            ctx.run.result.count("cuda-loop-diagnostics")
+            return
+        ctx.run.result.count("cuda-loop-folded")
+        sigs = _signature(ctx, leg, art)
+    else:
+        art, sigs = _compile(ctx, leg, precision, "cuda", extra)
     _, cpu_sigs, cpu_got, values = ctx.cpu[precision]
     got = _call(ctx, leg, art, "train_step", sigs["train_step"], values, f"cuda-{precision}", "cuda-emu")
     ctx.run.check(leg, set(got) == set(cpu_got), "device", f"results differ: {sorted(got)} vs {sorted(cpu_got)}")
+    ref, bound = _reference(ctx, precision)
+    skipped = bool(np.asarray(got.get("found_inf", False)))
+    if not skipped:
+        # The device's own results against the FP64 reference, as the CPU's.
+        _check_numeric(ctx, leg, precision, got, _state_keys(ctx) + ["loss"], ref, bound)
     for k in sorted(cpu_got):
         c, g = cpu_got[k], got[k]
         ctx.run.check(leg, c.dtype == g.dtype and c.shape == g.shape, "device", f"'{k}' has another type on the GPU")
@@ -410,14 +430,27 @@ def leg_cuda(ctx: Context, precision: str, loss_scale: str | None):
         cf = _as_float(c, precision)
         gf = _as_float(g, precision)
         scale = max(float(np.max(np.abs(cf), initial=0.0)), float(np.finfo(np.float32).tiny))
-        err = float(np.max(np.abs(cf - gf), initial=0.0)) / scale
+        diff = float(np.max(np.abs(cf - gf), initial=0.0))
         if not (np.all(np.isfinite(cf)) and np.all(np.isfinite(gf))):
-            err = 0.0 if c.tobytes() == g.tobytes() else math.inf
+            diff = 0.0 if c.tobytes() == g.tobytes() else math.inf
+        # gpu-equals-cpu.py's tolerance, relative to the tensor's largest
+        # value. It assumes the devices differ by the last rounding only; a
+        # tensor whose typical rounding spread (bound / SAFETY) is already
+        # more than half of it (a gradient that cancels to noise, e.g. of an
+        # attention key bias, where any order of summation gives other
+        # noise) may differ by what each device may be off from FP64.
+        allowed = GPU_TOL[precision] * scale
+        fp64 = 0.0
+        if k in bound and not skipped and 2 * bound[k] / numerics.SAFETY > allowed:
+            fp64 = 2 * bound[k]
+            allowed = max(allowed, fp64)
+            ctx.run.result.count("device-checks-by-fp64-bound")
         ctx.run.result.ratios[f"cuda-{precision}"] = max(ctx.run.result.ratios.get(f"cuda-{precision}", 0.0),
-                                                         err / GPU_TOL[precision])
-        ctx.run.check(leg, err <= GPU_TOL[precision], "device",
-                      f"'{k}' differs by {err:.3g} (relative to its largest value) > {GPU_TOL[precision]} between "
-                      f"cuda-emu and the CPU")
+                                                         diff / allowed)
+        ctx.run.check(leg, diff <= allowed, "device",
+                      f"'{k}' differs by {diff / scale:.3g} (relative to its largest value) between cuda-emu and the "
+                      f"CPU; allowed {allowed / scale:.3g} (tolerance {GPU_TOL[precision]}, FP64 bound "
+                      f"{fp64 / scale:.3g})")
     leg_skip(ctx, precision, "cuda-emu", art, sigs)
 
 
