@@ -59,9 +59,11 @@ PY
 # digits: the first and the last lines of the real file.
 csv=/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz
 if [ -f "$csv" ]; then
-  zcat "$csv" | head -n 6 > "$out/digits/head.csv"
-  zcat "$csv" | tail -n 3 > "$out/digits/tail.csv"
-  zcat "$csv" | head -n 4 | gzip -n > "$out/digits/head.csv.gz"
+  # (Through a file: head closing a pipe would fail zcat under pipefail.)
+  zcat "$csv" > "$tmp/digits.csv"
+  head -n 6 "$tmp/digits.csv" > "$out/digits/head.csv"
+  tail -n 3 "$tmp/digits.csv" > "$out/digits/tail.csv"
+  head -n 4 "$tmp/digits.csv" | gzip -n > "$out/digits/head.csv.gz"
 fi
 printf '0,1,2\n' > "$out/digits/short.csv"
 

@@ -33,14 +33,15 @@ if ((do_build)); then
   MPT_ASAN_BUILD_DIR=$build bash "$root/scripts/build_asan.sh" \
     mpt-fuzzers mpt-compile mpt-run mpt-artifact || exit 1
 fi
-seeds=$build/fuzz-corpus
-bash "$root/fuzz/corpus.sh" "$seeds" "$build" || { echo "error: fuzz/corpus.sh failed" >&2; exit 1; }
-
-# libMLIR.so is not instrumented: containers it fills and mpt's code reads
+# libMLIR.so is not instrumented (this holds for the instrumented tools
+# fuzz/corpus.sh runs too): containers it fills and mpt's code reads
 # would be false container-overflow reports, and memory LLVM's inlined
 # allocators poison false use-after-poison reports (scripts/test_asan.sh).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_container_overflow=0:allow_user_poisoning=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+seeds=$build/fuzz-corpus
+bash "$root/fuzz/corpus.sh" "$seeds" "$build" || { echo "error: fuzz/corpus.sh failed" >&2; exit 1; }
+
 crashes_dir=$build/fuzz-crashes
 mkdir -p "$crashes_dir"
 status=0
