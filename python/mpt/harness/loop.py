@@ -274,10 +274,10 @@ def _emit(step: LoopStep) -> str:
     results, rets, rtypes = [], [], []
     for a in args:
         if a.role in ("param", "opt_state"):
-            results.append((ty(a.shape), f'{{mpt.role = "{a.role}", mpt.updates = "{a.name}"}}'))
+            results.append((ty(a.shape), f'{{mpt.role = #mpt.role<{a.role}>, mpt.updates = "{a.name}"}}'))
             rets.append(new_vals[a.name])
             rtypes.append(ty(a.shape))
-    results.append((tS, '{mpt.role = "loss"}'))
+    results.append((tS, '{mpt.role = #mpt.role<loss>}'))
     rets.append("%loss")
     rtypes.append(tS)
     e(f"return {', '.join(rets)} : {', '.join(rtypes)}")

@@ -5,7 +5,7 @@
 #map3 = affine_map<(d0, d1, d2, d3) -> ()>
 #map4 = affine_map<() -> ()>
 module {
-  func.func @train_step(%arg0: tensor<2x2xf32> {mpt.role = "param", mpt.name = "head.weight", mpt.init = {dist = "uniform", high = 1.224744871391589 : f64, low = -1.224744871391589 : f64, seed = 6713090638360328072 : i64}}, %arg1: tensor<2xf32> {mpt.role = "param", mpt.name = "head.bias", mpt.init = {dist = "zeros"}}, %arg2: tensor<1x1x1x2xf32> {mpt.role = "input", mpt.name = "x"}, %arg3: tensor<1x1x1x2xf32> {mpt.role = "input", mpt.name = "y"}) -> (tensor<2x2xf32> {mpt.role = "param", mpt.updates = "head.weight"}, tensor<2xf32> {mpt.role = "param", mpt.updates = "head.bias"}, tensor<f32> {mpt.role = "loss"}) {
+  func.func @train_step(%arg0: tensor<2x2xf32> {mpt.role = #mpt.role<param>, mpt.name = "head.weight", mpt.init = #mpt.init<dist = uniform, low = -1.224744871391589, high = 1.224744871391589, seed = 6713090638360328072>}, %arg1: tensor<2xf32> {mpt.role = #mpt.role<param>, mpt.name = "head.bias", mpt.init = #mpt.init<dist = zeros>}, %arg2: tensor<1x1x1x2xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"}, %arg3: tensor<1x1x1x2xf32> {mpt.role = #mpt.role<input>, mpt.name = "y"}) -> (tensor<2x2xf32> {mpt.role = #mpt.role<param>, mpt.updates = "head.weight"}, tensor<2xf32> {mpt.role = #mpt.role<param>, mpt.updates = "head.bias"}, tensor<f32> {mpt.role = #mpt.role<loss>}) {
     %cst0 = arith.constant 0.0 : f32
     %v2 = tensor.collapse_shape %arg2 [[0], [1, 2, 3]] : tensor<1x1x1x2xf32> into tensor<1x2xf32> loc("head")
     %e1 = tensor.empty() : tensor<1x2xf32>
@@ -88,7 +88,7 @@ module {
     %new1 = mpt.sgd %arg1, %v19 {lr = 0.1 : f32} : tensor<2xf32> loc("head.bias")
     return %new0, %new1, %v12 : tensor<2x2xf32>, tensor<2xf32>, tensor<f32>
   }
-  func.func @eval_step(%arg0: tensor<2x2xf32> {mpt.role = "param", mpt.name = "head.weight", mpt.init = {dist = "uniform", high = 1.224744871391589 : f64, low = -1.224744871391589 : f64, seed = 6713090638360328072 : i64}}, %arg1: tensor<2xf32> {mpt.role = "param", mpt.name = "head.bias", mpt.init = {dist = "zeros"}}, %arg2: tensor<1x1x1x2xf32> {mpt.role = "input", mpt.name = "x"}, %arg3: tensor<1x1x1x2xf32> {mpt.role = "input", mpt.name = "y"}) -> (tensor<f32> {mpt.role = "loss"}, tensor<1x1x1x2xf32> {mpt.role = "output", mpt.name = "logits"}) {
+  func.func @eval_step(%arg0: tensor<2x2xf32> {mpt.role = #mpt.role<param>, mpt.name = "head.weight", mpt.init = #mpt.init<dist = uniform, low = -1.224744871391589, high = 1.224744871391589, seed = 6713090638360328072>}, %arg1: tensor<2xf32> {mpt.role = #mpt.role<param>, mpt.name = "head.bias", mpt.init = #mpt.init<dist = zeros>}, %arg2: tensor<1x1x1x2xf32> {mpt.role = #mpt.role<input>, mpt.name = "x"}, %arg3: tensor<1x1x1x2xf32> {mpt.role = #mpt.role<input>, mpt.name = "y"}) -> (tensor<f32> {mpt.role = #mpt.role<loss>}, tensor<1x1x1x2xf32> {mpt.role = #mpt.role<output>, mpt.name = "logits"}) {
     %cst0 = arith.constant 0.0 : f32
     %v2 = tensor.collapse_shape %arg2 [[0], [1, 2, 3]] : tensor<1x1x1x2xf32> into tensor<1x2xf32> loc("head")
     %e1 = tensor.empty() : tensor<1x2xf32>
