@@ -6,6 +6,8 @@
 #     zlib1g-dev (the runtime reads digits.csv.gz), Open MPI (openmpi-bin,
 #     libopenmpi-dev: mpirun and libmpi.so.40 for data-parallel runs; the
 #     runtime loads libmpi at run time and builds without it)
+#   - clang-22 and libclang-rt-22-dev: the sanitizer build and the libFuzzer
+#     targets (scripts/run_tests.sh --asan, scripts/fuzz.sh)
 #   - the pinned Python packages of requirements.txt and the mpt frontend
 #   - the importers' packages (requirements-importers*.txt: JAX, IREE's
 #     compiler, PyTorch, torchvision, torch-mlir; MPT_SKIP_IMPORTERS=1 skips)
@@ -17,7 +19,7 @@ say() { echo "[setup] $*"; }
 
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools cmake
           ninja-build ccache g++ libgtest-dev python3-sklearn zlib1g-dev
-          openmpi-bin libopenmpi-dev)
+          openmpi-bin libopenmpi-dev clang-22 libclang-rt-22-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -53,6 +53,12 @@ if os.path.exists(
         "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"):
     config.available_features.add("digits")
 
+# A sanitizer build (scripts/run_tests.sh --asan): tests that limit the
+# address space (ulimit -v, RLIMIT_AS) or measure memory cannot run under
+# AddressSanitizer, which reserves terabytes of shadow memory.
+if "address" in getattr(config, "mpt_sanitize", "").split(","):
+    config.available_features.add("asan")
+
 # The host C compiler: runtime tests build small step functions with it.
 config.substitutions.append(("%host_cc", config.host_cc))
 

@@ -122,6 +122,29 @@ static void emitCollectiveHook(llvm::raw_ostream &os) {
         "float mpt_rt_inverse_ranks(void) { return mpt_inverse_ranks; }\n\n";
 }
 
+/// LLVM's x86 backend turns some f32 -> bf16 roundings (e.g. a bf16 working
+/// copy kept when a step is skipped) into calls of libgcc's __truncsfbf2,
+/// which only GCC 13 and later provide: a step compiled on Debian 12 would
+/// not link. The same rounding (to nearest even, NaNs quiet), private to the
+/// shared object; __bf16 is returned in XMM0 like _Float16.
+static void emitBF16Truncation(llvm::raw_ostream &os) {
+  os << "#ifdef __FLT16_MAX__\n"
+        "__attribute__((visibility(\"hidden\"))) _Float16 "
+        "__truncsfbf2(float x) {\n"
+        "  uint32_t u;\n"
+        "  uint16_t r;\n"
+        "  _Float16 h;\n"
+        "  memcpy(&u, &x, sizeof u);\n"
+        "  if ((u & 0x7fffffffu) > 0x7f800000u)\n"
+        "    r = (uint16_t)((u >> 16) | 0x40u);\n"
+        "  else\n"
+        "    r = (uint16_t)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);\n"
+        "  memcpy(&h, &r, sizeof h);\n"
+        "  return h;\n"
+        "}\n"
+        "#endif\n\n";
+}
+
 /// The memref descriptor structs of ranks 0 to the highest rank a buffer of
 /// `manifest` has.
 static void emitDescriptorTypes(llvm::raw_ostream &os,
@@ -222,6 +245,7 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
         "#include <string.h>\n\n";
   emitAllocatorWrappers(os);
   emitCollectiveHook(os);
+  emitBF16Truncation(os);
   emitDescriptorTypes(os, manifest);
   for (const rt::FunctionSig &f : manifest.functions)
     emitEntryPoint(os, f);

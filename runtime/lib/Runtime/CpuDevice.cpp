@@ -160,7 +160,7 @@ static bool within(uint64_t offset, uint64_t count, uint64_t size,
 /// Why `bytes` is not a complete 64-bit ELF shared object for this machine,
 /// or "". dlopen maps the file: a segment or section past its end (a
 /// truncated file) would be a SIGBUS when touched, not an error.
-static std::string elfProblem(std::string_view bytes) {
+std::string mpt::rt::elfProblem(std::string_view bytes) {
   Elf64_Ehdr eh;
   if (bytes.size() < sizeof eh)
     return "it is shorter than an ELF header";

@@ -16,6 +16,11 @@
 namespace mpt {
 namespace rt {
 
+/// Why `bytes` is not a complete 64-bit ELF shared object for this machine
+/// (headers, segments and sections inside the file), or "": what loadModule
+/// checks before dlopen maps the code (fuzz/ArtifactFuzzer.cpp feeds it).
+std::string elfProblem(std::string_view bytes);
+
 class CpuDevice : public Device {
 public:
   std::string name() const override { return "cpu"; }

@@ -66,7 +66,9 @@ std::string reseal(std::string c) {
 } // namespace
 
 TEST(CheckpointTest, RoundTrips) {
-  Expected<CheckpointContents> c = parseCheckpoint(sample(), "c");
+  // The tensors' data are views of the bytes: keep them alive.
+  const std::string bytes = sample();
+  Expected<CheckpointContents> c = parseCheckpoint(bytes, "c");
   ASSERT_TRUE(c.ok()) << c.message();
   EXPECT_EQ(c->step, 5u);
   ASSERT_EQ(c->tensors.size(), 2u);
