@@ -1,10 +1,11 @@
 """Runs every mpt writer into private FIFOs (and, as root, a private node of
 the null device) and checks that the nodes stay nodes and get the bytes."""
 import os
+import select
 import stat
 import subprocess
 import sys
-import threading
+import time
 
 tmp, src, bin_dir = sys.argv[1], sys.argv[2], sys.argv[3]
 os.environ["PATH"] = bin_dir + os.pathsep + os.environ["PATH"]
@@ -46,18 +47,39 @@ def run(cmd, out):
 def into_fifo(name, cmd, magic):
     fifo = os.path.join(tmp, "fifo-" + name.split()[0] + str(len(name)))
     os.mkfifo(fifo)
-    got = []
-    # A daemon thread: if the writer replaces the FIFO, the reader waits
-    # forever, and the test fails below instead of hanging.
-    reader = threading.Thread(
-        target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
-    reader.start()
-    r = run(cmd, fifo)
-    reader.join(timeout=30)
-    assert r.returncode == 0, (name, r.stderr.decode())
+    # The read end is open before the writer starts (a writer refuses a
+    # FIFO nobody reads, see below), and drained while it runs (a writer
+    # blocks once the pipe's buffer is full). Until the writer opens the
+    # FIFO, and after it closes it, reads return no bytes.
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    proc = subprocess.Popen([a.replace("@OUT@", fifo) for a in cmd],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    deadline = time.time() + 300
+    while proc.poll() is None and time.time() < deadline:
+        select.select([fd], [], [], 0.05)
+        drain()
+    if proc.poll() is None:
+        proc.kill()
+    _, err = proc.communicate()
+    drain()
+    os.close(fd)
+    got = b"".join(chunks)
+    assert proc.returncode == 0, (name, err.decode())
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode), f"{name} replaced the FIFO"
-    assert not reader.is_alive(), f"{name} never wrote into the FIFO"
-    assert got and got[0].startswith(magic), (name, got[0][:16] if got else None)
+    assert got, f"{name} never wrote into the FIFO"
+    assert got.startswith(magic), (name, got[:16])
     print(f"fifo {name}: ok")
 
 
