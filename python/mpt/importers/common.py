@@ -248,3 +248,90 @@ def write_state(state: dict[str, np.ndarray], directory: str | os.PathLike) -> l
         np.save(p, np.ascontiguousarray(value, np.float32))
         out.append(p)
     return out
+
+
+# ---------------------------------------------------------------------------
+# The command line both importers share
+# ---------------------------------------------------------------------------
+
+def optimizer_from_args(args):
+    """The mpt optimizer of ``--optimizer``/``--lr``/... (see :func:`cli_main`)."""
+    from ..optim import SGD, Adam
+    from .mlir_text import ImportError_
+    if args.optimizer == "sgd":
+        return SGD(lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
+                   nesterov=args.nesterov)
+    if args.optimizer == "adam":
+        if args.weight_decay:
+            raise ImportError_("--optimizer adam takes no --weight-decay (use adamw: decoupled decay)")
+        return Adam(lr=args.lr)
+    return Adam(lr=args.lr, weight_decay=args.weight_decay if args.weight_decay is not None else 0.01)
+
+
+def load_user_function(spec: str, returns: str) -> tuple:
+    """``FILE.py:FUNC``: runs FUNC() and checks it returns the tuple ``returns``
+    names (e.g. ``"module, loss_fn, x, y"``)."""
+    import importlib.util
+    from .mlir_text import ImportError_
+    path, _, func = spec.rpartition(":")
+    if not path or not func:
+        raise ImportError_(f"--model needs FILE.py:FUNCTION, got '{spec}'")
+    if not Path(path).is_file():
+        raise ImportError_(f"--model: {path}: no such file")
+    s = importlib.util.spec_from_file_location("mpt_user_model", path)
+    mod = importlib.util.module_from_spec(s)
+    s.loader.exec_module(mod)
+    if not hasattr(mod, func):
+        raise ImportError_(f"--model: {path} has no function '{func}'")
+    got = getattr(mod, func)()
+    if not (isinstance(got, tuple) and len(got) == len(returns.split(","))):
+        raise ImportError_(f"--model: {func}() must return ({returns})")
+    return got
+
+
+def cli_main(argv, *, prog: str, framework: str, examples, model_returns: str,
+             seed_help: str, example, import_model) -> int:
+    """``python -m mpt.importers.<framework>``: ``example(name, batch, seed)``
+    and ``--model`` give the tuple ``model_returns`` names, passed with the
+    optimizer to ``import_model(*tuple, optimizer, model_name=...)``."""
+    import argparse
+    import sys
+    from .mlir_text import ImportError_
+    ap = argparse.ArgumentParser(
+        prog=prog,
+        description=f"Writes the mpt training step (train_step, eval_step) of a {framework} model and "
+                    "its initial values (a .npy state directory for mpt-run --load-state).")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--example", choices=examples, help="a built-in example model")
+    src.add_argument("--model", metavar="FILE.py:FUNC", help=f"FUNC() returns ({model_returns})")
+    ap.add_argument("-o", "--output", required=True, help="the .mlir file to write")
+    ap.add_argument("--state-dir", help="write the initial values as DIR/<name>.npy")
+    ap.add_argument("--batch", type=int, default=8, help="batch size of --example (default 8)")
+    ap.add_argument("--seed", type=int, default=0, help=f"{seed_help} of --example (default 0)")
+    ap.add_argument("--optimizer", choices=("sgd", "adam", "adamw"), default="sgd")
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--momentum", type=float, default=0.0)
+    ap.add_argument("--nesterov", action="store_true")
+    ap.add_argument("--weight-decay", type=float, default=None)
+    args = ap.parse_args(argv)
+    if args.weight_decay is None and args.optimizer != "adamw":
+        args.weight_decay = 0.0
+    try:
+        if args.batch < 1:
+            raise ImportError_("--batch must be at least 1")
+        if args.example:
+            model = example(args.example, args.batch, args.seed)
+            name = args.example
+        else:
+            model = load_user_function(args.model, model_returns)
+            name = Path(args.model.rpartition(":")[0]).stem
+        imp = import_model(*model, optimizer_from_args(args), model_name=name)
+        Path(args.output).write_text(imp.text)
+        if args.state_dir:
+            write_state(imp.state, args.state_dir)
+    except (ImportError_, ValueError) as e:
+        print(f"{ap.prog}: error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}" + (f" and {len(imp.state)} state files under {args.state_dir}"
+                                     if args.state_dir else ""))
+    return 0

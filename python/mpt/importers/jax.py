@@ -22,7 +22,6 @@ hold no ``/``.
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..optim import SGD, Adam
-from .common import Exported, Imported, build_module, write_state
+from .common import Exported, Imported, build_module, cli_main, write_state
 from .mlir_text import ImportError_
 
 EXAMPLES = ("mlp", "cnn", "resnet18")
@@ -352,58 +351,9 @@ def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 
 # ---------------------------------------------------------------------------
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m mpt.importers.jax",
-        description="Writes the mpt training step (train_step, eval_step) of a JAX model and its initial "
-                    "values (a .npy state directory for mpt-run --load-state).")
-    src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--example", choices=EXAMPLES, help="a built-in example model")
-    src.add_argument("--model", metavar="FILE.py:FUNC",
-                     help="FUNC() returns (apply, loss_fn, variables, x, y)")
-    ap.add_argument("-o", "--output", required=True, help="the .mlir file to write")
-    ap.add_argument("--state-dir", help="write the initial values as DIR/<name>.npy")
-    ap.add_argument("--batch", type=int, default=8, help="batch size of --example (default 8)")
-    ap.add_argument("--seed", type=int, default=0, help="PRNG seed of --example (default 0)")
-    ap.add_argument("--optimizer", choices=("sgd", "adam", "adamw"), default="sgd")
-    ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--momentum", type=float, default=0.0)
-    ap.add_argument("--nesterov", action="store_true")
-    ap.add_argument("--weight-decay", type=float, default=None)
-    args = ap.parse_args(argv)
-    from .torch import _optimizer
-    if args.weight_decay is None and args.optimizer != "adamw":
-        args.weight_decay = 0.0
-    try:
-        if args.batch < 1:
-            raise ImportError_("--batch must be at least 1")
-        if args.example:
-            apply, loss_fn, variables, x, y = example(args.example, args.batch, args.seed)
-            name = args.example
-        else:
-            import importlib.util
-            path, _, func = args.model.rpartition(":")
-            if not path or not Path(path).is_file():
-                raise ImportError_(f"--model needs FILE.py:FUNCTION with an existing file, got '{args.model}'")
-            s = importlib.util.spec_from_file_location("mpt_user_model", path)
-            mod = importlib.util.module_from_spec(s)
-            s.loader.exec_module(mod)
-            if not hasattr(mod, func):
-                raise ImportError_(f"--model: {path} has no function '{func}'")
-            got = getattr(mod, func)()
-            if not (isinstance(got, tuple) and len(got) == 5):
-                raise ImportError_(f"--model: {func}() must return (apply, loss_fn, variables, x, y)")
-            apply, loss_fn, variables, x, y = got
-            name = Path(path).stem
-        imp = import_model(apply, loss_fn, variables, x, y, _optimizer(args), model_name=name)
-        Path(args.output).write_text(imp.text)
-        if args.state_dir:
-            write_state(imp.state, args.state_dir)
-    except (ImportError_, ValueError) as e:
-        print(f"{ap.prog}: error: {e}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.output}" + (f" and {len(imp.state)} state files under {args.state_dir}"
-                                     if args.state_dir else ""))
-    return 0
+    return cli_main(argv, prog="python -m mpt.importers.jax", framework="JAX", examples=EXAMPLES,
+                    model_returns="apply, loss_fn, variables, x, y", seed_help="PRNG seed",
+                    example=example, import_model=import_model)
 
 
 if __name__ == "__main__":

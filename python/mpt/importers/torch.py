@@ -23,13 +23,11 @@ want them.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from pathlib import Path
 
 from ..optim import SGD, Adam
-from .common import Exported, Imported, build_module, write_state
+from .common import Exported, Imported, build_module, cli_main
 from .mlir_text import ImportError_
 
 EXAMPLES = ("mlp", "cnn", "resnet18")
@@ -178,75 +176,10 @@ def import_model(module, loss_fn, x, y, optimizer, *, model_name: str = "model")
     return build_module(export(module, loss_fn, x, y, model_name=model_name), optimizer)
 
 
-def _optimizer(args) -> SGD | Adam:
-    if args.optimizer == "sgd":
-        return SGD(lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
-                   nesterov=args.nesterov)
-    if args.optimizer == "adam":
-        if args.weight_decay:
-            raise ImportError_("--optimizer adam takes no --weight-decay (use adamw: decoupled decay)")
-        return Adam(lr=args.lr)
-    return Adam(lr=args.lr, weight_decay=args.weight_decay if args.weight_decay is not None else 0.01)
-
-
-def _load_user_model(spec: str):
-    """``FILE.py:FUNC``: FUNC() returns ``(module, loss_fn, x, y)``."""
-    import importlib.util
-    path, _, func = spec.rpartition(":")
-    if not path or not func:
-        raise ImportError_(f"--model needs FILE.py:FUNCTION, got '{spec}'")
-    if not Path(path).is_file():
-        raise ImportError_(f"--model: {path}: no such file")
-    s = importlib.util.spec_from_file_location("mpt_user_model", path)
-    mod = importlib.util.module_from_spec(s)
-    s.loader.exec_module(mod)
-    if not hasattr(mod, func):
-        raise ImportError_(f"--model: {path} has no function '{func}'")
-    got = getattr(mod, func)()
-    if not (isinstance(got, tuple) and len(got) == 4):
-        raise ImportError_(f"--model: {func}() must return (module, loss_fn, x, y)")
-    return got
-
-
 def main(argv=None, framework: str = "torch") -> int:
-    ap = argparse.ArgumentParser(
-        prog=f"python -m mpt.importers.{framework}",
-        description="Writes the mpt training step (train_step, eval_step) of a PyTorch model and its "
-                    "initial values (a .npy state directory for mpt-run --load-state).")
-    src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--example", choices=EXAMPLES, help="a built-in example model")
-    src.add_argument("--model", metavar="FILE.py:FUNC", help="FUNC() returns (module, loss_fn, x, y)")
-    ap.add_argument("-o", "--output", required=True, help="the .mlir file to write")
-    ap.add_argument("--state-dir", help="write the initial values as DIR/<name>.npy")
-    ap.add_argument("--batch", type=int, default=8, help="batch size of --example (default 8)")
-    ap.add_argument("--seed", type=int, default=0, help="torch.manual_seed of --example (default 0)")
-    ap.add_argument("--optimizer", choices=("sgd", "adam", "adamw"), default="sgd")
-    ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--momentum", type=float, default=0.0)
-    ap.add_argument("--nesterov", action="store_true")
-    ap.add_argument("--weight-decay", type=float, default=None)
-    args = ap.parse_args(argv)
-    if args.weight_decay is None and args.optimizer != "adamw":
-        args.weight_decay = 0.0
-    try:
-        if args.batch < 1:
-            raise ImportError_("--batch must be at least 1")
-        if args.example:
-            m, loss_fn, x, y = example(args.example, args.batch, args.seed)
-            name = args.example
-        else:
-            m, loss_fn, x, y = _load_user_model(args.model)
-            name = Path(args.model.rpartition(":")[0]).stem
-        imp = import_model(m, loss_fn, x, y, _optimizer(args), model_name=name)
-        Path(args.output).write_text(imp.text)
-        if args.state_dir:
-            write_state(imp.state, args.state_dir)
-    except (ImportError_, ValueError) as e:
-        print(f"{ap.prog}: error: {e}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.output}" + (f" and {len(imp.state)} state files under {args.state_dir}"
-                                     if args.state_dir else ""))
-    return 0
+    return cli_main(argv, prog=f"python -m mpt.importers.{framework}", framework="PyTorch",
+                    examples=EXAMPLES, model_returns="module, loss_fn, x, y",
+                    seed_help="torch.manual_seed", example=example, import_model=import_model)
 
 
 if __name__ == "__main__":
