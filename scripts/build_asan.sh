@@ -28,7 +28,7 @@ if ((${#targets[@]} == 0)); then
   # The tools, the runtime's and emulator's unit tests, their test inputs
   # and the fuzz targets (not the compiler's unit tests, the C API or the
   # plugin, which stock mlir-opt would load without the sanitizer runtime).
-  targets=(mpt-opt mpt-compile mpt-run mpt-artifact mpt-ptx-emu
+  targets=(mpt-opt mpt-compile mpt-run mpt-run-portable mpt-artifact mpt-ptx-emu
            MPTArtifactTests MPTRuntimeTests PTXEmuTests mpt-fuzzers)
   if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^mpt-test-inputs:'; then
     targets+=(mpt-test-inputs)

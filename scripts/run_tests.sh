@@ -2,8 +2,8 @@
 # The README test command: installs and builds what is missing, then runs
 # every test (lit regression tests, GoogleTest unit tests through lit, and
 # the Python frontend's pytest suite) and prints one pass/fail summary.
-# With --asan: the runtime, emulator and end-to-end tests under ASan+UBSan
-# (scripts/test_asan.sh).
+# With --asan [--all]: the runtime, emulator and end-to-end tests under
+# ASan+UBSan (scripts/test_asan.sh).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${MPT_BUILD_DIR:-$root/build}
@@ -13,7 +13,7 @@ bash "$root/scripts/setup.sh" || exit 1
 # --asan: the sanitizer build and the tests that run under it instead
 # (docs/reliability.md).
 if [ "${1:-}" = "--asan" ]; then
-  exec bash "$root/scripts/test_asan.sh"
+  exec bash "$root/scripts/test_asan.sh" "${@:2}"
 fi
 bash "$root/scripts/build.sh" all mpt-test-deps || { echo "BUILD FAILED"; exit 1; }
 
