@@ -37,6 +37,8 @@ CompileOptions::describe() const {
   }
   if (accumulate != 1)
     out.push_back({"accumulate", std::to_string(accumulate)});
+  if (target == "cpu" && parallelMinWork != 32768)
+    out.push_back({"parallel-min-work", std::to_string(parallelMinWork)});
   if (precision == "f32")
     return out;
   std::optional<LowPrecision> low = symbolizeLowPrecision(precision);

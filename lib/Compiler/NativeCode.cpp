@@ -122,6 +122,32 @@ static void emitCollectiveHook(llvm::raw_ostream &os) {
         "float mpt_rt_inverse_ranks(void) { return mpt_inverse_ranks; }\n\n";
 }
 
+/// The parallel-for hook: `mpt_rt_parallel_for` (what mpt-parallel-calls
+/// calls for each op split by mpt-split-parallel-ops) hands `task` and the
+/// range [0, n) to the thread pool the runtime installed with
+/// `mpt_set_parallel_for` (mpt-runtime/ThreadPool.h), which runs disjoint
+/// chunks of it on its threads and returns when all are done. With none
+/// installed (an older runtime, a direct caller) the calling thread runs
+/// the whole range.
+static void emitParallelForHook(llvm::raw_ostream &os) {
+  os << "typedef void (*mpt_task_fn)(void *, int64_t, int64_t);\n"
+        "typedef void (*mpt_parallel_for_fn)(void *, mpt_task_fn, void *, "
+        "int64_t);\n"
+        "static mpt_parallel_for_fn mpt_parallel_for;\n"
+        "static void *mpt_parallel_for_context;\n"
+        "void mpt_set_parallel_for(mpt_parallel_for_fn fn, void *context) {\n"
+        "  mpt_parallel_for = fn;\n"
+        "  mpt_parallel_for_context = context;\n"
+        "}\n"
+        "void mpt_rt_parallel_for(mpt_task_fn task, void *args, int64_t n) "
+        "{\n"
+        "  if (mpt_parallel_for && n > 1)\n"
+        "    mpt_parallel_for(mpt_parallel_for_context, task, args, n);\n"
+        "  else\n"
+        "    task(args, 0, n);\n"
+        "}\n\n";
+}
+
 /// LLVM's x86 backend turns some f32 -> bf16 roundings (e.g. a bf16 working
 /// copy kept when a step is skipped) into calls of libgcc's __truncsfbf2,
 /// which only GCC 13 and later provide: a step compiled on Debian 12 would
@@ -245,6 +271,7 @@ static std::string entryPointSource(const rt::Manifest &manifest) {
         "#include <string.h>\n\n";
   emitAllocatorWrappers(os);
   emitCollectiveHook(os);
+  emitParallelForHook(os);
   emitBF16Truncation(os);
   emitDescriptorTypes(os, manifest);
   for (const rt::FunctionSig &f : manifest.functions)
@@ -452,6 +479,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   Location loc = module.getLoc();
   PassManager pm(module.getContext());
   mlir::mpt::LowerToCPUOptions lowering;
+  lowering.parallelMinWork = options.parallelMinWork;
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();

@@ -70,6 +70,13 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder());
   // One function per distinct op: LLVM compiles small functions, once.
   pm.addPass(createMPTOutlineLinalgOps());
+  // Ops with enough work run on [lo, hi) ranges of a parallel dimension,
+  // one range per thread of the runtime's pool (mpt-parallel-calls below).
+  if (options.parallelMinWork > 0) {
+    MPTSplitParallelOpsOptions split;
+    split.minWork = options.parallelMinWork;
+    pm.addPass(createMPTSplitParallelOps(split));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
@@ -94,6 +101,7 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createMPTParallelCalls());
   pm.addPass(createMPTNoAliasArguments());
 }
 

@@ -99,6 +99,10 @@ cl::opt<std::string>
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));
+cl::opt<int64_t> parallelMinWork(
+    "parallel-min-work", cl::init(32768), cl::cat(category),
+    cl::desc("--target=cpu: ops of at least this many iterations run on the "
+             "runtime's threads (mpt-run --threads); 0: none"));
 cl::opt<bool> dataParallel("data-parallel", cl::init(false), cl::cat(category),
                            cl::desc("All-reduce every gradient over the "
                                     "ranks of an mpirun (mpt-run under "
@@ -178,6 +182,14 @@ int main(int argc, char **argv) {
   options.remarks = remarks;
   options.cpu = cpu;
   options.keepTempsDir = keepTemps;
+  if (parallelMinWork < 0) {
+    errs() << "mpt-compile: error: --parallel-min-work must be 0 (no threads) "
+              "or a "
+              "positive number of iterations, got "
+           << parallelMinWork << "\n";
+    return 1;
+  }
+  options.parallelMinWork = parallelMinWork;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;
   options.commPrecision = commPrecision;

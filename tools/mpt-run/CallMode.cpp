@@ -23,6 +23,7 @@
 #include "mpt-runtime/Call.h"
 #include "mpt-runtime/FileIO.h"
 #include "mpt-runtime/Json.h"
+#include "mpt-runtime/ThreadPool.h"
 #include "mpt-tooling/Data.h"
 
 #include <algorithm>
@@ -47,6 +48,7 @@ struct CallOptions {
   /// Timing: `warmup` untimed calls, then `repeat` timed ones (0: one
   /// untimed call, no timing).
   uint64_t warmup = 0, repeat = 0;
+  unsigned threads = 0; ///< --threads=N (0: the default)
   bool warmupGiven = false;
   std::string timingFile; ///< --timing=FILE (JSON), needs --repeat
 };
@@ -91,7 +93,12 @@ CallOptions parseCallOptions(int argc, char **argv) {
       o.function = v;
     else if (const char *v = value("--device"))
       o.device = v;
-    else if (const char *v = value("--output-dir"))
+    else if (const char *v = value("--threads")) {
+      Expected<unsigned> threads = parseThreadCount(v);
+      if (threads.failed())
+        fail("--threads: " + threads.message());
+      o.threads = *threads;
+    } else if (const char *v = value("--output-dir"))
       o.outputDir = v;
     else if (const char *v = value("--input")) {
       std::string spec = v;
@@ -113,7 +120,8 @@ CallOptions parseCallOptions(int argc, char **argv) {
     else
       fail("'" + a +
            "' is not an option of --call mode (it takes the "
-           "artifact, --call=NAME, --device=D, --input=ARG=FILE.npy, "
+           "artifact, --call=NAME, --device=D, --threads=N, "
+           "--input=ARG=FILE.npy, "
            "--output-dir=DIR, --warmup=K, --repeat=N, --timing=FILE, "
            "--quiet)");
   }
@@ -285,7 +293,7 @@ int runCallMode(int argc, char **argv) {
   if (artifact.failed())
     fail(artifact.message());
   Expected<std::unique_ptr<FunctionCall>> created =
-      FunctionCall::create(*artifact, o.device, o.function, o.model);
+      FunctionCall::create(*artifact, o.device, o.function, o.model, o.threads);
   if (created.failed())
     fail(created.message());
   FunctionCall &call = **created;

@@ -145,6 +145,7 @@ void openSession(TrainRun &run) {
   so.artifactName = o.model;
   so.initializeState = o.resume.empty() && run.rank == 0;
   so.collective = run.collective.get();
+  so.threads = o.threads;
   run.session = orDie(Session::create(artifact, o.device, so));
   Session &s = *run.session;
   if (!o.resume.empty() && run.rank == 0)

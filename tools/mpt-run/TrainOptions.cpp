@@ -10,6 +10,7 @@
 
 #include "mpt-runtime/Artifact.h"
 #include "mpt-runtime/Checkpoint.h"
+#include "mpt-runtime/ThreadPool.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -68,6 +69,10 @@ options:
                          on its share of each global batch of N times the
                          artifact's batch (compile with --data-parallel);
                          rank 0 prints, evaluates and writes every file
+  --threads=N            threads the step's ops run on, on the cpu device
+                         (default: the cores this process may use, divided
+                         among the ranks of an mpirun on this host);
+                         results are bit for bit the same for every N
   --version              print the runtime version
   -h, --help             this help
 
@@ -75,6 +80,7 @@ mpt-run MODEL --call=NAME [--device=D] [--input=ARG=FILE.npy]... --output-dir=DI
   runs any function of the artifact once (train_step, eval_step, a plain
   function of tensors) and writes every result as DIR/<result name or
   index>.npy; arguments not given take their initial values
+  --threads=N            as in training
   --warmup=K --repeat=N  K untimed calls, then N calls timed by the device
                          (CUDA events on cuda): min/median/mean/max ms per call
   --timing=FILE          those times as JSON (with --repeat)
@@ -152,6 +158,13 @@ const ValueOption kValueOptions[] = {
        if (v != "auto" && v != "single" && v != "mpi")
          usageError(k + "=" + v + ": use auto, single or mpi");
        o.collective = v;
+     }},
+    {"--threads",
+     [](O &o, S k, S v) {
+       rt::Expected<unsigned> threads = rt::parseThreadCount(v);
+       if (threads.failed())
+         usageError(k + ": " + threads.message());
+       o.threads = *threads;
      }},
 };
 

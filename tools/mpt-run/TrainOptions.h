@@ -31,6 +31,7 @@ struct TrainOptions {
   bool quiet = false;
   /// single, mpi or auto (mpi under mpirun).
   std::string collective = "auto";
+  unsigned threads = 0; ///< --threads=N (0: rt::defaultThreadCount())
 };
 
 /// Parses the command line; prints --help or --version and exits, or exits

@@ -60,6 +60,9 @@ struct CompileOptions {
   bool dataParallel = false;
   std::string reduce = "mean", commPrecision = "f32";
   int64_t bucketBytes = 26214400, accumulate = 1;
+  /// CPU: ops of at least this many iterations run on the runtime's
+  /// threads (mpt-split-parallel-ops); 0: all on the calling thread.
+  int64_t parallelMinWork = 32768;
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.

@@ -136,6 +136,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::desc("Give every public function a C interface "
                      "(_mlir_ciface_<name>, memref descriptors by pointer)"),
       llvm::cl::init(true)};
+  Option<int64_t> parallelMinWork{
+      *this, "parallel-min-work",
+      llvm::cl::desc("Outlined ops of at least this many iterations run on "
+                     "the runtime's threads (mpt-split-parallel-ops); 0: "
+                     "every op runs on the calling thread"),
+      llvm::cl::init(32768)};
 };
 
 /// A (mixed-precision) training step to the LLVM dialect for the CPU: mpt

@@ -157,4 +157,78 @@ def MPTNoAliasArguments
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def MPTSplitParallelOps
+    : Pass<"mpt-split-parallel-ops", "::mlir::ModuleOp"> {
+  let summary = "Gives outlined linalg ops with enough work a [lo, hi) range "
+                "of one parallel dimension, for threads";
+  let description = [{
+    Runs after `mpt-outline-linalg-ops`, on buffers. An outlined function
+    whose one linalg op has at least `min-work` iterations (the product of
+    its loop extents), whose body only computes, and whose written buffers
+    overlap none of its other buffers (`mpt.noalias`) is lowered to loops
+    here, with the loop of one dimension running over two new trailing
+    `index` arguments `[lo, hi)`. Every call passes the whole range
+    `(0, extent)`, and the function is marked `mpt.parallel = extent`, which
+    `mpt-parallel-calls` turns into a call of the runtime's thread pool.
+
+    The dimension is a parallel one that every output indexes exactly once,
+    as the bare dimension (a batch, a row, an output channel or an output
+    pixel; never a reduction dimension), so iterations with different values
+    of it write different elements and read nothing another writes. Each
+    element is computed by exactly the loops and the order of operations of
+    the serial code, only on another thread: results are bit for bit the
+    same for any thread count and any partition. Among such dimensions, the
+    innermost loop (the one LLVM vectorizes) is avoided where another
+    qualifies; the outermost of at least 16 iterations is taken, else the
+    longest.
+
+    ```mlir
+    func.func private @__mpt_op3(%a: memref<64x64xf32>, ...,
+                                 %lo: index, %hi: index)
+        attributes {mpt.noalias, mpt.parallel = 64 : i64, ...} {
+      scf.for %i = %lo to %hi step %c1 { ... }
+    ```
+  }];
+  let options = [
+    Option<"minWork", "min-work", "int64_t", "32768",
+           "Split only ops of at least this many iterations (smaller ones "
+           "cost less than waking the threads)">,
+  ];
+  let statistics = [
+    Statistic<"numSplit", "num-split", "Outlined ops given a range">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def MPTParallelCalls : Pass<"mpt-parallel-calls", "::mlir::ModuleOp"> {
+  let summary = "Calls the ops split by mpt-split-parallel-ops through the "
+                "runtime's parallel-for hook";
+  let description = [{
+    Runs on the LLVM dialect, when every argument is a pointer or a scalar.
+    For each function marked `mpt.parallel = n`, it generates a task
+
+        void <name>.task(void *args, int64_t lo, int64_t hi)
+
+    that loads the function's arguments from a struct and calls it on
+    `[lo, hi)`, and replaces each call of the whole range `(0, n)` by stores
+    of the arguments into such a struct (one per caller, on its stack) and
+    a call of
+
+        void mpt_rt_parallel_for(void (*task)(void *, int64_t, int64_t),
+                                 void *args, int64_t n);
+
+    The native code defines that hook (lib/Compiler/NativeCode.cpp): it runs
+    `task(args, 0, n)` itself unless the runtime installed a thread pool with
+    `mpt_set_parallel_for`, which runs disjoint chunks of `[0, n)` on its
+    threads and returns when all are done.
+  }];
+  let statistics = [
+    Statistic<"numParallelCalls", "num-parallel-calls",
+              "Calls routed through the parallel-for hook">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // MPT_TRANSFORMS_PASSES_TD

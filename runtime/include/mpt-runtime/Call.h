@@ -38,10 +38,12 @@ namespace rt {
 class FunctionCall {
 public:
   /// Loads the artifact's code for `device` and allocates the function's
-  /// argument and result buffers.
+  /// argument and result buffers. `threads`: the threads a CPU function's
+  /// ops run on (ThreadPool.h; 0: defaultThreadCount()).
   static Expected<std::unique_ptr<FunctionCall>>
   create(ArtifactRef artifact, std::string_view device,
-         std::string_view function, const std::string &artifactName);
+         std::string_view function, const std::string &artifactName,
+         unsigned threads = 0);
   ~FunctionCall();
 
   const FunctionSig &function() const;

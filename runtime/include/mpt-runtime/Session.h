@@ -58,6 +58,10 @@ struct SessionOptions {
   /// it must outlive the session). Null: a single-process collective of the
   /// session's own, so a data-parallel artifact also trains alone.
   Collective *collective = nullptr;
+  /// Threads the ops of a CPU step run on (ThreadPool.h), the calling
+  /// thread included; 0: defaultThreadCount(). Results are bit for bit the
+  /// same for every count.
+  unsigned threads = 0;
 };
 
 struct StepResult {
@@ -108,6 +112,9 @@ public:
   Device &device();
   /// The collective the step's all-reduce runs on.
   Collective &collective();
+  /// The threads the step's ops run on (1 for code without the
+  /// parallel-for hook, or on a GPU).
+  unsigned threads() const;
   /// Launch counts when the artifact runs as a GPU program (nullopt for
   /// native code).
   std::optional<ProgramStats> programStats() const;

@@ -4,6 +4,7 @@
 
 #include "mpt-runtime/Artifact.h"
 #include "mpt-runtime/Init.h"
+#include "mpt-runtime/ThreadPool.h"
 
 #include <vector>
 
@@ -14,6 +15,8 @@ struct FunctionCall::Impl {
   std::string name; ///< the artifact's, for messages
   std::unique_ptr<Device> device;
   std::unique_ptr<Program> program;
+  /// The threads of a CPU function's ops; destroyed before the program.
+  std::unique_ptr<ThreadPool> pool;
   const FunctionSig *function = nullptr;
   std::vector<DeviceBuffer> args, results;
   std::vector<bool> set;
@@ -31,8 +34,8 @@ FunctionCall::~FunctionCall() = default;
 
 Expected<std::unique_ptr<FunctionCall>>
 FunctionCall::create(ArtifactRef artifact, std::string_view device,
-                     std::string_view function,
-                     const std::string &artifactName) {
+                     std::string_view function, const std::string &artifactName,
+                     unsigned threads) {
   auto impl = std::make_unique<Impl>();
   impl->artifact = std::move(artifact);
   impl->name = artifactName;
@@ -53,6 +56,11 @@ FunctionCall::create(ArtifactRef artifact, std::string_view device,
   if (prog.failed())
     return prog.status();
   impl->program = prog.take();
+  if (impl->program->hostSymbol("mpt_set_parallel_for")) {
+    impl->pool =
+        std::make_unique<ThreadPool>(threads ? threads : defaultThreadCount());
+    impl->pool->install(*impl->program);
+  }
   auto allocate = [&](const TensorSpec &t, std::vector<DeviceBuffer> &into,
                       const std::string &what) -> Status {
     Expected<DeviceBuffer> b =

@@ -3,6 +3,7 @@
 #include "mpt-runtime/Session.h"
 #include "mpt-runtime/Checkpoint.h"
 #include "mpt-runtime/Init.h"
+#include "mpt-runtime/ThreadPool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -51,6 +52,9 @@ struct Session::Impl {
   /// Impl::call.
   std::unique_ptr<Collective> ownCollective;
   Collective *collective = nullptr;
+  /// The threads of a CPU step's ops (installed in the program's code,
+  /// which only calls it from Impl::call); destroyed before the program.
+  std::unique_ptr<ThreadPool> pool;
   const FunctionSig *train = nullptr;
   const FunctionSig *eval = nullptr;
 
@@ -396,6 +400,12 @@ Session::createOrThrow(ArtifactRef artifact, std::string_view deviceName,
     impl->collective = impl->ownCollective.get();
   }
   impl->collective->install(*impl->program);
+  // Only native code that can use threads gets them.
+  if (impl->program->hostSymbol("mpt_set_parallel_for")) {
+    impl->pool = std::make_unique<ThreadPool>(
+        options.threads ? options.threads : defaultThreadCount());
+    impl->pool->install(*impl->program);
+  }
   if (Status st = impl->build(); st.failed())
     return st;
   std::unique_ptr<Session> s(new Session(std::move(impl)));
@@ -410,6 +420,9 @@ const FunctionSig &Session::trainFunction() const { return *impl_->train; }
 const FunctionSig *Session::evalFunction() const { return impl_->eval; }
 Device &Session::device() { return *impl_->device; }
 Collective &Session::collective() { return *impl_->collective; }
+unsigned Session::threads() const {
+  return impl_->pool ? impl_->pool->size() : 1;
+}
 std::optional<ProgramStats> Session::programStats() const {
   return impl_->program->stats();
 }
