@@ -47,6 +47,7 @@ Json deviceJson(const TrainRun &run) {
   Json dev = Json::object();
   dev.set("name", Json::string(s.device().name()));
   dev.set("description", Json::string(s.device().description()));
+  dev.set("threads", Json::unsignedInteger(s.threads()));
   if (std::optional<ProgramStats> ps = s.programStats()) {
     dev.set("kernels", Json::unsignedInteger(ps->kernels));
     dev.set("launches", Json::unsignedInteger(ps->launches));
