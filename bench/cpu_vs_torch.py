@@ -10,8 +10,8 @@ For the zoo's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32) and
   optimizer; PyTorch's own initial values), trained eagerly in FP32 and
   under ``torch.autocast("cpu", dtype=torch.bfloat16)``;
 - for each thread count of --threads (the process, and so mpt-run, is pinned
-  to that many cores with sched_setaffinity; PyTorch gets
-  torch.set_num_threads), alternates in every round: mpt f32, torch f32,
+  to that many cores with sched_setaffinity; mpt-run gets --threads=N,
+  PyTorch torch.set_num_threads(N)), alternates in every round: mpt f32, torch f32,
   mpt bf16, torch bf16, mpt f16, so that load on a shared machine falls on
   all of them alike.
 
@@ -192,9 +192,13 @@ def main(argv=None):
                         report = os.path.join(args.out, f"{m}_{p}.json")
                         run([run_tool, artifacts[(m, p)], "--data=digits",
                              f"--steps={args.steps}", f"--report={report}",
-                             "--progress=none"])
-                        t = [s["ms"] for s in
-                             json.load(open(report))["steps"]]
+                             "--progress=none", f"--threads={threads}"])
+                        rep = json.load(open(report))
+                        if rep["device"].get("threads") != threads:
+                            sys.exit(f"error: mpt-run ran {m} {p} on "
+                                     f"{rep['device'].get('threads')} "
+                                     f"threads, not {threads}")
+                        t = [s["ms"] for s in rep["steps"]]
                     ms.setdefault(key, []).extend(t[args.warmup:])
             print(f"{threads} thread(s): round {r + 1}/{args.rounds} done",
                   flush=True)
