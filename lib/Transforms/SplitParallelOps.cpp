@@ -47,6 +47,17 @@ static linalg::LinalgOp soleLinalgOp(func::FuncOp func) {
   return found;
 }
 
+/// Whether an input of `op` is also one of its outputs, read through
+/// another indexing map (an iteration could read what another writes).
+static bool readsOutputElsewhere(linalg::LinalgOp op) {
+  for (OpOperand *input : op.getDpsInputOperands())
+    for (OpOperand &init : op.getDpsInitsMutable())
+      if (input->get() == init.get() &&
+          op.getMatchingIndexingMap(input) != op.getMatchingIndexingMap(&init))
+        return true;
+  return false;
+}
+
 /// Whether iterations of `op` that differ in dimension `dim` write distinct
 /// elements: every output indexes it exactly once, as the bare dimension.
 static bool writesDisjointAlong(linalg::LinalgOp op, unsigned dim) {
@@ -120,7 +131,8 @@ struct MPTSplitParallelOpsPass
           func->hasAttr(kParallelAttrName))
         continue;
       linalg::LinalgOp op = soleLinalgOp(func);
-      if (!op || !op.hasPureBufferSemantics() || !hasPureBody(op))
+      if (!op || !op.hasPureBufferSemantics() || !hasPureBody(op) ||
+          readsOutputElsewhere(op))
         continue;
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic))

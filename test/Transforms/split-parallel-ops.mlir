@@ -105,3 +105,19 @@ func.func private @split_avoids_expression(%x: memref<64x64xf32>, %o: memref<64x
   }
   return
 }
+
+// -----
+
+// The output is also read, transposed: an iteration reads elements another
+// writes, so the op stays serial.
+// CHECK-LABEL: func.func private @negative_reads_output_transposed
+// CHECK-NOT: mpt.parallel
+// CHECK: linalg.generic
+func.func private @negative_reads_output_transposed(%x: memref<64x64xf32>) attributes {mpt.noalias} {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<64x64xf32>) outs(%x : memref<64x64xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
