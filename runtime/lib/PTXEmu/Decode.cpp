@@ -1,41 +1,21 @@
 //===- Decode.cpp - A parsed instruction to a pre-decoded Inst ------------===//
 //
-// The family decoders (Exec*.cpp) are written against DecodeCtx, whose
-// error() does not return: an instruction form the emulator does not
-// implement unwinds out of the decoder as `Unsupported`, and a PTX error
-// found while resolving an operand (an undeclared register) as
-// `DecodeFatal`. decodeInstruction is the one place both are caught: they
-// never leave this file, and the parser sees a returned value.
+// The family decoders (Exec*.cpp) are written against DecodeCtx, which
+// records the first error instead of unwinding: an instruction form the
+// emulator does not implement (error()), or a PTX error found while
+// resolving an operand, such as an undeclared register (fatal()). The
+// decoders return once one is recorded, and decodeInstruction turns it into
+// an unsupported instruction or a parse error. Nothing here throws.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Decode.h"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace mpt {
 namespace ptxemu {
 namespace detail {
-
-namespace {
-/// An instruction form the emulator does not implement: decoding goes on,
-/// the instruction becomes Ctl::Unsupported.
-struct Unsupported {
-  std::string msg;
-};
-
-/// An error in the PTX found while decoding an operand: parsing stops.
-struct DecodeFatal {
-  uint32_t line, col;
-  std::string msg;
-};
-} // namespace
-
-/// Stops decoding with a PTX error at the statement being decoded.
-[[noreturn]] static void fatal(FunctionBuilder &fb, const std::string &msg) {
-  throw DecodeFatal{fb.line, fb.col, msg};
-}
 
 //===----------------------------------------------------------------------===//
 // DecodeCtx
@@ -49,17 +29,52 @@ bool Mods::take(const char *m) {
   return true;
 }
 
-void DecodeCtx::error(const std::string &msg) { throw Unsupported{msg}; }
-
-void DecodeCtx::need(size_t n) {
-  if (pi.ops.size() != n)
-    error("expected " + std::to_string(n) + " operands, found " +
-          std::to_string(pi.ops.size()));
+bool DecodeCtx::error(const std::string &msg) {
+  if (err == Err::None) {
+    err = Err::Unsupported;
+    errMsg = msg;
+  }
+  return true;
 }
 
-void DecodeCtx::noMoreMods() {
+void DecodeCtx::fatal(const std::string &msg) {
+  if (err != Err::None)
+    return;
+  err = Err::Fatal;
+  errMsg = msg;
+  errLine = fb.line;
+  errCol = fb.col;
+}
+
+uint32_t DecodeCtx::errorSlot(const std::string &msg) {
+  (void)error(msg);
+  return 0;
+}
+
+uint32_t DecodeCtx::fatalSlot(const std::string &msg) {
+  fatal(msg);
+  return 0;
+}
+
+const Operand *DecodeCtx::operand(size_t i) {
+  if (i < pi.ops.size())
+    return &pi.ops[i];
+  // An operand a decoder reads without checking the count first.
+  (void)error("missing operand");
+  return nullptr;
+}
+
+bool DecodeCtx::need(size_t n) {
+  if (pi.ops.size() == n)
+    return true;
+  (void)error("expected " + std::to_string(n) + " operands, found " +
+              std::to_string(pi.ops.size()));
+  return false;
+}
+
+bool DecodeCtx::noMoreMods() {
   if (!mods.rest.empty())
-    error("unsupported modifier ." + mods.rest.front());
+    return !error("unsupported modifier ." + mods.rest.front());
   // Classified modifiers a decoder did not consume are not silently
   // ignored either (a stray .cc would lose a carry, .sat a clamp, ...).
   const std::pair<bool, const char *> flags[] = {
@@ -77,25 +92,38 @@ void DecodeCtx::noMoreMods() {
   };
   for (const auto &f : flags)
     if (f.first)
-      error(std::string("unsupported modifier .") + f.second + " on " +
-            pi.base);
+      return !error(std::string("unsupported modifier .") + f.second + " on " +
+                    pi.base);
+  return true;
 }
 
 Ty DecodeCtx::oneType() {
-  if (mods.types.size() != 1)
-    error(mods.types.empty() ? "missing type" : "unexpected second type");
+  if (failed())
+    return Ty::None;
+  if (mods.types.size() != 1) {
+    (void)error(mods.types.empty() ? "missing type" : "unexpected second type");
+    return Ty::None;
+  }
   return mods.types[0];
 }
 
-uint32_t DecodeCtx::zeroSlot() { return fb.zeroSlot(); }
+// After an error the slot accessors hand out slot 0 and leave the
+// FunctionBuilder alone: the instruction is dropped.
+uint32_t DecodeCtx::zeroSlot() { return failed() ? 0 : fb.zeroSlot(); }
 uint32_t DecodeCtx::carrySlot() {
+  if (failed())
+    return 0;
   if (fb.carry == kNoSlot)
     fb.carry = fb.f.numValueSlots++;
   return fb.carry;
 }
-uint32_t DecodeCtx::scratchSlot() { return fb.f.numValueSlots++; }
-uint32_t DecodeCtx::sinkSlot() { return fb.sinkSlot(); }
-uint32_t DecodeCtx::constSlot(uint64_t v) { return fb.constSlot(v); }
+uint32_t DecodeCtx::scratchSlot() {
+  return failed() ? 0 : fb.f.numValueSlots++;
+}
+uint32_t DecodeCtx::sinkSlot() { return failed() ? 0 : fb.sinkSlot(); }
+uint32_t DecodeCtx::constSlot(uint64_t v) {
+  return failed() ? 0 : fb.constSlot(v);
+}
 
 static uint64_t literalBits(DecodeCtx &c, const Operand &op, Ty ty) {
   if (op.kind == Operand::Imm) {
@@ -139,11 +167,13 @@ static uint64_t literalBits(DecodeCtx &c, const Operand &op, Ty ty) {
 }
 
 uint32_t DecodeCtx::value(const Operand &op, Ty ty) {
+  if (failed())
+    return 0;
   switch (op.kind) {
   case Operand::Reg: {
     if (const auto *r = fb.findReg(op.name)) {
       if (r->pred)
-        error("predicate " + op.name + " used as a value");
+        return errorSlot("predicate " + op.name + " used as a value");
       return r->idx;
     }
     Special s;
@@ -154,7 +184,7 @@ uint32_t DecodeCtx::value(const Operand &op, Ty ty) {
     Space sp;
     if (fb.symbolAddress(op.name, slot, sp))
       return slot;
-    fatal(fb, "undeclared register or symbol '" + op.name + "'");
+    return fatalSlot("undeclared register or symbol '" + op.name + "'");
   }
   case Operand::Imm:
   case Operand::FImm:
@@ -169,28 +199,30 @@ uint32_t DecodeCtx::value(const Operand &op, Ty ty) {
       case FunctionBuilder::Lookup::Found:
         return slot;
       case FunctionBuilder::Lookup::DynamicSharedOffset:
-        fatal(fb, "offsets from dynamic shared memory symbols are not "
-                  "supported");
+        return fatalSlot("offsets from dynamic shared memory symbols are not "
+                         "supported");
       case FunctionBuilder::Lookup::NotFound:
-        fatal(fb, "undeclared symbol '" + op.name + "'");
+        return fatalSlot("undeclared symbol '" + op.name + "'");
       }
     }
-    error("an address operand is not allowed here");
+    return errorSlot("an address operand is not allowed here");
   default:
-    error("unexpected operand kind");
+    return errorSlot("unexpected operand kind");
   }
 }
 
 uint32_t DecodeCtx::dest(const Operand &op) {
+  if (failed())
+    return 0;
   if (op.kind == Operand::Sink)
     return fb.sinkSlot();
   if (op.kind != Operand::Reg)
-    error("destination must be a register");
+    return errorSlot("destination must be a register");
   const auto *r = fb.findReg(op.name);
   if (!r)
-    fatal(fb, "undeclared register '" + op.name + "'");
+    return fatalSlot("undeclared register '" + op.name + "'");
   if (r->pred)
-    error("predicate " + op.name + " used as a value destination");
+    return errorSlot("predicate " + op.name + " used as a value destination");
   return r->idx;
 }
 
@@ -202,32 +234,38 @@ bool DecodeCtx::isPredReg(const Operand &op) {
 }
 
 uint32_t DecodeCtx::pred(const Operand &op) {
+  if (failed())
+    return 0;
   if (op.kind != Operand::Reg)
-    error("expected a predicate register");
+    return errorSlot("expected a predicate register");
   const auto *r = fb.findReg(op.name);
   if (!r)
-    fatal(fb, "undeclared predicate '" + op.name + "'");
+    return fatalSlot("undeclared predicate '" + op.name + "'");
   if (!r->pred)
-    error(op.name + " is not a predicate");
+    return errorSlot(op.name + " is not a predicate");
   return r->idx;
 }
 
 void DecodeCtx::address(const Operand &op, uint32_t &base, int64_t &imm,
                         Space *symSpace, bool *is32) {
-  if (op.kind != Operand::Addr)
-    error("expected an address operand [..]");
-  imm = op.ival;
+  base = 0;
+  imm = 0;
   if (symSpace)
     *symSpace = Space::Generic;
   if (is32)
     *is32 = false;
+  if (failed())
+    return;
+  if (op.kind != Operand::Addr)
+    return (void)error("expected an address operand [..]");
+  imm = op.ival;
   if (op.name.empty()) {
     base = fb.zeroSlot();
     return;
   }
   if (const auto *r = fb.findReg(op.name)) {
     if (r->pred)
-      error("predicate used as an address");
+      return (void)error("predicate used as an address");
     base = r->idx;
     if (is32)
       *is32 = tyBits(r->ty) <= 32;
@@ -241,8 +279,7 @@ void DecodeCtx::address(const Operand &op, uint32_t &base, int64_t &imm,
       *symSpace = sp;
     return;
   }
-
-  fatal(fb, "undeclared register or symbol '" + op.name + "' in address");
+  fatal("undeclared register or symbol '" + op.name + "' in address");
 }
 
 //===----------------------------------------------------------------------===//
@@ -389,41 +426,44 @@ static void markUnsupported(FunctionBuilder &fb, const ParsedInst &pi, Inst &in,
                                pi.text + " (" + why + ")");
 }
 
-/// The decoding itself; throws Unsupported or DecodeFatal.
-static void decodeOrThrow(FunctionBuilder &fb, ParsedInst &pi, Inst &in) {
-  DecodeCtx c{fb, pi, Mods{}, in};
+/// The decoding itself; an error is left recorded in `c`.
+static void decodeInto(DecodeCtx &c) {
+  ParsedInst &pi = c.pi;
   if (!pi.guard.empty()) {
     Operand g;
     g.kind = Operand::Reg;
     g.name = pi.guard;
-    in.guard = (int32_t)c.pred(g);
-    in.guardNeg = pi.guardNeg;
+    c.in.guard = (int32_t)c.pred(g);
+    c.in.guardNeg = pi.guardNeg;
+    if (c.failed())
+      return;
   }
   classifyModifiers(pi, c.mods);
   bool claimed = decodeControl(c) || decodeMove(c) || decodeIntArith(c) ||
                  decodeFloatArith(c) || decodeLogic(c) || decodeCompare(c) ||
                  decodeConvert(c) || decodeMemory(c) || decodeWarp(c);
   if (!claimed)
-    c.error("unsupported instruction '" + pi.base + "'");
-  if (in.ctl == Ctl::Bra && !pi.ops.empty() &&
-      pi.ops.back().kind == Operand::Reg)
-    fb.fixups.push_back(
-        {in.index, pi.ops.back().name, fb.cur, pi.line, pi.ops.back().col});
+    (void)c.error("unsupported instruction '" + pi.base + "'");
 }
 
 bool decodeInstruction(FunctionBuilder &fb, ParsedInst &pi, Inst &in,
                        ParseDiag &diag) {
-  try {
-    decodeOrThrow(fb, pi, in);
-  } catch (const Unsupported &u) {
-    markUnsupported(fb, pi, in, u.msg);
-  } catch (const DecodeFatal &e) {
-    diag = ParseDiag{e.line, e.col, e.msg};
+  DecodeCtx c(fb, pi, in);
+  decodeInto(c);
+  switch (c.err) {
+  case DecodeCtx::Err::Fatal:
+    diag = ParseDiag{c.errLine, c.errCol, c.errMsg};
     return false;
-  } catch (const std::out_of_range &) {
-    // An operand a decoder reads without checking the count first.
-    markUnsupported(fb, pi, in, "missing operand");
+  case DecodeCtx::Err::Unsupported:
+    markUnsupported(fb, pi, in, c.errMsg);
+    return true;
+  case DecodeCtx::Err::None:
+    break;
   }
+  if (in.ctl == Ctl::Bra && !pi.ops.empty() &&
+      pi.ops.back().kind == Operand::Reg)
+    fb.fixups.push_back(
+        {in.index, pi.ops.back().name, fb.cur, pi.line, pi.ops.back().col});
   return true;
 }
 

@@ -336,12 +336,12 @@ bool decodeCompare(DecodeCtx &c) {
   Inst &in = c.in;
   if (b == "setp" || b == "set") {
     if (c.pi.mods.empty())
-      c.error("missing comparison");
+      return c.error("missing comparison");
     Cmp op;
     // The comparison is the first modifier; "lo" may have been read as
     // something else by the generic classification, so use the raw list.
     if (!parseCmp(c.pi.mods[0], op))
-      c.error("unknown comparison ." + c.pi.mods[0]);
+      return c.error("unknown comparison ." + c.pi.mods[0]);
     c.mods.take(c.pi.mods[0].c_str());
     BoolOp bop = BNone;
     if (c.mods.take("and"))
@@ -352,12 +352,13 @@ bool decodeCompare(DecodeCtx &c) {
       bop = BXor;
     const bool ftz = c.mods.ftz;
     c.mods.ftz = false;
-    c.noMoreMods();
+    if (!c.noMoreMods())
+      return true;
     Ty ty;
     Ty dty = Ty::None;
     if (b == "set") {
       if (c.mods.types.size() != 2)
-        c.error("set needs a destination and a source type");
+        return c.error("set needs a destination and a source type");
       dty = c.mods.types[0];
       ty = c.mods.types[1];
       switch (dty) {
@@ -381,24 +382,27 @@ bool decodeCompare(DecodeCtx &c) {
         in.imm = 0xffff;
         break;
       default:
-        c.error(std::string("unsupported set destination type .") +
-                tyName(dty));
+        return c.error(std::string("unsupported set destination type .") +
+                       tyName(dty));
       }
       const bool dPacked = dty == Ty::F16x2 || dty == Ty::BF16x2;
       const bool sPacked = ty == Ty::F16x2 || ty == Ty::BF16x2;
       if (dPacked != sPacked)
-        c.error("set with packed halves needs packed source and destination");
+        return c.error(
+            "set with packed halves needs packed source and destination");
     } else {
       ty = c.oneType();
+      if (c.failed())
+        return true;
     }
     const bool isF = tyIsFloat(ty);
     if (!isF && op >= Equ)
-      c.error("unordered comparison on an integer type");
+      return c.error("unordered comparison on an integer type");
     if (isF && op >= Lo && op <= Hs)
-      c.error("unsigned comparison on a float type");
+      return c.error("unsigned comparison on a float type");
     if ((ty == Ty::B16 || ty == Ty::B32 || ty == Ty::B64) && op != Eq &&
         op != Ne)
-      c.error("only eq/ne are valid on bit types");
+      return c.error("only eq/ne are valid on bit types");
     if (tyIsSigned(ty) == false && !isF && op >= Lt && op <= Ge) {
       // lt/le/gt/ge on unsigned types compare unsigned: map them.
       op = op == Lt ? Lo : op == Le ? Ls : op == Gt ? Hi : Hs;
@@ -406,7 +410,8 @@ bool decodeCompare(DecodeCtx &c) {
     in.sub = op;
     in.flags = (uint8_t)((ftz ? 1 : 0) | (bop << 4));
     const size_t nops = bop == BNone ? 3 : 4;
-    c.need(nops);
+    if (!c.need(nops))
+      return true;
     const Operand &d = c.pi.ops[0];
     const Ty vty = ty == Ty::F16x2 || ty == Ty::BF16x2 ? Ty::B32 : ty;
     in.a[0] = c.value(1, vty);
@@ -429,39 +434,39 @@ bool decodeCompare(DecodeCtx &c) {
         in.d[1] = c.pred(d.elems[0]);
       if (ty == Ty::F16x2 || ty == Ty::BF16x2) {
         if (!d.hasPair)
-          c.error("setp on packed halves needs p|q");
+          return c.error("setp on packed halves needs p|q");
         in.fn = ty == Ty::F16x2 ? hSetpX2<0> : hSetpX2<2>;
       } else {
         in.fn = pickCmp<SetpH>(ty);
       }
     }
     if (!in.fn)
-      c.error(std::string("unsupported type .") + tyName(ty));
+      return c.error(std::string("unsupported type .") + tyName(ty));
     return true;
   }
   if (b == "selp") {
     const Ty ty = c.oneType();
-    c.noMoreMods();
-    c.need(4);
+    if (c.failed() || !c.noMoreMods() || !c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
     in.a[2] = c.pred(c.pi.ops[3]);
     if (c.pi.ops[3].neg)
-      c.error("selp does not take a negated predicate");
+      return c.error("selp does not take a negated predicate");
     in.fn = hSelp;
     return true;
   }
   if (b == "slct") {
     if (c.mods.types.size() != 2)
-      c.error("slct needs two types");
+      return c.error("slct needs two types");
     const Ty dty = c.mods.types[0], cty = c.mods.types[1];
     if (cty != Ty::S32 && cty != Ty::F32)
-      c.error("slct selector must be .s32 or .f32");
+      return c.error("slct selector must be .s32 or .f32");
     in.flags = c.mods.ftz ? 1 : 0;
     c.mods.ftz = false;
-    c.noMoreMods();
-    c.need(4);
+    if (!c.noMoreMods() || !c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, dty);
     in.a[1] = c.value(2, dty);
@@ -477,10 +482,10 @@ bool decodeCompare(DecodeCtx &c) {
       if (c.mods.take(ops[i]))
         which = i;
     if (which < 0)
-      c.error("testp needs an operation");
+      return c.error("testp needs an operation");
     const Ty ty = c.oneType();
-    c.noMoreMods();
-    c.need(2);
+    if (c.failed() || !c.noMoreMods() || !c.need(2))
+      return true;
     in.sub = (uint16_t)which;
     in.d[0] = c.pred(c.pi.ops[0]);
     in.a[0] = c.value(1, ty);
@@ -489,7 +494,7 @@ bool decodeCompare(DecodeCtx &c) {
     else if (ty == Ty::F64)
       in.fn = hTestp<double>;
     else
-      c.error("testp needs .f32 or .f64");
+      return c.error("testp needs .f32 or .f64");
     return true;
   }
   return false;

@@ -25,30 +25,31 @@ bool decodeControl(DecodeCtx &c) {
   Inst &in = c.in;
   if (b == "bra") {
     c.mods.take("uni");
-    c.noMoreMods();
-    c.need(1);
+    if (!c.noMoreMods() || !c.need(1))
+      return true;
     if (c.pi.ops[0].kind != Operand::Reg)
-      c.error("branch target must be a label");
+      return c.error("branch target must be a label");
     in.ctl = Ctl::Bra;
     return true;
   }
   if (b == "ret" || b == "exit") {
     c.mods.take("uni");
-    c.noMoreMods();
-    c.need(0);
+    if (!c.noMoreMods() || !c.need(0))
+      return true;
     in.ctl = Ctl::Exit;
     return true;
   }
   if (b == "trap" || b == "brkpt") {
-    c.noMoreMods();
+    if (!c.noMoreMods())
+      return true;
     in.fn = b == "trap" ? hTrap : hBrkpt;
     return true;
   }
   if (b == "call")
-    c.error("function calls are not supported (inline device functions: "
-            "__forceinline__ / alwaysinline)");
+    return c.error("function calls are not supported (inline device functions: "
+                   "__forceinline__ / alwaysinline)");
   if (b == "brx")
-    c.error("indirect branches (brx.idx) are not supported");
+    return c.error("indirect branches (brx.idx) are not supported");
   if (b == "membar" || b == "fence") {
     // Sequentially consistent by construction: fences have no effect.
     for (const char *m : {"gl", "sys", "sc", "proxy", "async", "alias",
@@ -61,7 +62,8 @@ bool decodeControl(DecodeCtx &c) {
                                      }),
                       c.mods.rest.end());
     c.mods.hasSpace = false;
-    c.noMoreMods();
+    if (!c.noMoreMods())
+      return true;
     in.fn = hNop;
     return true;
   }
@@ -75,8 +77,8 @@ bool decodeControl(DecodeCtx &c) {
     // bar.warp.sync membermask
     if (c.mods.take("warp")) {
       c.mods.take("sync");
-      c.noMoreMods();
-      c.need(1);
+      if (!c.noMoreMods() || !c.need(1))
+        return true;
       in.ctl = Ctl::Collective;
       in.coll = Coll::MemberMask;
       in.mmask = c.value(0, Ty::U32);
@@ -92,13 +94,14 @@ bool decodeControl(DecodeCtx &c) {
     if (c.mods.take("sync")) {
       in.sub = 0;
       if (c.pi.ops.size() < 1 || c.pi.ops.size() > 2)
-        c.error("expected barrier number and optional thread count");
+        return c.error("expected barrier number and optional thread count");
       in.a[0] = c.value(0, Ty::U32);
       if (c.pi.ops.size() == 2)
         in.a[1] = c.value(1, Ty::U32);
     } else if (c.mods.take("arrive")) {
       in.sub = 1;
-      c.need(2);
+      if (!c.need(2))
+        return true;
       in.a[0] = c.value(0, Ty::U32);
       in.a[1] = c.value(1, Ty::U32);
     } else if (c.mods.take("red")) {
@@ -107,17 +110,17 @@ bool decodeControl(DecodeCtx &c) {
                     : c.mods.take("or")  ? 3
                                          : 0;
       if (!op)
-        c.error("bar.red needs .popc, .and or .or");
+        return c.error("bar.red needs .popc, .and or .or");
       in.sub = (uint16_t)(2 | (op << 2));
       if (c.pi.ops.size() != 3 && c.pi.ops.size() != 4)
-        c.error("bar.red expects d, a{, b}, {!}c");
+        return c.error("bar.red expects d, a{, b}, {!}c");
       if (op == 1) {
         if (c.oneType() != Ty::U32)
-          c.error("bar.red.popc needs .u32");
+          return c.error("bar.red.popc needs .u32");
         in.d[0] = c.dest(0);
       } else {
         if (c.oneType() != Ty::Pred)
-          c.error("bar.red.and/or needs .pred");
+          return c.error("bar.red.and/or needs .pred");
         in.d[0] = c.pred(c.pi.ops[0]);
       }
       in.a[0] = c.value(1, Ty::U32);
@@ -129,9 +132,9 @@ bool decodeControl(DecodeCtx &c) {
         in.flags |= 2;
       c.mods.types.clear();
     } else {
-      c.error("unknown barrier form");
+      return c.error("unknown barrier form");
     }
-    c.noMoreMods();
+    (void)c.noMoreMods();
     return true;
   }
   return false;
@@ -187,9 +190,11 @@ bool decodeMove(DecodeCtx &c) {
   if (c.pi.base != "mov")
     return false;
   Inst &in = c.in;
-  c.noMoreMods();
+  if (!c.noMoreMods())
+    return true;
   const Ty ty = c.oneType();
-  c.need(2);
+  if (c.failed() || !c.need(2))
+    return true;
   const Operand &d = c.pi.ops[0];
   const Operand &a = c.pi.ops[1];
   if (ty == Ty::Pred) {
@@ -207,7 +212,7 @@ bool decodeMove(DecodeCtx &c) {
   if (d.kind == Operand::Vec) {
     const size_t n = d.elems.size();
     if (n < 2 || n > 4 || bits % n)
-      c.error("bad vector unpack");
+      return c.error("bad vector unpack");
     in.vec = (uint8_t)n;
     in.sub = (uint16_t)(bits / n);
     for (size_t i = 0; i < n; ++i)
@@ -219,7 +224,7 @@ bool decodeMove(DecodeCtx &c) {
   if (a.kind == Operand::Vec) {
     const size_t n = a.elems.size();
     if (n < 2 || n > 4 || bits % n)
-      c.error("bad vector pack");
+      return c.error("bad vector pack");
     in.vec = (uint8_t)n;
     in.sub = (uint16_t)(bits / n);
     for (size_t i = 0; i < n; ++i)

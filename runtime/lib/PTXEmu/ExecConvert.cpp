@@ -305,7 +305,7 @@ bool decodeConvert(DecodeCtx &c) {
   Inst &in = c.in;
   Mods &md = c.mods;
   if (md.types.size() != 2)
-    c.error("cvt needs a destination and a source type");
+    return c.error("cvt needs a destination and a source type");
   const Ty dt = md.types[0], at = md.types[1];
   in.ty = dt;
   in.ty2 = at;
@@ -325,22 +325,23 @@ bool decodeConvert(DecodeCtx &c) {
   in.rnd = (uint8_t)md.rnd;
   const bool hasRnd = md.hasRnd;
   md.ftz = md.sat = md.relu = md.satfinite = md.hasRnd = false;
-  c.noMoreMods();
+  if (!c.noMoreMods())
+    return true;
   md.hasRnd = hasRnd;
   in.flags = flags;
 
-  auto badRnd = [&](const char *why) { c.error(why); };
   const bool dF = tyIsFloat(dt), aF = tyIsFloat(at);
   if (!(tyIsInt(dt) || dF) || !(tyIsInt(at) || aF))
-    c.error(std::string("unsupported cvt types .") + tyName(dt) + "." +
-            tyName(at));
+    return c.error(std::string("unsupported cvt types .") + tyName(dt) + "." +
+                   tyName(at));
 
   if (dt == Ty::F16x2 || dt == Ty::BF16x2) {
     if (at != Ty::F32)
-      c.error("packed cvt needs an .f32 source");
+      return c.error("packed cvt needs an .f32 source");
     if (!md.hasRnd || md.irnd || (md.rnd != Round::RN && md.rnd != Round::RZ))
-      badRnd("packed cvt needs .rn or .rz");
-    c.need(3);
+      return c.error("packed cvt needs .rn or .rz");
+    if (!c.need(3))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, Ty::F32);
     in.a[1] = c.value(2, Ty::F32);
@@ -348,43 +349,44 @@ bool decodeConvert(DecodeCtx &c) {
     in.fn = hCvtPack;
     return true;
   }
-  c.need(2);
+  if (!c.need(2))
+    return true;
   in.d[0] = c.dest(0);
   in.a[0] = c.value(1, at);
   if (dt == Ty::TF32) {
     if (at != Ty::F32 || !md.hasRnd ||
         (md.rnd != Round::RNA && md.rnd != Round::RN && md.rnd != Round::RZ))
-      c.error("cvt.tf32 needs an .f32 source and .rna, .rn or .rz");
+      return c.error("cvt.tf32 needs an .f32 source and .rna, .rn or .rz");
     in.fn = hCvtTf32;
     return true;
   }
   if (at == Ty::F16x2 || at == Ty::BF16x2 || at == Ty::TF32)
-    c.error("unsupported cvt source type");
+    return c.error("unsupported cvt source type");
   // Validate the rounding modifier.
   if (dF && !aF) {
     if (md.irnd)
-      badRnd("integer rounding on an int-to-float cvt");
+      return c.error("integer rounding on an int-to-float cvt");
     if (md.rnd == Round::RNA)
-      badRnd(".rna is only valid for tf32");
+      return c.error(".rna is only valid for tf32");
   } else if (!dF && aF) {
     if (!md.irnd)
-      badRnd("float-to-int cvt needs .rni, .rzi, .rmi or .rpi");
+      return c.error("float-to-int cvt needs .rni, .rzi, .rmi or .rpi");
   } else if (dF && aF) {
     const bool narrowing =
         tyBits(dt) < tyBits(at) || (isF16ish(dt) && isF16ish(at) && dt != at);
     if (narrowing && !md.hasRnd)
-      badRnd("narrowing float cvt needs .rn, .rz, .rm or .rp");
+      return c.error("narrowing float cvt needs .rn, .rz, .rm or .rp");
     if (narrowing && md.irnd)
-      badRnd("integer rounding on a narrowing float cvt");
+      return c.error("integer rounding on a narrowing float cvt");
     if (!narrowing && md.hasRnd && !md.irnd)
-      badRnd("a widening float cvt is exact: no .rn/.rz/.rm/.rp");
+      return c.error("a widening float cvt is exact: no .rn/.rz/.rm/.rp");
     if (md.rnd == Round::RNA)
-      badRnd(".rna is only valid for tf32");
+      return c.error(".rna is only valid for tf32");
   } else if (md.hasRnd) {
-    badRnd("rounding modifier on an integer cvt");
+    return c.error("rounding modifier on an integer cvt");
   }
   if ((flags & (kRelu | kSatfinite)) && !(dt == Ty::F16 || dt == Ty::BF16))
-    c.error(".relu/.satfinite need an f16/bf16 destination");
+    return c.error(".relu/.satfinite need an f16/bf16 destination");
 
   const Round r = md.rnd;
   const bool plain = !(flags & (kFtz | kSat | kRelu | kSatfinite));

@@ -459,44 +459,46 @@ bool decodeFloatArith(DecodeCtx &c) {
   Inst &in = c.in;
   Mods &md = c.mods;
   const Ty ty = c.oneType();
+  if (c.failed())
+    return true;
   if (!tyIsFloat(ty) || ty == Ty::TF32)
-    c.error(std::string("unsupported type .") + tyName(ty));
+    return c.error(std::string("unsupported type .") + tyName(ty));
   const bool is16 = ty != Ty::F32 && ty != Ty::F64;
   // Modifiers.
   if (md.ftz) {
     // f64 has .ftz only on rcp.approx / rsqrt.approx (the seeds of nvcc's
     // double division and square root).
     if (ty == Ty::F64 && !((op == Rcp || op == Rsqrt) && md.approx))
-      c.error(".ftz is not valid for .f64 " + b);
+      return c.error(".ftz is not valid for .f64 " + b);
     in.flags |= kFtz;
   }
   if (md.sat) {
     if (ty == Ty::F64 || ty == Ty::BF16 || ty == Ty::BF16x2)
-      c.error(".sat is not valid for this type");
+      return c.error(".sat is not valid for this type");
     in.flags |= kSat;
   }
   if (md.nan) {
     if (op != Min && op != Max)
-      c.error(".NaN is only valid on min/max");
+      return c.error(".NaN is only valid on min/max");
     in.flags |= kNaN;
   }
   if (md.relu) {
     if (op != Fma || !is16)
-      c.error(".relu is only valid on f16/bf16 fma");
+      return c.error(".relu is only valid on f16/bf16 fma");
     in.flags |= kRelu;
   }
   if (c.mods.take("xorsign")) {
     if (!c.mods.take("abs") || (op != Min && op != Max))
-      c.error(".xorsign.abs is only valid on min/max");
+      return c.error(".xorsign.abs is only valid on min/max");
     in.flags |= kXorsignAbs;
   }
   const bool rndOk = op == Add || op == Sub || op == Mul || op == Fma ||
                      op == Div || op == Rcp || op == Sqrt;
   if (md.hasRnd) {
     if (!rndOk || md.irnd || md.rnd == Round::RNA)
-      c.error("rounding modifier not valid here");
+      return c.error("rounding modifier not valid here");
     if (is16 && md.rnd != Round::RN)
-      c.error("only .rn is supported for f16/bf16 arithmetic");
+      return c.error("only .rn is supported for f16/bf16 arithmetic");
     in.rnd = (uint8_t)md.rnd;
   }
   if (md.approx || md.full) {
@@ -504,26 +506,28 @@ bool decodeFloatArith(DecodeCtx &c) {
       in.sub |= 1; // approximate: computed as the IEEE result
     else if (!(op == Rsqrt || op == Sin || op == Cos || op == Lg2 ||
                op == Ex2 || op == Tanh))
-      c.error(".approx is not valid here");
+      return c.error(".approx is not valid here");
   } else if (op == Rsqrt || op == Sin || op == Cos || op == Lg2 || op == Ex2 ||
              op == Tanh) {
-    c.error("only the .approx form exists");
+    return c.error("only the .approx form exists");
   } else if ((op == Div || op == Rcp || op == Sqrt) && !md.hasRnd) {
-    c.error("a rounding modifier (or .approx/.full) is required");
+    return c.error("a rounding modifier (or .approx/.full) is required");
   }
   if (op == Fma && ty == Ty::F32 && !md.hasRnd && b == "mad")
-    c.error("mad.f32 without rounding modifier (sm_1x semantics)");
+    return c.error("mad.f32 without rounding modifier (sm_1x semantics)");
   if (b == "mad" && is16)
-    c.error("mad is not valid for f16/bf16");
+    return c.error("mad is not valid for f16/bf16");
   md.ftz = md.sat = md.nan = md.relu = md.approx = md.full = false;
   md.hasRnd = false;
-  c.noMoreMods();
+  if (!c.noMoreMods())
+    return true;
 
   const bool unary = op == Abs || op == Neg || op == Rcp || op == Sqrt ||
                      op == Rsqrt || op == Sin || op == Cos || op == Lg2 ||
                      op == Ex2 || op == Tanh;
   const size_t nsrc = unary ? 1 : op == Fma ? 3 : 2;
-  c.need(nsrc + 1);
+  if (!c.need(nsrc + 1))
+    return true;
   in.d[0] = c.dest(0);
   const Ty valTy = ty == Ty::F16x2 || ty == Ty::BF16x2 ? Ty::B32 : ty;
   for (size_t i = 0; i < nsrc; ++i)
@@ -613,7 +617,8 @@ bool decodeFloatArith(DecodeCtx &c) {
     break;
   }
   if (!in.fn)
-    c.error(std::string("unsupported type .") + tyName(ty) + " for " + b);
+    return c.error(std::string("unsupported type .") + tyName(ty) + " for " +
+                   b);
   return true;
 }
 

@@ -548,35 +548,39 @@ bool decodeIntArith(DecodeCtx &c) {
   if (!mine)
     return false;
   if (c.mods.types.empty())
-    c.error("missing type");
+    return c.error("missing type");
   const Ty ty = c.mods.types[0];
   if (b == "dp4a") {
     if (c.mods.types.size() != 2)
-      c.error("dp4a needs two types");
+      return c.error("dp4a needs two types");
     bool sa = c.mods.types[0] == Ty::S32, sb = c.mods.types[1] == Ty::S32;
-    c.need(4);
+    if (!c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     for (int i = 0; i < 3; ++i)
       in.a[i] = c.value(i + 1, Ty::U32);
     in.fn = sa ? (sb ? hDp4a<true, true> : hDp4a<true, false>)
                : (sb ? hDp4a<false, true> : hDp4a<false, false>);
     c.mods.types.clear();
-    c.noMoreMods();
+    (void)c.noMoreMods();
     return true;
   }
   if (!isIntTy(ty))
     return false; // floating-point forms
   if (c.mods.types.size() != 1)
-    c.error("unexpected second type");
+    return c.error("unexpected second type");
+  // Binary and unary forms (an error is left recorded in `c`).
   auto bin = [&](ExecFn fn) {
-    c.need(3);
+    if (!c.need(3))
+      return;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
     in.fn = fn;
   };
   auto un = [&](ExecFn fn) {
-    c.need(2);
+    if (!c.need(2))
+      return;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.fn = fn;
@@ -588,8 +592,9 @@ bool decodeIntArith(DecodeCtx &c) {
     const bool useCarry = b.size() == 4;
     if (c.mods.cc || useCarry) {
       if (tyBits(ty) != 32 && tyBits(ty) != 64)
-        c.error("carry arithmetic needs a 32- or 64-bit type");
-      c.need(3);
+        return c.error("carry arithmetic needs a 32- or 64-bit type");
+      if (!c.need(3))
+        return true;
       in.d[0] = c.dest(0);
       in.a[0] = c.value(1, ty);
       in.a[1] = c.value(2, ty);
@@ -607,12 +612,12 @@ bool decodeIntArith(DecodeCtx &c) {
       in.fn = is64 ? MPT_CARRY(uint64_t) : MPT_CARRY(uint32_t);
 #undef MPT_CARRY
       c.mods.cc = false;
-      c.noMoreMods();
+      (void)c.noMoreMods();
       return true;
     }
     if (sat) {
       if (ty != Ty::S32)
-        c.error(".sat needs .s32");
+        return c.error(".sat needs .s32");
       bin(sub ? &Bin<OpSubSat>::H<int32_t>::run
               : &Bin<OpAddSat>::H<int32_t>::run);
     } else {
@@ -621,10 +626,11 @@ bool decodeIntArith(DecodeCtx &c) {
   } else if ((b == "mad" && c.mods.cc) || b == "madc") {
     const bool hi = c.mods.take("hi");
     if (!hi && !c.mods.take("lo"))
-      c.error(b + " with a carry needs .lo or .hi");
+      return c.error(b + " with a carry needs .lo or .hi");
     if (tyBits(ty) != 32 && tyBits(ty) != 64)
-      c.error("carry arithmetic needs a 32- or 64-bit type");
-    c.need(4);
+      return c.error("carry arithmetic needs a 32- or 64-bit type");
+    if (!c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
@@ -649,10 +655,11 @@ bool decodeIntArith(DecodeCtx &c) {
     const bool lo = c.mods.take("lo"), hi = c.mods.take("hi"),
                wide = c.mods.take("wide");
     if (lo + hi + wide != 1)
-      c.error("mul/mad needs one of .lo, .hi, .wide");
+      return c.error("mul/mad needs one of .lo, .hi, .wide");
     if (wide && tyBits(ty) == 64)
-      c.error(".wide needs a 16- or 32-bit type");
-    c.need(mad ? 4 : 3);
+      return c.error(".wide needs a 16- or 32-bit type");
+    if (!c.need(mad ? 4 : 3))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
@@ -664,7 +671,7 @@ bool decodeIntArith(DecodeCtx &c) {
       in.a[2] = c.value(3, cty);
     }
     if (sat && !(mad && hi && ty == Ty::S32))
-      c.error(".sat is only allowed on mad.hi.s32");
+      return c.error(".sat is only allowed on mad.hi.s32");
     if (mad && hi && sat)
       in.fn = hMadHiSatS32;
     else if (wide)
@@ -677,10 +684,11 @@ bool decodeIntArith(DecodeCtx &c) {
     const bool mad = b == "mad24";
     const bool hi = c.mods.take("hi");
     if (!hi && !c.mods.take("lo"))
-      c.error("mul24 needs .lo or .hi");
+      return c.error("mul24 needs .lo or .hi");
     if (ty != Ty::U32 && ty != Ty::S32)
-      c.error("mul24 needs .u32 or .s32");
-    c.need(mad ? 4 : 3);
+      return c.error("mul24 needs .u32 or .s32");
+    if (!c.need(mad ? 4 : 3))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
@@ -703,7 +711,7 @@ bool decodeIntArith(DecodeCtx &c) {
     const bool relu = c.mods.relu;
     c.mods.relu = false;
     if (relu && ty != Ty::S32)
-      c.error(".relu needs .s32");
+      return c.error(".relu needs .s32");
     if (relu)
       bin(b == "min" ? &Bin<OpMinRelu>::H<int32_t>::run
                      : &Bin<OpMaxRelu>::H<int32_t>::run);
@@ -711,7 +719,8 @@ bool decodeIntArith(DecodeCtx &c) {
       bin(b == "min" ? byIntType<Bin<OpMin>::H>(ty)
                      : byIntType<Bin<OpMax>::H>(ty));
   } else if (b == "popc" || b == "clz" || b == "bfind") {
-    c.need(2);
+    if (!c.need(2))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     if (c.mods.take("shiftamt"))
@@ -729,7 +738,8 @@ bool decodeIntArith(DecodeCtx &c) {
   } else if (b == "brev") {
     un(byIntType<Un<OpBrev>::H>(ty));
   } else if (b == "bfe") {
-    c.need(4);
+    if (!c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, Ty::U32);
@@ -739,7 +749,8 @@ bool decodeIntArith(DecodeCtx &c) {
             : tyBits(ty) == 64 ? hBfe<uint64_t>
                                : hBfe<uint32_t>;
   } else if (b == "bfi") {
-    c.need(5);
+    if (!c.need(5))
+      return true;
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, ty);
@@ -747,15 +758,16 @@ bool decodeIntArith(DecodeCtx &c) {
     in.a[3] = c.value(4, Ty::U32);
     in.fn = tyBits(ty) == 64 ? hBfi<uint64_t> : hBfi<uint32_t>;
   } else if (b == "sad") {
-    c.need(4);
+    if (!c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     for (int i = 0; i < 3; ++i)
       in.a[i] = c.value(i + 1, ty);
     in.fn = byIntType<SadH>(ty);
   }
   if (!in.fn)
-    c.error(std::string("unsupported type .") + tyName(ty));
-  c.noMoreMods();
+    return c.error(std::string("unsupported type .") + tyName(ty));
+  (void)c.noMoreMods();
   return true;
 }
 
@@ -767,12 +779,14 @@ bool decodeLogic(DecodeCtx &c) {
   Inst &in = c.in;
   if (b == "and" || b == "or" || b == "xor" || b == "not" || b == "cnot") {
     const Ty ty = c.oneType();
-    c.noMoreMods();
+    if (c.failed() || !c.noMoreMods())
+      return true;
     const bool unary = b == "not" || b == "cnot";
-    c.need(unary ? 2 : 3);
+    if (!c.need(unary ? 2 : 3))
+      return true;
     if (ty == Ty::Pred) {
       if (b == "cnot")
-        c.error("cnot.pred is not valid");
+        return c.error("cnot.pred is not valid");
       in.d[0] = c.pred(c.pi.ops[0]);
       in.a[0] = c.pred(c.pi.ops[1]);
       if (!unary)
@@ -784,7 +798,7 @@ bool decodeLogic(DecodeCtx &c) {
       return true;
     }
     if (!tyIsInt(ty))
-      c.error(std::string("unsupported type .") + tyName(ty));
+      return c.error(std::string("unsupported type .") + tyName(ty));
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     if (!unary)
@@ -798,10 +812,10 @@ bool decodeLogic(DecodeCtx &c) {
   }
   if (b == "shl" || b == "shr") {
     const Ty ty = c.oneType();
-    c.noMoreMods();
-    c.need(3);
+    if (c.failed() || !c.noMoreMods() || !c.need(3))
+      return true;
     if (!tyIsInt(ty))
-      c.error(std::string("unsupported type .") + tyName(ty));
+      return c.error(std::string("unsupported type .") + tyName(ty));
     in.d[0] = c.dest(0);
     in.a[0] = c.value(1, ty);
     in.a[1] = c.value(2, Ty::U32);
@@ -812,14 +826,14 @@ bool decodeLogic(DecodeCtx &c) {
   if (b == "shf") {
     const bool left = c.mods.take("l");
     if (!left && !c.mods.take("r"))
-      c.error("shf needs .l or .r");
+      return c.error("shf needs .l or .r");
     const bool wrap = c.mods.take("wrap");
     if (!wrap && !c.mods.take("clamp"))
-      c.error("shf needs .wrap or .clamp");
+      return c.error("shf needs .wrap or .clamp");
     if (c.oneType() != Ty::B32)
-      c.error("shf needs .b32");
-    c.noMoreMods();
-    c.need(4);
+      return c.error("shf needs .b32");
+    if (!c.noMoreMods() || !c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     for (int i = 0; i < 3; ++i)
       in.a[i] = c.value(i + 1, Ty::U32);
@@ -833,9 +847,9 @@ bool decodeLogic(DecodeCtx &c) {
       if (c.mods.take(modes[i]))
         in.sub = (uint16_t)(i + 1);
     if (c.oneType() != Ty::B32)
-      c.error("prmt needs .b32");
-    c.noMoreMods();
-    c.need(4);
+      return c.error("prmt needs .b32");
+    if (!c.noMoreMods() || !c.need(4))
+      return true;
     in.d[0] = c.dest(0);
     for (int i = 0; i < 3; ++i)
       in.a[i] = c.value(i + 1, Ty::U32);
@@ -844,11 +858,11 @@ bool decodeLogic(DecodeCtx &c) {
   }
   if (b == "lop3") {
     if (c.oneType() != Ty::B32)
-      c.error("lop3 needs .b32");
-    c.noMoreMods();
-    c.need(5);
+      return c.error("lop3 needs .b32");
+    if (!c.noMoreMods() || !c.need(5))
+      return true;
     if (c.pi.ops[4].kind != Operand::Imm)
-      c.error("lop3 needs an immediate lookup table");
+      return c.error("lop3 needs an immediate lookup table");
     in.d[0] = c.dest(0);
     for (int i = 0; i < 3; ++i)
       in.a[i] = c.value(i + 1, Ty::U32);

@@ -40,30 +40,36 @@ inline uint64_t loadN(const uint8_t *p, unsigned n) {
 template <Space S, unsigned N, bool Signed>
 void hLd(ExecCtx &c, const Inst &in, uint32_t m) {
   const unsigned vec = in.vec;
-  forLanes(m, [&](uint32_t l) {
+  forLanesWhile(m, [&](uint32_t l) {
     const uint64_t addr = effAddr(c, in, in.a[0], l);
     const uint8_t *p = memAt(c, in, (int)l, S, addr, (uint64_t)N * vec,
                              (uint64_t)N * vec, Access::Read);
+    if (!p)
+      return false;
     for (unsigned i = 0; i < vec; ++i) {
       uint64_t v = loadN(p + i * N, N);
       if (Signed)
         v = (uint64_t)sext(v, 8 * N);
       c.R[(size_t)in.d[i] * 32 + l] = v;
     }
+    return true;
   });
 }
 
 template <Space S, unsigned N>
 void hSt(ExecCtx &c, const Inst &in, uint32_t m) {
   const unsigned vec = in.vec;
-  forLanes(m, [&](uint32_t l) {
+  forLanesWhile(m, [&](uint32_t l) {
     const uint64_t addr = effAddr(c, in, in.a[0], l);
     uint8_t *p = memAt(c, in, (int)l, S, addr, (uint64_t)N * vec,
                        (uint64_t)N * vec, Access::Write);
+    if (!p)
+      return false;
     for (unsigned i = 0; i < vec; ++i) {
       const uint64_t v = c.R[(size_t)in.a[1 + i] * 32 + l];
       std::memcpy(p + i * N, &v, N);
     }
+    return true;
   });
 }
 
@@ -274,9 +280,11 @@ void hAtom(ExecCtx &c, const Inst &in, uint32_t m) {
   const Space sp = in.space;
   const unsigned n = tyBytes(in.ty);
   const bool hasD = in.d[0] != kNoSlot;
-  forLanes(m, [&](uint32_t l) {
+  forLanesWhile(m, [&](uint32_t l) {
     const uint64_t addr = effAddr(c, in, in.a[0], l);
     uint8_t *p = memAt(c, in, (int)l, sp, addr, n, n, Access::Atomic);
+    if (!p)
+      return false;
     const bool onShared =
         sp == Space::Shared ||
         (sp == Space::Generic && inWindow(addr, kSharedWindow));
@@ -286,6 +294,7 @@ void hAtom(ExecCtx &c, const Inst &in, uint32_t m) {
         atomicRMW(p, in.ty, (AOp)in.sub, bv, cv, in.ty == Ty::F32 && !onShared);
     if (hasD)
       c.R[(size_t)in.d[0] * 32 + l] = old;
+    return true;
   });
 }
 
@@ -297,7 +306,7 @@ void hCvtaTo(ExecCtx &c, const Inst &in, uint32_t m) {
   MPT_A(0);
   const Space sp = in.space;
   const bool is32 = in.sub == 32;
-  forLanes(m, [&](uint32_t l) {
+  forLanesWhile(m, [&](uint32_t l) {
     const uint64_t g = a0[l];
     uint64_t r = g;
     switch (sp) {
@@ -307,22 +316,27 @@ void hCvtaTo(ExecCtx &c, const Inst &in, uint32_t m) {
       const uint64_t w = sp == Space::Shared  ? kSharedWindow
                          : sp == Space::Local ? kLocalWindow
                                               : kParamWindow;
-      if (!inWindow(g, w))
+      if (!inWindow(g, w)) {
         fail(c, in, (int)l,
              "generic address " + std::to_string(g) + " is not in the " +
                  spaceName(sp) + " window (cvta.to." + spaceName(sp) +
                  " of a non-" + spaceName(sp) + " address)");
+        return false;
+      }
       r = g - w;
       break;
     }
     default:
       if (g && (inWindow(g, kSharedWindow) || inWindow(g, kLocalWindow) ||
-                inWindow(g, kParamWindow)))
+                inWindow(g, kParamWindow))) {
         fail(c, in, (int)l,
              "cvta.to.global of a generic shared/local/param address");
+        return false;
+      }
       break;
     }
     d0[l] = is32 ? (uint32_t)r : r;
+    return true;
   });
 }
 
@@ -371,15 +385,68 @@ void hIsspacep(ExecCtx &c, const Inst &in, uint32_t m) {
 // cp.async
 // ------------------------------------------------------------------------
 
-void hCpAsync(ExecCtx &c, const Inst &in, uint32_t m) {
+/// Issues the cp.async of lane `l` (`srcSize` bytes of `src` into the
+/// `cpSize` bytes at shared offset `dst`, the rest zero-filled); false (with
+/// the error recorded) if it is not allowed.
+bool issueCpAsync(ExecCtx &c, const Inst &in, uint32_t l, uint64_t dst,
+                  uint64_t src, uint32_t srcSize, uint32_t cpSize) {
   WarpState &w = *c.warp;
   BlockState &b = *c.block;
+  if (srcSize > cpSize) {
+    fail(c, in, (int)l,
+         "cp.async src-size " + std::to_string(srcSize) +
+             " is larger than cp-size " + std::to_string(cpSize));
+    return false;
+  }
+  if (dst & (cpSize - 1)) {
+    failMisaligned(c, in, (int)l, Space::Shared, dst, cpSize);
+    return false;
+  }
+  if (src & (cpSize - 1)) {
+    failMisaligned(c, in, (int)l, Space::Global, src, cpSize);
+    return false;
+  }
+  if (dst >= c.sharedSize || cpSize > c.sharedSize - dst) {
+    failAccess(c, in, (int)l, Space::Shared, dst, cpSize, Access::Write,
+               nullptr);
+    return false;
+  }
+  for (uint32_t k = 0; k < cpSize; ++k)
+    if (b.asyncShadow[dst + k]) {
+      fail(c, in, (int)l,
+           "cp.async writes shared bytes at " + std::to_string(dst) +
+               " that another cp.async still in flight writes (their "
+               "order is undefined)");
+      return false;
+    }
+  PendingCopy pc{};
+  pc.dst = (uint32_t)dst;
+  pc.size = (uint8_t)cpSize;
+  pc.lane = (uint8_t)l;
+  pc.group = w.nextGroup[l];
+  pc.inst = in.index;
+  if (srcSize) {
+    const uint8_t *s = globalAt(c, in, (int)l, src, srcSize, Access::Read);
+    if (!s)
+      return false;
+    std::memcpy(pc.data, s, srcSize);
+  }
+  if (!b.race.empty() && !raceCheck(c, in, (int)l, dst, cpSize, Access::Write))
+    return false;
+  for (uint32_t k = 0; k < cpSize; ++k)
+    ++b.asyncShadow[dst + k];
+  ++b.asyncInFlight;
+  w.pending.push_back(pc);
+  return true;
+}
+
+void hCpAsync(ExecCtx &c, const Inst &in, uint32_t m) {
   const uint32_t cpSize = in.sub;
   const bool hasSrcSize = in.a[2] != kNoSlot;
   const bool hasIgnore = in.flags & 1;
   const uint32_t ignoreMask =
       hasIgnore ? ((in.flags & 2) ? ~c.P[in.a[3]] : c.P[in.a[3]]) : 0;
-  forLanes(m, [&](uint32_t l) {
+  forLanesWhile(m, [&](uint32_t l) {
     // dst: shared state space; src: global state space.
     uint64_t dst = c.R[(size_t)in.a[0] * 32 + l];
     if (in.flags & kAddr32)
@@ -390,39 +457,7 @@ void hCpAsync(ExecCtx &c, const Inst &in, uint32_t m) {
         hasSrcSize ? (uint32_t)c.R[(size_t)in.a[2] * 32 + l] : cpSize;
     if ((ignoreMask >> l) & 1)
       srcSize = 0;
-    if (srcSize > cpSize)
-      fail(c, in, (int)l,
-           "cp.async src-size " + std::to_string(srcSize) +
-               " is larger than cp-size " + std::to_string(cpSize));
-    if (dst & (cpSize - 1))
-      failMisaligned(c, in, (int)l, Space::Shared, dst, cpSize);
-    if (src & (cpSize - 1))
-      failMisaligned(c, in, (int)l, Space::Global, src, cpSize);
-    if (dst >= c.sharedSize || cpSize > c.sharedSize - dst)
-      failAccess(c, in, (int)l, Space::Shared, dst, cpSize, Access::Write,
-                 nullptr);
-    for (uint32_t k = 0; k < cpSize; ++k)
-      if (b.asyncShadow[dst + k])
-        fail(c, in, (int)l,
-             "cp.async writes shared bytes at " + std::to_string(dst) +
-                 " that another cp.async still in flight writes (their "
-                 "order is undefined)");
-    PendingCopy pc{};
-    pc.dst = (uint32_t)dst;
-    pc.size = (uint8_t)cpSize;
-    pc.lane = (uint8_t)l;
-    pc.group = w.nextGroup[l];
-    pc.inst = in.index;
-    if (srcSize) {
-      const uint8_t *s = globalAt(c, in, (int)l, src, srcSize, Access::Read);
-      std::memcpy(pc.data, s, srcSize);
-    }
-    if (!b.race.empty())
-      raceCheck(c, in, (int)l, dst, cpSize, Access::Write);
-    for (uint32_t k = 0; k < cpSize; ++k)
-      ++b.asyncShadow[dst + k];
-    ++b.asyncInFlight;
-    w.pending.push_back(pc);
+    return issueCpAsync(c, in, l, dst, src, srcSize, cpSize);
   });
 }
 
@@ -462,22 +497,26 @@ bool decodeMemory(DecodeCtx &c) {
     for (const char *h : {"nc", "ca", "cg", "L2::cache_hint"})
       md.take(h);
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if (md.vec != 1 && md.vec != 2 && md.vec != 4)
-      c.error("unsupported vector width");
+      return c.error("unsupported vector width");
     in.vec = (uint8_t)md.vec;
     md.vec = 1;
-    c.noMoreMods();
+    if (!c.noMoreMods())
+      return true;
     const unsigned n = tyBytes(ty);
     if (n == 0 || n > 8)
-      c.error(std::string("unsupported type .") + tyName(ty));
+      return c.error(std::string("unsupported type .") + tyName(ty));
     in.ty = ty;
     Space sp = md.hasSpace ? md.space : Space::Generic;
     if (b == "ldu" && sp != Space::Global && sp != Space::Generic)
-      c.error("ldu needs .global");
+      return c.error("ldu needs .global");
     // Optional trailing cache-policy operand.
     if (c.pi.ops.size() == 3)
       c.pi.ops.pop_back();
-    c.need(2);
+    if (!c.need(2))
+      return true;
     const Operand &addrOp = c.pi.ops[st ? 0 : 1];
     const Operand &valOp = c.pi.ops[st ? 1 : 0];
     Space symSpace;
@@ -493,25 +532,27 @@ bool decodeMemory(DecodeCtx &c) {
         sp != Space::Const)
       in.flags |= kAddr32;
     else if (is32)
-      c.error("32-bit address register in a 64-bit address space");
+      return c.error("32-bit address register in a 64-bit address space");
     in.space = sp;
     const Ty vty = tyIsFloat(ty) && n < 4 ? Ty::B16 : ty;
+    // The value operand's slots (an error is left recorded in `c`).
     auto collect = [&](const Operand &op, uint32_t *slots, bool dst) {
       if (in.vec == 1) {
         if (op.kind == Operand::Vec)
-          c.error("vector operand on a scalar access");
+          return (void)c.error("vector operand on a scalar access");
         slots[0] = dst ? c.dest(op) : c.value(op, vty);
         return;
       }
       if (op.kind != Operand::Vec || op.elems.size() != in.vec)
-        c.error("expected a vector of " + std::to_string(in.vec) +
-                " registers");
+        return (void)c.error("expected a vector of " + std::to_string(in.vec) +
+                             " registers");
       for (unsigned i = 0; i < in.vec; ++i)
         slots[i] = dst ? c.dest(op.elems[i]) : c.value(op.elems[i], vty);
     };
     if (st) {
       if (sp == Space::Param || sp == Space::Const)
-        c.error(std::string("st.") + spaceName(sp) + " is not supported");
+        return c.error(std::string("st.") + spaceName(sp) +
+                       " is not supported");
       collect(valOp, in.a + 1, false);
       in.fn = pickStSpace(sp, n);
     } else {
@@ -531,38 +572,42 @@ bool decodeMemory(DecodeCtx &c) {
       if (md.take(o.first))
         op = o.second;
     if (op < 0)
-      c.error("unknown atomic operation");
+      return c.error("unknown atomic operation");
     md.take("L2::cache_hint");
     const bool noftz = md.noftz;
     md.noftz = false;
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if (md.vec != 1)
-      c.error("vector atomics are not supported");
-    c.noMoreMods();
+      return c.error("vector atomics are not supported");
+    if (!c.noMoreMods())
+      return true;
     const bool isF = tyIsFloat(ty);
     if (isF && op != AAdd && op != AExch && op != AMin && op != AMax)
-      c.error("floating-point atomics support add, min, max and exch");
+      return c.error("floating-point atomics support add, min, max and exch");
     if ((ty == Ty::F16 || ty == Ty::F16x2 || ty == Ty::BF16 ||
          ty == Ty::BF16x2) &&
         op == AAdd && !noftz)
-      c.error("f16/bf16 atom.add needs .noftz");
+      return c.error("f16/bf16 atom.add needs .noftz");
     if (ty == Ty::F64 && op != AAdd && op != AExch)
-      c.error("f64 atomics support add");
+      return c.error("f64 atomics support add");
     if ((op == AInc || op == ADec) && ty != Ty::U32)
-      c.error(".inc/.dec need .u32");
+      return c.error(".inc/.dec need .u32");
     if (op == ACas &&
         !(tyBits(ty) == 32 || tyBits(ty) == 64 || tyBits(ty) == 16))
-      c.error("cas needs a 16-, 32- or 64-bit type");
+      return c.error("cas needs a 16-, 32- or 64-bit type");
     in.sub = (uint16_t)op;
     in.ty = ty;
     Space sp = md.hasSpace ? md.space : Space::Generic;
     if (sp != Space::Global && sp != Space::Shared && sp != Space::Generic)
-      c.error("atomics need .global, .shared or generic addressing");
+      return c.error("atomics need .global, .shared or generic addressing");
     const bool red = b == "red";
     size_t nops = (red ? 2 : 3) + (op == ACas ? 1 : 0);
     if (c.pi.ops.size() == nops + 1)
       c.pi.ops.pop_back(); // cache-policy
-    c.need(nops);
+    if (!c.need(nops))
+      return true;
     size_t i = 0;
     if (!red)
       in.d[0] = c.dest(i++);
@@ -574,7 +619,7 @@ bool decodeMemory(DecodeCtx &c) {
     if (is32 && sp == Space::Shared)
       in.flags |= kAddr32;
     else if (is32)
-      c.error("32-bit address register in a 64-bit address space");
+      return c.error("32-bit address register in a 64-bit address space");
     in.space = sp;
     const Ty vty = tyBits(ty) == 16 ? Ty::B16 : ty;
     if (op == ACas) {
@@ -590,12 +635,14 @@ bool decodeMemory(DecodeCtx &c) {
   if (b == "cvta") {
     const bool to = md.take("to");
     if (!md.hasSpace)
-      c.error("cvta needs a state space");
+      return c.error("cvta needs a state space");
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if (ty != Ty::U32 && ty != Ty::U64)
-      c.error("cvta needs .u32 or .u64");
-    c.noMoreMods();
-    c.need(2);
+      return c.error("cvta needs .u32 or .u64");
+    if (!c.noMoreMods() || !c.need(2))
+      return true;
     in.space = md.space;
     in.sub = (uint16_t)tyBits(ty);
     in.d[0] = c.dest(0);
@@ -605,9 +652,9 @@ bool decodeMemory(DecodeCtx &c) {
   }
   if (b == "isspacep") {
     if (!md.hasSpace)
-      c.error("isspacep needs a state space");
-    c.noMoreMods();
-    c.need(2);
+      return c.error("isspacep needs a state space");
+    if (!c.noMoreMods() || !c.need(2))
+      return true;
     in.space = md.space;
     in.d[0] = c.pred(c.pi.ops[0]);
     in.a[0] = c.value(1, Ty::U64);
@@ -616,52 +663,53 @@ bool decodeMemory(DecodeCtx &c) {
   }
   if (b == "cp") {
     if (!md.take("async"))
-      c.error("only cp.async is supported");
+      return c.error("only cp.async is supported");
     if (md.take("commit_group")) {
-      c.noMoreMods();
-      c.need(0);
+      if (!c.noMoreMods() || !c.need(0))
+        return true;
       in.fn = hCpAsyncCommit;
       return true;
     }
     if (md.take("wait_group")) {
-      c.noMoreMods();
-      c.need(1);
+      if (!c.noMoreMods() || !c.need(1))
+        return true;
       if (c.pi.ops[0].kind != Operand::Imm)
-        c.error("cp.async.wait_group needs an immediate");
+        return c.error("cp.async.wait_group needs an immediate");
       in.imm = c.pi.ops[0].ival;
       in.sub = 0;
       in.fn = hCpAsyncWait;
       return true;
     }
     if (md.take("wait_all")) {
-      c.noMoreMods();
-      c.need(0);
+      if (!c.noMoreMods() || !c.need(0))
+        return true;
       in.sub = 1;
       in.fn = hCpAsyncWait;
       return true;
     }
     if (md.take("bulk") || md.take("mbarrier"))
-      c.error("cp.async.bulk / cp.async.mbarrier are not supported");
+      return c.error("cp.async.bulk / cp.async.mbarrier are not supported");
     const bool cg = md.take("cg");
     if (!cg && !md.take("ca"))
-      c.error("cp.async needs .ca or .cg");
+      return c.error("cp.async needs .ca or .cg");
     if (!(md.hasSpace && md.space == Space::Shared) || !md.take("global"))
-      c.error("cp.async needs .shared.global");
+      return c.error("cp.async needs .shared.global");
     const bool hint = md.take("L2::cache_hint");
-    c.noMoreMods();
+    if (!c.noMoreMods())
+      return true;
     auto &ops = c.pi.ops;
     if (hint && !ops.empty())
       ops.pop_back(); // cache-policy
     if (ops.size() < 3 || ops.size() > 4)
-      c.error(
+      return c.error(
           "cp.async expects [dst], [src], cp-size{, src-size | ignore-src}");
     if (ops[2].kind != Operand::Imm)
-      c.error("cp-size must be an immediate");
+      return c.error("cp-size must be an immediate");
     const int64_t size = ops[2].ival;
     if (size != 4 && size != 8 && size != 16)
-      c.error("cp-size must be 4, 8 or 16");
+      return c.error("cp-size must be 4, 8 or 16");
     if (cg && size != 16)
-      c.error("cp.async.cg needs cp-size 16");
+      return c.error("cp.async.cg needs cp-size 16");
     in.sub = (uint16_t)size;
     bool is32;
     Space symSpace;
@@ -671,7 +719,7 @@ bool decodeMemory(DecodeCtx &c) {
     bool srcIs32;
     c.address(ops[1], in.a[1], in.imm2, nullptr, &srcIs32);
     if (srcIs32)
-      c.error("cp.async source address must be 64-bit");
+      return c.error("cp.async source address must be 64-bit");
     in.a[2] = kNoSlot;
     if (ops.size() == 4) {
       if (c.isPredReg(ops[3])) {

@@ -49,7 +49,7 @@ void hShfl(ExecCtx &c, const Inst &in, uint32_t m) {
   forLanes(m, [&](uint32_t l) { src[l] = (uint32_t)a0[l]; });
   uint32_t pres = 0;
   uint32_t out[32];
-  forLanes(m, [&](uint32_t l) {
+  const bool ok = forLanesWhile(m, [&](uint32_t l) {
     const uint32_t bval = (uint32_t)a1[l] & 31;
     const uint32_t cv = (uint32_t)a2[l];
     const uint32_t cval = cv & 31, segmask = (cv >> 8) & 31;
@@ -77,14 +77,19 @@ void hShfl(ExecCtx &c, const Inst &in, uint32_t m) {
     }
     if (!pval)
       j = (int)l;
-    if (!((m >> j) & 1))
+    if (!((m >> j) & 1)) {
       fail(c, in, (int)l,
            "shfl.sync reads lane " + std::to_string(j) +
                ", which does not execute this shfl.sync (its value is "
                "undefined)");
+      return false;
+    }
     out[l] = src[j];
     pres |= (uint32_t)pval << l;
+    return true;
   });
+  if (!ok)
+    return;
   forLanes(m, [&](uint32_t l) { d0[l] = out[l]; });
   if (in.d[1] != kNoSlot)
     setPred(c.P[in.d[1]], pres, m);
@@ -297,7 +302,8 @@ void hMma(ExecCtx &c, const Inst &in, uint32_t m) {
 
 constexpr uint8_t kAddr32 = 0x80;
 
-/// Resolves the row address of lane `l` to a pointer into shared memory.
+/// Resolves the row address of lane `l` to a pointer into shared memory;
+/// null (with the error recorded) if it is not a valid one.
 uint8_t *rowPtr(ExecCtx &c, const Inst &in, uint32_t l, Access acc) {
   uint64_t a = c.R[(size_t)in.a[0] * 32 + l];
   if (in.flags & kAddr32)
@@ -305,14 +311,18 @@ uint8_t *rowPtr(ExecCtx &c, const Inst &in, uint32_t l, Access acc) {
   else
     a += (uint64_t)in.imm;
   if (in.space == Space::Generic) {
-    if (!inWindow(a, kSharedWindow))
+    if (!inWindow(a, kSharedWindow)) {
       fail(c, in, (int)l,
            "ldmatrix/stmatrix row address " + hexs(a) +
                " is not a shared-memory address");
+      return nullptr;
+    }
     a -= kSharedWindow;
   }
-  if (a & 15)
+  if (a & 15) {
     failMisaligned(c, in, (int)l, Space::Shared, a, 16);
+    return nullptr;
+  }
   return sharedAt(c, in, (int)l, a, 16, acc);
 }
 
@@ -324,6 +334,8 @@ void hLdmatrix(ExecCtx &c, const Inst &in, uint32_t m) {
   for (unsigned j = 0; j < num; ++j)
     for (unsigned r = 0; r < 8; ++r) {
       const uint8_t *p = rowPtr(c, in, 8 * j + r, Access::Read);
+      if (!p)
+        return;
       std::memcpy(M[j][r], p, 16);
     }
   for (unsigned j = 0; j < num; ++j) {
@@ -365,6 +377,8 @@ void hStmatrix(ExecCtx &c, const Inst &in, uint32_t m) {
   for (unsigned j = 0; j < num; ++j)
     for (unsigned r = 0; r < 8; ++r) {
       uint8_t *p = rowPtr(c, in, 8 * j + r, Access::Write);
+      if (!p)
+        return;
       std::memcpy(p, M[j][r], 16);
     }
 }
@@ -384,18 +398,18 @@ bool decodeWarp(DecodeCtx &c) {
   };
   if (b == "shfl") {
     if (!md.take("sync"))
-      c.error("shfl without .sync is not supported on sm_70 and later");
+      return c.error("shfl without .sync is not supported on sm_70 and later");
     static const char *modes[] = {"up", "down", "bfly", "idx"};
     int mode = -1;
     for (int i = 0; i < 4; ++i)
       if (md.take(modes[i]))
         mode = i;
     if (mode < 0)
-      c.error("shfl.sync needs .up, .down, .bfly or .idx");
+      return c.error("shfl.sync needs .up, .down, .bfly or .idx");
     if (c.oneType() != Ty::B32)
-      c.error("shfl.sync needs .b32");
-    c.noMoreMods();
-    c.need(5);
+      return c.error("shfl.sync needs .b32");
+    if (!c.noMoreMods() || !c.need(5))
+      return true;
     collective(Coll::MemberMask);
     in.sub = (uint16_t)mode;
     const Operand &d = c.pi.ops[0];
@@ -411,19 +425,21 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "vote") {
     if (!md.take("sync"))
-      c.error("vote without .sync is not supported on sm_70 and later");
+      return c.error("vote without .sync is not supported on sm_70 and later");
     static const char *modes[] = {"all", "any", "uni", "ballot"};
     int mode = -1;
     for (int i = 0; i < 4; ++i)
       if (md.take(modes[i]))
         mode = i;
     if (mode < 0)
-      c.error("vote.sync needs .all, .any, .uni or .ballot");
+      return c.error("vote.sync needs .all, .any, .uni or .ballot");
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if ((mode == 3) != (ty == Ty::B32) || (mode != 3 && ty != Ty::Pred))
-      c.error("vote.sync.ballot needs .b32, the others .pred");
-    c.noMoreMods();
-    c.need(3);
+      return c.error("vote.sync.ballot needs .b32, the others .pred");
+    if (!c.noMoreMods() || !c.need(3))
+      return true;
     collective(Coll::MemberMask);
     in.sub = (uint16_t)mode;
     in.d[0] = mode == 3 ? c.dest(0) : c.pred(c.pi.ops[0]);
@@ -436,9 +452,9 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "activemask") {
     if (c.oneType() != Ty::B32)
-      c.error("activemask needs .b32");
-    c.noMoreMods();
-    c.need(1);
+      return c.error("activemask needs .b32");
+    if (!c.noMoreMods() || !c.need(1))
+      return true;
     collective(Coll::Active);
     in.d[0] = c.dest(0);
     in.fn = hActivemask;
@@ -446,15 +462,17 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "match") {
     if (!md.take("sync"))
-      c.error("match needs .sync");
+      return c.error("match needs .sync");
     const bool all = md.take("all");
     if (!all && !md.take("any"))
-      c.error("match.sync needs .any or .all");
+      return c.error("match.sync needs .any or .all");
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if (ty != Ty::B32 && ty != Ty::B64)
-      c.error("match.sync needs .b32 or .b64");
-    c.noMoreMods();
-    c.need(3);
+      return c.error("match.sync needs .b32 or .b64");
+    if (!c.noMoreMods() || !c.need(3))
+      return true;
     collective(Coll::MemberMask);
     in.sub = all ? 1 : 0;
     in.ty = ty;
@@ -469,19 +487,21 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "redux") {
     if (!md.take("sync"))
-      c.error("redux needs .sync");
+      return c.error("redux needs .sync");
     static const char *ops[] = {"add", "min", "max", "and", "or", "xor"};
     int op = -1;
     for (int i = 0; i < 6; ++i)
       if (md.take(ops[i]))
         op = i;
     if (op < 0)
-      c.error("redux.sync needs an operation");
+      return c.error("redux.sync needs an operation");
     const Ty ty = c.oneType();
+    if (c.failed())
+      return true;
     if (ty != Ty::U32 && ty != Ty::S32 && ty != Ty::B32)
-      c.error("only integer redux.sync is supported");
-    c.noMoreMods();
-    c.need(3);
+      return c.error("only integer redux.sync is supported");
+    if (!c.noMoreMods() || !c.need(3))
+      return true;
     collective(Coll::MemberMask);
     in.sub = (uint16_t)op;
     in.ty = ty;
@@ -493,9 +513,9 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "elect") {
     if (!md.take("sync"))
-      c.error("elect needs .sync");
-    c.noMoreMods();
-    c.need(2);
+      return c.error("elect needs .sync");
+    if (!c.noMoreMods() || !c.need(2))
+      return true;
     collective(Coll::MemberMask);
     const Operand &d = c.pi.ops[0];
     in.d[0] = d.kind == Operand::Sink ? kNoSlot : c.dest(d);
@@ -507,39 +527,43 @@ bool decodeWarp(DecodeCtx &c) {
   }
   if (b == "mma") {
     if (!md.take("sync") || !md.take("aligned"))
-      c.error("only mma.sync.aligned is supported");
+      return c.error("only mma.sync.aligned is supported");
     const bool k16 = md.take("m16n8k16");
     if (!k16 && !md.take("m16n8k8"))
-      c.error("unsupported mma shape (m16n8k16 and m16n8k8 are supported)");
+      return c.error(
+          "unsupported mma shape (m16n8k16 and m16n8k8 are supported)");
     if (!md.take("row") || !md.take("col"))
-      c.error("mma needs .row.col");
+      return c.error("mma needs .row.col");
     if (md.take("satfinite"))
-      c.error(".satfinite is not supported on mma");
-    c.noMoreMods();
+      return c.error(".satfinite is not supported on mma");
+    if (!c.noMoreMods())
+      return true;
     if (md.types.size() != 4)
-      c.error("mma needs .dtype.atype.btype.ctype");
+      return c.error("mma needs .dtype.atype.btype.ctype");
     const Ty dt = md.types[0], at = md.types[1], bt = md.types[2],
              ct = md.types[3];
     if (at != bt || (at != Ty::F16 && at != Ty::BF16))
-      c.error(std::string("unsupported mma input types .") + tyName(at) + "." +
-              tyName(bt) + " (f16 and bf16 are supported)");
+      return c.error(std::string("unsupported mma input types .") + tyName(at) +
+                     "." + tyName(bt) + " (f16 and bf16 are supported)");
     if (dt != ct || (dt != Ty::F32 && dt != Ty::F16))
-      c.error("unsupported mma accumulator types");
+      return c.error("unsupported mma accumulator types");
     if (at == Ty::BF16 && dt != Ty::F32)
-      c.error("bf16 mma needs f32 accumulators");
+      return c.error("bf16 mma needs f32 accumulators");
     const bool f16acc = dt == Ty::F16;
-    c.need(4);
+    if (!c.need(4))
+      return true;
     const size_t nD = f16acc ? 2 : 4, nA = k16 ? 4 : 2, nB = k16 ? 2 : 1;
+    // False (with the error recorded) unless `op` is a vector of `n`.
     auto vec = [&](const Operand &op, size_t n, const char *what) {
-      if (op.kind != Operand::Vec || op.elems.size() != n)
-        c.error(std::string("mma ") + what + " must be a vector of " +
-                std::to_string(n) + " registers");
+      if (op.kind == Operand::Vec && op.elems.size() == n)
+        return true;
+      return !c.error(std::string("mma ") + what + " must be a vector of " +
+                      std::to_string(n) + " registers");
     };
     const auto &ops = c.pi.ops;
-    vec(ops[0], nD, "D");
-    vec(ops[1], nA, "A");
-    vec(ops[2], nB, "B");
-    vec(ops[3], nD, "C");
+    if (!vec(ops[0], nD, "D") || !vec(ops[1], nA, "A") ||
+        !vec(ops[2], nB, "B") || !vec(ops[3], nD, "C"))
+      return true;
     for (size_t i = 0; i < nD; ++i)
       in.d[i] = c.dest(ops[0].elems[i]);
     for (size_t i = nD; i < 4; ++i)
@@ -559,29 +583,32 @@ bool decodeWarp(DecodeCtx &c) {
   if (b == "ldmatrix" || b == "stmatrix") {
     const bool st = b == "stmatrix";
     if (!md.take("sync") || !md.take("aligned"))
-      c.error(b + " needs .sync.aligned");
+      return c.error(b + " needs .sync.aligned");
     if (!md.take("m8n8"))
-      c.error("only the .m8n8 shape is supported");
+      return c.error("only the .m8n8 shape is supported");
     unsigned num = md.take("x1")   ? 1
                    : md.take("x2") ? 2
                    : md.take("x4") ? 4
                                    : 0;
     if (!num)
-      c.error(b + " needs .x1, .x2 or .x4");
+      return c.error(b + " needs .x1, .x2 or .x4");
     if (md.take("trans"))
       in.sub |= 1;
     if (c.oneType() != Ty::B16)
-      c.error(b + " needs .b16");
-    c.noMoreMods();
+      return c.error(b + " needs .b16");
+    if (!c.noMoreMods())
+      return true;
     if (md.hasSpace && md.space != Space::Shared)
-      c.error(b + " needs .shared or generic addressing");
+      return c.error(b + " needs .shared or generic addressing");
     in.space = md.hasSpace ? Space::Shared : Space::Generic;
     in.vec = (uint8_t)num;
-    c.need(2);
+    if (!c.need(2))
+      return true;
     const Operand &regs = c.pi.ops[st ? 1 : 0];
     const Operand &addr = c.pi.ops[st ? 0 : 1];
     if (regs.kind != Operand::Vec || regs.elems.size() != num)
-      c.error(b + " needs a vector of " + std::to_string(num) + " registers");
+      return c.error(b + " needs a vector of " + std::to_string(num) +
+                     " registers");
     bool is32;
     Space symSpace;
     c.address(addr, in.a[0], in.imm, &symSpace, &is32);
@@ -589,7 +616,7 @@ bool decodeWarp(DecodeCtx &c) {
       in.space = Space::Shared;
     if (is32) {
       if (in.space != Space::Shared)
-        c.error("32-bit address register with generic addressing");
+        return c.error("32-bit address register with generic addressing");
       in.flags |= kAddr32;
     }
     for (unsigned i = 0; i < num; ++i) {

@@ -23,7 +23,6 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -263,10 +262,6 @@ struct Allocation {
 // Execution state
 //===----------------------------------------------------------------------===//
 
-struct EmuError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 /// One in-flight cp.async of one lane.
 struct PendingCopy {
   uint32_t dst; ///< shared offset
@@ -305,7 +300,13 @@ struct LaunchState;
 struct BlockState;
 struct DeviceImpl;
 
+/// What a handler sees of the running warp. An error does not unwind: the
+/// handler records it with fail() (the first one wins: `trapped` is set and
+/// `trap` holds the message), returns at once without touching more state,
+/// and the scheduler, which looks at `trapped` after each instruction that
+/// can fail, stops the launch.
 struct ExecCtx {
+  bool trapped = false;
   uint64_t *R = nullptr;
   uint32_t *P = nullptr;
   WarpState *warp = nullptr;
@@ -323,11 +324,16 @@ struct ExecCtx {
   uint64_t warpInsts = 0;   ///< issued warp instructions (also %clock)
   uint64_t threadInsts = 0; ///< executed thread instructions
   uint64_t mmaInsts = 0;
+  std::string trap; ///< the error that stopped the launch (when `trapped`)
 };
 
-/// Throws EmuError with the instruction, its line, the block and the thread.
-[[noreturn]] void fail(ExecCtx &c, const Inst &in, int lane,
-                       const std::string &msg);
+/// Records the error `msg` of instruction `in` in lane `lane` (-1: the whole
+/// warp) with its kernel, line, text, block and thread, unless an error was
+/// recorded already; the caller returns at once.
+void fail(ExecCtx &c, const Inst &in, int lane, const std::string &msg);
+/// Records `msg` as it is (a message that does not name one instruction),
+/// unless an error was recorded already.
+void trap(ExecCtx &c, std::string msg);
 /// "block (x,y,z) thread (x,y,z)" for a lane of the current warp.
 std::string threadName(ExecCtx &c, int lane);
 
@@ -368,6 +374,24 @@ template <typename F> inline void forLanes(uint32_t mask, F &&f) {
       mask &= mask - 1;
     }
   }
+}
+
+/// Runs f(lane) for each lane of `mask`, in increasing order, while it
+/// returns true; false as soon as one returns false (it recorded an error
+/// with fail(): the remaining lanes do not run).
+template <typename F> inline bool forLanesWhile(uint32_t mask, F &&f) {
+  if (mask == 0xffffffffu) {
+    for (uint32_t l = 0; l < 32; ++l)
+      if (!f(l))
+        return false;
+    return true;
+  }
+  while (mask) {
+    if (!f((uint32_t)__builtin_ctz(mask)))
+      return false;
+    mask &= mask - 1;
+  }
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -429,17 +453,45 @@ struct Mods {
 };
 
 /// Decoding context handed to family decoders.
+///
+/// Errors are recorded, not thrown: the first one wins and is kept in
+/// `err` (later ones are dropped), and from then on every accessor returns
+/// a placeholder (slot 0, Ty::None) without touching the FunctionBuilder.
+/// A family decoder returns as soon as an error() / need() / noMoreMods() /
+/// oneType() reports one (`return c.error(...)`, `if (!c.need(3)) return
+/// true;`), so that nothing reads past what it checked; after the operand
+/// accessors (value, dest, pred, address) it may go on, and
+/// decodeInstruction looks at the error before using anything decoded.
 struct DecodeCtx {
+  /// What stopped decoding: an instruction form the emulator does not
+  /// implement (the instruction becomes Ctl::Unsupported, parsing goes on),
+  /// or an error in the PTX itself (an undeclared register: parsing stops).
+  enum class Err : uint8_t { None, Unsupported, Fatal };
+
+  DecodeCtx(FunctionBuilder &fb, ParsedInst &pi, Inst &in)
+      : fb(fb), pi(pi), in(in) {}
+
   FunctionBuilder &fb;
   ParsedInst &pi;
   Mods mods;
   Inst &in;
+  Err err = Err::None;
+  std::string errMsg;
+  uint32_t errLine = 0, errCol = 0; ///< where a Fatal error is reported
+
+  bool failed() const { return err != Err::None; }
   /// Value slot for an operand, converting literals to `ty`.
   uint32_t value(const Operand &op, Ty ty);
-  uint32_t value(size_t i, Ty ty) { return value(pi.ops.at(i), ty); }
+  uint32_t value(size_t i, Ty ty) {
+    const Operand *op = operand(i);
+    return op ? value(*op, ty) : 0;
+  }
   /// Destination register slot (a register or `_`).
   uint32_t dest(const Operand &op);
-  uint32_t dest(size_t i) { return dest(pi.ops.at(i)); }
+  uint32_t dest(size_t i) {
+    const Operand *op = operand(i);
+    return op ? dest(*op) : 0;
+  }
   uint32_t pred(const Operand &op); ///< predicate register index
   bool isPredReg(const Operand &op);
   /// Address operand: base slot into `base` (or zero slot) and offset into
@@ -452,10 +504,27 @@ struct DecodeCtx {
   uint32_t carrySlot();   ///< hidden slot holding the carry flag (.cc)
   uint32_t scratchSlot(); ///< a fresh hidden slot
   uint32_t sinkSlot();    ///< the slot `_` writes to
-  [[noreturn]] void error(const std::string &msg);
-  void need(size_t nops);
-  void noMoreMods(); ///< error if modifiers remain
-  Ty oneType();      ///< exactly one type modifier
+  /// Records that the instruction is not supported, with `msg` (unless an
+  /// error was recorded already); returns true, so that a family decoder
+  /// can `return c.error(...)` (the instruction is claimed).
+  [[nodiscard]] bool error(const std::string &msg);
+  /// Records an error in the PTX at the statement being decoded (unless an
+  /// error was recorded already).
+  void fatal(const std::string &msg);
+  /// Exactly `nops` operands; false (with the error recorded) otherwise.
+  [[nodiscard]] bool need(size_t nops);
+  /// No modifiers left; false (with the error recorded) otherwise.
+  [[nodiscard]] bool noMoreMods();
+  /// Exactly one type modifier; Ty::None (with the error recorded, or after
+  /// an earlier error) otherwise.
+  Ty oneType();
+
+private:
+  /// error(msg) / fatal(msg), then the placeholder slot 0.
+  uint32_t errorSlot(const std::string &msg);
+  uint32_t fatalSlot(const std::string &msg);
+  /// Operand `i`, or null (with "missing operand" recorded) past the end.
+  const Operand *operand(size_t i);
 };
 
 // Family decoders (each returns false if the base opcode is not theirs).

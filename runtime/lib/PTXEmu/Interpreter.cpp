@@ -60,10 +60,18 @@ static std::string instText(const Function &f, uint32_t index) {
 }
 
 void fail(ExecCtx &c, const Inst &in, int lane, const std::string &msg) {
-  std::string s = "kernel '" + c.fn->name + "' line " +
-                  std::to_string(in.line) + ": `" + instText(*c.fn, in.index) +
-                  "`: " + msg + "\n  in " + threadName(c, lane);
-  throw EmuError(s);
+  if (c.trapped)
+    return;
+  trap(c, "kernel '" + c.fn->name + "' line " + std::to_string(in.line) +
+              ": `" + instText(*c.fn, in.index) + "`: " + msg + "\n  in " +
+              threadName(c, lane));
+}
+
+void trap(ExecCtx &c, std::string msg) {
+  if (c.trapped)
+    return;
+  c.trapped = true;
+  c.trap = std::move(msg);
 }
 
 static const char *accName(Access a) {
@@ -78,6 +86,8 @@ static std::string hex(uint64_t v) {
 
 void failAccess(ExecCtx &c, const Inst &in, int lane, Space space,
                 uint64_t addr, uint64_t size, Access acc, const char *why) {
+  if (c.trapped)
+    return;
   std::string msg = std::string(why ? why : "out-of-bounds") + " " +
                     spaceName(space) + " " + accName(acc) + " of " +
                     std::to_string(size) + " bytes at " + hex(addr);
@@ -115,6 +125,8 @@ void failMisaligned(ExecCtx &c, const Inst &in, int lane, Space space,
 
 void failAsyncPending(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                       uint64_t size, Access acc) {
+  if (c.trapped)
+    return;
   // Find the in-flight copy for the message.
   std::string who;
   for (const WarpState &w : c.block->warps)
@@ -134,7 +146,7 @@ void failAsyncPending(ExecCtx &c, const Inst &in, int lane, uint64_t off,
            "thread issued it) must come first");
 }
 
-void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
+bool raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                uint64_t size, Access acc) {
   BlockState &b = *c.block;
   const uint32_t me = c.warp->index;
@@ -149,6 +161,7 @@ void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                (acc == Access::Read ? "read" : "write") + " by warp " +
                std::to_string(me) + " of a byte written by warp " +
                std::to_string(x.w & 63) + " with no barrier in between");
+      return false;
     }
     const bool rSame = (x.r >> 6) == b.epoch;
     if (acc == Access::Read) {
@@ -157,7 +170,7 @@ void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
       else if ((x.r & 63) != me)
         x.r = (b.epoch << 6) | 63;
     } else {
-      if (rSame && (x.r & 63) != me)
+      if (rSame && (x.r & 63) != me) {
         fail(c, in, lane,
              std::string("data race on shared memory at ") + hex(off + i) +
                  ": write by warp " + std::to_string(me) +
@@ -165,9 +178,12 @@ void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                  ((x.r & 63) == 63 ? std::string("several warps")
                                    : "warp " + std::to_string(x.r & 63)) +
                  " with no barrier in between");
+        return false;
+      }
       x.w = tag;
     }
   }
+  return true;
 }
 
 //===----------------------------------------------------------------------===//
@@ -236,22 +252,25 @@ private:
   void runWarp(WarpState &w);
   void runGroup(WarpState &w, size_t gi);
   void merge(WarpState &w);
-  uint32_t uniformValue(const Inst &in, uint32_t slotIdx, uint32_t mask,
-                        const char *what);
+  bool uniformValue(const Inst &in, uint32_t slotIdx, uint32_t mask,
+                    const char *what, uint32_t &val);
   void arrive(WarpState &w, size_t gi, const Inst &in, uint32_t m);
   void tryComplete(uint32_t id);
   void checkAllBarriers() {
-    for (uint32_t id = 0; id < 16; ++id)
+    for (uint32_t id = 0; id < 16 && !c.trapped; ++id)
       if (B.bars[id].active)
         tryComplete(id);
   }
-  [[noreturn]] void deadlock();
-  void countLimit(const Inst &in) {
-    if (L.limit && c.warpInsts > L.limit)
-      fail(c, in, -1,
-           "instruction limit of " + std::to_string(L.limit) +
-               " warp instructions reached (an endless loop, or raise the "
-               "limit)");
+  void deadlock();
+  /// False (with the error recorded) once the instruction limit is passed.
+  bool withinLimit(const Inst &in) {
+    if (!L.limit || c.warpInsts <= L.limit)
+      return true;
+    fail(c, in, -1,
+         "instruction limit of " + std::to_string(L.limit) +
+             " warp instructions reached (an endless loop, or raise the "
+             "limit)");
+    return false;
   }
 };
 
@@ -312,22 +331,27 @@ void Scheduler::runWarp(WarpState &w) {
       return;
     }
     runGroup(w, best);
+    if (c.trapped)
+      return;
   }
 }
 
-uint32_t Scheduler::uniformValue(const Inst &in, uint32_t s, uint32_t mask,
-                                 const char *what) {
+/// The value of slot `s`, the same in every lane of `mask`, in `val`; false
+/// (with the error recorded) if it differs.
+bool Scheduler::uniformValue(const Inst &in, uint32_t s, uint32_t mask,
+                             const char *what, uint32_t &val) {
   const uint64_t *v = c.R + (size_t)s * 32;
   uint32_t first = __builtin_ctz(mask);
-  uint32_t val = (uint32_t)v[first];
-  forLanes(mask, [&](uint32_t l) {
-    if ((uint32_t)v[l] != val)
-      fail(c, in, (int)l,
-           std::string(what) + " differs between the threads of the warp (" +
-               std::to_string((uint32_t)v[l]) + " vs " + std::to_string(val) +
-               ")");
+  val = (uint32_t)v[first];
+  return forLanesWhile(mask, [&](uint32_t l) {
+    if ((uint32_t)v[l] == val)
+      return true;
+    fail(c, in, (int)l,
+         std::string(what) + " differs between the threads of the warp (" +
+             std::to_string((uint32_t)v[l]) + " vs " + std::to_string(val) +
+             ")");
+    return false;
   });
-  return val;
 }
 
 /// Runs group `gi` of warp `w` until it branches apart, waits (barrier,
@@ -369,6 +393,10 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
       if (m) {
         c.warpInsts = warpInsts; // %clock
         in.fn(c, in, m);
+        // The one check per executed instruction: an error stops the warp
+        // (and the launch) before the next one.
+        if (c.trapped)
+          return;
       }
       if (++pc == stopPc) {
         save();
@@ -382,7 +410,8 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
     save();
     switch (in.ctl) {
     case Ctl::Bra: {
-      countLimit(in);
+      if (!withinLimit(in))
+        return;
       const uint32_t notTaken = mask & ~m;
       if (m && notTaken) {
         w.groups[gi].pc = in.target;
@@ -435,18 +464,18 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
       }
       if (in.coll == Coll::AllLanes) {
         if (w.existMask != 0xffffffffu)
-          fail(c, in, __builtin_ctz(m),
-               "warp-collective instruction in a partial warp (the block "
-               "size is not a multiple of 32)");
+          return fail(c, in, __builtin_ctz(m),
+                      "warp-collective instruction in a partial warp (the "
+                      "block size is not a multiple of 32)");
         if (w.liveMask != 0xffffffffu)
-          fail(c, in, __builtin_ctz(m),
-               "warp-collective instruction executed after lanes " +
-                   hex(~w.liveMask) + " of the warp exited");
+          return fail(c, in, __builtin_ctz(m),
+                      "warp-collective instruction executed after lanes " +
+                          hex(~w.liveMask) + " of the warp exited");
         if (m != mask)
-          fail(c, in, __builtin_ctz(mask & ~m),
-               "warp-collective instruction whose guard predicate is false "
-               "for some lanes (lanes " +
-                   hex(mask & ~m) + ")");
+          return fail(c, in, __builtin_ctz(mask & ~m),
+                      "warp-collective instruction whose guard predicate is "
+                      "false for some lanes (lanes " +
+                          hex(mask & ~m) + ")");
         if (mask != w.liveMask) {
           uncount(m);
           w.groups[gi].pc = pc;
@@ -456,21 +485,24 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
       } else if (in.coll == Coll::MemberMask) {
         const uint64_t *mm = c.R + (size_t)in.mmask * 32;
         uint32_t req = 0;
-        forLanes(m, [&](uint32_t l) {
-          uint32_t v = (uint32_t)mm[l];
-          if (!((v >> l) & 1))
-            fail(c, in, (int)l,
-                 "the executing thread is not in the membermask " + hex(v));
-          req |= v;
-        });
+        if (!forLanesWhile(m, [&](uint32_t l) {
+              uint32_t v = (uint32_t)mm[l];
+              req |= v;
+              if ((v >> l) & 1)
+                return true;
+              fail(c, in, (int)l,
+                   "the executing thread is not in the membermask " + hex(v));
+              return false;
+            }))
+          return;
         req &= w.liveMask;
         const uint32_t missing = req & ~m;
         if (missing) {
           if (missing & mask)
-            fail(c, in, __builtin_ctz(missing & mask),
-                 "lanes " + hex(missing & mask) +
-                     " of the membermask do not execute this instruction "
-                     "(guard predicate false)");
+            return fail(c, in, __builtin_ctz(missing & mask),
+                        "lanes " + hex(missing & mask) +
+                            " of the membermask do not execute this "
+                            "instruction (guard predicate false)");
           uncount(m);
           w.groups[gi].pc = pc;
           w.groups[gi].mask = mask;
@@ -480,15 +512,17 @@ void Scheduler::runGroup(WarpState &w, size_t gi) {
       }
       c.warpInsts = warpInsts;
       in.fn(c, in, m);
+      if (c.trapped)
+        return;
       ++pc;
       continue;
     }
     case Ctl::Unsupported: {
       if (m) {
         auto it = f.notes.find(in.index);
-        fail(c, in, __builtin_ctz(m),
-             "not supported by the emulator: " +
-                 (it != f.notes.end() ? it->second : std::string("?")));
+        return fail(c, in, __builtin_ctz(m),
+                    "not supported by the emulator: " +
+                        (it != f.notes.end() ? it->second : std::string("?")));
       }
       ++pc;
       continue;
@@ -508,17 +542,21 @@ void Scheduler::arrive(WarpState &w, size_t gi, const Inst &in, uint32_t m) {
     w.groups.push_back(rest);
   }
   Group &gg = w.groups[gi];
-  const uint32_t id = uniformValue(in, in.a[0], m, "barrier number");
+  uint32_t id;
+  if (!uniformValue(in, in.a[0], m, "barrier number", id))
+    return;
   if (id > 15)
-    fail(c, in, __builtin_ctz(m),
-         "barrier number " + std::to_string(id) + " is out of range 0..15");
+    return fail(c, in, __builtin_ctz(m),
+                "barrier number " + std::to_string(id) +
+                    " is out of range 0..15");
   uint32_t count = 0;
   if (in.a[1] != kNoSlot) {
-    count = uniformValue(in, in.a[1], m, "barrier thread count");
+    if (!uniformValue(in, in.a[1], m, "barrier thread count", count))
+      return;
     if (count == 0 || count % 32)
-      fail(c, in, __builtin_ctz(m),
-           "barrier thread count " + std::to_string(count) +
-               " is not a positive multiple of 32");
+      return fail(c, in, __builtin_ctz(m),
+                  "barrier thread count " + std::to_string(count) +
+                      " is not a positive multiple of 32");
   }
   BarrierState &bs = B.bars[id];
   const uint8_t kind = (uint8_t)(in.sub & 3); // 0 sync, 1 arrive, 2 red
@@ -534,17 +572,18 @@ void Scheduler::arrive(WarpState &w, size_t gi, const Inst &in, uint32_t m) {
     bs.aligned = in.flags & 1;
     std::memset(bs.arrived, 0, sizeof bs.arrived);
   } else if (bs.count != count) {
-    fail(c, in, __builtin_ctz(m),
-         "barrier " + std::to_string(id) + " is used with thread count " +
-             std::to_string(count) + " while it is already in use with " +
-             std::to_string(bs.count) + " (from line " +
-             std::to_string(bs.line) + ")");
+    return fail(c, in, __builtin_ctz(m),
+                "barrier " + std::to_string(id) +
+                    " is used with thread count " + std::to_string(count) +
+                    " while it is already in use with " +
+                    std::to_string(bs.count) + " (from line " +
+                    std::to_string(bs.line) + ")");
   }
   if (bs.arrived[w.index] & m)
-    fail(c, in, __builtin_ctz(bs.arrived[w.index] & m),
-         "thread arrives at barrier " + std::to_string(id) +
-             " twice before it completes (barrier.arrive followed by "
-             "another barrier operation)");
+    return fail(c, in, __builtin_ctz(bs.arrived[w.index] & m),
+                "thread arrives at barrier " + std::to_string(id) +
+                    " twice before it completes (barrier.arrive followed by "
+                    "another barrier operation)");
   bs.arrived[w.index] |= m;
   if (kind == 2) {
     const uint32_t p = c.P[in.a[2]];
@@ -596,15 +635,16 @@ void Scheduler::tryComplete(uint32_t id) {
       c.warp = &w;
       std::string who = threadName(c, (int)lane);
       c.warp = saved;
-      throw EmuError(
-          "kernel '" + f.name + "' line " + std::to_string(bar.line) + ": `" +
-          instText(f, bar.index) +
-          "`: exit divergence: this aligned barrier (bar.sync / "
-          "barrier.sync.aligned without a thread count) requires every "
-          "thread of the CTA, but " +
-          std::to_string(B.exited) + " thread(s) exited before it, e.g. " +
-          who + " at line " + std::to_string(w.exitLine[lane]) +
-          "\n  in block " + dim(B.ctaid));
+      return trap(
+          c, "kernel '" + f.name + "' line " + std::to_string(bar.line) +
+                 ": `" + instText(f, bar.index) +
+                 "`: exit divergence: this aligned barrier (bar.sync / "
+                 "barrier.sync.aligned without a thread count) requires every "
+                 "thread of the CTA, but " +
+                 std::to_string(B.exited) +
+                 " thread(s) exited before it, e.g. " + who + " at line " +
+                 std::to_string(w.exitLine[lane]) + "\n  in block " +
+                 dim(B.ctaid));
     }
   }
   for (WarpState &w : B.warps) {
@@ -670,7 +710,7 @@ void Scheduler::deadlock() {
   }
   if (B.exited)
     os << "\n  " << B.exited << " thread(s) of the CTA have exited";
-  throw EmuError(os.str());
+  trap(c, os.str());
 }
 
 void Scheduler::runBlock() {
@@ -682,13 +722,15 @@ void Scheduler::runBlock() {
       allDone = false;
       if (hasReady(w)) {
         runWarp(w);
+        if (c.trapped)
+          return;
         progress = true;
       }
     }
     if (allDone)
       return;
     if (!progress)
-      deadlock();
+      return deadlock();
   }
 }
 
@@ -856,19 +898,19 @@ LaunchResult runLaunch(DeviceImpl &dev, const ModuleImpl &m, const Function &fn,
   c.params = L.params.data();
   c.paramSize = L.params.size();
 
-  try {
-    for (uint32_t bz = 0; bz < grid.z; ++bz)
-      for (uint32_t by = 0; by < grid.y; ++by)
-        for (uint32_t bx = 0; bx < grid.x; ++bx) {
-          startBlock(B, L, fn, Dim3{bx, by, bz});
-          Scheduler s(c, L, B);
-          s.runBlock();
+  // The first error (ExecCtx::trapped) stops the launch.
+  for (uint32_t bz = 0; bz < grid.z && !c.trapped; ++bz)
+    for (uint32_t by = 0; by < grid.y && !c.trapped; ++by)
+      for (uint32_t bx = 0; bx < grid.x && !c.trapped; ++bx) {
+        startBlock(B, L, fn, Dim3{bx, by, bz});
+        Scheduler s(c, L, B);
+        s.runBlock();
+        if (!c.trapped)
           ++res.stats.blocks;
-        }
-    res.ok = true;
-  } catch (const EmuError &e) {
-    res.error = e.what();
-  }
+      }
+  res.ok = !c.trapped;
+  if (c.trapped)
+    res.error = std::move(c.trap);
   res.stats.warpInstructions = c.warpInsts;
   res.stats.threadInstructions = c.threadInsts;
   res.stats.mmaInstructions = c.mmaInsts;

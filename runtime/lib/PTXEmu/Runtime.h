@@ -91,61 +91,92 @@ struct LaunchState {
 
 enum class Access : uint8_t { Read, Write, Atomic };
 
-[[noreturn]] void failAccess(ExecCtx &c, const Inst &in, int lane, Space space,
-                             uint64_t addr, uint64_t size, Access acc,
-                             const char *why);
-[[noreturn]] void failMisaligned(ExecCtx &c, const Inst &in, int lane,
-                                 Space space, uint64_t addr, uint64_t size);
-void raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
+// The fail* helpers record an error (fail(), Internal.h) and return; the
+// accessors below then return null, and the handler returns at once.
+void failAccess(ExecCtx &c, const Inst &in, int lane, Space space,
+                uint64_t addr, uint64_t size, Access acc, const char *why);
+void failMisaligned(ExecCtx &c, const Inst &in, int lane, Space space,
+                    uint64_t addr, uint64_t size);
+/// False (with the race recorded) if the access races with another warp's.
+bool raceCheck(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                uint64_t size, Access acc);
-[[noreturn]] void failAsyncPending(ExecCtx &c, const Inst &in, int lane,
-                                   uint64_t off, uint64_t size, Access acc);
+void failAsyncPending(ExecCtx &c, const Inst &in, int lane, uint64_t off,
+                      uint64_t size, Access acc);
 
 inline uint8_t *globalAt(ExecCtx &c, const Inst &in, int lane, uint64_t addr,
                          uint64_t size, Access acc) {
   Allocation *a = c.lastAlloc;
   if (!(a && addr - a->base < a->size && size <= a->size - (addr - a->base))) {
     a = c.dev->find(addr, size);
-    if (!a)
+    if (!a) {
       failAccess(c, in, lane, Space::Global, addr, size, acc, nullptr);
+      return nullptr;
+    }
     c.lastAlloc = a;
   }
-  if (acc != Access::Read && a->readOnly)
+  if (acc != Access::Read && a->readOnly) {
     failAccess(c, in, lane, Space::Global, addr, size, acc,
                "write to read-only memory");
+    return nullptr;
+  }
   return a->data.get() + (addr - a->base);
 }
 
 inline uint8_t *sharedAt(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                          uint64_t size, Access acc) {
-  if (off >= c.sharedSize || size > c.sharedSize - off)
+  if (off >= c.sharedSize || size > c.sharedSize - off) {
     failAccess(c, in, lane, Space::Shared, off, size, acc, nullptr);
+    return nullptr;
+  }
   BlockState &b = *c.block;
   if (b.asyncInFlight && b.checkAsync) {
     const uint8_t *s = b.asyncShadow.data() + off;
     for (uint64_t i = 0; i < size; ++i)
-      if (s[i])
+      if (s[i]) {
         failAsyncPending(c, in, lane, off, size, acc);
+        return nullptr;
+      }
   }
-  if (!b.race.empty() && acc != Access::Atomic)
-    raceCheck(c, in, lane, off, size, acc);
+  if (!b.race.empty() && acc != Access::Atomic &&
+      !raceCheck(c, in, lane, off, size, acc))
+    return nullptr;
   return c.shared + off;
 }
 
 inline uint8_t *localAt(ExecCtx &c, const Inst &in, int lane, uint64_t off,
                         uint64_t size, Access acc) {
-  if (off >= c.localSize || size > c.localSize - off)
+  if (off >= c.localSize || size > c.localSize - off) {
     failAccess(c, in, lane, Space::Local, off, size, acc, nullptr);
+    return nullptr;
+  }
   return c.local + (uint64_t)lane * c.localSize + off;
 }
 
+/// Parameter memory at offset `off`: read-only, bounds-checked.
+inline uint8_t *paramAt(ExecCtx &c, const Inst &in, int lane, uint64_t off,
+                        uint64_t size, Access acc) {
+  if (acc != Access::Read) {
+    failAccess(c, in, lane, Space::Param, off, size, acc,
+               "kernel parameters are read-only");
+    return nullptr;
+  }
+  if (off >= c.paramSize || size > c.paramSize - off) {
+    failAccess(c, in, lane, Space::Param, off, size, acc, nullptr);
+    return nullptr;
+  }
+  return const_cast<uint8_t *>(c.params + off);
+}
+
 /// Resolves an address of `space` (Generic through the windows), checking
-/// natural alignment to `align` bytes and bounds for `size` bytes.
+/// natural alignment to `align` bytes and bounds for `size` bytes; null
+/// (with the error recorded) if the access is not allowed.
 inline uint8_t *memAt(ExecCtx &c, const Inst &in, int lane, Space space,
                       uint64_t addr, uint64_t size, uint64_t align,
                       Access acc) {
-  if (addr & (align - 1))
+  if (addr & (align - 1)) {
     failMisaligned(c, in, lane, space, addr, align);
+    return nullptr;
+  }
   switch (space) {
   case Space::Global:
   case Space::Const:
@@ -155,26 +186,14 @@ inline uint8_t *memAt(ExecCtx &c, const Inst &in, int lane, Space space,
   case Space::Local:
     return localAt(c, in, lane, addr, size, acc);
   case Space::Param:
-    if (acc != Access::Read)
-      failAccess(c, in, lane, Space::Param, addr, size, acc,
-                 "kernel parameters are read-only");
-    if (addr >= c.paramSize || size > c.paramSize - addr)
-      failAccess(c, in, lane, Space::Param, addr, size, acc, nullptr);
-    return const_cast<uint8_t *>(c.params + addr);
+    return paramAt(c, in, lane, addr, size, acc);
   case Space::Generic:
     if (inWindow(addr, kSharedWindow))
       return sharedAt(c, in, lane, addr - kSharedWindow, size, acc);
     if (inWindow(addr, kLocalWindow))
       return localAt(c, in, lane, addr - kLocalWindow, size, acc);
-    if (inWindow(addr, kParamWindow)) {
-      if (acc != Access::Read)
-        failAccess(c, in, lane, Space::Param, addr - kParamWindow, size, acc,
-                   "kernel parameters are read-only");
-      uint64_t off = addr - kParamWindow;
-      if (off >= c.paramSize || size > c.paramSize - off)
-        failAccess(c, in, lane, Space::Param, off, size, acc, nullptr);
-      return const_cast<uint8_t *>(c.params + off);
-    }
+    if (inWindow(addr, kParamWindow))
+      return paramAt(c, in, lane, addr - kParamWindow, size, acc);
     return globalAt(c, in, lane, addr, size, acc);
   }
   return nullptr;
