@@ -635,7 +635,8 @@ bool BodyParser::inlineCall(FunctionBuilder &fb, ParsedInst &pi) {
   CallSite call;
   if (std::string why = checkCall(fb, pi, call); !why.empty())
     return unsupported(why);
-  const Function &g = m_.functions[m_.functionIndex.at(call.callee)];
+  // checkCall found the callee in functionIndex and bodies_.
+  const Function &g = m_.functions[m_.functionIndex.find(call.callee)->second];
   const std::string id = std::to_string(inlineLabels_++);
   const std::string skip = "$__inline_skip_" + id;
   const std::string done = "$__inline_ret_" + id;
@@ -673,7 +674,7 @@ bool BodyParser::inlineBody(
   for (auto &b : binds)
     fb.scopes[scope].vars[b.first] = b.second;
   const size_t saved = tc_.pos();
-  tc_.seek(bodies_.at(call.callee).first);
+  tc_.seek(bodies_.find(call.callee)->second.first); // checked by checkCall
   ++fb.inlineDepth;
   bool ok = statements(fb, retLabel);
   --fb.inlineDepth;

@@ -110,14 +110,15 @@ bool DeviceImpl::instantiate(const ModuleImpl &m, ModuleInstance *&out,
     uint64_t a = allocate(v.size, v.space == Space::Const, what, 0);
     if (!a) {
       for (uint64_t done : inst.globalAddr) {
-        allocated -= allocs.at(done).size;
-        allocs.erase(done);
+        auto dit = allocs.find(done); // allocated above
+        allocated -= dit->second.size;
+        allocs.erase(dit);
       }
       error = "module '" + m.name + "': cannot allocate " +
               std::to_string(v.size) + " bytes for " + what;
       return false;
     }
-    Allocation *al = &allocs.at(a);
+    Allocation *al = &allocs.find(a)->second; // allocate() returned it
     if (!v.init.empty())
       std::memcpy(al->data.get(), v.init.data(),
                   std::min<uint64_t>(v.init.size(), v.size));
@@ -125,14 +126,15 @@ bool DeviceImpl::instantiate(const ModuleImpl &m, ModuleInstance *&out,
   }
   for (size_t i = 0; i < m.globals.size(); ++i) {
     const Variable &v = m.globals[i];
-    Allocation &al = allocs.at(inst.globalAddr[i]);
+    Allocation &al = allocs.find(inst.globalAddr[i])->second;
     for (const auto &ai : v.addrInits) {
       auto git = m.globalIndex.find(ai.symbol);
+      auto fit = m.functionIndex.find(ai.symbol);
       uint64_t val;
       if (git != m.globalIndex.end()) {
         val = inst.globalAddr[git->second] + (uint64_t)ai.addend;
-      } else if (m.functionIndex.count(ai.symbol)) {
-        val = 0x0000600000000000ull + m.functionIndex.at(ai.symbol) * 16;
+      } else if (fit != m.functionIndex.end()) {
+        val = 0x0000600000000000ull + fit->second * 16;
       } else {
         error = "module '" + m.name + "': initialiser of '" + v.name +
                 "' refers to unknown symbol '" + ai.symbol + "'";
