@@ -909,6 +909,64 @@ TEST(ExecTest, CpAsyncWaitGroupRetiresTheOlderGroups) {
       << r.error;
 }
 
+// Errors -----------------------------------------------------------------------
+
+/// An error stops the launch at the failing lane: the lanes before it in
+/// the same instruction have stored, the ones after it have not, and the
+/// first failing lane is the one reported. The device stays usable.
+TEST(ExecTest, AnErrorStopsTheLaunchAtTheFirstFailingLane) {
+  // 64 threads: every thread stores tid to out[tid]; then lanes 5 and 9 of
+  // warp 1 store 1 MiB past it, the others store tid + 100 to out[tid].
+  const std::string ptx = kernel(R"(
+  st.global.u32 [%rd3], %r0;
+  setp.eq.u32 %p1, %r0, 37;
+  setp.eq.or.u32 %p1, %r0, 41, %p1;
+  add.u32 %r1, %r0, 100;
+  selp.b64 %rd5, 1048576, 0, %p1;
+  add.s64 %rd6, %rd3, %rd5;
+  st.global.u32 [%rd6], %r1;
+)");
+  std::string err;
+  auto mod = Module::load(ptx, err);
+  ASSERT_TRUE(mod) << err;
+  Device dev;
+  DevicePtr out = dev.alloc(64 * 4);
+  std::vector<uint32_t> init(64, 0xffffffffu);
+  ASSERT_TRUE(dev.memcpyHtoD(out, init.data(), 64 * 4, err)) << err;
+  LaunchResult r =
+      dev.launch(*mod, "k", {1, 1, 1}, {64, 1, 1}, 0, {KernelArg::ptr(out)});
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("`st.global.u32 [%rd6], %r1;`: out-of-bounds global "
+                         "write of 4 bytes"),
+            std::string::npos)
+      << r.error;
+  EXPECT_NE(r.error.find("\n  in block (0,0,0) thread (37,0,0) (warp 1 lane "
+                         "5)"),
+            std::string::npos)
+      << r.error;
+  EXPECT_EQ(r.error.find("lane 9"), std::string::npos) << r.error;
+  std::vector<uint32_t> h(64);
+  ASSERT_TRUE(dev.memcpyDtoH(h.data(), out, 64 * 4, err)) << err;
+  // Warp 0 ran to its end before warp 1 started.
+  for (uint32_t t = 0; t < 32; ++t)
+    EXPECT_EQ(h[t], t + 100) << t;
+  // Warp 1: lanes 0-4 stored, lane 5 failed, lanes 6-31 did not store.
+  for (uint32_t t = 32; t < 37; ++t)
+    EXPECT_EQ(h[t], t + 100) << t;
+  for (uint32_t t = 37; t < 64; ++t)
+    EXPECT_EQ(h[t], t) << t;
+
+  // The next launch on the same device starts clean.
+  const std::string good = kernel("  st.global.u32 [%rd3], %r0;");
+  auto mod2 = Module::load(good, err);
+  ASSERT_TRUE(mod2) << err;
+  r = dev.launch(*mod2, "k", {1, 1, 1}, {64, 1, 1}, 0, {KernelArg::ptr(out)});
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(dev.memcpyDtoH(h.data(), out, 64 * 4, err)) << err;
+  for (uint32_t t = 0; t < 64; ++t)
+    EXPECT_EQ(h[t], t) << t;
+}
+
 // mma.sync / ldmatrix --------------------------------------------------------
 
 TEST(ExecTest, MmaWithIdentityAndOnes) {

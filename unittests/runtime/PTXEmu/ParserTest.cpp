@@ -256,4 +256,26 @@ TEST(ParserTest, UnsupportedModifiersAreNotIgnored) {
             std::string::npos);
 }
 
+/// Decoding keeps the first error of an instruction: an unsupported form
+/// found first makes the instruction unsupported even if an undeclared
+/// register follows (the module loads), and an undeclared register found
+/// first is a parse error even if an unsupported form follows.
+TEST(ParserTest, TheFirstDecodeErrorOfAnInstructionWins) {
+  std::string err;
+  auto m = Module::load(kernel("  add.u32 %r1, %p1, %nosuch;"), err);
+  ASSERT_TRUE(m) << err;
+  ASSERT_EQ(m->unsupported().size(), 1u);
+  EXPECT_NE(m->unsupported()[0].find(
+                "add.u32 %r1, %p1, %nosuch; (predicate %p1 used as a value)"),
+            std::string::npos)
+      << m->unsupported()[0];
+
+  m = Module::load(kernel("  add.u32 %r1, %nosuch, %p1;"), err);
+  EXPECT_FALSE(m);
+  EXPECT_NE(err.find("undeclared register or symbol '%nosuch'"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("predicate"), std::string::npos) << err;
+}
+
 } // namespace
