@@ -6,8 +6,10 @@
 // machines without a GPU. It is a functional model only: no timing, one legal
 // interleaving of the threads (see docs/emulator.md).
 //
-// The library does not use LLVM or MLIR and does not throw across this API:
-// every failure is an error string naming what went wrong and where.
+// The library does not use LLVM or MLIR and does not throw: every failure is
+// an error string naming what went wrong and where (only the host running
+// out of memory can still surface as std::bad_alloc from the standard
+// containers).
 //
 //   std::string err;
 //   auto mod = mpt::ptxemu::Module::load(ptxText, err);
