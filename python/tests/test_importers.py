@@ -396,20 +396,30 @@ def test_doc_jax_walkthrough_runs(tmp_path, monkeypatch):
 def test_torch_cnn_mixed_precision_within_pytorch_amp_spread(tmp_path):
     """FP16 (dynamic loss scaling) and BF16 against torch.autocast (+ GradScaler), 200 steps.
 
-    mpt's mean relative distance to PyTorch's FP32 losses is at most the
-    distance of PyTorch's own mixed precision; the loss-scale sequence
-    equals GradScaler's (growth interval 50 on both sides, so that it grows)
-    up to GradScaler's first skipped step, after two growths
-    (docs/importers.md says why the two differ after an overflow).
+    FP16 (growth interval 50 on both sides, so that the scale moves): the
+    loss-scale sequence equals GradScaler's over all 200 steps, through two
+    growths and the two overflows GradScaler backs off from (steps 104 and
+    122: the linear head's bias gradient, a batch sum that autocast stores
+    in f16, overflows; the imported step asks mpt-loss-scaling to check
+    gradients against f16's range as GradScaler does), and mpt skips
+    exactly the steps GradScaler skips. Then mpt's losses follow PyTorch's
+    own mixed-precision run more closely than that run follows PyTorch's
+    FP32 run, and mpt's mean distance to the FP32 losses is within 1.25
+    times PyTorch's own (measured 1.05: both skip the same two steps, and
+    the two runs' rounding noise is of the same size; docs/importers.md).
+    BF16: mpt's mean distance to FP32 is at most autocast's.
     """
     from mpt.importers.compare import compare_torch, rel
     ours, f32, amp = compare_torch("cnn", 200, "f16", work=tmp_path / "f16", amp=True, growth_interval=50)
-    assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
-    assert np.all(np.isfinite(ours.losses)) and not ours.skipped.any()
-    grow = np.nonzero(np.diff(amp.scales) < 0)[0]
-    first_backoff = int(grow[0]) + 1 if len(grow) else len(amp.scales)
-    np.testing.assert_array_equal(ours.scales[:first_backoff], amp.scales[:first_backoff])
-    assert len(set(ours.scales[:first_backoff].tolist())) >= 3, "the scale never grew: the check is vacuous"
+    assert np.all(np.isfinite(ours.losses))
+    np.testing.assert_array_equal(ours.scales, amp.scales)
+    before = np.concatenate([[65536.0], amp.scales[:-1]])
+    gradscaler_skipped = amp.scales < before  # backoff 0.5, hysteresis 1: a skipped step halves the scale
+    np.testing.assert_array_equal(ours.skipped, gradscaler_skipped)
+    assert len(set(amp.scales.tolist())) >= 3 and gradscaler_skipped.sum() >= 1, \
+        "the scale never grew or never backed off: the check is vacuous"
+    assert rel(ours.losses, amp.losses).mean() < rel(amp.losses, f32.losses).mean()
+    assert rel(ours.losses, f32.losses).mean() <= 1.25 * rel(amp.losses, f32.losses).mean()
     ours, f32, amp = compare_torch("cnn", 200, "bf16", work=tmp_path / "bf16", amp=True)
     assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
 
