@@ -237,6 +237,53 @@ def test_torch_batchnorm_running_stats_are_state(tmp_path):
         batch_stats = float(F.cross_entropy(ref.train()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
     assert abs(ours.eval_loss - want) < 1e-5 * want, (ours.eval_loss, want)
     assert abs(batch_stats - want) > 1e-3 * want  # train-mode normalization would be caught
+    # The eval step folds BatchNorm into the convolution (its running
+    # statistics are still eval_step arguments), and the fusion then takes
+    # conv + folded bias + ReLU: the one conv + BN + ReLU triple fuses.
+    eval_fn = imp.text[imp.text.index("func.func @eval_step"):]
+    assert '"1.running_var"' in eval_fn.split("\n")[0] and "math.rsqrt" in eval_fn
+    fused = _fusion_remarks(src, tmp_path)
+    assert fused.count(("eval_step", "linalg.conv_2d_nchw_fchw", "bias_relu")) == 1, fused
+
+
+def _fusion_remarks(src: Path, tmp_path: Path) -> list[tuple]:
+    """(function, op, epilogue) of every convolution/matmul mpt-fuse-conv-bias-relu
+    fused, from its JSON report, in the f16 mixed-precision pipeline."""
+    import json
+    report, out = tmp_path / "fusion.json", tmp_path / "mixed.mlir"
+    subprocess.run([tool("mpt-opt"), str(src), f"--mpt-mixed-precision=fusion-report={report}", "-o", str(out)],
+                   check=True, capture_output=True, text=True)
+    return [(r["function"], r["args"]["op"], r["args"]["epilogue"])
+            for r in json.loads(report.read_text())["remarks"] if r["name"] == "fused"]
+
+
+@needs_torch
+def test_torch_resnet18_eval_step_folds_batchnorm_and_fuses(tmp_path):
+    """torchvision ResNet-18's eval step: every BatchNorm folds into its convolution.
+
+    Counted on the model itself: every BatchNorm2d follows a Conv2d (20);
+    the stem and the first convolution of each BasicBlock are followed by a
+    ReLU (1 + 8 blocks), and those conv + BN + ReLU triples fuse as
+    conv + bias + ReLU. The other convolutions (the block's second one and
+    the downsampling ones, which a residual add follows) keep the folded
+    bias in their accumulator, where torch-mlir puts a bias; the fusion
+    reports them without an epilogue.
+    """
+    import torch.nn as nn
+    import torchvision
+    from mpt.importers import torch as ti
+    from mpt.importers.common import build_module
+    from mpt.optim import SGD
+    m, loss_fn, x, y = ti.example("resnet18", 8, 0)
+    n_bn = sum(isinstance(mod, nn.BatchNorm2d) for mod in m.modules())
+    n_blocks = sum(isinstance(mod, torchvision.models.resnet.BasicBlock) for mod in m.modules())
+    assert n_bn == sum(isinstance(mod, nn.Conv2d) for mod in m.modules()) == 20
+    ex = ti.export(m, loss_fn, x, y)
+    assert ex.stats["batchnorm_folded"] == n_bn
+    src = tmp_path / "r18.mlir"
+    src.write_text(build_module(ex, SGD(lr=0.01)).text)
+    fused = _fusion_remarks(src, tmp_path)
+    assert fused.count(("eval_step", "linalg.conv_2d_nchw_fchw", "bias_relu")) == 1 + n_blocks, fused
 
 
 @needs_torch
