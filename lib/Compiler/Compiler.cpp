@@ -57,6 +57,7 @@ CompileOptions::describe() const {
       out.push_back({"min-scale", number(minScale)});
       out.push_back({"max-scale", number(maxScale)});
     }
+    out.push_back({"overflow-check", overflowCheck});
   }
   out.push_back({"keep-working-copy", keepWorkingCopy ? "true" : "false"});
   out.push_back({"fp32-masters", fp32Masters ? "true" : "false"});
@@ -119,6 +120,13 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   mp.hysteresis = options.hysteresis;
   mp.minScale = options.minScale;
   mp.maxScale = options.maxScale;
+  std::optional<OverflowCheck> check =
+      symbolizeOverflowCheck(options.overflowCheck);
+  if (!check)
+    return module.emitError()
+           << "overflow-check must be auto, inf or f16, got '"
+           << options.overflowCheck << "'";
+  mp.overflowCheck = *check;
   mp.keepWorkingCopy = options.keepWorkingCopy;
   mp.fp32Masters = options.fp32Masters;
   mp.fuse = options.fuse;

@@ -51,6 +51,7 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   scaling.hysteresis = options.hysteresis;
   scaling.minScale = options.minScale;
   scaling.maxScale = options.maxScale;
+  scaling.overflowCheck = options.overflowCheck;
   pm.addPass(createMPTLossScaling(scaling));
   buildDataParallelPasses(pm, options);
 

@@ -237,6 +237,53 @@ def test_torch_batchnorm_running_stats_are_state(tmp_path):
         batch_stats = float(F.cross_entropy(ref.train()(torch.from_numpy(xt)), torch.from_numpy(yt).long()))
     assert abs(ours.eval_loss - want) < 1e-5 * want, (ours.eval_loss, want)
     assert abs(batch_stats - want) > 1e-3 * want  # train-mode normalization would be caught
+    # The eval step folds BatchNorm into the convolution (its running
+    # statistics are still eval_step arguments), and the fusion then takes
+    # conv + folded bias + ReLU: the one conv + BN + ReLU triple fuses.
+    eval_fn = imp.text[imp.text.index("func.func @eval_step"):]
+    assert '"1.running_var"' in eval_fn.split("\n")[0] and "math.rsqrt" in eval_fn
+    fused = _fusion_remarks(src, tmp_path)
+    assert fused.count(("eval_step", "linalg.conv_2d_nchw_fchw", "bias_relu")) == 1, fused
+
+
+def _fusion_remarks(src: Path, tmp_path: Path) -> list[tuple]:
+    """(function, op, epilogue) of every convolution/matmul mpt-fuse-conv-bias-relu
+    fused, from its JSON report, in the f16 mixed-precision pipeline."""
+    import json
+    report, out = tmp_path / "fusion.json", tmp_path / "mixed.mlir"
+    subprocess.run([tool("mpt-opt"), str(src), f"--mpt-mixed-precision=fusion-report={report}", "-o", str(out)],
+                   check=True, capture_output=True, text=True)
+    return [(r["function"], r["args"]["op"], r["args"]["epilogue"])
+            for r in json.loads(report.read_text())["remarks"] if r["name"] == "fused"]
+
+
+@needs_torch
+def test_torch_resnet18_eval_step_folds_batchnorm_and_fuses(tmp_path):
+    """torchvision ResNet-18's eval step: every BatchNorm folds into its convolution.
+
+    Counted on the model itself: every BatchNorm2d follows a Conv2d (20);
+    the stem and the first convolution of each BasicBlock are followed by a
+    ReLU (1 + 8 blocks), and those conv + BN + ReLU triples fuse as
+    conv + bias + ReLU. The other convolutions (the block's second one and
+    the downsampling ones, which a residual add follows) keep the folded
+    bias in their accumulator, where torch-mlir puts a bias; the fusion
+    reports them without an epilogue.
+    """
+    import torch.nn as nn
+    import torchvision
+    from mpt.importers import torch as ti
+    from mpt.importers.common import build_module
+    from mpt.optim import SGD
+    m, loss_fn, x, y = ti.example("resnet18", 8, 0)
+    n_bn = sum(isinstance(mod, nn.BatchNorm2d) for mod in m.modules())
+    n_blocks = sum(isinstance(mod, torchvision.models.resnet.BasicBlock) for mod in m.modules())
+    assert n_bn == sum(isinstance(mod, nn.Conv2d) for mod in m.modules()) == 20
+    ex = ti.export(m, loss_fn, x, y)
+    assert ex.stats["batchnorm_folded"] == n_bn
+    src = tmp_path / "r18.mlir"
+    src.write_text(build_module(ex, SGD(lr=0.01)).text)
+    fused = _fusion_remarks(src, tmp_path)
+    assert fused.count(("eval_step", "linalg.conv_2d_nchw_fchw", "bias_relu")) == 1 + n_blocks, fused
 
 
 @needs_torch
@@ -396,20 +443,30 @@ def test_doc_jax_walkthrough_runs(tmp_path, monkeypatch):
 def test_torch_cnn_mixed_precision_within_pytorch_amp_spread(tmp_path):
     """FP16 (dynamic loss scaling) and BF16 against torch.autocast (+ GradScaler), 200 steps.
 
-    mpt's mean relative distance to PyTorch's FP32 losses is at most the
-    distance of PyTorch's own mixed precision; the loss-scale sequence
-    equals GradScaler's (growth interval 50 on both sides, so that it grows)
-    up to GradScaler's first skipped step, after two growths
-    (docs/importers.md says why the two differ after an overflow).
+    FP16 (growth interval 50 on both sides, so that the scale moves): the
+    loss-scale sequence equals GradScaler's over all 200 steps, through two
+    growths and the two overflows GradScaler backs off from (steps 104 and
+    122: the linear head's bias gradient, a batch sum that autocast stores
+    in f16, overflows; the imported step asks mpt-loss-scaling to check
+    gradients against f16's range as GradScaler does), and mpt skips
+    exactly the steps GradScaler skips. Then mpt's losses follow PyTorch's
+    own mixed-precision run more closely than that run follows PyTorch's
+    FP32 run, and mpt's mean distance to the FP32 losses is within 1.25
+    times PyTorch's own (measured 1.05: both skip the same two steps, and
+    the two runs' rounding noise is of the same size; docs/importers.md).
+    BF16: mpt's mean distance to FP32 is at most autocast's.
     """
     from mpt.importers.compare import compare_torch, rel
     ours, f32, amp = compare_torch("cnn", 200, "f16", work=tmp_path / "f16", amp=True, growth_interval=50)
-    assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
-    assert np.all(np.isfinite(ours.losses)) and not ours.skipped.any()
-    grow = np.nonzero(np.diff(amp.scales) < 0)[0]
-    first_backoff = int(grow[0]) + 1 if len(grow) else len(amp.scales)
-    np.testing.assert_array_equal(ours.scales[:first_backoff], amp.scales[:first_backoff])
-    assert len(set(ours.scales[:first_backoff].tolist())) >= 3, "the scale never grew: the check is vacuous"
+    assert np.all(np.isfinite(ours.losses))
+    np.testing.assert_array_equal(ours.scales, amp.scales)
+    before = np.concatenate([[65536.0], amp.scales[:-1]])
+    gradscaler_skipped = amp.scales < before  # backoff 0.5, hysteresis 1: a skipped step halves the scale
+    np.testing.assert_array_equal(ours.skipped, gradscaler_skipped)
+    assert len(set(amp.scales.tolist())) >= 3 and gradscaler_skipped.sum() >= 1, \
+        "the scale never grew or never backed off: the check is vacuous"
+    assert rel(ours.losses, amp.losses).mean() < rel(amp.losses, f32.losses).mean()
+    assert rel(ours.losses, f32.losses).mean() <= 1.25 * rel(amp.losses, f32.losses).mean()
     ours, f32, amp = compare_torch("cnn", 200, "bf16", work=tmp_path / "bf16", amp=True)
     assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
 

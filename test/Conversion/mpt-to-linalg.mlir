@@ -170,6 +170,26 @@ func.func @lower_unscale_and_check(%a: tensor<2x3xf16>, %b: tensor<5xf32>, %s: t
 
 // -----
 
+// overflow_type = f16: each gradient's reduction also reads the scaled
+// gradient and flags |f32(g)| >= 65520, the smallest f32 that rounds to an
+// infinity in f16 (65504 + half its ulp of 32; the tie rounds to even, up).
+// CHECK-LABEL: func.func @lower_unscale_and_check_f16_range
+// CHECK-DAG: %[[INF:.*]] = arith.constant 0x7F800000 : f32
+// CHECK-DAG: %[[LIM:.*]] = arith.constant 6.552000e+04 : f32
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[G:[^ ]*]] : tensor<5xf32>, tensor<5xf32>) outs(%{{.*}} : tensor<i1>)
+// CHECK: %[[ABS:.*]] = math.absf
+// CHECK-NEXT: %[[NF:.*]] = arith.cmpf ueq, %[[ABS]], %[[INF]] : f32
+// CHECK-NEXT: %[[SA:.*]] = math.absf
+// CHECK-NEXT: %[[BIG:.*]] = arith.cmpf oge, %[[SA]], %[[LIM]] : f32
+// CHECK-NEXT: %[[ANY:.*]] = arith.ori %[[NF]], %[[BIG]] : i1
+// CHECK-NEXT: arith.ori %{{.*}}, %[[ANY]] : i1
+func.func @lower_unscale_and_check_f16_range(%b: tensor<5xf32>, %s: tensor<f32>) -> (tensor<5xf32>, tensor<i1>) {
+  %u, %f = mpt.unscale_and_check %b scale(%s) {overflow_type = f16} : tensor<5xf32> -> tensor<5xf32>
+  return %u, %f : tensor<5xf32>, tensor<i1>
+}
+
+// -----
+
 // The scale update is branch-free scalar code.
 // CHECK-LABEL: func.func @lower_update_scale
 // CHECK-DAG: %[[S:.*]] = tensor.extract %{{.*}}[] : tensor<f32>

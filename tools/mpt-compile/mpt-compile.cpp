@@ -74,6 +74,12 @@ cl::opt<double> minScale("min-scale", cl::init(0.0), cl::cat(category),
                          cl::desc("Lower bound of the scale (0: none)"));
 cl::opt<double> maxScale("max-scale", cl::init(0.0), cl::cat(category),
                          cl::desc("Upper bound (0: largest finite f32)"));
+cl::opt<std::string> overflowCheck(
+    "overflow-check", cl::init("auto"), cl::cat(category),
+    cl::desc("f16 loss scaling: inf (a gradient element is inf or NaN), f16 "
+             "(also one f16 cannot hold: GradScaler's decisions) or auto "
+             "(f16 for steps marked mpt.overflow_check = \"f16\", as the "
+             "PyTorch importer's are)"));
 cl::opt<bool> keepWorkingCopy("keep-working-copy", cl::init(true),
                               cl::cat(category),
                               cl::desc("Carry the low-precision working copy "
@@ -174,6 +180,7 @@ int main(int argc, char **argv) {
   options.hysteresis = hysteresis;
   options.minScale = minScale;
   options.maxScale = maxScale;
+  options.overflowCheck = overflowCheck;
   options.keepWorkingCopy = keepWorkingCopy;
   options.fp32Masters = fp32Masters;
   options.fuse = fuse;

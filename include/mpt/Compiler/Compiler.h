@@ -37,6 +37,9 @@ struct CompileOptions {
   int64_t growthInterval = kDefaultGrowthInterval,
           hysteresis = kDefaultHysteresis;
   double minScale = 0.0, maxScale = 0.0;
+  /// Which scaled gradients count as an overflow: "auto", "inf" or "f16"
+  /// (mpt-loss-scaling's overflow-check).
+  std::string overflowCheck = "auto";
   bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
   /// Autocast and fusion JSON report files ("" for none).
   std::string autocastReport, fusionReport;

@@ -62,6 +62,16 @@ struct MixedPrecisionOptions
       *this, "max-scale",
       llvm::cl::desc("Upper bound of the scale (0: largest finite f32)"),
       llvm::cl::init(0.0)};
+  Option<OverflowCheck> overflowCheck{
+      *this, "overflow-check",
+      llvm::cl::desc("Which scaled gradients count as an overflow"),
+      llvm::cl::init(OverflowCheck::Auto),
+      llvm::cl::values(
+          clEnumValN(OverflowCheck::Auto, "auto",
+                     "f16 where the step asks for it (mpt.overflow_check)"),
+          clEnumValN(OverflowCheck::Inf, "inf", "inf or NaN"),
+          clEnumValN(OverflowCheck::F16, "f16",
+                     "also a gradient f16 cannot hold (GradScaler)"))};
   Option<bool> keepWorkingCopy{
       *this, "keep-working-copy",
       llvm::cl::desc("Carry the low-precision working copy between steps"),

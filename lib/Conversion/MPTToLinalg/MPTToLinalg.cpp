@@ -386,6 +386,17 @@ struct AdamLowering : public OpConversionPattern<AdamOp> {
 // Loss scaling
 //===----------------------------------------------------------------------===//
 
+/// The smallest f32 value that rounds (to nearest even) to an infinity in
+/// `type`: the largest finite value plus half its ulp.
+static double overflowThreshold(FloatType type) {
+  const llvm::fltSemantics &sem = type.getFloatSemantics();
+  APFloat largest = APFloat::getLargest(sem);
+  APFloat below = largest;
+  below.next(/*nextDown=*/true);
+  double top = largest.convertToDouble();
+  return top + (top - below.convertToDouble()) / 2;
+}
+
 struct UnscaleAndCheckLowering : public OpConversionPattern<UnscaleAndCheckOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -408,7 +419,14 @@ struct UnscaleAndCheckLowering : public OpConversionPattern<UnscaleAndCheckOp> {
               .front());
 
     // found_inf = OR over every element of every unscaled gradient of
-    // "|x| == inf or x is NaN" (cmpf ueq is true for unordered operands).
+    // "|x| == inf or x is NaN" (cmpf ueq is true for unordered operands);
+    // with an overflow type, also of "the scaled gradient rounds to an
+    // infinity in that type": |g| >= the smallest f32 that does (for f16:
+    // 65520, halfway between the largest finite 65504 and 65536; ties round
+    // to even, which is up, since the largest finite mantissa is odd).
+    std::optional<double> overflowAt;
+    if (std::optional<Type> type = op.getOverflowType())
+      overflowAt = overflowThreshold(cast<FloatType>(*type));
     Value init = emptyTensor(b, loc, {}, b.getI1Type());
     Value flag =
         linalg::FillOp::create(
@@ -417,23 +435,36 @@ struct UnscaleAndCheckLowering : public OpConversionPattern<UnscaleAndCheckOp> {
             ValueRange{init})
             .getResult(0);
     Value infinity = f32Const(b, loc, INFINITY);
-    for (Value unscaled : replacements) {
+    Value limit = overflowAt ? f32Const(b, loc, *overflowAt) : Value();
+    for (auto [unscaled, grad] :
+         llvm::zip(ArrayRef<Value>(replacements), adaptor.getGrads())) {
       unsigned rank = cast<RankedTensorType>(unscaled.getType()).getRank();
-      SmallVector<AffineMap> maps = {
-          b.getMultiDimIdentityMap(rank),
-          AffineMap::get(rank, 0, {}, b.getContext())};
+      SmallVector<Value> inputs = {unscaled};
+      if (limit)
+        inputs.push_back(grad);
+      SmallVector<AffineMap> maps(inputs.size(),
+                                  b.getMultiDimIdentityMap(rank));
+      maps.push_back(AffineMap::get(rank, 0, {}, b.getContext()));
       SmallVector<utils::IteratorType> iterators(
           rank, utils::IteratorType::reduction);
       flag = linalg::GenericOp::create(
-                 b, loc, TypeRange{flag.getType()}, ValueRange{unscaled},
-                 ValueRange{flag}, maps, iterators,
+                 b, loc, TypeRange{flag.getType()}, inputs, ValueRange{flag},
+                 maps, iterators,
                  [&](OpBuilder &nb, Location l, ValueRange args) {
                    Value magnitude = math::AbsFOp::create(nb, l, args[0]);
-                   Value nonFinite = arith::CmpFOp::create(
+                   Value found = arith::CmpFOp::create(
                        nb, l, arith::CmpFPredicate::UEQ, magnitude, infinity);
+                   if (limit) {
+                     Value scaled =
+                         math::AbsFOp::create(nb, l, toF32(nb, l, args[1]));
+                     found = arith::OrIOp::create(
+                         nb, l, found,
+                         arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGE,
+                                               scaled, limit));
+                   }
                    linalg::YieldOp::create(nb, l,
                                            ValueRange{arith::OrIOp::create(
-                                               nb, l, args[1], nonFinite)});
+                                               nb, l, args.back(), found)});
                  })
                  .getResult(0);
     }

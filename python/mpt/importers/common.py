@@ -212,7 +212,11 @@ def build_module(ex: Exported, optimizer) -> Imported:
     res_sig.append("tensor<f32> {mpt.role = #mpt.role<loss>}")
     rets = [s for s, _, _ in results] + ["%mpt_loss"]
     rtypes = [t for _, t, _ in results] + ["tensor<f32>"]
-    train = [f"  func.func @train_step({', '.join(all_args)}) -> ({', '.join(res_sig)}) {{"]
+    # PyTorch's autocast stores the gradients of its f16 ops in f16, so
+    # GradScaler backs off when a scaled gradient does not fit f16; the mark
+    # asks mpt-loss-scaling for the same decisions (overflow-check=auto).
+    marks = ' attributes {mpt.overflow_check = "f16"}' if ex.framework == "torch" else ""
+    train = [f"  func.func @train_step({', '.join(all_args)}) -> ({', '.join(res_sig)}){marks} {{"]
     train += body + opt_lines
     train.append(f"    return {', '.join(rets)} : {', '.join(rtypes)}")
     train.append("  }")

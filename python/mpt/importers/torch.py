@@ -9,7 +9,9 @@ directory. How (docs/importers.md tells the whole story):
    forward pass in training mode through ``torch.func.functional_call``,
    ``torch.func.vjp`` of the loss applied to the cotangent, and the updated
    buffers (BatchNorm's running statistics); and ``eval(params, buffers, x,
-   y)`` in ``eval()`` mode, returning ``(loss, logits)``.
+   y)`` in ``eval()`` mode, returning ``(loss, logits)``, where
+   :func:`fold_batchnorm` folds every inference-mode BatchNorm into the
+   convolution before it (so that the conv + bias + ReLU fusion applies).
 2. ``torch_mlir.fx.export_and_import(..., output_type="linalg-on-tensors")``
    turns each into linalg on tensors.
 3. :func:`mpt.importers.common.build_module` writes the mpt contract: names
@@ -135,12 +137,77 @@ def export(module, loss_fn, x, y, *, model_name: str = "model") -> Exported:
                                      func_name="fwd_bwd")
         module.eval()
         ge = make_fx(evaluate)(*state_args, x, y32)
+        n_folded = fold_batchnorm(ge)
         ev = fx.export_and_import(ge, *state_args, x, y32, output_type="linalg-on-tensors", func_name="eval")
     finally:
         module.train(was_training)
     initial = {k: v.numpy().copy() for k, v in list(params.items()) + list(buffers.items())}
     return Exported("torch", model_name, str(train), str(ev), pn, bn, ["x", "y"], initial,
-                    {"export_seconds": time.perf_counter() - t0})
+                    {"export_seconds": time.perf_counter() - t0, "batchnorm_folded": n_folded})
+
+
+def fold_batchnorm(gm) -> int:
+    """Folds inference-mode BatchNorm into the convolution before it, in a traced graph.
+
+    ``bn(conv(x, W) + b)`` with running statistics is ``conv(x, W * s) + (b -
+    mean) * s + beta`` with ``s = gamma / sqrt(var + eps)`` per output
+    channel. The folded weight and bias are computed in the graph from the
+    graph's own inputs (the parameters and running statistics stay
+    arguments of ``@eval_step``), so mpt-fuse-conv-bias-relu then sees conv
+    + bias (+ ReLU). A pair folds when the convolution is not transposed,
+    BatchNorm is the only reader of its result, BatchNorm uses its running
+    statistics (``training=False``) and only its normalized output is read.
+    Returns the number of pairs folded.
+    """
+    import operator
+
+    import torch
+    aten = torch.ops.aten
+    g = gm.graph
+    folded = 0
+    for bn in list(g.nodes):
+        if bn.op != "call_function":
+            continue
+        if bn.target == aten.native_batch_norm.default:
+            x, gamma, beta, mean, var, training, _, eps = bn.args[:8]
+        elif bn.target == aten._native_batch_norm_legit_no_training.default:
+            (x, gamma, beta, mean, var, _, eps), training = bn.args[:7], False
+        else:
+            continue
+        if training or mean is None or var is None or getattr(x, "target", None) != aten.convolution.default:
+            continue
+        conv = x
+        if len(conv.users) != 1 or conv.args[6]:  # another reader, or transposed
+            continue
+        outs = list(bn.users)
+        if any(u.target is not operator.getitem or (u.args[1] != 0 and u.users) for u in outs):
+            continue
+        rank = len(conv.meta["val"].shape) if "val" in conv.meta else 4
+        with g.inserting_before(conv):
+            s = g.call_function(aten.rsqrt.default, (g.call_function(aten.add.Tensor, (var, eps)),))
+            if gamma is not None:
+                s = g.call_function(aten.mul.Tensor, (s, gamma))
+            w = g.call_function(aten.mul.Tensor, (conv.args[1], g.call_function(
+                aten.view.default, (s, [-1] + [1] * (rank - 1)))))
+            b = conv.args[2]
+            shifted = g.call_function(aten.sub.Tensor, (b, mean)) if b is not None else \
+                g.call_function(aten.neg.default, (mean,))
+            bias = g.call_function(aten.mul.Tensor, (shifted, s))
+            if beta is not None:
+                bias = g.call_function(aten.add.Tensor, (bias, beta))
+            new = g.call_function(aten.convolution.default, (conv.args[0], w, bias, *conv.args[3:]))
+        for u in outs:
+            if u.args[1] == 0:
+                u.replace_all_uses_with(new)
+        for u in outs:
+            g.erase_node(u)
+        g.erase_node(bn)
+        g.erase_node(conv)
+        folded += 1
+    if folded:
+        g.lint()
+        gm.recompile()
+    return folded
 
 
 def optimizer_from_torch(opt) -> SGD | Adam:

@@ -201,6 +201,14 @@ func.func @unscale_shape(%g: tensor<4xf16>, %s: tensor<f32>) {
 
 // -----
 
+func.func @unscale_overflow_type_f32(%g: tensor<4xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{overflow_type must be f16 or bf16 (the types a gradient can overflow that f32 holds), got 'f32'}}
+  %0, %inf = mpt.unscale_and_check %g scale(%s) {overflow_type = f32} : tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
 func.func @unscale_to_f16(%g: tensor<4xf16>, %s: tensor<f32>) {
   // expected-error @+1 {{unscaled result #0 must be f32}}
   %0, %inf = mpt.unscale_and_check %g scale(%s) : tensor<4xf16> -> tensor<4xf16>

@@ -83,6 +83,8 @@ func.func @adam_forms(%w: tensor<8xf32>, %g: tensor<8xf32>, %m: tensor<8xf32>, %
 func.func @loss_scaling(%a: tensor<64x10xf16>, %b: tensor<10xf16>, %s: tensor<f32>, %gt: tensor<i32>, %ht: tensor<i32>) {
   // CHECK: %{{.*}}:2, %[[INF:.*]] = mpt.unscale_and_check %[[A]], %[[B]] scale(%[[S]]) : tensor<64x10xf16>, tensor<10xf16> -> tensor<64x10xf32>, tensor<10xf32>
   %g:2, %inf = mpt.unscale_and_check %a, %b scale(%s) : tensor<64x10xf16>, tensor<10xf16> -> tensor<64x10xf32>, tensor<10xf32>
+  // CHECK: mpt.unscale_and_check %[[A]], %[[B]] scale(%[[S]]) {overflow_type = f16} : tensor<64x10xf16>, tensor<10xf16> -> tensor<64x10xf32>, tensor<10xf32>
+  %h:2, %inf2 = mpt.unscale_and_check %a, %b scale(%s) {overflow_type = f16} : tensor<64x10xf16>, tensor<10xf16> -> tensor<64x10xf32>, tensor<10xf32>
   // CHECK: mpt.update_scale %[[S]], %[[GT]], %[[HT]] found_inf(%[[INF]])
   // CHECK-NOT: growth_interval
   %0:3 = mpt.update_scale %s, %gt, %ht found_inf(%inf)

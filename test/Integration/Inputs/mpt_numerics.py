@@ -577,6 +577,21 @@ def case_unscale(p: Program) -> None:
             p.emit_print(names[3], (), "i1", f"found_inf ({label}, scale {scale})",
                          exact(np.bool_(found or overflow), "i1"))
 
+    # overflow_type = f16: also found when a scaled gradient rounds to an
+    # infinity in f16 (numpy's f32 -> f16 conversion is the reference), here
+    # at the edge: the largest f32 below 65520 fits, 65520 does not.
+    edge = np.nextafter(np.float32(65520.0), np.float32(0.0))
+    for label, gc in (("fits f16", f32([edge, -edge, 1.0, -3.0, 0.0])),
+                      ("65520 does not fit f16", f32([1.0, -65520.0, 2.0, 0.0, 5.0])),
+                      ("1e30 does not fit f16", f32([1.0, 2.0, 1e30, 0.0, 5.0]))):
+        names = p.op(f"mpt.unscale_and_check {p.const(a, 'f16')}, {p.const(gc, 'f32')} "
+                     f"scale({p.const(np.float32(65536.0), 'f32')}) {{overflow_type = f16}} : "
+                     f"{tensor_type((24,), 'f16')}, {tensor_type((5,), 'f32')} -> "
+                     f"{tensor_type((24,), 'f32')}, {tensor_type((5,), 'f32')}", 3)
+        with np.errstate(over="ignore"):
+            found = bool(np.isinf(gc.astype(np.float16)).any() or np.isinf(a).any())
+        p.emit_print(names[2], (), "i1", f"found_inf (f16 range, {label})", exact(np.bool_(found), "i1"))
+
     # The gradient seed: 1.0, the scale, or the scale rounded to the loss type.
     loss = p.const(np.float32(2.5), "f32")
     lossh = p.const(np.float16(2.5), "f16")

@@ -287,6 +287,11 @@ LogicalResult AllReduceOp::verify() {
 LogicalResult UnscaleAndCheckOp::verify() {
   if (getGrads().empty())
     return emitOpError("needs at least one gradient");
+  if (std::optional<Type> type = getOverflowType();
+      type && !type->isF16() && !type->isBF16())
+    return emitOpError() << "overflow_type must be f16 or bf16 (the types a "
+                            "gradient can overflow that f32 holds), got "
+                         << *type;
   if (getGrads().size() != getUnscaled().size())
     return emitOpError() << "has " << getGrads().size() << " gradients but "
                          << getUnscaled().size() << " unscaled results";

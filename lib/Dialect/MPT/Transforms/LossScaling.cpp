@@ -7,7 +7,10 @@
 //    every gradient of the backward pass is multiplied by it;
 // 2. the gradients that reach optimizer ops go through one
 //    `mpt.unscale_and_check` with that same scale: FP32 gradients times
-//    1/scale and one `found_inf` flag for the whole step;
+//    1/scale and one `found_inf` flag for the whole step (with
+//    overflow-check=f16, or a step marked `mpt.overflow_check = "f16"`, also
+//    set by a scaled gradient f16 cannot hold, as GradScaler's is:
+//    `overflow_type = f16`);
 // 3. every optimizer op takes the unscaled gradient and `found_inf(%f)`: it
 //    leaves its parameter, state and working copy unchanged when the flag is
 //    set (the skip happens on the device, no host round trip);
@@ -54,6 +57,9 @@ namespace {
 constexpr llvm::StringLiteral kScaleName = "loss_scale.scale";
 constexpr llvm::StringLiteral kGrowthName = "loss_scale.growth_tracker";
 constexpr llvm::StringLiteral kHysteresisName = "loss_scale.hysteresis_tracker";
+/// A training step's request for GradScaler's overflow decisions
+/// (`mpt.overflow_check = "f16"`), honoured by overflow-check=auto.
+constexpr llvm::StringLiteral kOverflowCheckAttr = "mpt.overflow_check";
 constexpr llvm::StringLiteral kFoundInfName = "found_inf";
 
 /// The loss-scale values of one step: the scale used in its backward pass
@@ -68,6 +74,9 @@ struct ScalePlan {
   func::ReturnOp ret;
   GradSeedOp seed;
   LossScaleMode mode;
+  /// The step computes in f16 and its gradients are also checked against
+  /// f16's range (overflow-check).
+  bool checkF16Range = false;
   /// Optimizer ops in block order.
   SmallVector<Operation *> optimizers;
   /// Distinct gradients the seed reaches, in optimizer order.
@@ -344,6 +353,13 @@ LogicalResult MPTLossScalingPass::analyze(func::FuncOp func, LossScaleMode mode,
   plan.func = func;
   plan.seed = seed;
   plan.mode = mode;
+  OverflowCheck check = overflowCheck;
+  if (check == OverflowCheck::Auto) {
+    auto marked = func->getAttrOfType<StringAttr>(kOverflowCheckAttr);
+    check = marked && marked.getValue() == "f16" ? OverflowCheck::F16
+                                                 : OverflowCheck::Inf;
+  }
+  plan.checkF16Range = check == OverflowCheck::F16 && hasF16(func);
   plan.optimizers = std::move(optimizers);
   llvm::sort(plan.optimizers,
              [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
@@ -427,7 +443,8 @@ ScaleState MPTLossScalingPass::createScaleState(ScalePlan &plan) {
 }
 
 /// One unscale-and-check of every gradient, right after the last one.
-static UnscaleAndCheckOp insertUnscale(ScalePlan &plan, Value scale) {
+static UnscaleAndCheckOp insertUnscale(ScalePlan &plan, Value scale,
+                                       bool checkF16Range) {
   MLIRContext *ctx = plan.func.getContext();
   OpBuilder b(ctx);
   b.setInsertionPointAfter(plan.lastGradDef);
@@ -435,9 +452,11 @@ static UnscaleAndCheckOp insertUnscale(ScalePlan &plan, Value scale) {
   for (Value grad : plan.grads)
     unscaledTypes.push_back(
         cast<RankedTensorType>(grad.getType()).clone(Float32Type::get(ctx)));
-  return UnscaleAndCheckOp::create(b, plan.seed.getLoc(), unscaledTypes,
-                                   scalarTensor(IntegerType::get(ctx, 1)),
-                                   plan.grads, scale);
+  auto unscale = UnscaleAndCheckOp::create(
+      b, plan.seed.getLoc(), unscaledTypes,
+      scalarTensor(IntegerType::get(ctx, 1)), plan.grads, scale,
+      checkF16Range ? TypeAttr::get(Float16Type::get(ctx)) : TypeAttr());
+  return unscale;
 }
 
 void MPTLossScalingPass::rewireOptimizers(ScalePlan &plan,
@@ -542,7 +561,8 @@ void MPTLossScalingPass::rewrite(ScalePlan &plan) {
   ScaleState state = createScaleState(plan);
   plan.seed.getScaleMutable().assign(state.scale);
   // 2. One unscale-and-check after the last gradient.
-  UnscaleAndCheckOp unscale = insertUnscale(plan, state.scale);
+  UnscaleAndCheckOp unscale =
+      insertUnscale(plan, state.scale, plan.checkF16Range);
   // 3. Optimizer ops after it, skipping on overflow; later readers of the
   // gradients read them unscaled.
   rewireOptimizers(plan, unscale);

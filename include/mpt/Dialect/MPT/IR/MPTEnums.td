@@ -131,4 +131,13 @@ def MPT_LossScaleMode : I32Enum<"LossScaleMode",
   let cppNamespace = "::mlir::mpt";
 }
 
+def MPT_OverflowCheck : I32Enum<"OverflowCheck",
+    "which scaled gradients count as an overflow", [
+      I32EnumCase<"Auto", 0, "auto">,
+      I32EnumCase<"Inf", 1, "inf">,
+      I32EnumCase<"F16", 2, "f16">
+    ]> {
+  let cppNamespace = "::mlir::mpt";
+}
+
 #endif // MPT_DIALECT_MPT_IR_MPTENUMS_TD

@@ -275,12 +275,23 @@ def MPT_UnscaleAndCheckOp : MPT_Op<"unscale_and_check", [Pure]> {
     all gradients of a step, so a single flag decides whether the optimizer
     ops skip the step.
 
+    With `overflow_type = f16` (or `bf16`) the flag is also true when a
+    scaled gradient (before unscaling) is too large for that type, that is
+    when rounding it to the type (to nearest even) would give an infinity.
+    PyTorch's autocast stores the gradients of its f16 ops in f16, so
+    GradScaler backs off exactly when a scaled gradient overflows f16; a step
+    that computes some gradients in FP32 (FP32 accumulators, FP32
+    reductions) makes the same decisions with `overflow_type = f16`.
+
     ```mlir
     %g:2, %inf = mpt.unscale_and_check %gw, %gb scale(%s)
         : tensor<64x10xf16>, tensor<10xf16> -> tensor<64x10xf32>, tensor<10xf32>
+    %h:2, %inf2 = mpt.unscale_and_check %gw, %gb32 scale(%s) {overflow_type = f16}
+        : tensor<64x10xf16>, tensor<10xf32> -> tensor<64x10xf32>, tensor<10xf32>
     ```
   }];
-  let arguments = (ins Variadic<MPT_FloatTensor>:$grads, MPT_F32Scalar:$scale);
+  let arguments = (ins Variadic<MPT_FloatTensor>:$grads, MPT_F32Scalar:$scale,
+                       OptionalAttr<TypeAttr>:$overflow_type);
   let results = (outs Variadic<MPT_FloatTensor>:$unscaled,
                       MPT_I1Scalar:$found_inf);
   let assemblyFormat = [{

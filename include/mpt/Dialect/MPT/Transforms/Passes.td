@@ -207,7 +207,22 @@ def MPTLossScaling : Pass<"mpt-loss-scaling", "::mlir::ModuleOp"> {
     Option<"minScale", "min-scale", "double", "0.0",
            "Lower bound of the scale (0: none)">,
     Option<"maxScale", "max-scale", "double", "0.0",
-           "Upper bound of the scale (0: the largest finite f32)">
+           "Upper bound of the scale (0: the largest finite f32)">,
+    Option<"overflowCheck", "overflow-check", "::mlir::mpt::OverflowCheck",
+           "::mlir::mpt::OverflowCheck::Auto",
+           "Which scaled gradients of a step that computes in f16 count as "
+           "an overflow",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::mpt::OverflowCheck::Auto, "auto",
+                        "f16 for a step marked mpt.overflow_check = \"f16\" "
+                        "(the PyTorch importer's), else inf"),
+             clEnumValN(::mlir::mpt::OverflowCheck::Inf, "inf",
+                        "an element that is inf or NaN"),
+             clEnumValN(::mlir::mpt::OverflowCheck::F16, "f16",
+                        "also one that f16 cannot hold (GradScaler's "
+                        "decisions: PyTorch's autocast stores the gradients "
+                        "of f16 ops in f16)")
+           )}]>
   ];
   let statistics = [
     Statistic<"numScaledSteps", "scaled-steps",
