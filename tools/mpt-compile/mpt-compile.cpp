@@ -10,6 +10,7 @@
 
 #include "mpt/Compiler/Compiler.h"
 #include "mpt/InitAll.h"
+#include "mpt/Support/ParserGuards.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -162,6 +163,8 @@ int main(int argc, char **argv) {
     errs() << "mpt-compile: error: " << error << "\n";
     return 1;
   }
+  if (mlir::failed(mlir::mpt::checkParserCrashInputs(*input)))
+    return 1;
   sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);

@@ -1,0 +1,199 @@
+//===- ParserGuards.cpp - inputs MLIR 22's parser crashes on -------------===//
+//
+// A small scanner over MLIR text that follows the custom assembly form of
+// linalg.reduce / linalg.broadcast / linalg.transpose just far enough to
+// find their integer list: `OP [{...}] ins(...) outs(...) KEYWORD = [...]`.
+// Anything that does not follow that form is left to MLIR's parser, which
+// reports it without crashing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mpt/Support/ParserGuards.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::mpt;
+
+static constexpr size_t npos = StringRef::npos;
+
+static bool isIdentifierChar(char c) {
+  return llvm::isAlnum(c) || c == '_' || c == '.' || c == '$' || c == '-';
+}
+
+/// The index of the first character at or after `i` that is neither
+/// whitespace nor part of a `//` comment.
+static size_t skipTrivia(StringRef text, size_t i) {
+  while (i < text.size()) {
+    if (llvm::isSpace(text[i])) {
+      ++i;
+    } else if (text.substr(i).starts_with("//")) {
+      size_t newline = text.find('\n', i);
+      i = newline == npos ? text.size() : newline + 1;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+/// With `text[i] == open`: the index after the matching `close` (string
+/// literals skipped), or npos when there is none.
+static size_t skipBalanced(StringRef text, size_t i, char open, char close) {
+  int depth = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+    } else if (c == open) {
+      ++depth;
+    } else if (c == close && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return npos;
+}
+
+/// `word` at `i`, not followed by an identifier character: the index after
+/// it, or npos.
+static size_t consumeWord(StringRef text, size_t i, StringRef word) {
+  if (!text.substr(i).starts_with(word))
+    return npos;
+  size_t end = i + word.size();
+  if (end < text.size() && isIdentifierChar(text[end]))
+    return npos;
+  return end;
+}
+
+/// With the list starting at `i`: npos when it is `[` integers separated by
+/// `,` `]` (the form DenseI64ArrayAttr's custom parser accepts), else the
+/// offset of the first character that breaks that form.
+static size_t findListError(StringRef text, size_t i) {
+  if (i >= text.size() || text[i] != '[')
+    return i;
+  i = skipTrivia(text, i + 1);
+  if (i < text.size() && text[i] == ']')
+    return npos;
+  while (true) {
+    if (i < text.size() && text[i] == '-')
+      ++i;
+    size_t digits = i;
+    if (text.substr(i).starts_with("0x")) {
+      digits = i + 2;
+      while (digits < text.size() && llvm::isHexDigit(text[digits]))
+        ++digits;
+      if (digits == i + 2)
+        return i;
+    } else {
+      while (digits < text.size() && llvm::isDigit(text[digits]))
+        ++digits;
+      if (digits == i)
+        return i;
+    }
+    i = skipTrivia(text, digits);
+    if (i < text.size() && text[i] == ']')
+      return npos;
+    if (i >= text.size() || text[i] != ',')
+      return i;
+    i = skipTrivia(text, i + 1);
+  }
+}
+
+/// Whether the occurrence of an op name at `at` is code: not part of a
+/// longer identifier, not quoted (the generic form), not in a comment.
+static bool isCustomFormOpName(StringRef text, size_t at, size_t size) {
+  if (at > 0 && (isIdentifierChar(text[at - 1]) || text[at - 1] == '"'))
+    return false;
+  if (at + size < text.size() && isIdentifierChar(text[at + size]))
+    return false;
+  size_t lineStart = text.rfind('\n', at);
+  lineStart = lineStart == npos ? 0 : lineStart + 1;
+  return !text.slice(lineStart, at).contains("//");
+}
+
+/// Follows `[{...}] ins(...) outs(...) keyword =` from `i`; returns the
+/// offset after `=`, or npos when the text does not have that form.
+static size_t findListStart(StringRef text, size_t i, StringRef keyword) {
+  i = skipTrivia(text, i);
+  if (i < text.size() && text[i] == '{') {
+    i = skipBalanced(text, i, '{', '}');
+    if (i == npos)
+      return npos;
+    i = skipTrivia(text, i);
+  }
+  for (StringRef group : {"ins", "outs"}) {
+    i = consumeWord(text, i, group);
+    if (i == npos)
+      return npos;
+    i = skipTrivia(text, i);
+    if (i >= text.size() || text[i] != '(')
+      return npos;
+    i = skipBalanced(text, i, '(', ')');
+    if (i == npos)
+      return npos;
+    i = skipTrivia(text, i);
+  }
+  i = consumeWord(text, i, keyword);
+  if (i == npos)
+    return npos;
+  i = skipTrivia(text, i);
+  if (i >= text.size() || text[i] != '=')
+    return npos;
+  return skipTrivia(text, i + 1);
+}
+
+std::optional<MalformedIntegerList>
+mlir::mpt::findMalformedIntegerList(StringRef text) {
+  struct Form {
+    StringRef opName, keyword;
+  };
+  static constexpr Form forms[] = {{"linalg.reduce", "dimensions"},
+                                   {"linalg.broadcast", "dimensions"},
+                                   {"linalg.transpose", "permutation"}};
+  std::optional<MalformedIntegerList> first;
+  for (const Form &form : forms) {
+    for (size_t at = text.find(form.opName); at != npos;
+         at = text.find(form.opName, at + 1)) {
+      if (first && at > first->offset)
+        break;
+      if (!isCustomFormOpName(text, at, form.opName.size()))
+        continue;
+      size_t list = findListStart(text, at + form.opName.size(), form.keyword);
+      if (list == npos)
+        continue;
+      size_t error = findListError(text, list);
+      if (error == npos)
+        continue;
+      if (!first || list < first->offset)
+        first = MalformedIntegerList{list, error, form.keyword, form.opName};
+      break;
+    }
+  }
+  return first;
+}
+
+LogicalResult
+mlir::mpt::checkParserCrashInputs(const llvm::MemoryBuffer &buffer) {
+  std::optional<MalformedIntegerList> found =
+      findMalformedIntegerList(buffer.getBuffer());
+  if (!found)
+    return success();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBuffer(buffer.getMemBufferRef(),
+                                       /*RequiresNullTerminator=*/false),
+      llvm::SMLoc());
+  const char *at = buffer.getBufferStart() + found->errorOffset;
+  sourceMgr.PrintMessage(
+      llvm::errs(), llvm::SMLoc::getFromPointer(at), llvm::SourceMgr::DK_Error,
+      "'" + found->opName + "' expects '" + found->keyword +
+          " = [' followed by integers separated by ',' and ']' (for "
+          "example [1] or [0, 2]); this input is refused before parsing "
+          "because MLIR 22's parser crashes on it");
+  return failure();
+}
