@@ -346,33 +346,13 @@ composeIndices(AffineMap map, ArrayRef<LinearExpr> loopExprs,
   for (AffineExpr e : map.getResults()) {
     LinearExpr r;
     r.coeffs.assign(numContractionLoops, 0);
-    std::function<bool(AffineExpr, int64_t)> walk = [&](AffineExpr x,
-                                                        int64_t mult) -> bool {
-      if (auto d = dyn_cast<AffineDimExpr>(x)) {
-        const LinearExpr &l = loopExprs[d.getPosition()];
-        for (unsigned i = 0; i < numContractionLoops; ++i)
-          r.coeffs[i] += mult * l.coeffs[i];
-        r.constant += mult * l.constant;
-        return true;
-      }
-      if (auto c = dyn_cast<AffineConstantExpr>(x)) {
-        r.constant += mult * c.getValue();
-        return true;
-      }
-      auto bin = dyn_cast<AffineBinaryOpExpr>(x);
-      if (!bin)
-        return false;
-      if (bin.getKind() == AffineExprKind::Add)
-        return walk(bin.getLHS(), mult) && walk(bin.getRHS(), mult);
-      if (bin.getKind() == AffineExprKind::Mul) {
-        if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
-          return walk(bin.getLHS(), mult * c.getValue());
-        if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
-          return walk(bin.getRHS(), mult * c.getValue());
-      }
-      return false;
+    auto onDim = [&](unsigned d, int64_t mult) {
+      const LinearExpr &l = loopExprs[d];
+      for (unsigned i = 0; i < numContractionLoops; ++i)
+        r.coeffs[i] += mult * l.coeffs[i];
+      r.constant += mult * l.constant;
     };
-    if (!walk(e, 1))
+    if (!forEachLinearTerm(e, 1, onDim, r.constant))
       return std::nullopt;
     out.push_back(r);
   }

@@ -36,6 +36,15 @@ struct LinearExpr {
   std::optional<unsigned> singleDim() const;
 };
 
+/// Walks `expr` as a sum of dimensions times constants plus a constant,
+/// each term scaled by `multiplier`: calls onDim(position, coefficient) for
+/// every dimension term and adds the constant terms to `constant`. False if
+/// `expr` has another form (a product of two dimensions, a division, a
+/// modulo, a symbol).
+bool forEachLinearTerm(AffineExpr expr, int64_t multiplier,
+                       function_ref<void(unsigned, int64_t)> onDim,
+                       int64_t &constant);
+
 /// A zero padding folded into an operand's loads: the logical index i reads
 /// source[(i - offset) / stride] when that is an integer in [0, size), and
 /// zero otherwise.

@@ -101,35 +101,40 @@ Value mma::getRootBuffer(Value v) {
 // Maps
 //===----------------------------------------------------------------------===//
 
+bool mlir::mpt::mma::forEachLinearTerm(
+    AffineExpr expr, int64_t multiplier,
+    function_ref<void(unsigned, int64_t)> onDim, int64_t &constant) {
+  if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+    onDim(d.getPosition(), multiplier);
+    return true;
+  }
+  if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+    constant += multiplier * c.getValue();
+    return true;
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return false;
+  if (bin.getKind() == AffineExprKind::Add)
+    return forEachLinearTerm(bin.getLHS(), multiplier, onDim, constant) &&
+           forEachLinearTerm(bin.getRHS(), multiplier, onDim, constant);
+  if (bin.getKind() == AffineExprKind::Mul) {
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return forEachLinearTerm(bin.getLHS(), multiplier * c.getValue(), onDim,
+                               constant);
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return forEachLinearTerm(bin.getRHS(), multiplier * c.getValue(), onDim,
+                               constant);
+  }
+  return false;
+}
+
 /// `expr` as a sum of loops times constants plus a constant.
 static std::optional<LinearExpr> toLinear(AffineExpr expr, unsigned numDims) {
   LinearExpr result;
   result.coeffs.assign(numDims, 0);
-  // Walks the expression tree with a multiplier.
-  std::function<bool(AffineExpr, int64_t)> walk = [&](AffineExpr e,
-                                                      int64_t mult) -> bool {
-    if (auto d = dyn_cast<AffineDimExpr>(e)) {
-      result.coeffs[d.getPosition()] += mult;
-      return true;
-    }
-    if (auto c = dyn_cast<AffineConstantExpr>(e)) {
-      result.constant += mult * c.getValue();
-      return true;
-    }
-    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
-    if (!bin)
-      return false;
-    if (bin.getKind() == AffineExprKind::Add)
-      return walk(bin.getLHS(), mult) && walk(bin.getRHS(), mult);
-    if (bin.getKind() == AffineExprKind::Mul) {
-      if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
-        return walk(bin.getLHS(), mult * c.getValue());
-      if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
-        return walk(bin.getRHS(), mult * c.getValue());
-    }
-    return false;
-  };
-  if (!walk(expr, 1))
+  auto onDim = [&](unsigned d, int64_t mult) { result.coeffs[d] += mult; };
+  if (!forEachLinearTerm(expr, 1, onDim, result.constant))
     return std::nullopt;
   return result;
 }
