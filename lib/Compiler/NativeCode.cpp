@@ -416,7 +416,7 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
     return emitError(loc) << "cannot create a temporary directory: "
                           << ec.message();
   }
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     if (!keep)
       llvm::sys::fs::remove_directories(dir);
   });
