@@ -19,6 +19,7 @@ import os
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -137,32 +138,53 @@ for name, want in full.items():
               max(np.max(np.abs(want)), 1e-30))
     check(r <= 1e-6, f"4-rank resume: {name} differs by {r:.3g} relative")
 
-# A hung rank: rank 0's watchdog stops the run.
+# A hung rank: rank 0's watchdog stops the run. Rank 1 is stopped once
+# rank 0 has printed step 1's line, i.e. after both ranks finished MPI's
+# start-up and a first all-reduce: stopped earlier (a slow start under a
+# sanitizer or a loaded machine), rank 0 would wait inside MPI_Init, which
+# no watchdog covers.
 env = dict(mpi.mpi_env(), MPT_COLLECTIVE_TIMEOUT="3")
 job = subprocess.Popen(mpi.mpirun_cmd(2) + [
     e2e.tool("mpt-run"), art8, "--data=digits", "--steps=100000000",
-    "--progress=none"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    "--progress=lines"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     text=True, env=env)
-deadline = time.time() + 60
-pids = {}
-while time.time() < deadline and sorted(pids) != [0, 1]:
-    time.sleep(0.2)
-    pids = ranks_of(job.pid)
+first_step = threading.Event()
+err_lines = []
+
+
+def read_stdout():
+    for line in job.stdout:
+        if line.startswith("step 1/"):
+            first_step.set()
+
+
+readers = [threading.Thread(target=read_stdout, daemon=True),
+           threading.Thread(target=lambda: err_lines.extend(job.stderr),
+                            daemon=True)]
+for r in readers:
+    r.start()
+started = first_step.wait(timeout=120)
+check(started, "rank 0 printed no step within 120 s")
+pids = ranks_of(job.pid) if started else {}
 check(sorted(pids) == [0, 1], f"ranks of the second run: {pids}")
-time.sleep(0.5)
-os.kill(pids[1], 19)  # SIGSTOP
+if 1 in pids:
+    os.kill(pids[1], 19)  # SIGSTOP
 stopped_at = time.time()
 try:
-    out, err = job.communicate(timeout=30)
+    job.wait(timeout=30)
     elapsed = time.time() - stopped_at
 except subprocess.TimeoutExpired:
     job.kill()
-    out, err = job.communicate()
+    job.wait()
     elapsed = None
-try:
-    os.kill(pids[1], 9)
-except OSError:
-    pass
+for r in readers:
+    r.join(timeout=10)
+err = "".join(err_lines)
+if 1 in pids:
+    try:
+        os.kill(pids[1], 9)
+    except OSError:
+        pass
 print(f"hung rank: the run stopped after {elapsed} s; stderr:\n{err}")
 check(elapsed is not None, "a hung rank left the run waiting 30 s:\n" + err)
 check(job.returncode != 0, "mpirun exited 0 with a hung rank")
