@@ -39,6 +39,10 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Contractions read f32 copies of the 16-bit inputs they reuse (extf is
+  // exact: same bits), widened once by a vector pass instead of one element
+  // at a time inside their innermost loop.
+  pm.addNestedPass<func::FuncOp>(createMPTWidenContractionOperands());
 
   // The runtime sees only the entry points' buffers.
   MPTPrepareEntryPointsOptions entryPoints;

@@ -40,6 +40,41 @@ def MPTPrepareEntryPoints
   ];
 }
 
+def MPTWidenContractionOperands
+    : Pass<"mpt-widen-contraction-operands", "::mlir::func::FuncOp"> {
+  let summary = "Widens the f16/bf16 inputs that linalg reductions read many "
+                "times to f32 once, before the op";
+  let description = [{
+    Runs on tensors, before bufferization. A linalg op with a reduction
+    loop (a matmul, a convolution, their gradients) whose f16 or bf16 input
+    is read more than once per element (its indexing map leaves out at
+    least one loop) and whose body uses that input only through
+    `arith.extf` to f32 reads instead an f32 copy of it, made by one
+    elementwise `linalg.generic` of `arith.extf` before the op (one copy
+    per value, shared by all the ops that read it). Named ops are
+    generalized first.
+
+    The op computes exactly what it computed before: `extf` is exact, and
+    the body receives the same f32 value, so results are bit for bit the
+    same. What changes is the code: an f16 element that the vectorized
+    inner loop broadcasts (a convolution's input pixel, a matmul's left
+    operand) was widened one at a time inside the innermost loop, which the
+    x86 backend does with `vpinsrw` into the vector register that holds the
+    accumulator, a false dependency that serialised every broadcast behind
+    the previous vector addition; the copy is one vector pass
+    (`vcvtph2ps` on whole vectors) over data the op then reads many times.
+    Inputs read once per element (the operand of an elementwise op or of a
+    plain sum) are left alone: a copy would only add a pass over memory.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numWidened", "widened-inputs",
+              "Inputs of reductions that now read an f32 copy">,
+  ];
+}
+
 def MPTStridedCopiesToLoops
     : Pass<"mpt-strided-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into "
