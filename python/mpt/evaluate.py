@@ -188,11 +188,15 @@ IMPL: dict[str, Callable] = {
 }
 
 
-def evaluate(graph: Graph, targets: Iterable[Node], feeds: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+def evaluate(graph: Graph, targets: Iterable[Node], feeds: Mapping[str, np.ndarray],
+             perturb: Callable[[Node, list, np.ndarray], np.ndarray] | None = None) -> list[np.ndarray]:
     """Evaluate ``targets``; ``feeds`` maps every needed input/param name to a value.
 
     Only the nodes the targets depend on are computed. f32 values are float64
-    arrays, i32 values int64 arrays.
+    arrays, i32 values int64 arrays. ``perturb(node, args, value)``, when
+    given, replaces the value of every f32 node (inputs and params too, with
+    no args) before its users read it: the harness's error bounds
+    (:mod:`mpt.harness.numerics`) propagate rounding through the graph so.
     """
     targets = list(targets)
     live = graph.reachable(targets)
@@ -207,9 +211,13 @@ def evaluate(graph: Graph, targets: Iterable[Node], feeds: Mapping[str, np.ndarr
             v = np.asarray(feeds[name])
             if v.shape != node.shape:
                 raise ValueError(f"value for '{name}' has shape {v.shape}, expected {node.shape}")
-            vals[node.id] = v.astype(np.int64 if node.dtype == "i32" else np.float64)
-            continue
-        args = [vals[i.id] for i in node.inputs]
-        out = IMPL[node.op](node, *args)
-        vals[node.id] = np.asarray(out, dtype=np.float64) if node.dtype == "f32" else np.asarray(out)
+            v = v.astype(np.int64 if node.dtype == "i32" else np.float64)
+            args = []
+        else:
+            args = [vals[i.id] for i in node.inputs]
+            out = IMPL[node.op](node, *args)
+            v = np.asarray(out, dtype=np.float64) if node.dtype == "f32" else np.asarray(out)
+        if perturb is not None and node.dtype == "f32":
+            v = perturb(node, args, v)
+        vals[node.id] = v
     return [vals[t.id] for t in targets]

@@ -51,7 +51,7 @@ from typing import Mapping
 
 import numpy as np
 
-from ..evaluate import IMPL
+from ..evaluate import IMPL, evaluate
 from ..graph import Node
 
 U = {"f32": 2.0 ** -24, "f16": 2.0 ** -11, "bf16": 2.0 ** -8}
@@ -141,26 +141,6 @@ def amplitude(node: Node, args, out: np.ndarray, u_low: float, low: bool) -> np.
     return (u_low + k * U32) * np.abs(total) + absolute
 
 
-def _evaluate(graph, targets, feeds, perturb):
-    live = graph.reachable(targets)
-    vals: dict[int, np.ndarray] = {}
-    for node in graph.nodes:
-        if not live[node.id]:
-            continue
-        if node.op in ("input", "param"):
-            v = np.asarray(feeds[node.attrs["name"]])
-            v = v.astype(np.int64 if node.dtype == "i32" else np.float64)
-            args = []
-        else:
-            args = [vals[i.id] for i in node.inputs]
-            v = np.asarray(IMPL[node.op](node, *args))
-            v = v.astype(np.float64) if node.dtype == "f32" else v
-        if perturb is not None and node.dtype == "f32":
-            v = perturb(node, args, v)
-        vals[node.id] = v
-    return [vals[t.id] for t in targets]
-
-
 def _step(step, params, state, batch, perturb):
     """``({result name: FP64 value}, {result name: allowance})``: "loss",
     "output" (when the step has one) and every new state tensor, with the
@@ -170,7 +150,7 @@ def _step(step, params, state, batch, perturb):
     if getattr(step, "output", None) is not None:
         targets.append(step.output)
     targets += step.grads
-    vals = _evaluate(step.graph, targets, {**params, **batch}, perturb)
+    vals = evaluate(step.graph, targets, {**params, **batch}, perturb)
     out = {"loss": vals[0]}
     n = 1
     if len(targets) > len(step.grads) + 1:
