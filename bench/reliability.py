@@ -2,6 +2,7 @@
 """Reliability runs and their figures in docs/reliability.md.
 
     python3 bench/reliability.py harness [--count 10000] [--seed 2] [--jobs N] [--cuda-every 4]
+                                         [--for SECONDS] [--restart]
     python3 bench/reliability.py fuzz [--seconds 600] [--build-dir build-asan]
     python3 bench/reliability.py render        # rewrite the figures from the saved JSON
 
@@ -17,6 +18,12 @@ docs/reliability.md between its `harness-figures` markers.
 (`scripts/fuzz.sh --seconds S`) on its seed corpus, writes
 out/reliability/fuzz.json and the figures (executions, coverage, corpus,
 crashes) between the `fuzz-figures` markers.
+
+The harness run is resumable: every graph's result is appended to
+out/reliability/harness-graphs.jsonl as it finishes, so an interrupted run
+(or one limited with `--for`) goes on where it stopped when the same
+command is run again, and the figures cover all graphs so far (marked
+unfinished until COUNT are done); `--restart` starts over.
 
 Both take hours at these sizes on a 2-core machine (about 1.6 CPU seconds a
 graph, mostly mpt-compile's LLVM code generation; the fuzzers run one after
@@ -65,8 +72,23 @@ def fmt(x, digits=3):
 
 
 def render_harness(s):
+    requested = s.get("requested", s["graphs"])
+    segments = s.get("segments", [])
+    how = f"({s['seconds'] / 3600:.1f} h"
+    if len(segments) > 1:
+        dates = sorted({x.get("date") for x in segments if x.get("date")})
+        commits = [x["commit"] for x in segments if x.get("commit")]
+        how += (f" in {len(segments)} resumed segments, {dates[0]} to {dates[-1]}" if dates else
+                f" in {len(segments)} resumed segments")
+        if len(set(commits)) > 1:
+            how += ", commits " + ", ".join(dict.fromkeys(commits))
+    how += ")"
     lines = [f"Run of {s['date']} on {s['machine']}: `python3 bench/reliability.py harness --count "
-             f"{s['graphs']} --seed {s['seed']}` ({s['seconds'] / 3600:.1f} h).", ""]
+             f"{requested} --seed {s['seed']}` {how}."]
+    if s["graphs"] < requested:
+        lines.append(f"**Unfinished: {s['graphs']} of the {requested} graphs checked so far**; the same command "
+                     f"goes on where it stopped (out/reliability/harness-graphs.jsonl).")
+    lines.append("")
     kinds = s["kinds"]
     lines += ["| figure | count |", "|---|---|",
               f"| graphs | {s['graphs']} ({kinds.get('layers', 0)} of frontend layers, {kinds.get('loop', 0)} of "
@@ -98,14 +120,21 @@ def render_harness(s):
 def cmd_harness(a):
     os.makedirs(OUT, exist_ok=True)
     out = os.path.join(OUT, "harness.json")
+    results = os.path.join(OUT, "harness-graphs.jsonl")
+    if a.restart and os.path.exists(results):
+        os.remove(results)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     env.setdefault("MPT_TOOLS_DIR", os.path.join(a.build_dir, "bin"))
     cmd = [sys.executable, "-m", "mpt.harness", "run", "--count", str(a.count), "--seed", str(a.seed),
-           "--cuda-every", str(a.cuda_every), "--json", out, "--progress-every", "100",
+           "--cuda-every", str(a.cuda_every), "--json", out, "--progress-every", "100", "--results", results,
            "--save-failures", os.path.join(ROOT, "test", "Reliability", "Regressions")]
     if a.jobs:
         cmd += ["--jobs", str(a.jobs)]
+    if a.for_seconds:
+        cmd += ["--for", str(a.for_seconds)]
     status = subprocess.call(cmd, env=env)
+    if not os.path.exists(out):
+        return status or 1
     s = json.load(open(out))
     s["date"] = datetime.date.today().isoformat()
     s["machine"] = machine()
@@ -159,6 +188,9 @@ def main():
     h.add_argument("--jobs", type=int, default=0)
     h.add_argument("--cuda-every", type=int, default=4)
     h.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
+    h.add_argument("--for", dest="for_seconds", type=float, default=0.0,
+                   help="stop starting graphs after this many seconds; the same command resumes the run")
+    h.add_argument("--restart", action="store_true", help="discard the saved graphs of an earlier run")
     f = sub.add_parser("fuzz")
     f.add_argument("--seconds", type=int, default=600)
     f.add_argument("--build-dir", default=os.path.join(ROOT, "build-asan"))

@@ -4,13 +4,18 @@
 
     python -m mpt.harness run --count 200 [--seed 0] [--jobs 2] [--cuda-every 5] [--max-layers 5]
                               [--json summary.json] [--save-failures DIR] [--keep DIR] [--no-minimize]
+                              [--results FILE.jsonl] [--for SECONDS]
     python -m mpt.harness one SEED [--cuda] [--keep DIR]   check one graph, print its legs
     python -m mpt.harness show SEED                        print the spec and the MLIR of a graph
     python -m mpt.harness replay FILE.json...              re-check saved regression inputs
 
 Graph ``i`` of a run with ``--seed S`` is the spec of seed ``S * 1000003 + i``
 (:func:`mpt.harness.generate.random_spec`), so ``one`` and ``show`` reproduce
-any graph of any run. The tools come from ``$MPT_TOOLS_DIR``,
+any graph of any run. With ``--results FILE`` a run is resumable: each
+graph's result is appended to FILE as it finishes, and a later run with the
+same seed skips the graphs FILE holds and summarises all of them; ``--for S``
+stops starting graphs after S seconds (the run then exits 1 as unfinished,
+and the same command goes on). The tools come from ``$MPT_TOOLS_DIR``,
 ``$MPT_BUILD_DIR/bin`` or the repository's ``build/bin``. The exit status is 1
 when any check failed; every failing graph is minimised and, with
 ``--save-failures``, saved as a regression input (docs/reliability.md).
@@ -22,6 +27,7 @@ import argparse
 import concurrent.futures as cf
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -42,7 +48,7 @@ def _one(args):
     spec = random_spec(seed, max_layers=max_layers)
     r = check_graph(spec, index=index, cuda_every=cuda_every, timeout=timeout, seed=seed,
                     keep=Path(keep) if keep else None)
-    return r.as_dict()
+    return {"index": index, **r.as_dict()}
 
 
 def _percentile(values, q):
@@ -102,25 +108,120 @@ def summarize(results: list[dict], seconds: float, run_seed: int, cuda_every: in
     }
 
 
+def _commit() -> str | None:
+    """The checkout's commit, to tell the segments of a resumed run apart."""
+    try:
+        p = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True, timeout=10)
+        return p.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _load_results(path: Path, header: dict) -> tuple[list[dict], list[dict]]:
+    """The graphs a resumable run (``--results FILE``) has already checked,
+    and its earlier segments (graphs, seconds, jobs, commit). The file is JSON
+    lines: a header naming the run (seed, cuda_every, max_layers), then one
+    line per checked graph and one per finished segment. A header for
+    another run is an error: the file would mix two runs' graphs."""
+    if not path.exists():
+        return [], []
+    results, segments = [], []
+    with path.open() as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                # A line cut short by a kill while it was written: the graph
+                # is checked again.
+                print(f"[harness] {path}:{n}: ignoring an incomplete line", file=sys.stderr)
+                continue
+            if "run" in rec:
+                if rec["run"] != header:
+                    raise SystemExit(f"error: {path} holds the graphs of another run ({rec['run']}, this one is "
+                                     f"{header}); use another --results file or delete it")
+            elif "segment" in rec:
+                segments.append(rec["segment"])
+            else:
+                results.append(rec)
+    return results, segments
+
+
 def cmd_run(a) -> int:
     jobs = a.jobs or max(1, os.cpu_count() or 1)
-    tasks = [(graph_seed(a.seed, i), i, a.cuda_every, a.max_layers, a.timeout, a.keep) for i in range(a.count)]
-    results = []
+    header = {"seed": a.seed, "cuda_every": a.cuda_every, "max_layers": a.max_layers}
+    results, segments = [], []
+    log = None
+    if a.results:
+        path = Path(a.results)
+        results, segments = _load_results(path, header)
+        done = {r["index"] for r in results}
+        results = [r for r in results if r["index"] < a.count]
+        if not path.exists() or path.stat().st_size == 0:
+            path.write_text(json.dumps({"run": header}) + "\n")
+        log = path.open("a")
+        if done:
+            print(f"[harness] resuming {path}: {len(results)} of {a.count} graphs already checked",
+                  file=sys.stderr, flush=True)
+    else:
+        done = set()
+    todo = [i for i in range(a.count) if i not in done]
+    tasks = iter([(graph_seed(a.seed, i), i, a.cuda_every, a.max_layers, a.timeout, a.keep) for i in todo])
     start = time.monotonic()
+    deadline = start + a.for_seconds if a.for_seconds else None
+    checked = 0
+    new = set()
     with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
-        for k, r in enumerate(pool.map(_one, tasks, chunksize=1), start=1):
-            results.append(r)
-            for f in r["failures"]:
-                print(f"FAIL graph seed {r['seed']} [{f['leg']}: {f['kind']}] {f['message']}", flush=True)
-            if k % a.progress_every == 0 or k == len(tasks):
-                bad = sum(1 for x in results if x["failures"])
-                print(f"[harness] {k}/{len(tasks)} graphs, {bad} failed, {time.monotonic() - start:.0f} s",
-                      file=sys.stderr, flush=True)
-    summary = summarize(results, time.monotonic() - start, a.seed, a.cuda_every)
+        # A bounded window of graphs in flight, so that a run with a time
+        # limit stops starting graphs once the limit is reached and only
+        # finishes those already started.
+        pending = set()
+
+        def refill():
+            while len(pending) < 2 * jobs and (deadline is None or time.monotonic() < deadline):
+                task = next(tasks, None)
+                if task is None:
+                    return
+                pending.add(pool.submit(_one, task))
+
+        refill()
+        while pending:
+            finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in finished:
+                pending.discard(fut)
+                r = fut.result()
+                results.append(r)
+                new.add(r["index"])
+                checked += 1
+                if log:
+                    log.write(json.dumps(r) + "\n")
+                    log.flush()
+                for f in r["failures"]:
+                    print(f"FAIL graph seed {r['seed']} [{f['leg']}: {f['kind']}] {f['message']}", flush=True)
+                if checked % a.progress_every == 0:
+                    bad = sum(1 for x in results if x["failures"])
+                    print(f"[harness] {len(results)}/{a.count} graphs, {bad} failed, "
+                          f"{time.monotonic() - start:.0f} s", file=sys.stderr, flush=True)
+            refill()
+    elapsed = time.monotonic() - start
+    segments.append({"graphs": checked, "seconds": round(elapsed, 1), "jobs": jobs, "commit": _commit(),
+                     "date": time.strftime("%Y-%m-%d")})
+    if log:
+        log.write(json.dumps({"segment": segments[-1]}) + "\n")
+        log.close()
+    results.sort(key=lambda r: r["index"])
+    bad = sum(1 for x in results if x["failures"])
+    print(f"[harness] {len(results)}/{a.count} graphs, {bad} failed, {elapsed:.0f} s", file=sys.stderr, flush=True)
+    summary = summarize(results, sum(x["seconds"] for x in segments), a.seed, a.cuda_every)
+    summary["requested"] = a.count
+    summary["segments"] = segments
     failing = [r for r in results if r["failures"]]
     saved = []
     if failing and not a.no_minimize:
-        for r in failing[:a.minimize_limit]:
+        # Graphs of earlier segments of a resumed run were minimised then.
+        for r in [r for r in failing if r["index"] in new][:a.minimize_limit]:
             f = Failure(**r["failures"][0])
             print(f"[harness] minimising graph seed {r['seed']} ({f.leg}: {f.kind})", file=sys.stderr)
             small = minimize(r["spec"], f, r["plan"], timeout=a.timeout, log=lambda s: print(s, file=sys.stderr))
@@ -136,11 +237,18 @@ def cmd_run(a) -> int:
                                               "failures", "error_to_bound", "leg_seconds", "tool_cpu_seconds",
                                               "seconds")}, indent=1))
     ok = not failing
+    if len(results) < a.count:
+        print(f"UNFINISHED: {len(results)} of {a.count} graphs checked (--for {a.for_seconds:g} s); run the same "
+              f"command again to go on", flush=True)
+        ok = False
     cuda_legs = sum(v for k, v in summary["legs_passed"].items() if k.startswith("cuda-"))
     if a.min_cuda and cuda_legs < a.min_cuda:
         print(f"FAIL: fewer than {a.min_cuda} cuda legs ran", flush=True)
         ok = False
-    print("ALL GRAPHS PASSED" if ok else f"{summary['failed_graphs']} OF {len(results)} GRAPHS FAILED")
+    if failing:
+        print(f"{summary['failed_graphs']} OF {len(results)} GRAPHS FAILED")
+    elif ok:
+        print("ALL GRAPHS PASSED")
     return 0 if ok else 1
 
 
@@ -202,6 +310,11 @@ def main(argv=None) -> int:
     r.add_argument("--no-minimize", action="store_true")
     r.add_argument("--minimize-limit", type=int, default=5, help="minimise at most this many failing graphs")
     r.add_argument("--progress-every", type=int, default=50)
+    r.add_argument("--results", help="resumable run: append each graph's result to this JSON-lines file and skip "
+                                     "the graphs it already holds (the summary covers all of them)")
+    r.add_argument("--for", dest="for_seconds", type=float, default=0.0,
+                   help="start no graph after this many seconds (0: no limit); with --results, run the same "
+                        "command again to go on")
     o = sub.add_parser("one", help="check one graph")
     o.add_argument("seed", type=int)
     o.add_argument("--cuda", action="store_true", help="also the cuda-emu leg")
