@@ -117,31 +117,41 @@ def render_harness(s):
     return "\n".join(lines)
 
 
+def run_and_render(cmd, name, block, render, env=None):
+    """Runs `cmd` with `--json out/reliability/NAME`, stamps the summary with
+    the date and the machine, and writes its figures into the doc's `block`."""
+    os.makedirs(OUT, exist_ok=True)
+    out = os.path.join(OUT, name)
+    if os.path.exists(out):
+        os.remove(out)  # never render an earlier run's summary as this one's
+    status = subprocess.call(cmd + ["--json", out], env=env)
+    if not os.path.exists(out):
+        print(f"error: the run wrote no {out} (exit status {status}); the figures are unchanged", file=sys.stderr)
+        return status or 1
+    s = json.load(open(out))
+    s["date"] = datetime.date.today().isoformat()
+    s["machine"] = machine()
+    json.dump(s, open(out, "w"), indent=1)
+    replace_block(block, render(s))
+    print(f"wrote {out} and the figures in {DOC}")
+    return status
+
+
 def cmd_harness(a):
     os.makedirs(OUT, exist_ok=True)
-    out = os.path.join(OUT, "harness.json")
     results = os.path.join(OUT, "harness-graphs.jsonl")
     if a.restart and os.path.exists(results):
         os.remove(results)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     env.setdefault("MPT_TOOLS_DIR", os.path.join(a.build_dir, "bin"))
     cmd = [sys.executable, "-m", "mpt.harness", "run", "--count", str(a.count), "--seed", str(a.seed),
-           "--cuda-every", str(a.cuda_every), "--json", out, "--progress-every", "100", "--results", results,
+           "--cuda-every", str(a.cuda_every), "--progress-every", "100", "--results", results,
            "--save-failures", os.path.join(ROOT, "test", "Reliability", "Regressions")]
     if a.jobs:
         cmd += ["--jobs", str(a.jobs)]
     if a.for_seconds:
         cmd += ["--for", str(a.for_seconds)]
-    status = subprocess.call(cmd, env=env)
-    if not os.path.exists(out):
-        return status or 1
-    s = json.load(open(out))
-    s["date"] = datetime.date.today().isoformat()
-    s["machine"] = machine()
-    json.dump(s, open(out, "w"), indent=1)
-    replace_block("harness-figures", render_harness(s))
-    print(f"wrote {out} and the figures in {DOC}")
-    return status
+    return run_and_render(cmd, "harness.json", "harness-figures", render_harness, env)
 
 
 def render_fuzz(s):
@@ -156,17 +166,8 @@ def render_fuzz(s):
 
 
 def cmd_fuzz(a):
-    os.makedirs(OUT, exist_ok=True)
-    out = os.path.join(OUT, "fuzz.json")
-    status = subprocess.call(["bash", os.path.join(ROOT, "scripts", "fuzz.sh"), "--seconds", str(a.seconds),
-                              "--build-dir", a.build_dir, "--json", out])
-    s = json.load(open(out))
-    s["date"] = datetime.date.today().isoformat()
-    s["machine"] = machine()
-    json.dump(s, open(out, "w"), indent=1)
-    replace_block("fuzz-figures", render_fuzz(s))
-    print(f"wrote {out} and the figures in {DOC}")
-    return status
+    return run_and_render(["bash", os.path.join(ROOT, "scripts", "fuzz.sh"), "--seconds", str(a.seconds),
+                           "--build-dir", a.build_dir], "fuzz.json", "fuzz-figures", render_fuzz)
 
 
 def cmd_render(a):
