@@ -268,7 +268,13 @@ def _check_numeric(ctx: Context, leg: str, precision: str, got: dict, keys, ref,
         err, allowed = numerics.compare(got[k], ref[k], bound[k])
         ratio = err / allowed
         worst = max(worst, ratio)
-        rel.append(allowed / max(float(np.max(np.abs(ref[k]), initial=0.0)), 1e-30))
+        scale = float(np.max(np.abs(ref[k]), initial=0.0))
+        rel.append(allowed / max(scale, 1e-30))
+        if scale > 0 and allowed >= scale:
+            # Rounding at this precision may move the result by its own size
+            # (an ill-conditioned graph): the check still catches inf, NaN
+            # and gross errors, not small ones. Counted in the figures.
+            ctx.run.result.count(f"loose-bounds-{precision}")
         if not ratio <= 1.0:
             g = np.asarray(got[k], np.float64)
             ctx.run.fail(leg, "numeric",
