@@ -50,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef text(copy.data(), copy.size());
   // Input MLIR 22's parser crashes on: mpt-opt and mpt-compile refuse it
   // before parsing (ParserGuards.h), and so does this target.
-  if (mlir::mpt::findMalformedIntegerList(text))
+  if (mlir::mpt::findParserCrashInput(text))
     return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, &context, "fuzz.mlir");

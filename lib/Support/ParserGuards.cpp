@@ -1,9 +1,12 @@
 //===- ParserGuards.cpp - inputs MLIR 22's parser crashes on -------------===//
 //
 // A small scanner over MLIR text that follows the custom assembly form of
-// linalg.reduce / linalg.broadcast / linalg.transpose just far enough to
-// find their integer list: `OP [{...}] ins(...) outs(...) KEYWORD = [...]`.
-// Anything that does not follow that form is left to MLIR's parser, which
+// linalg ops just far enough to find the inputs MLIR 22's parser crashes on
+// (ParserGuards.h): the integer list of linalg.reduce / broadcast /
+// transpose (`OP [{...}] ins(...) outs(...) KEYWORD = [...]`), a
+// non-dictionary attribute in `<...>` right after a linalg op's name, and
+// non-string iterator types of linalg.generic.
+// Anything that does not follow those forms is left to MLIR's parser, which
 // reports it without crashing.
 //
 //===----------------------------------------------------------------------===//
@@ -147,19 +150,21 @@ static size_t findListStart(StringRef text, size_t i, StringRef keyword) {
   return skipTrivia(text, i + 1);
 }
 
-std::optional<MalformedIntegerList>
-mlir::mpt::findMalformedIntegerList(StringRef text) {
+/// The first malformed `dimensions =` / `permutation =` list.
+static std::optional<ParserCrashInput>
+findMalformedIntegerList(StringRef text) {
   struct Form {
     StringRef opName, keyword;
   };
   static constexpr Form forms[] = {{"linalg.reduce", "dimensions"},
                                    {"linalg.broadcast", "dimensions"},
                                    {"linalg.transpose", "permutation"}};
-  std::optional<MalformedIntegerList> first;
+  std::optional<ParserCrashInput> first;
+  size_t firstList = npos;
   for (const Form &form : forms) {
     for (size_t at = text.find(form.opName); at != npos;
          at = text.find(form.opName, at + 1)) {
-      if (first && at > first->offset)
+      if (first && at > firstList)
         break;
       if (!isCustomFormOpName(text, at, form.opName.size()))
         continue;
@@ -169,18 +174,155 @@ mlir::mpt::findMalformedIntegerList(StringRef text) {
       size_t error = findListError(text, list);
       if (error == npos)
         continue;
-      if (!first || list < first->offset)
-        first = MalformedIntegerList{list, error, form.keyword, form.opName};
+      if (!first || list < firstList) {
+        firstList = list;
+        first = ParserCrashInput{
+            error, ("'" + form.opName + "' expects '" + form.keyword +
+                    " = [' followed by integers separated by ',' and ']' (for "
+                    "example [1] or [0, 2])")
+                       .str()};
+      }
       break;
     }
   }
   return first;
 }
 
+/// Whether the text before `at` puts an op name there: only spaces back to
+/// the start of the text, a line, a `=` (results), or a `{`, `}` or `:`
+/// (a region or block label on the same line). Excludes attribute and type
+/// names (`#linalg.iterator_type<parallel>`), quoted generic-form names and
+/// identifiers that merely end in `linalg`.
+static bool isOpPosition(StringRef text, size_t at) {
+  size_t i = at;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    --i;
+  if (i == 0)
+    return true;
+  char c = text[i - 1];
+  return c == '\n' || c == '\r' || c == '=' || c == '{' || c == '}' || c == ':';
+}
+
+/// The first custom-form linalg op followed by `<` and something other than
+/// a dictionary (`<{`).
+static std::optional<ParserCrashInput>
+findNonDictionaryLinalgProperties(StringRef text) {
+  for (size_t at = text.find("linalg."); at != npos;
+       at = text.find("linalg.", at + 1)) {
+    if (!isOpPosition(text, at))
+      continue;
+    size_t end = at + 7;
+    while (end < text.size() && isIdentifierChar(text[end]))
+      ++end;
+    if (end == at + 7)
+      continue;
+    size_t lineStart = text.rfind('\n', at);
+    lineStart = lineStart == npos ? 0 : lineStart + 1;
+    if (text.slice(lineStart, at).contains("//"))
+      continue;
+    size_t open = skipTrivia(text, end);
+    if (open >= text.size() || text[open] != '<')
+      continue;
+    size_t attr = skipTrivia(text, open + 1);
+    if (attr < text.size() && text[attr] == '{')
+      continue;
+    StringRef opName = text.slice(at, end);
+    return ParserCrashInput{
+        attr, ("'" + opName +
+               "' takes only a dictionary of properties in '<...>' after its "
+               "name ('<{name = value, ...}>'); write its attributes in the "
+               "op's own syntax")
+                  .str()};
+  }
+  return std::nullopt;
+}
+
+/// With a string literal at `i`: the index after it, or npos.
+static size_t skipString(StringRef text, size_t i) {
+  for (++i; i < text.size(); ++i) {
+    if (text[i] == '\\')
+      ++i;
+    else if (text[i] == '"')
+      return i + 1;
+  }
+  return npos;
+}
+
+/// The first custom-form `linalg.generic {... iterator_types = [...] ...}`
+/// whose list holds something other than string literals.
+static std::optional<ParserCrashInput>
+findNonStringIteratorTypes(StringRef text) {
+  StringRef opName = "linalg.generic";
+  for (size_t at = text.find(opName); at != npos;
+       at = text.find(opName, at + 1)) {
+    if (!isCustomFormOpName(text, at, opName.size()))
+      continue;
+    size_t dict = skipTrivia(text, at + opName.size());
+    if (dict >= text.size() || text[dict] != '{')
+      continue;
+    size_t dictEnd = skipBalanced(text, dict, '{', '}');
+    if (dictEnd == npos)
+      dictEnd = text.size();
+    // `iterator_types` as a key of this dictionary: a word, outside string
+    // literals.
+    size_t i = dict + 1, key = npos;
+    while (i < dictEnd) {
+      if (text[i] == '"') {
+        i = skipString(text, i);
+        if (i == npos)
+          break;
+        continue;
+      }
+      if ((i == 0 || !isIdentifierChar(text[i - 1])) &&
+          consumeWord(text, i, "iterator_types") != npos) {
+        key = i;
+        break;
+      }
+      ++i;
+    }
+    if (key == npos)
+      continue;
+    i = skipTrivia(text, key + StringRef("iterator_types").size());
+    if (i >= text.size() || text[i] != '=')
+      continue;
+    i = skipTrivia(text, i + 1);
+    if (i >= text.size() || text[i] != '[')
+      continue;
+    i = skipTrivia(text, i + 1);
+    while (i < text.size() && text[i] != ']') {
+      if (text[i] != '"')
+        return ParserCrashInput{
+            i, "'linalg.generic' expects 'iterator_types = [' followed by "
+               "string literals separated by ',' and ']' (for example "
+               "[\"parallel\", \"reduction\"])"};
+      i = skipString(text, i);
+      if (i == npos)
+        break;
+      i = skipTrivia(text, i);
+      if (i < text.size() && text[i] == ',')
+        i = skipTrivia(text, i + 1);
+      else
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ParserCrashInput>
+mlir::mpt::findParserCrashInput(StringRef text) {
+  std::optional<ParserCrashInput> first;
+  for (std::optional<ParserCrashInput> found :
+       {findMalformedIntegerList(text), findNonDictionaryLinalgProperties(text),
+        findNonStringIteratorTypes(text)})
+    if (found && (!first || found->offset < first->offset))
+      first = std::move(found);
+  return first;
+}
+
 LogicalResult
 mlir::mpt::checkParserCrashInputs(const llvm::MemoryBuffer &buffer) {
-  std::optional<MalformedIntegerList> found =
-      findMalformedIntegerList(buffer.getBuffer());
+  std::optional<ParserCrashInput> found =
+      findParserCrashInput(buffer.getBuffer());
   if (!found)
     return success();
   llvm::SourceMgr sourceMgr;
@@ -188,12 +330,10 @@ mlir::mpt::checkParserCrashInputs(const llvm::MemoryBuffer &buffer) {
       llvm::MemoryBuffer::getMemBuffer(buffer.getMemBufferRef(),
                                        /*RequiresNullTerminator=*/false),
       llvm::SMLoc());
-  const char *at = buffer.getBufferStart() + found->errorOffset;
+  const char *at = buffer.getBufferStart() + found->offset;
   sourceMgr.PrintMessage(
       llvm::errs(), llvm::SMLoc::getFromPointer(at), llvm::SourceMgr::DK_Error,
-      "'" + found->opName + "' expects '" + found->keyword +
-          " = [' followed by integers separated by ',' and ']' (for "
-          "example [1] or [0, 2]); this input is refused before parsing "
-          "because MLIR 22's parser crashes on it");
+      found->message + "; this input is refused before parsing "
+                       "because MLIR 22's parser crashes on it");
   return failure();
 }

@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <optional>
+#include <string>
 
 namespace llvm {
 class MemoryBuffer;
@@ -22,24 +23,29 @@ class MemoryBuffer;
 
 namespace mlir::mpt {
 
-/// Where a custom-form `linalg.reduce` / `linalg.broadcast` (`dimensions =`)
-/// or `linalg.transpose` (`permutation =`) is followed by something other
-/// than a bracketed list of integers. The parsers of those three ops store
-/// a null attribute when that list is malformed and then crash (a null
-/// dereference in libMLIR.so) right after printing their error.
-struct MalformedIntegerList {
-  /// Offset in the text where the list (or what stands in its place) starts.
+/// Input on which MLIR 22's parser crashes instead of reporting an error:
+///  - a custom-form `linalg.reduce` / `linalg.broadcast` (`dimensions =`) or
+///    `linalg.transpose` (`permutation =`) followed by something other than
+///    a bracketed list of integers: those parsers store a null attribute
+///    and then dereference it (a segmentation fault in libMLIR.so) right
+///    after printing their error;
+///  - a custom-form linalg op followed by `<` and an attribute that is not a
+///    dictionary (`linalg.fill<f32> ...`): the named ops' parser keeps it as
+///    the op's properties, and when a later part of the op fails to parse,
+///    reads it as a DictionaryAttr (an unchecked cast; "SmallVector unable
+///    to grow", abort);
+///  - a custom-form `linalg.generic` whose `iterator_types = [...]` holds
+///    anything but string literals (`[#linalg.iterator_type<parallel>]`,
+///    `[1]`): read as strings unchecked ("out of memory", abort).
+struct ParserCrashInput {
+  /// Offset of the character the error points at.
   size_t offset;
-  /// Offset of the character that is not part of a well-formed list.
-  size_t errorOffset;
-  /// `dimensions` or `permutation`.
-  StringRef keyword;
-  /// `linalg.reduce`, `linalg.broadcast` or `linalg.transpose`.
-  StringRef opName;
+  /// What is wrong and what the text should look like.
+  std::string message;
 };
 
-/// The first malformed list in `text`, if any.
-std::optional<MalformedIntegerList> findMalformedIntegerList(StringRef text);
+/// The first input in `text` that MLIR 22's parser would crash on, if any.
+std::optional<ParserCrashInput> findParserCrashInput(StringRef text);
 
 /// Prints an error (`file:line:col: error: ...` with the line and a caret)
 /// to stderr and returns failure if `buffer` holds input that MLIR 22's
