@@ -56,14 +56,20 @@ class Run:
     state: dict[str, np.ndarray] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     eval_loss: float | None = None
+    states: list[dict[str, np.ndarray]] | None = None  # the state after each step (per-step runs)
 
 
 def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision: str, steps: int,
-            work: Path, extra_compile: list[str] | None = None, test: tuple | None = None) -> Run:
+            work: Path, extra_compile: list[str] | None = None, test: tuple | None = None,
+            per_step: bool = False) -> Run:
     """Compiles ``mlir`` and trains ``steps`` steps from ``state_dir`` on ``(x, y)`` in order.
 
     With ``test = (x_test, y_test)`` it then runs ``eval_step`` over them
-    (``mpt-run --eval``) and sets ``Run.eval_loss`` (the mean over batches)."""
+    (``mpt-run --eval``) and sets ``Run.eval_loss`` (the mean over batches).
+    With ``per_step`` it runs ``mpt-run`` once per step, each run resuming
+    from the previous one's checkpoint (``--resume``, which also continues
+    the data where the previous run stopped), and keeps every step's state in
+    ``Run.states``."""
     data = work / "data" / "train"
     data.mkdir(parents=True, exist_ok=True)
     np.save(data / "x.npy", x)
@@ -77,39 +83,75 @@ def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision
     subprocess.run([find_tool("mpt-compile"), str(mlir), f"--precision={precision}", "-o", str(art),
                     *(extra_compile or [])], check=True, capture_output=True, text=True)
     t1 = time.perf_counter()
-    report = work / f"report-{precision}.json"
-    dump = work / f"state-{precision}"
-    subprocess.run([find_tool("mpt-run"), str(art), f"--load-state={state_dir}", f"--data={work / 'data'}",
-                    f"--steps={steps}", f"--report={report}", f"--dump-state={dump}", "-q",
-                    *(["--eval"] if test is not None else [])],
-                   check=True, capture_output=True, text=True)
+    # (first step, steps, where it starts) of each mpt-run
+    runs = [(k, 1, [f"--load-state={state_dir}"] if k == 0 else [f"--resume={work / f'ckpt-{precision}'}"])
+            for k in range(steps)] if per_step else [(0, steps, [f"--load-state={state_dir}"])]
+    recs, states = [], []
+    for first, n, start in runs:
+        last = first + n == steps
+        suffix = f"-{first + n}" if per_step else ""
+        report = work / f"report-{precision}{suffix}.json"
+        dump = work / f"state-{precision}{suffix}"
+        subprocess.run([find_tool("mpt-run"), str(art), *start, f"--data={work / 'data'}", f"--steps={n}",
+                        f"--report={report}", f"--dump-state={dump}", "-q",
+                        *([f"--checkpoint={work / f'ckpt-{precision}'}"] if per_step else []),
+                        *(["--eval"] if test is not None and last else [])],
+                       check=True, capture_output=True, text=True)
+        rep = json.loads(report.read_text())
+        recs += rep["steps"]
+        states.append({p.stem: np.load(p) for p in dump.glob("*.npy")})
     t2 = time.perf_counter()
-    rep = json.loads(report.read_text())
-    recs = rep["steps"]
     losses = np.array([r["loss"] for r in recs], np.float64)
     scales = np.array([r["scale"] for r in recs], np.float64) if recs and "scale" in recs[0] else None
     skipped = np.array([bool(r.get("skipped", False)) for r in recs])
-    state = {p.stem: np.load(p) for p in dump.glob("*.npy")}
-    run = Run(losses, scales, skipped, state, {"compile": t1 - t0, "run": t2 - t1})
+    run = Run(losses, scales, skipped, states[-1], {"compile": t1 - t0, "run": t2 - t1},
+              states=states if per_step else None)
     if test is not None:
         run.eval_loss = float(rep["eval"]["loss"])
     return run
 
 
+def load_state(module, state: dict[str, np.ndarray]) -> None:
+    """Sets ``module``'s parameters and buffers (not ``num_batches_tracked``, which
+    mpt does not carry) from ``state`` (mpt's names), cast to their dtypes."""
+    import torch
+    with torch.no_grad():
+        for k, v in list(module.named_parameters()) + list(module.named_buffers()):
+            if not k.endswith("num_batches_tracked"):
+                v.copy_(torch.from_numpy(np.asarray(state[k])))
+
+
 def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps: int, opt: SGD,
-                amp: str | None = None, init_scale: float = 65536.0, growth_interval: int = 2000) -> Run:
-    """PyTorch's own training: ``amp`` None (FP32), "f16" (autocast + GradScaler) or "bf16" (autocast)."""
+                amp: str | None = None, init_scale: float = 65536.0, growth_interval: int = 2000,
+                start: dict[str, np.ndarray] | None = None, first_step: int = 0) -> Run:
+    """PyTorch's own training: ``amp`` None (FP32), "f16" (autocast + GradScaler) or "bf16" (autocast).
+
+    The module's dtype is the precision of a run without ``amp`` (``.double()``
+    for FP64; the batches are cast to it). ``start`` (mpt's state names, e.g.
+    ``mpt-run --dump-state``'s files) replaces the module's parameters,
+    buffers and SGD momentum buffers (``<param>.momentum``) first;
+    ``first_step`` is the step the run starts at, which picks its first batch.
+    ``Run.state`` holds the parameters, buffers and momentum buffers after
+    the last step, under the same names."""
     import torch
     module = module.train()
+    named = dict(module.named_parameters())
+    dtype = next(iter(named.values())).dtype
+    if start is not None:
+        load_state(module, start)
     o = torch.optim.SGD(module.parameters(), lr=opt.lr, momentum=opt.momentum, dampening=opt.dampening,
                         weight_decay=opt.weight_decay, nesterov=opt.nesterov)
+    if start is not None and opt.momentum:
+        for k, p in named.items():
+            if f"{k}.momentum" in start:
+                o.state[p]["momentum_buffer"] = torch.tensor(np.asarray(start[f"{k}.momentum"]), dtype=dtype)
     scaler = torch.amp.GradScaler("cpu", init_scale=init_scale, growth_interval=growth_interval) \
         if amp == "f16" else None
     losses, scales = [], []
     per = len(x) // batch
-    for s in range(steps):
+    for s in range(first_step, first_step + steps):
         b = s % per
-        xb = torch.from_numpy(x[b * batch:(b + 1) * batch])
+        xb = torch.from_numpy(x[b * batch:(b + 1) * batch]).to(dtype)
         yb = torch.from_numpy(y[b * batch:(b + 1) * batch]).long()
         o.zero_grad()
         if amp:
@@ -125,10 +167,29 @@ def torch_train(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int, steps
         else:
             loss.backward()
             o.step()
-        losses.append(float(loss.detach().float()))
+        losses.append(float(loss.detach().double()))
     state = {k: v.detach().numpy().copy() for k, v in list(module.named_parameters()) +
              list(module.named_buffers()) if not k.endswith("num_batches_tracked")}
+    for k, p in named.items():
+        if "momentum_buffer" in o.state.get(p, {}):
+            state[f"{k}.momentum"] = o.state[p]["momentum_buffer"].detach().numpy().copy()
     return Run(np.array(losses), np.array(scales) if scales else None, None, state)
+
+
+def torch_steps_from(module, loss_fn, x: np.ndarray, y: np.ndarray, batch: int,
+                     starts: list[dict[str, np.ndarray]], opt: SGD) -> Run:
+    """PyTorch's step k from ``starts[k - 1]`` on batch k, for every k: one step each.
+
+    With ``starts`` the initial state and mpt's state after each step
+    (``run_mpt(..., per_step=True)``), every step of mpt's run is compared
+    with PyTorch's from the very same state and batch, so a difference in
+    one step cannot grow through the later ones. ``Run.losses[k - 1]`` is
+    PyTorch's loss at step k and ``Run.states[k - 1]`` its state after it;
+    ``module`` gives the architecture and the precision (``.double()``)."""
+    import copy
+    runs = [torch_train(copy.deepcopy(module), loss_fn, x, y, batch, 1, opt, start=s, first_step=k)
+            for k, s in enumerate(starts)]
+    return Run(np.array([r.losses[0] for r in runs]), state=runs[-1].state, states=[r.state for r in runs])
 
 
 def compare_torch(example: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.02,
@@ -175,6 +236,18 @@ def compare_torch(example: str, steps: int, precision: str = "f32", batch: int =
 
 def rel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b) / np.maximum(np.abs(b), 1e-30)
+
+
+def step_error(got: dict[str, np.ndarray], want: dict[str, np.ndarray], before: dict[str, np.ndarray],
+               names=None) -> dict[str, float]:
+    """Per tensor, how far ``got`` is from ``want`` relative to how far the step moved it:
+    ``|got - want| / |want - before|`` (Frobenius norms, in float64)."""
+    out = {}
+    for k in (names if names is not None else want):
+        w, b = np.asarray(want[k], np.float64), np.asarray(before[k], np.float64)
+        out[k] = float(np.linalg.norm(np.asarray(got[k], np.float64) - w) /
+                       max(np.linalg.norm(w - b), 1e-30))
+    return out
 
 
 def main(argv=None) -> int:
