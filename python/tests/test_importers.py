@@ -516,7 +516,7 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
     rounding of zero (measured: 7e-6 and 8e-6) lands on the other side in
     one of them, and in the last two stages, where a channel's gradient sums
     only 8 x 2 x 2 or 8 x 1 x 1 values, that one unit changes the whole
-    step's update by 0.2-3 % (flipping it in the FP64 step reproduces mpt's
+    step's update by 0.2-5 % (flipping it in the FP64 step reproduces mpt's
     update to the 2.5e-5 of a flip-free step); every difference then moves
     more units across zero. Free-running from the same start at this
     setting, PyTorch's own FP32 and FP64 losses are 1e-3 apart at step 3 and
@@ -527,7 +527,7 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
     Asserted at every step (measured in brackets; "relative" is to how far
     the step moved the tensor):
     - the loss, a forward pass from the same state, within 1e-5 relative of
-      FP64's [max 1.0e-6; PyTorch FP32: 6e-7];
+      FP64's [max 1.2e-6; PyTorch FP32: 6e-7];
     - the BatchNorm running statistics (forward only too), per tensor,
       within 3 times PyTorch FP32's distance to FP64 plus 1e-5 [max 4.9e-6;
       PyTorch FP32: 3.3e-6];
@@ -537,11 +537,14 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
       7e-6]. A step in which a ReLU unit flipped for mpt alone exceeds it
       (the measured one: step 5, 3.0e-2 on a parameter, 4.7e-2 on a
       momentum buffer); such a step must still be within 10 % on every
-      tensor, and at most half of the ten steps may be one (measured: 1; in
-      three runs at lr 1e-2, 1e-3 and 1e-4, one flip in ten steps each). An
-      error of mpt's own would show at every step.
-    The factor 3 covers mpt's summation order (its distances are up to 2
-    times PyTorch FP32's); the floor 1e-5 is the issue's FP32 tolerance, 15
+      tensor, and at most half of the ten steps may be one (measured: 1;
+      in four more sequences of ten mpt steps at lr 1e-3 and 1e-4, from
+      mpt's own or from PyTorch FP64's states: 0 or 1 each). An error of
+      mpt's own would show at every step (a learning rate 1 % off fails all
+      ten steps' parameters, a BatchNorm momentum of 0.1001 all ten steps'
+      statistics, an eps of 2e-5 the losses).
+    The factor 3 covers mpt's own rounding (its distances are up to 2
+    times PyTorch FP32's); the floor 1e-5 is the MLP and CNN tests' FP32 tolerance, 15
     times the largest excess measured.
 
     Then the evaluation: mpt-run --eval's loss on a held-out batch
