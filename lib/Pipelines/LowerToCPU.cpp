@@ -91,6 +91,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   emulate.targetTypeStr = "f32";
   pm.addNestedPass<func::FuncOp>(
       arith::createArithEmulateUnsupportedFloats(emulate));
+  // Every op rounds: nothing may fold the emulation's extf(truncf(x)) away.
+  pm.addNestedPass<func::FuncOp>(createMPTKeepRoundings());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass(expand));

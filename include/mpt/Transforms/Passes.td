@@ -75,6 +75,30 @@ def MPTWidenContractionOperands
   ];
 }
 
+def MPTKeepRoundings
+    : Pass<"mpt-keep-roundings", "::mlir::func::FuncOp"> {
+  let summary = "Keeps every rounding of emulated f16/bf16 arithmetic: drops "
+                "the `contract` flag of arith.extf and arith.truncf";
+  let description = [{
+    `arith-emulate-unsupported-floats` computes each f16/bf16 op in f32
+    between an `arith.extf` of its operands and an `arith.truncf` of its
+    result, and marks both conversions `fastmath<contract>`. arith's folder
+    then replaces `extf(truncf(x))` by `x` when both carry `contract`
+    (any later greedy rewrite applies it), so in a body of two chained
+    f16 ops (`(a * b) + c`) the product reached the addition unrounded:
+    one rounding for the two ops instead of one per op. Run right after
+    the emulation, this pass removes `contract` from every `arith.extf`
+    and `arith.truncf`, so every f16/bf16 op rounds its result as the
+    emulation's contract says, whatever ops elementwise fusion put in the
+    same body. A fast-math flag only permits a rewrite; dropping it never
+    changes what the program means.
+  }];
+  let statistics = [
+    Statistic<"numCleared", "cleared-flags",
+              "Conversions that lost their contract flag">,
+  ];
+}
+
 def MPTStridedCopiesToLoops
     : Pass<"mpt-strided-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into "
