@@ -43,6 +43,13 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   // exact: same bits), widened once by a vector pass instead of one element
   // at a time inside their innermost loop.
   pm.addNestedPass<func::FuncOp>(createMPTWidenContractionOperands());
+  // Elementwise chains (and an elementwise producer of a sum that reads it
+  // once per element) become one linalg op: one loop nest, no intermediate
+  // buffers. After the widening, whose f32 copies are read many times per
+  // element and so stay separate, while the producer of a value that only
+  // the copy reads fuses into it.
+  if (options.fuseElementwise)
+    pm.addNestedPass<func::FuncOp>(createMPTFuseElementwise());
 
   // The runtime sees only the entry points' buffers.
   MPTPrepareEntryPointsOptions entryPoints;
