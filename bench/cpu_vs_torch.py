@@ -23,8 +23,15 @@ first --warmup steps of each run left out. Ratios are of medians.
 Targets checked (issue 17): mpt f32 <= 0.8x torch f32, mpt bf16 <= 0.8x
 torch bf16 autocast, mpt f16 <= 1.5x mpt f32.
 
+With --baseline-flags="--some-option=value ...", every mpt artifact is also
+compiled with those extra mpt-compile flags (the "before" of a change that
+an option turns off), and each round runs the baseline artifact right
+after the default one: a second table gives both medians and their ratio,
+measured side by side.
+
 Usage: python3 bench/cpu_vs_torch.py [--steps 100] [--rounds 3]
            [--threads 1,2] [--models mlp,cnn,resnet16] [--markdown]
+           [--baseline-flags="--fuse-elementwise=false"]
 """
 
 import argparse
@@ -63,7 +70,11 @@ def parse_args(argv):
     p.add_argument("--threads", default="1,2")
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--markdown", action="store_true")
+    p.add_argument("--baseline-flags", default="",
+                   help="extra mpt-compile flags of a baseline build of "
+                   "every mpt artifact, run side by side")
     args = p.parse_args(argv)
+    args.baseline_flags = args.baseline_flags.split()
     args.models = [m for m in args.models.split(",") if m]
     for m in args.models:
         if m not in MODELS:
@@ -164,13 +175,17 @@ def main(argv=None):
             f.write(mpt.models.build(name, **kw).to_mlir(
                 functions=("train_step",)))
         for p in ("f32", "bf16", "f16"):
-            art = os.path.join(args.out, f"{m}_{p}.mpt")
-            t0 = time.perf_counter()
-            run([compile_tool, src, f"--precision={p}", "-o", art])
-            compile_s[(m, p)] = time.perf_counter() - t0
-            artifacts[(m, p)] = art
-            print(f"compiled {m} {p} in {compile_s[(m, p)]:.1f} s",
-                  flush=True)
+            for base in ([False, True] if args.baseline_flags else [False]):
+                key = (m, p, "baseline") if base else (m, p)
+                art = os.path.join(args.out, f"{m}_{p}"
+                                   f"{'_baseline' if base else ''}.mpt")
+                t0 = time.perf_counter()
+                run([compile_tool, src, f"--precision={p}", "-o", art] +
+                    (args.baseline_flags if base else []))
+                compile_s[key] = time.perf_counter() - t0
+                artifacts[key] = art
+                print(f"compiled {m} {p}{' (baseline)' if base else ''} in "
+                      f"{compile_s[key]:.1f} s", flush=True)
 
     torch.manual_seed(0)
     ms = {}
@@ -181,16 +196,24 @@ def main(argv=None):
         for r in range(args.rounds):
             for m in args.models:
                 batch = MODELS[m][1]["batch"]
-                for kind in ("mpt f32", "torch f32", "mpt bf16",
-                             "torch bf16", "mpt f16"):
+                kinds = ["mpt f32", "torch f32", "mpt bf16", "torch bf16",
+                         "mpt f16"]
+                if args.baseline_flags:
+                    kinds = [k for kind in kinds for k in
+                             ([kind, kind + " baseline"]
+                              if kind.startswith("mpt") else [kind])]
+                for kind in kinds:
                     key = (threads, m, kind)
                     if kind.startswith("torch"):
                         t = torch_steps(torch, models[m], batch, args.steps,
                                         kind.endswith("bf16"))
                     else:
                         p = kind.split()[1]
+                        art = artifacts[(m, p, "baseline")
+                                        if kind.endswith("baseline")
+                                        else (m, p)]
                         report = os.path.join(args.out, f"{m}_{p}.json")
-                        run([run_tool, artifacts[(m, p)], "--data=digits",
+                        run([run_tool, art, "--data=digits",
                              f"--steps={args.steps}", f"--report={report}",
                              "--progress=none", f"--threads={threads}"])
                         rep = json.load(open(report))
@@ -241,8 +264,32 @@ def main(argv=None):
         print("|" + "|".join("---" for _ in head) + "|")
         for line in rows:
             print("| " + " | ".join(line) + " |")
+    if args.baseline_flags:
+        print(f"\nside by side with the baseline "
+              f"({' '.join(args.baseline_flags)}): median ms, now / baseline")
+        bhead = ["model", "threads"] + [
+            f"{p} {w}" for p in ("f32", "bf16", "f16")
+            for w in ("baseline", "now", "ratio")] + [
+            "compile s baseline/now (f16)"]
+        brows = []
+        for threads in args.threads:
+            for m in args.models:
+                row = [MODELS[m][2], str(threads)]
+                for p in ("f32", "bf16", "f16"):
+                    before = med[(threads, m, f"mpt {p} baseline")]
+                    now = med[(threads, m, f"mpt {p}")]
+                    row += [f"{before:.3f}", f"{now:.3f}",
+                            f"{now / before:.2f}"]
+                row.append(f"{compile_s[(m, 'f16', 'baseline')]:.1f}/"
+                           f"{compile_s[(m, 'f16')]:.1f}")
+                brows.append(row)
+        print("| " + " | ".join(bhead) + " |")
+        print("|" + "|".join("---" for _ in bhead) + "|")
+        for line in brows:
+            print("| " + " | ".join(line) + " |")
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": info, "steps": args.steps,
+                   "baseline_flags": args.baseline_flags,
                    "rounds": args.rounds, "warmup": args.warmup,
                    "median_ms": {" / ".join(map(str, k)): v
                                  for k, v in med.items()},

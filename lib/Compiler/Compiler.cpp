@@ -39,6 +39,8 @@ CompileOptions::describe() const {
     out.push_back({"accumulate", std::to_string(accumulate)});
   if (target == "cpu" && parallelMinWork != 32768)
     out.push_back({"parallel-min-work", std::to_string(parallelMinWork)});
+  if (target == "cpu" && !fuseElementwise)
+    out.push_back({"fuse-elementwise", "false"});
   if (precision == "f32")
     return out;
   std::optional<LowPrecision> low = symbolizeLowPrecision(precision);

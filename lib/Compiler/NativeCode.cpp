@@ -480,6 +480,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   PassManager pm(module.getContext());
   mlir::mpt::LowerToCPUOptions lowering;
   lowering.parallelMinWork = options.parallelMinWork;
+  lowering.fuseElementwise = options.fuseElementwise;
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();

@@ -43,6 +43,13 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   // exact: same bits), widened once by a vector pass instead of one element
   // at a time inside their innermost loop.
   pm.addNestedPass<func::FuncOp>(createMPTWidenContractionOperands());
+  // Elementwise chains (and an elementwise producer of a sum that reads it
+  // once per element) become one linalg op: one loop nest, no intermediate
+  // buffers. After the widening, whose f32 copies are read many times per
+  // element and so stay separate, while the producer of a value that only
+  // the copy reads fuses into it.
+  if (options.fuseElementwise)
+    pm.addNestedPass<func::FuncOp>(createMPTFuseElementwise());
 
   // The runtime sees only the entry points' buffers.
   MPTPrepareEntryPointsOptions entryPoints;
@@ -91,6 +98,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   emulate.targetTypeStr = "f32";
   pm.addNestedPass<func::FuncOp>(
       arith::createArithEmulateUnsupportedFloats(emulate));
+  // Every op rounds: nothing may fold the emulation's extf(truncf(x)) away.
+  pm.addNestedPass<func::FuncOp>(createMPTKeepRoundings());
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass(expand));

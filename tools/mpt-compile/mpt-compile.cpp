@@ -110,6 +110,10 @@ cl::opt<int64_t> parallelMinWork(
     "parallel-min-work", cl::init(32768), cl::cat(category),
     cl::desc("--target=cpu: ops of at least this many iterations run on the "
              "runtime's threads (mpt-run --threads); 0: none"));
+cl::opt<bool> fuseElementwise(
+    "fuse-elementwise", cl::init(true), cl::cat(category),
+    cl::desc("--target=cpu: fuse chains of elementwise ops into one loop "
+             "nest (the results keep their bits either way)"));
 cl::opt<bool> dataParallel("data-parallel", cl::init(false), cl::cat(category),
                            cl::desc("All-reduce every gradient over the "
                                     "ranks of an mpirun (mpt-run under "
@@ -200,6 +204,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.parallelMinWork = parallelMinWork;
+  options.fuseElementwise = fuseElementwise;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;
   options.commPrecision = commPrecision;

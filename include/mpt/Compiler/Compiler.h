@@ -66,6 +66,8 @@ struct CompileOptions {
   /// CPU: ops of at least this many iterations run on the runtime's
   /// threads (mpt-split-parallel-ops); 0: all on the calling thread.
   int64_t parallelMinWork = 32768;
+  /// CPU: fuse chains of elementwise ops (mpt-fuse-elementwise).
+  bool fuseElementwise = true;
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.

@@ -152,6 +152,12 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "the runtime's threads (mpt-split-parallel-ops); 0: "
                      "every op runs on the calling thread"),
       llvm::cl::init(32768)};
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse chains of elementwise linalg ops into one loop "
+                     "nest (mpt-fuse-elementwise; the results keep their "
+                     "bits either way)"),
+      llvm::cl::init(true)};
 };
 
 /// A (mixed-precision) training step to the LLVM dialect for the CPU: mpt

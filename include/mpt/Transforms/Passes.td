@@ -75,6 +75,70 @@ def MPTWidenContractionOperands
   ];
 }
 
+def MPTFuseElementwise
+    : Pass<"mpt-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuses producer -> consumer chains of elementwise linalg ops "
+                "on tensors, without recomputing anything";
+  let description = [{
+    Runs on tensors, before bufferization. A `linalg.generic` whose loops
+    are all parallel (an elementwise op, broadcasts included) and whose
+    results have exactly one use is fused into the `linalg.generic` that
+    uses it when that consumer reads each of its elements exactly once (the
+    consumer's indexing map for it is a permutation of the consumer's
+    loops): the producer's body is inlined into the consumer's and the
+    producer's tensor is no longer made. The consumer may be elementwise or
+    a reduction that reads the value once per element (a bias gradient's
+    sum over the batch, a softmax's sum), never a contraction that reads it
+    many times (a matmul's or a convolution's operand), so no scalar is
+    computed more often than before. A producer with two users is left
+    alone. After lowering to loops, a chain of elementwise ops is one loop
+    nest, one pass over memory and no intermediate buffers.
+
+    Uses linalg's elementwise-op fusion patterns
+    (`populateElementwiseOpsFusionPatterns`) with that control; they also
+    fold a `linalg.fill` or a splat constant read by a generic into a
+    scalar in its body, give a generic that does not read its `outs` a
+    `tensor.empty` there, and drop unused and duplicate operands. The
+    reshape-propagation patterns of `linalg-fuse-elementwise-ops` are not
+    used.
+
+    The results keep their bits: every scalar op runs on the same operands
+    as before, and each f16/bf16 value is rounded where it was (`truncf`
+    and `extf` in the bodies are untouched; `mpt-keep-roundings` keeps the
+    f16/bf16 emulation from merging roundings later).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+  let statistics = [
+    Statistic<"numFused", "fused-producers",
+              "Producers fused into their one consumer">,
+  ];
+}
+
+def MPTKeepRoundings
+    : Pass<"mpt-keep-roundings", "::mlir::func::FuncOp"> {
+  let summary = "Keeps every rounding of emulated f16/bf16 arithmetic: drops "
+                "the `contract` flag of arith.extf and arith.truncf";
+  let description = [{
+    `arith-emulate-unsupported-floats` computes each f16/bf16 op in f32
+    between an `arith.extf` of its operands and an `arith.truncf` of its
+    result, and marks both conversions `fastmath<contract>`. arith's folder
+    then replaces `extf(truncf(x))` by `x` when both carry `contract`
+    (any later greedy rewrite applies it), so in a body of two chained
+    f16 ops (`(a * b) + c`) the product reached the addition unrounded:
+    one rounding for the two ops instead of one per op. Run right after
+    the emulation, this pass removes `contract` from every `arith.extf`
+    and `arith.truncf`, so every f16/bf16 op rounds its result as the
+    emulation's contract says, whatever ops elementwise fusion put in the
+    same body. A fast-math flag only permits a rewrite; dropping it never
+    changes what the program means.
+  }];
+  let statistics = [
+    Statistic<"numCleared", "cleared-flags",
+              "Conversions that lost their contract flag">,
+  ];
+}
+
 def MPTStridedCopiesToLoops
     : Pass<"mpt-strided-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into "
