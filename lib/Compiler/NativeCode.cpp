@@ -73,7 +73,9 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
         "static int64_t mpt_cached_bytes, mpt_system_allocations;\n"
         "static jmp_buf mpt_oom;\n"
         "static int mpt_in_step;\n"
-        "#define MPT_REUSE " << (reuse ? 1 : 0) << "\n"
+        "#define MPT_REUSE "
+     << (reuse ? 1 : 0)
+     << "\n"
         "#define MPT_SLOTS 1024 /* 2^10: the hash keeps 10 bits */\n"
         "/* Open addressing on the size; a slot keeps its size once taken. */\n"
         "static struct { size_t size; unsigned char *head; } "
@@ -107,7 +109,8 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
         "}\n"
         "void *__wrap_malloc(size_t n) {\n"
         "  unsigned char *p = NULL;\n"
-        "  unsigned char **list = MPT_REUSE && n ? mpt_free_list(n, 0) : NULL;\n"
+        "  unsigned char **list = MPT_REUSE && n ? mpt_free_list(n, 0) : "
+        "NULL;\n"
         "  if (list && *list) {\n"
         "    p = *list;\n"
         "    memcpy(list, p + 8, sizeof p);\n"
@@ -590,7 +593,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
     return failure();
   // The entry points, and the record of their ABI the runtime checks the
   // artifact's signature table against (mpt-runtime/NativeAbi.h).
-  std::string entries =
-      entryPointSource(manifest, options.reuseTemporaries) + "\n" + rt::nativeAbiSource(manifest);
+  std::string entries = entryPointSource(manifest, options.reuseTemporaries) +
+                        "\n" + rt::nativeAbiSource(manifest);
   return link(*object, entries, options, loc);
 }

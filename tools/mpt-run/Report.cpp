@@ -168,8 +168,7 @@ Json memoryJson(const TrainRun &run) {
     allocations = Json::object();
     allocations.set("first_step",
                     Json::unsignedInteger(*ms.firstTrainSystemAllocations));
-    allocations.set("later_steps",
-                    optional(ms.laterTrainSystemAllocations));
+    allocations.set("later_steps", optional(ms.laterTrainSystemAllocations));
   }
   mem.set("train_scratch_system_allocations", allocations);
   mem.set("scratch_kept_bytes", optional(ms.scratchKeptBytes));

@@ -42,8 +42,9 @@ public:
       return std::nullopt;
     int64_t allocations = 0, kept = 0;
     allocatorStats_(&allocations, &kept);
-    return ScratchAllocatorStats{static_cast<uint64_t>(std::max<int64_t>(allocations, 0)),
-                                 static_cast<uint64_t>(std::max<int64_t>(kept, 0))};
+    return ScratchAllocatorStats{
+        static_cast<uint64_t>(std::max<int64_t>(allocations, 0)),
+        static_cast<uint64_t>(std::max<int64_t>(kept, 0))};
   }
 
   void resetScratchPeak() override {
