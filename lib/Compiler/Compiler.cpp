@@ -41,6 +41,8 @@ CompileOptions::describe() const {
     out.push_back({"parallel-min-work", std::to_string(parallelMinWork)});
   if (target == "cpu" && !fuseElementwise)
     out.push_back({"fuse-elementwise", "false"});
+  if (target == "cpu" && !reuseTemporaries)
+    out.push_back({"reuse-temporaries", "false"});
   if (precision == "f32")
     return out;
   std::optional<LowPrecision> low = symbolizeLowPrecision(precision);

@@ -50,16 +50,79 @@ namespace rt = ::mpt::rt;
 /// failed allocation inside a step jumps back to the entry point, which
 /// returns kEntryOutOfMemory (the runtime reports it) instead of writing
 /// through a null pointer.
-static void emitAllocatorWrappers(llvm::raw_ostream &os) {
+///
+/// With `reuse` (mpt-compile --reuse-temporaries, the default) a freed
+/// block goes to a free list of its exact size instead of back to malloc,
+/// and the next malloc of that size takes it: a step of static shapes
+/// allocates the same sizes every time, so from the second step on the
+/// temporaries come from these lists, and glibc never trims and refaults
+/// them between steps. Sizes match exactly, so what the lists hold at the
+/// end of a step can exceed the step's peak of live bytes a little (a
+/// freed block of one size cannot serve another); they are capped at twice
+/// the high-water mark of live bytes. `mpt_memory_release` hands them back
+/// (the runtime calls it before unloading the code, and the wrapper does
+/// when malloc fails).
+/// Only the thread that called the entry point allocates (tasks on the
+/// runtime's threads never do, see mpt-split-parallel-ops), so nothing here
+/// is locked. Each block has a 16-byte header: its size, then (while in a
+/// list) the next block.
+static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
   os << "void *__real_malloc(size_t);\n"
         "void __real_free(void *);\n"
-        "static int64_t mpt_live_bytes, mpt_peak_bytes;\n"
+        "static int64_t mpt_live_bytes, mpt_peak_bytes, mpt_high_water;\n"
+        "static int64_t mpt_cached_bytes, mpt_system_allocations;\n"
         "static jmp_buf mpt_oom;\n"
         "static int mpt_in_step;\n"
+        "#define MPT_REUSE "
+     << (reuse ? 1 : 0)
+     << "\n"
+        "#define MPT_SLOTS 1024 /* 2^10: the hash keeps 10 bits */\n"
+        "/* Open addressing on the size; a slot keeps its size once taken. */\n"
+        "static struct { size_t size; unsigned char *head; } "
+        "mpt_free_lists[MPT_SLOTS];\n"
+        "static unsigned char **mpt_free_list(size_t n, int add) {\n"
+        "  size_t h = (size_t)(((uint64_t)n * 0x9E3779B97F4A7C15ull) >> 54);\n"
+        "  for (size_t i = 0; i < MPT_SLOTS; ++i) {\n"
+        "    size_t k = (h + i) & (MPT_SLOTS - 1);\n"
+        "    if (mpt_free_lists[k].size == n) return &mpt_free_lists[k].head;\n"
+        "    if (mpt_free_lists[k].size == 0) {\n"
+        "      if (!add) return NULL;\n"
+        "      mpt_free_lists[k].size = n;\n"
+        "      return &mpt_free_lists[k].head;\n"
+        "    }\n"
+        "  }\n"
+        "  return NULL;\n"
+        "}\n"
+        "/* Hands every kept block back to malloc. */\n"
+        "void mpt_memory_release(void) {\n"
+        "  for (size_t k = 0; k < MPT_SLOTS; ++k) {\n"
+        "    unsigned char *p = mpt_free_lists[k].head;\n"
+        "    while (p) {\n"
+        "      unsigned char *next;\n"
+        "      memcpy(&next, p + 8, sizeof next);\n"
+        "      __real_free(p);\n"
+        "      p = next;\n"
+        "    }\n"
+        "    mpt_free_lists[k].head = NULL;\n"
+        "  }\n"
+        "  mpt_cached_bytes = 0;\n"
+        "}\n"
         "void *__wrap_malloc(size_t n) {\n"
-        "  unsigned char *p =\n"
-        "      n > SIZE_MAX - 16 ? NULL : (unsigned char *)__real_malloc(n + "
-        "16);\n"
+        "  unsigned char *p = NULL;\n"
+        "  unsigned char **list = MPT_REUSE && n ? mpt_free_list(n, 0) : "
+        "NULL;\n"
+        "  if (list && *list) {\n"
+        "    p = *list;\n"
+        "    memcpy(list, p + 8, sizeof p);\n"
+        "    mpt_cached_bytes -= (int64_t)n;\n"
+        "  } else if (n <= SIZE_MAX - 16) {\n"
+        "    p = (unsigned char *)__real_malloc(n + 16);\n"
+        "    if (!p && mpt_cached_bytes) {\n"
+        "      mpt_memory_release();\n"
+        "      p = (unsigned char *)__real_malloc(n + 16);\n"
+        "    }\n"
+        "    mpt_system_allocations += p != NULL;\n"
+        "  }\n"
         "  if (!p) {\n"
         "    if (mpt_in_step) longjmp(mpt_oom, 1);\n"
         "    return NULL;\n"
@@ -67,6 +130,8 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os) {
         "  memcpy(p, &n, sizeof n);\n"
         "  mpt_live_bytes += (int64_t)n;\n"
         "  if (mpt_live_bytes > mpt_peak_bytes) mpt_peak_bytes = "
+        "mpt_live_bytes;\n"
+        "  if (mpt_live_bytes > mpt_high_water) mpt_high_water = "
         "mpt_live_bytes;\n"
         "  return p + 16;\n"
         "}\n"
@@ -76,7 +141,18 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os) {
         "  size_t n;\n"
         "  memcpy(&n, p, sizeof n);\n"
         "  mpt_live_bytes -= (int64_t)n;\n"
-        "  __real_free(p);\n"
+        "  unsigned char **list =\n"
+        "      MPT_REUSE && n &&\n"
+        "              mpt_cached_bytes + (int64_t)n <= 2 * mpt_high_water\n"
+        "          ? mpt_free_list(n, 1)\n"
+        "          : NULL;\n"
+        "  if (!list) {\n"
+        "    __real_free(p);\n"
+        "    return;\n"
+        "  }\n"
+        "  memcpy(p + 8, list, sizeof p);\n"
+        "  *list = p;\n"
+        "  mpt_cached_bytes += (int64_t)n;\n"
         "}\n"
         "/* Bytes of step temporaries alive now and at most since the last "
         "reset. */\n"
@@ -84,6 +160,14 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os) {
         "  if (live) *live = mpt_live_bytes;\n"
         "  if (peak) *peak = mpt_peak_bytes;\n"
         "  if (reset) mpt_peak_bytes = mpt_live_bytes;\n"
+        "}\n"
+        "/* The blocks malloc itself has handed out so far, and the bytes kept "
+        "for reuse now. */\n"
+        "void mpt_allocator_stats(int64_t *system_allocations, int64_t "
+        "*kept_bytes) {\n"
+        "  if (system_allocations) *system_allocations = "
+        "mpt_system_allocations;\n"
+        "  if (kept_bytes) *kept_bytes = mpt_cached_bytes;\n"
         "}\n\n";
 }
 
@@ -263,13 +347,14 @@ static void emitEntryPoint(llvm::raw_ostream &os, const rt::FunctionSig &f) {
 /// C source of the entry points: each builds the memref descriptors of its
 /// (statically shaped, contiguous) buffers and calls the C interface MLIR
 /// generated.
-static std::string entryPointSource(const rt::Manifest &manifest) {
+static std::string entryPointSource(const rt::Manifest &manifest,
+                                    bool reuseTemporaries) {
   std::string src;
   llvm::raw_string_ostream os(src);
   os << "/* Generated by mpt-compile: entry points of the compiled steps. */\n"
         "#include <setjmp.h>\n#include <stddef.h>\n#include <stdint.h>\n"
         "#include <string.h>\n\n";
-  emitAllocatorWrappers(os);
+  emitAllocatorWrappers(os, reuseTemporaries);
   emitCollectiveHook(os);
   emitParallelForHook(os);
   emitBF16Truncation(os);
@@ -508,7 +593,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
     return failure();
   // The entry points, and the record of their ABI the runtime checks the
   // artifact's signature table against (mpt-runtime/NativeAbi.h).
-  std::string entries =
-      entryPointSource(manifest) + "\n" + rt::nativeAbiSource(manifest);
+  std::string entries = entryPointSource(manifest, options.reuseTemporaries) +
+                        "\n" + rt::nativeAbiSource(manifest);
   return link(*object, entries, options, loc);
 }

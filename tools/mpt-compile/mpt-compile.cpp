@@ -114,6 +114,11 @@ cl::opt<bool> fuseElementwise(
     "fuse-elementwise", cl::init(true), cl::cat(category),
     cl::desc("--target=cpu: fuse chains of elementwise ops into one loop "
              "nest (the results keep their bits either way)"));
+cl::opt<bool> reuseTemporaries(
+    "reuse-temporaries", cl::init(true), cl::cat(category),
+    cl::desc("--target=cpu: keep a step's freed temporaries for the next "
+             "step instead of handing them back to malloc (no page faults "
+             "from the heap being trimmed between steps)"));
 cl::opt<bool> dataParallel("data-parallel", cl::init(false), cl::cat(category),
                            cl::desc("All-reduce every gradient over the "
                                     "ranks of an mpirun (mpt-run under "
@@ -205,6 +210,7 @@ int main(int argc, char **argv) {
   }
   options.parallelMinWork = parallelMinWork;
   options.fuseElementwise = fuseElementwise;
+  options.reuseTemporaries = reuseTemporaries;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;
   options.commPrecision = commPrecision;

@@ -163,6 +163,15 @@ Json memoryJson(const TrainRun &run) {
   // The name reports had before eval_step's temporaries were kept apart:
   // train_step's.
   mem.set("step_scratch_peak_bytes", optional(ms.trainScratchPeakBytes));
+  Json allocations = Json::null();
+  if (ms.firstTrainSystemAllocations) {
+    allocations = Json::object();
+    allocations.set("first_step",
+                    Json::unsignedInteger(*ms.firstTrainSystemAllocations));
+    allocations.set("later_steps", optional(ms.laterTrainSystemAllocations));
+  }
+  mem.set("train_scratch_system_allocations", allocations);
+  mem.set("scratch_kept_bytes", optional(ms.scratchKeptBytes));
   mem.set("host_peak_rss_bytes", Json::unsignedInteger(peakRssBytes()));
   return mem;
 }

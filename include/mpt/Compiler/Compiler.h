@@ -68,6 +68,9 @@ struct CompileOptions {
   int64_t parallelMinWork = 32768;
   /// CPU: fuse chains of elementwise ops (mpt-fuse-elementwise).
   bool fuseElementwise = true;
+  /// CPU: keep a step's freed temporaries for the next step instead of
+  /// handing them back to malloc (NativeCode.cpp's allocator wrappers).
+  bool reuseTemporaries = true;
   /// The system C compiler/linker that makes the shared object.
   std::string linker = "cc";
   /// Keep the intermediate files (object, wrapper, shared object) here.

@@ -97,6 +97,11 @@ struct ProgramStats {
 };
 
 /// The compiled functions of an artifact, loaded for one device.
+struct ScratchAllocatorStats {
+  uint64_t systemAllocations = 0;
+  uint64_t keptBytes = 0;
+};
+
 class Program {
 public:
   virtual ~Program();
@@ -116,6 +121,15 @@ public:
   /// Starts a new peak: from now on scratchPeakBytes() counts from the
   /// bytes alive now (`mpt_memory_stats(..., reset=1)`).
   virtual void resetScratchPeak() {}
+  /// How many blocks malloc itself has handed the compiled code for
+  /// temporaries since the program was loaded, and the freed bytes the code
+  /// keeps for reuse now, when the code reports it (mpt-compile's native
+  /// code exports `void mpt_allocator_stats(int64_t *system_allocations,
+  /// int64_t *kept_bytes)`). With reuse, a step of static shapes allocates
+  /// from malloc in its first call only.
+  virtual std::optional<ScratchAllocatorStats> scratchAllocatorStats() const {
+    return std::nullopt;
+  }
   /// The address of an exported symbol of the program's native code (null
   /// when absent, and for GPU programs): what the runtime installs hooks
   /// through (`mpt_set_collective`, Collective::install).

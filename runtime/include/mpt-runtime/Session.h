@@ -96,6 +96,14 @@ struct MemoryStats {
   /// count for the other).
   std::optional<uint64_t> trainScratchPeakBytes;
   std::optional<uint64_t> evalScratchPeakBytes;
+  /// How many blocks malloc itself handed the compiled code for temporaries
+  /// during train_step's first call, and during all later calls together;
+  /// the freed bytes the code keeps for reuse now (mpt-compile
+  /// --reuse-temporaries). With reuse, later calls of a step with static
+  /// shapes take none from malloc.
+  std::optional<uint64_t> firstTrainSystemAllocations;
+  std::optional<uint64_t> laterTrainSystemAllocations;
+  std::optional<uint64_t> scratchKeptBytes;
 };
 
 class Session {

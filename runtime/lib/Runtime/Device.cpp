@@ -25,6 +25,8 @@ public:
       : device_(device), module_(std::move(module)) {
     memoryStats_ = reinterpret_cast<MemoryStatsFn>(
         module_->hostSymbol("mpt_memory_stats"));
+    allocatorStats_ = reinterpret_cast<AllocatorStatsFn>(
+        module_->hostSymbol("mpt_allocator_stats"));
   }
 
   std::optional<uint64_t> scratchPeakBytes() const override {
@@ -33,6 +35,16 @@ public:
     int64_t live = 0, peak = 0;
     memoryStats_(&live, &peak, /*reset=*/0);
     return static_cast<uint64_t>(peak < 0 ? 0 : peak);
+  }
+
+  std::optional<ScratchAllocatorStats> scratchAllocatorStats() const override {
+    if (!allocatorStats_)
+      return std::nullopt;
+    int64_t allocations = 0, kept = 0;
+    allocatorStats_(&allocations, &kept);
+    return ScratchAllocatorStats{
+        static_cast<uint64_t>(std::max<int64_t>(allocations, 0)),
+        static_cast<uint64_t>(std::max<int64_t>(kept, 0))};
   }
 
   void resetScratchPeak() override {
@@ -59,11 +71,15 @@ public:
 private:
   /// `void mpt_memory_stats(int64_t *live, int64_t *peak, int reset)`.
   using MemoryStatsFn = void (*)(int64_t *, int64_t *, int);
+  /// `void mpt_allocator_stats(int64_t *system_allocations, int64_t
+  /// *kept_bytes)` (absent from code compiled before it existed).
+  using AllocatorStatsFn = void (*)(int64_t *, int64_t *);
 
   Device &device_;
   std::unique_ptr<Module> module_;
   std::vector<void *> pointers_;
   MemoryStatsFn memoryStats_ = nullptr;
+  AllocatorStatsFn allocatorStats_ = nullptr;
 };
 } // namespace
 

@@ -76,6 +76,9 @@ struct Session::Impl {
   /// The most scratch bytes the compiled code held during one call of
   /// train_step / eval_step (when it reports them).
   std::optional<uint64_t> trainScratchPeak, evalScratchPeak;
+  /// The blocks malloc handed the compiled code during train_step's first
+  /// call, and during all later calls together (when the code reports it).
+  std::optional<uint64_t> firstTrainAllocations, laterTrainAllocations;
 
   const std::string &name() const { return options.artifactName; }
   Status build();
@@ -562,8 +565,19 @@ Expected<StepResult> Session::step() {
         isStateRole(f.results[r].role)
             ? I.states[I.stateByName.at(f.results[r].updates)].next.ptr()
             : I.trainResults[r].ptr());
+  std::optional<ScratchAllocatorStats> before =
+      I.program->scratchAllocatorStats();
   if (Status st = I.call(f.symbol, I.trainScratchPeak); st.failed())
     return st.withContext("step " + std::to_string(I.step + 1));
+  if (std::optional<ScratchAllocatorStats> after =
+          I.program->scratchAllocatorStats();
+      before && after) {
+    uint64_t n = after->systemAllocations - before->systemAllocations;
+    if (!I.firstTrainAllocations)
+      I.firstTrainAllocations = n;
+    else
+      I.laterTrainAllocations = I.laterTrainAllocations.value_or(0) + n;
+  }
   // The results become the next step's arguments.
   for (StateSlot &s : I.states)
     if (s.resultIndex >= 0)
@@ -745,6 +759,11 @@ MemoryStats Session::memoryStats() const {
   m.peakDeviceBytes = u.peakBytes;
   m.trainScratchPeakBytes = impl_->trainScratchPeak;
   m.evalScratchPeakBytes = impl_->evalScratchPeak;
+  m.firstTrainSystemAllocations = impl_->firstTrainAllocations;
+  m.laterTrainSystemAllocations = impl_->laterTrainAllocations;
+  if (std::optional<ScratchAllocatorStats> a =
+          impl_->program->scratchAllocatorStats())
+    m.scratchKeptBytes = a->keptBytes;
   return m;
 }
 

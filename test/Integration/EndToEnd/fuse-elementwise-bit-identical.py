@@ -27,7 +27,6 @@
 
 import filecmp
 import os
-import shutil
 import subprocess
 import sys
 
@@ -40,18 +39,10 @@ t = sys.argv[1]
 check = e2e.Checks()
 BF16 = ml_dtypes.bfloat16
 
-nm = shutil.which("nm")
-if not nm:
-    sys.exit("FAIL: nm (binutils) is needed to count the op functions")
-
-
 def op_functions(keep_dir):
     """The outlined op functions (__mpt_opN) in the kept object file."""
-    out = subprocess.run([nm, os.path.join(keep_dir, "step.o")],
-                         capture_output=True, text=True, check=True).stdout
-    return [line.split()[-1] for line in out.splitlines()
-            if line.split()[-1].startswith("__mpt_op")
-            and "." not in line.split()[-1]]
+    return [name for name in e2e.object_symbols(keep_dir)
+            if name.startswith("__mpt_op") and "." not in name]
 
 
 # --- 1. chains against numpy -------------------------------------------------

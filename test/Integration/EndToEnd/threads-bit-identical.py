@@ -16,7 +16,6 @@
 import filecmp
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -29,17 +28,10 @@ MODELS = {"mlp": ["--batch", "32"], "cnn": ["--batch", "32"],
           "resnet": ["--batch", "8", "--blocks", "2"]}
 THREADS = [1, 2, 3, 5]
 
-nm = shutil.which("nm")
-if not nm:
-    sys.exit("FAIL: nm (binutils) is needed to count the split ops")
-
-
 def tasks(keep_dir):
     """The split ops' tasks in the object file mpt-compile kept."""
-    out = subprocess.run([nm, os.path.join(keep_dir, "step.o")],
-                         capture_output=True, text=True, check=True).stdout
-    return [line.split()[-1] for line in out.splitlines()
-            if line.split()[-1].endswith(".task")]
+    return [name for name in e2e.object_symbols(keep_dir)
+            if name.endswith(".task")]
 
 
 def train(art, name, *extra):

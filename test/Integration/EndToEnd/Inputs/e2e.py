@@ -7,6 +7,7 @@ a failure with a message, never a skip.
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -57,6 +58,18 @@ def train(artifact, data, steps, report, *extra):
              f"--report={report}", "--progress=none", *extra])
     with open(report) as f:
         return json.load(f)
+
+
+def object_symbols(keep_dir):
+    """The symbol names of the object file mpt-compile kept in KEEP_DIR
+    (--keep-temps), listed by nm (binutils: a failure when missing)."""
+    nm = shutil.which("nm")
+    if not nm:
+        sys.exit("FAIL: nm (binutils) is needed to list the compiled "
+                 "functions")
+    out = subprocess.run([nm, os.path.join(keep_dir, "step.o")],
+                         capture_output=True, text=True, check=True).stdout
+    return [line.split()[-1] for line in out.splitlines() if line.split()]
 
 
 def write_split(root, split, **arrays):
