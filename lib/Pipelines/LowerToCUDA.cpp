@@ -31,11 +31,14 @@ void mpt::buildGPUToPTXPipeline(OpPassManager &pm,
   OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
   device.addPass(createExpandDeviceMath());
   // f16/bf16 scalar arithmetic computes in f32 and rounds after each op,
-  // exactly as the CPU lowering does.
+  // exactly as the CPU lowering does: mpt-keep-roundings keeps the
+  // canonicalizer below from folding the rounding between two ops of one
+  // fused kernel body.
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"f16", "bf16"};
   emulate.targetTypeStr = "f32";
   device.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
+  device.addPass(createMPTKeepRoundings());
   device.addPass(createConvertNVGPUToNVVMPass());
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());

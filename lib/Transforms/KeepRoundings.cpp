@@ -41,7 +41,7 @@ struct MPTKeepRoundingsPass
   using Base::Base;
 
   void runOnOperation() override {
-    getOperation().walk([&](Operation *op) {
+    getOperation()->walk([&](Operation *op) {
       bool cleared = false;
       if (auto ext = dyn_cast<arith::ExtFOp>(op))
         cleared = clearContract(ext);

@@ -115,8 +115,7 @@ def MPTFuseElementwise
   ];
 }
 
-def MPTKeepRoundings
-    : Pass<"mpt-keep-roundings", "::mlir::func::FuncOp"> {
+def MPTKeepRoundings : Pass<"mpt-keep-roundings"> {
   let summary = "Keeps every rounding of emulated f16/bf16 arithmetic: drops "
                 "the `contract` flag of arith.extf and arith.truncf";
   let description = [{
@@ -131,7 +130,8 @@ def MPTKeepRoundings
     and `arith.truncf`, so every f16/bf16 op rounds its result as the
     emulation's contract says, whatever ops elementwise fusion put in the
     same body. A fast-math flag only permits a rewrite; dropping it never
-    changes what the program means.
+    changes what the program means. It runs on any op (a function on the
+    CPU path, the kernels' `gpu.module` on the CUDA path).
   }];
   let statistics = [
     Statistic<"numCleared", "cleared-flags",

@@ -13,7 +13,10 @@
 #    rounding between two fused ops were lost) differs from the per-op
 #    reference on a fifth (f16) and two fifths (bf16) of the elements; the
 #    test requires a tenth. The default compile must really fuse: its
-#    object file has fewer op functions than the unfused one.
+#    object file has fewer op functions than the unfused one. The same
+#    function compiled for --target=cuda (each chain one kernel) and run
+#    on cuda-emu must give the same bits: its kernels round after every
+#    op too (mpt-keep-roundings in mpt-gpu-to-ptx).
 # 2. The zoo's MLP, CNN, ResNet (2 blocks) and transformer at f32, f16
 #    (dynamic loss scaling) and bf16 train 4 steps on the digits with and
 #    without fusion: every loss and the checkpoint (parameters, optimizer
@@ -139,14 +142,20 @@ check(np.count_nonzero(merged_xr.view(np.uint16)
       "the bf16 inputs do not tell one rounding per op from one per chain")
 
 counts = {}
-for fused in (True, False):
-    tag = "fused" if fused else "unfused"
-    art = e2e.compile_step(src, f"{t}/chains-{tag}.mpt", target="cpu",
-                           fuse_elementwise=fused,
-                           keep_temps=f"{t}/chains-{tag}.tmp")
-    counts[tag] = len(op_functions(f"{t}/chains-{tag}.tmp"))
+for tag in ("fused", "unfused", "cuda-emu"):
+    if tag == "cuda-emu":
+        # The CUDA path fuses each chain into one kernel; its bodies must
+        # round after every op too.
+        art = e2e.compile_step(src, f"{t}/chains-{tag}.mpt", target="cuda")
+        device = ["--device=cuda-emu"]
+    else:
+        art = e2e.compile_step(src, f"{t}/chains-{tag}.mpt", target="cpu",
+                               fuse_elementwise=tag == "fused",
+                               keep_temps=f"{t}/chains-{tag}.tmp")
+        counts[tag] = len(op_functions(f"{t}/chains-{tag}.tmp"))
+        device = []
     out = f"{t}/out-{tag}"
-    e2e.run_cmd([e2e.tool("mpt-run"), art, "--call=chains", *inputs,
+    e2e.run_cmd([e2e.tool("mpt-run"), art, "--call=chains", *device, *inputs,
                  f"--output-dir={out}"])
     got = [np.load(f"{out}/{i}.npy") for i in range(5)]
     for i, (name, ref) in enumerate([("chain", ref_chain), ("u", ref_u),
