@@ -107,12 +107,31 @@ static size_t findListError(StringRef text, size_t i) {
   }
 }
 
-/// Whether the occurrence of an op name at `at` is code: not part of a
-/// longer identifier, not quoted (the generic form), not in a comment.
-static bool isCustomFormOpName(StringRef text, size_t at, size_t size) {
+/// Whether the text before `at` puts an op name there: only spaces back to
+/// the start of the text, a line, a `=` (results), or a `{`, `}` or `:`
+/// (a region or block label on the same line). Excludes attribute and type
+/// names (`#linalg.iterator_type<parallel>`).
+static bool isOpPosition(StringRef text, size_t at) {
+  size_t i = at;
+  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    --i;
+  if (i == 0)
+    return true;
+  char c = text[i - 1];
+  return c == '\n' || c == '\r' || c == '=' || c == '{' || c == '}' || c == ':';
+}
+
+/// Whether the occurrence of an op name `text[at, at + size)` is code: not
+/// part of a longer identifier, not quoted (the generic form), not in a
+/// comment; with `atOpStart`, also where an op starts (isOpPosition), not
+/// an attribute or type name that merely starts the same.
+static bool isCustomFormOpName(StringRef text, size_t at, size_t size,
+                               bool atOpStart = false) {
   if (at > 0 && (isIdentifierChar(text[at - 1]) || text[at - 1] == '"'))
     return false;
   if (at + size < text.size() && isIdentifierChar(text[at + size]))
+    return false;
+  if (atOpStart && !isOpPosition(text, at))
     return false;
   size_t lineStart = text.rfind('\n', at);
   lineStart = lineStart == npos ? 0 : lineStart + 1;
@@ -188,37 +207,17 @@ findMalformedIntegerList(StringRef text) {
   return first;
 }
 
-/// Whether the text before `at` puts an op name there: only spaces back to
-/// the start of the text, a line, a `=` (results), or a `{`, `}` or `:`
-/// (a region or block label on the same line). Excludes attribute and type
-/// names (`#linalg.iterator_type<parallel>`), quoted generic-form names and
-/// identifiers that merely end in `linalg`.
-static bool isOpPosition(StringRef text, size_t at) {
-  size_t i = at;
-  while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
-    --i;
-  if (i == 0)
-    return true;
-  char c = text[i - 1];
-  return c == '\n' || c == '\r' || c == '=' || c == '{' || c == '}' || c == ':';
-}
-
 /// The first custom-form linalg op followed by `<` and something other than
 /// a dictionary (`<{`).
 static std::optional<ParserCrashInput>
 findNonDictionaryLinalgProperties(StringRef text) {
   for (size_t at = text.find("linalg."); at != npos;
        at = text.find("linalg.", at + 1)) {
-    if (!isOpPosition(text, at))
-      continue;
     size_t end = at + 7;
     while (end < text.size() && isIdentifierChar(text[end]))
       ++end;
-    if (end == at + 7)
-      continue;
-    size_t lineStart = text.rfind('\n', at);
-    lineStart = lineStart == npos ? 0 : lineStart + 1;
-    if (text.slice(lineStart, at).contains("//"))
+    if (end == at + 7 ||
+        !isCustomFormOpName(text, at, end - at, /*atOpStart=*/true))
       continue;
     size_t open = skipTrivia(text, end);
     if (open >= text.size() || text[open] != '<')
