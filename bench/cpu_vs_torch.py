@@ -39,19 +39,13 @@ import datetime
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from cpu_steps import MODELS, ROOT, run, tool
+
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-MODELS = {
-    "mlp": ("mlp", dict(batch=32, blocks=2, width=64), "MLP 2x64, batch 32"),
-    "cnn": ("cnn", dict(batch=32), "CNN 2 conv blocks, batch 32"),
-    "resnet16": ("resnet", dict(batch=8, blocks=16),
-                 "ResNet 16 blocks, batch 8"),
-}
 TARGET_F32 = 0.8
 TARGET_BF16 = 0.8
 TARGET_F16 = 1.5
@@ -86,14 +80,6 @@ def parse_args(argv):
     if args.warmup >= args.steps:
         p.error("--warmup must be smaller than --steps")
     return args
-
-
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"error: {' '.join(cmd)} failed ({p.returncode}):\n"
-                 f"{p.stdout}{p.stderr}")
-    return p
 
 
 def torch_model(name, torch):
@@ -153,12 +139,8 @@ def main(argv=None):
     import torch
     import mpt.models
 
-    compile_tool = os.path.join(args.build_dir, "bin", "mpt-compile")
-    run_tool = os.path.join(args.build_dir, "bin", "mpt-run")
-    for t in (compile_tool, run_tool):
-        if not os.access(t, os.X_OK):
-            sys.exit(f"error: {t} not found (scripts/build.sh mpt-compile "
-                     "mpt-run)")
+    compile_tool = tool(args.build_dir, "mpt-compile")
+    run_tool = tool(args.build_dir, "mpt-run")
     os.makedirs(args.out, exist_ok=True)
     cores = sorted(os.sched_getaffinity(0))
     info = {"date": datetime.date.today().isoformat(),

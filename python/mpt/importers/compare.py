@@ -13,6 +13,7 @@ docs/importers.md use the functions here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -111,6 +112,33 @@ def run_mpt(mlir: Path, state_dir: Path, x: np.ndarray, y: np.ndarray, precision
     return run
 
 
+@contextlib.contextmanager
+def work_dir(work: Path | None):
+    """``work`` (created), or a temporary directory removed afterwards."""
+    if work is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            yield Path(tmp)
+    else:
+        work.mkdir(parents=True, exist_ok=True)
+        yield work
+
+
+def import_and_run_mpt(import_step, name: str, x: np.ndarray, y: np.ndarray, precision: str, steps: int,
+                       work: Path, extra_compile: list[str] | None = None) -> Run:
+    """Imports a step with ``import_step()`` (an importer's ``Imported``; its
+    time is ``Run.seconds["import"]``), writes it to ``work/<name>.mlir`` and
+    its initial values to ``work/init``, and trains it with :func:`run_mpt`."""
+    t0 = time.perf_counter()
+    imp = import_step()
+    t_import = time.perf_counter() - t0
+    mlir = work / f"{name}.mlir"
+    mlir.write_text(imp.text)
+    write_state(imp.state, work / "init")
+    ours = run_mpt(mlir, work / "init", x, y, precision, steps, work, extra_compile)
+    ours.seconds["import"] = t_import
+    return ours
+
+
 def load_state(module, state: dict[str, np.ndarray]) -> None:
     """Sets ``module``'s parameters and buffers (not ``num_batches_tracked``, which
     mpt does not carry) from ``state`` (mpt's names), cast to their dtypes."""
@@ -206,31 +234,20 @@ def compare_torch(example: str, steps: int, precision: str = "f32", batch: int =
     mixed = copy.deepcopy(m) if amp else None
     x, y = teacher_data(tuple(x0.shape[1:]), batch * steps, seed=seed + 1)
     opt = SGD(lr=lr, momentum=momentum)
-    tmp = None
-    if work is None:
-        tmp = tempfile.TemporaryDirectory()
-        work = Path(tmp.name)
-    work.mkdir(parents=True, exist_ok=True)
     import torch
-    t0 = time.perf_counter()
-    imp = ti.import_model(m, loss_fn, torch.from_numpy(x[:batch]), torch.from_numpy(y[:batch]), opt,
-                          model_name=example)
-    t_import = time.perf_counter() - t0
-    mlir = work / f"{example}.mlir"
-    mlir.write_text(imp.text)
-    write_state(imp.state, work / "init")
     scaling = [f"--init-scale={init_scale}", f"--growth-interval={growth_interval}"] \
         if precision == "f16" else []
-    ours = run_mpt(mlir, work / "init", x, y, precision, steps, work, scaling)
-    ours.seconds["import"] = t_import
+    with work_dir(work) as w:
+        ours = import_and_run_mpt(
+            lambda: ti.import_model(m, loss_fn, torch.from_numpy(x[:batch]), torch.from_numpy(y[:batch]), opt,
+                                    model_name=example),
+            example, x, y, precision, steps, w, scaling)
     theirs = torch_train(ref, loss_fn, x, y, batch, steps, opt)
     theirs_amp = None
     if amp:
         theirs_amp = torch_train(mixed, loss_fn, x, y, batch, steps, opt,
                                  amp="bf16" if precision == "bf16" else "f16", init_scale=init_scale,
                                  growth_interval=growth_interval)
-    if tmp:
-        tmp.cleanup()
     return ours, theirs, theirs_amp
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..optim import SGD, Adam
-from .common import Exported, Imported, build_module, cli_main, write_state
+from .common import Exported, Imported, build_module, cli_main
 from .mlir_text import ImportError_
 
 EXAMPLES = ("mlp", "cnn", "resnet18")
@@ -321,28 +321,16 @@ def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD,
 def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.02,
             momentum: float = 0.9, work: Path | None = None, amp: bool = False, seed: int = 0):
     """(mpt run, JAX FP32 run, JAX bf16 run or None) on the same start and batches."""
-    import tempfile
-    from .compare import run_mpt, teacher_data
+    from .compare import import_and_run_mpt, teacher_data, work_dir
     apply, loss_fn, variables, x0, _ = example(example_name, batch, seed)
     x, y = teacher_data(tuple(x0.shape[1:]), batch * steps, seed=seed + 1)
     opt = SGD(lr=lr, momentum=momentum)
-    tmp = None
-    if work is None:
-        tmp = tempfile.TemporaryDirectory()
-        work = Path(tmp.name)
-    work.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    imp = import_model(apply, loss_fn, variables, x[:batch], y[:batch], opt, model_name=example_name)
-    t_import = time.perf_counter() - t0
-    mlir = work / f"{example_name}.mlir"
-    mlir.write_text(imp.text)
-    write_state(imp.state, work / "init")
-    ours = run_mpt(mlir, work / "init", x, y, precision, steps, work)
-    ours.seconds["import"] = t_import
+    with work_dir(work) as w:
+        ours = import_and_run_mpt(
+            lambda: import_model(apply, loss_fn, variables, x[:batch], y[:batch], opt, model_name=example_name),
+            example_name, x, y, precision, steps, w)
     theirs = jax_train(apply, loss_fn, variables, x, y, batch, steps, opt)
     mixed = jax_train(apply, loss_fn, variables, x, y, batch, steps, opt, bf16=True) if amp else None
-    if tmp:
-        tmp.cleanup()
     return ours, theirs, mixed
 
 
