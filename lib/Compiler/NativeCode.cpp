@@ -59,9 +59,12 @@ namespace rt = ::mpt::rt;
 /// them between steps. Sizes match exactly, so what the lists hold at the
 /// end of a step can exceed the step's peak of live bytes a little (a
 /// freed block of one size cannot serve another); they are capped at twice
-/// the high-water mark of live bytes. `mpt_memory_release` hands them back
-/// (the runtime calls it before unloading the code, and the wrapper does
-/// when malloc fails).
+/// the high-water mark of live bytes (since the code was loaded, over every
+/// function). The size table holds 3072 sizes; a size beyond them is
+/// never kept. `mpt_memory_release` hands the lists back: when the code is
+/// unloaded (a destructor, whatever runtime loaded it) and when malloc
+/// fails. calloc and realloc are wrapped too (LLVM may turn a malloc and a
+/// zero fill into calloc), so every block the code frees has the header.
 /// Only the thread that called the entry point allocates (tasks on the
 /// runtime's threads never do, see mpt-split-parallel-ops), so nothing here
 /// is locked. Each block has a 16-byte header: its size, then (while in a
@@ -76,17 +79,21 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
         "#define MPT_REUSE "
      << (reuse ? 1 : 0)
      << "\n"
-        "#define MPT_SLOTS 1024 /* 2^10: the hash keeps 10 bits */\n"
-        "/* Open addressing on the size; a slot keeps its size once taken. */\n"
+        "#define MPT_SLOTS 4096 /* 2^12: the hash keeps 12 bits */\n"
+        "/* Open addressing on the size; a slot keeps its size once taken, "
+        "and\n"
+        "   at most 3/4 of them are taken, so every probe ends. */\n"
         "static struct { size_t size; unsigned char *head; } "
         "mpt_free_lists[MPT_SLOTS];\n"
+        "static size_t mpt_slots_used;\n"
         "static unsigned char **mpt_free_list(size_t n, int add) {\n"
-        "  size_t h = (size_t)(((uint64_t)n * 0x9E3779B97F4A7C15ull) >> 54);\n"
+        "  size_t h = (size_t)(((uint64_t)n * 0x9E3779B97F4A7C15ull) >> 52);\n"
         "  for (size_t i = 0; i < MPT_SLOTS; ++i) {\n"
         "    size_t k = (h + i) & (MPT_SLOTS - 1);\n"
         "    if (mpt_free_lists[k].size == n) return &mpt_free_lists[k].head;\n"
         "    if (mpt_free_lists[k].size == 0) {\n"
-        "      if (!add) return NULL;\n"
+        "      if (!add || mpt_slots_used >= MPT_SLOTS / 4 * 3) return NULL;\n"
+        "      ++mpt_slots_used;\n"
         "      mpt_free_lists[k].size = n;\n"
         "      return &mpt_free_lists[k].head;\n"
         "    }\n"
@@ -106,6 +113,10 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
         "    mpt_free_lists[k].head = NULL;\n"
         "  }\n"
         "  mpt_cached_bytes = 0;\n"
+        "}\n"
+        "__attribute__((destructor)) static void mpt_release_at_unload(void) "
+        "{\n"
+        "  mpt_memory_release();\n"
         "}\n"
         "void *__wrap_malloc(size_t n) {\n"
         "  unsigned char *p = NULL;\n"
@@ -153,6 +164,26 @@ static void emitAllocatorWrappers(llvm::raw_ostream &os, bool reuse) {
         "  memcpy(p + 8, list, sizeof p);\n"
         "  *list = p;\n"
         "  mpt_cached_bytes += (int64_t)n;\n"
+        "}\n"
+        "void *__wrap_calloc(size_t n, size_t size) {\n"
+        "  if (size && n > SIZE_MAX / size) {\n"
+        "    if (mpt_in_step) longjmp(mpt_oom, 1);\n"
+        "    return NULL;\n"
+        "  }\n"
+        "  void *q = __wrap_malloc(n * size);\n"
+        "  if (q) memset(q, 0, n * size);\n"
+        "  return q;\n"
+        "}\n"
+        "void *__wrap_realloc(void *q, size_t n) {\n"
+        "  if (!q) return __wrap_malloc(n);\n"
+        "  size_t old;\n"
+        "  memcpy(&old, (unsigned char *)q - 16, sizeof old);\n"
+        "  void *r = __wrap_malloc(n);\n"
+        "  if (r) {\n"
+        "    memcpy(r, q, old < n ? old : n);\n"
+        "    __wrap_free(q);\n"
+        "  }\n"
+        "  return r;\n"
         "}\n"
         "/* Bytes of step temporaries alive now and at most since the last "
         "reset. */\n"
@@ -537,6 +568,8 @@ static FailureOr<std::string> link(StringRef object, StringRef entrySource,
                                  "-Wl,--no-undefined",
                                  "-Wl,--wrap=malloc",
                                  "-Wl,--wrap=free",
+                                 "-Wl,--wrap=calloc",
+                                 "-Wl,--wrap=realloc",
                                  "-lm"};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logPath),
                                           StringRef(logPath)};

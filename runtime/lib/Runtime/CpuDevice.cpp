@@ -79,11 +79,6 @@ public:
   NativeModule(void *handle, std::string name, int fd)
       : handle_(handle), name_(std::move(name)), fd_(fd) {}
   ~NativeModule() override {
-    // The code keeps freed step temporaries for reuse: hand them back to
-    // malloc before the code (and the lists naming them) goes away.
-    if (auto release = reinterpret_cast<void (*)()>(
-            ::dlsym(handle_, "mpt_memory_release")))
-      release();
     ::dlclose(handle_);
     if (fd_ >= 0)
       ::close(fd_);
