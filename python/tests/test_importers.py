@@ -481,9 +481,11 @@ def test_torch_cnn_mixed_precision_within_pytorch_amp_spread(tmp_path):
 
 @needs_jax
 def test_jax_cnn_bf16_near_jax_bf16_spread(tmp_path):
-    """BF16 against JAX with bf16 parameters and inputs, 200 steps: mpt's mean
-    distance to JAX's FP32 losses is at most 1.25 times JAX's own (measured:
-    1.09 times; docs/importers.md)."""
+    """BF16 against JAX with bf16 parameters and inputs, 200 steps, seed 0:
+    mpt's mean distance to JAX's FP32 losses is at most 1.25 times JAX's own
+    (measured: 1.09 times). A regression check, not "within JAX's spread":
+    over ten seeds mpt's distance is 1.34 times JAX's on average
+    (docs/importers.md)."""
     from mpt.importers import jax as ji
     from mpt.importers.compare import rel
     ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path, amp=True)
