@@ -443,39 +443,49 @@ def test_doc_jax_walkthrough_runs(tmp_path, monkeypatch):
 def test_torch_cnn_mixed_precision_within_pytorch_amp_spread(tmp_path):
     """FP16 (dynamic loss scaling) and BF16 against torch.autocast (+ GradScaler), 200 steps.
 
-    FP16 (growth interval 50 on both sides, so that the scale moves): the
-    loss-scale sequence equals GradScaler's over all 200 steps, through two
-    growths and the two overflows GradScaler backs off from (steps 104 and
-    122: the linear head's bias gradient, a batch sum that autocast stores
-    in f16, overflows; the imported step asks mpt-loss-scaling to check
-    gradients against f16's range as GradScaler does), and mpt skips
-    exactly the steps GradScaler skips. Then mpt's losses follow PyTorch's
-    own mixed-precision run more closely than that run follows PyTorch's
-    FP32 run, and mpt's mean distance to the FP32 losses is within 1.25
-    times PyTorch's own (measured 1.05: both skip the same two steps, and
-    the two runs' rounding noise is of the same size; docs/importers.md).
-    BF16: mpt's mean distance to FP32 is at most autocast's.
+    FP16 (growth interval 50 on both sides, so that the scale moves), on
+    five seeds (initial values and data): on every seed the loss-scale
+    sequence equals GradScaler's over all 200 steps, through growths and the
+    overflows GradScaler backs off from (seed 0: steps 104 and 122, the
+    linear head's bias gradient, a batch sum that autocast stores in f16,
+    overflows; the imported step asks mpt-loss-scaling to check gradients
+    against f16's range as GradScaler does), and mpt skips exactly the steps
+    GradScaler skips. mpt's mean distance to PyTorch's FP32 losses, averaged
+    over the seeds, is within PyTorch's own FP32-to-AMP spread (measured on
+    seeds 0-9: 0.85 times it; one seed alone ranges from 0.57 to 1.41
+    times, the two runs' rounding noise being of the same size;
+    docs/importers.md). On seed 0 mpt's losses also follow PyTorch's own
+    mixed-precision run more closely than that run follows PyTorch's FP32
+    run. BF16: mpt's mean distance to FP32 is at most autocast's.
     """
     from mpt.importers.compare import compare_torch, rel
-    ours, f32, amp = compare_torch("cnn", 200, "f16", work=tmp_path / "f16", amp=True, growth_interval=50)
-    assert np.all(np.isfinite(ours.losses))
-    np.testing.assert_array_equal(ours.scales, amp.scales)
-    before = np.concatenate([[65536.0], amp.scales[:-1]])
-    gradscaler_skipped = amp.scales < before  # backoff 0.5, hysteresis 1: a skipped step halves the scale
-    np.testing.assert_array_equal(ours.skipped, gradscaler_skipped)
-    assert len(set(amp.scales.tolist())) >= 3 and gradscaler_skipped.sum() >= 1, \
-        "the scale never grew or never backed off: the check is vacuous"
-    assert rel(ours.losses, amp.losses).mean() < rel(amp.losses, f32.losses).mean()
-    assert rel(ours.losses, f32.losses).mean() <= 1.25 * rel(amp.losses, f32.losses).mean()
+    ours_dist, amp_dist = [], []
+    for seed in range(5):
+        ours, f32, amp = compare_torch("cnn", 200, "f16", work=tmp_path / f"f16-{seed}", amp=True,
+                                       growth_interval=50, seed=seed)
+        assert np.all(np.isfinite(ours.losses)), seed
+        np.testing.assert_array_equal(ours.scales, amp.scales, err_msg=f"seed {seed}")
+        before = np.concatenate([[65536.0], amp.scales[:-1]])
+        gradscaler_skipped = amp.scales < before  # backoff 0.5, hysteresis 1: a skipped step halves the scale
+        np.testing.assert_array_equal(ours.skipped, gradscaler_skipped, err_msg=f"seed {seed}")
+        assert len(set(amp.scales.tolist())) >= 3 and gradscaler_skipped.sum() >= 1, \
+            f"seed {seed}: the scale never grew or never backed off: the check is vacuous"
+        if seed == 0:
+            assert rel(ours.losses, amp.losses).mean() < rel(amp.losses, f32.losses).mean()
+        ours_dist.append(rel(ours.losses, f32.losses).mean())
+        amp_dist.append(rel(amp.losses, f32.losses).mean())
+    assert np.mean(ours_dist) <= np.mean(amp_dist), (ours_dist, amp_dist)
     ours, f32, amp = compare_torch("cnn", 200, "bf16", work=tmp_path / "bf16", amp=True)
     assert rel(ours.losses, f32.losses).mean() <= rel(amp.losses, f32.losses).mean()
 
 
 @needs_jax
 def test_jax_cnn_bf16_near_jax_bf16_spread(tmp_path):
-    """BF16 against JAX with bf16 parameters and inputs, 200 steps: mpt's mean
-    distance to JAX's FP32 losses is at most 1.25 times JAX's own (measured:
-    1.09 times; docs/importers.md)."""
+    """BF16 against JAX with bf16 parameters and inputs, 200 steps, seed 0:
+    mpt's mean distance to JAX's FP32 losses is at most 1.25 times JAX's own
+    (measured: 1.09 times). A regression check, not "within JAX's spread":
+    over ten seeds mpt's distance is 1.34 times JAX's on average
+    (docs/importers.md)."""
     from mpt.importers import jax as ji
     from mpt.importers.compare import rel
     ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path, amp=True)
