@@ -28,9 +28,6 @@
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
 
-import filecmp
-import os
-import subprocess
 import sys
 
 import ml_dtypes
@@ -179,31 +176,23 @@ MODELS = {"mlp": ["--batch", "32"], "cnn": ["--batch", "32"],
           "resnet": ["--batch", "8", "--blocks", "2"],
           "transformer": ["--batch", "2"]}
 for model, args in MODELS.items():
-    src = f"{t}/{model}.mlir"
-    subprocess.run([sys.executable, "-m", "mpt.models", model, *args, "-o",
-                    src], check=True, capture_output=True)
+    src = e2e.zoo_step(model, args, t)
     for precision in ["f32", "f16", "bf16"]:
-        runs = {}
+        runs, functions = {}, {}
         for fused in (True, False):
             tag = f"{model}-{precision}-{'fused' if fused else 'unfused'}"
             art = e2e.compile_step(src, f"{t}/{tag}.mpt", precision,
                                    fuse_elementwise=fused,
                                    keep_temps=f"{t}/{tag}.tmp")
-            rep = e2e.train(art, "digits", STEPS, f"{t}/{tag}.json",
-                            f"--checkpoint={t}/{tag}.ckpt")
-            runs[fused] = ([s["loss"] for s in rep["steps"]],
-                           f"{t}/{tag}.ckpt",
-                           len(op_functions(f"{t}/{tag}.tmp")))
+            runs[fused] = e2e.train_to_checkpoint(art, t, tag, STEPS)
+            functions[fused] = len(op_functions(f"{t}/{tag}.tmp"))
         tag = f"{model} {precision}"
-        check(len(runs[True][0]) == STEPS,
-              f"{tag}: {len(runs[True][0])} steps")
-        check(runs[True][0] == runs[False][0],
-              f"{tag}: fused losses {runs[True][0]} differ from the unfused "
-              f"{runs[False][0]}")
-        check(filecmp.cmp(runs[True][1], runs[False][1], shallow=False),
-              f"{tag}: the fused checkpoint differs from the unfused one")
-        check(runs[True][2] < runs[False][2],
-              f"{tag}: fusion removed no op function ({runs[True][2]} "
-              f"against {runs[False][2]})")
+        check(len(runs[True][1]) == STEPS,
+              f"{tag}: {len(runs[True][1])} steps")
+        e2e.same_training(check, f"{tag} fused", runs[True], runs[False],
+                          "the unfused code")
+        check(functions[True] < functions[False],
+              f"{tag}: fusion removed no op function ({functions[True]} "
+              f"against {functions[False]})")
 
 check.done()

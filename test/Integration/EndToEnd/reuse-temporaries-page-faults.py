@@ -44,9 +44,7 @@ def faults(art, name, steps):
         return n, json.load(f)
 
 
-src = f"{t}/resnet.mlir"
-subprocess.run([sys.executable, "-m", "mpt.models", "resnet", "--batch", "8",
-                "--blocks", "2", "-o", src], check=True, capture_output=True)
+src = e2e.zoo_step("resnet", ["--batch", "8", "--blocks", "2"], t)
 per_step = {}
 for name, reuse in (("reuse", True), ("malloc", False)):
     art = e2e.compile_step(src, f"{t}/{name}.mpt", "f32",

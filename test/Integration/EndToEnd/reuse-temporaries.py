@@ -14,8 +14,6 @@
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
 
-import filecmp
-import subprocess
 import sys
 
 import e2e
@@ -27,33 +25,18 @@ MODELS = {"cnn": ["--batch", "32"],
           "resnet": ["--batch", "8", "--blocks", "2"]}
 
 
-def train(art, name):
-    """Trains ART; returns the report and the checkpoint."""
-    rep = e2e.train(art, "digits", STEPS, f"{t}/{name}.json",
-                    f"--checkpoint={t}/{name}.ckpt")
-    return rep, f"{t}/{name}.ckpt"
-
-
 for model, args in MODELS.items():
-    src = f"{t}/{model}.mlir"
-    subprocess.run([sys.executable, "-m", "mpt.models", model, *args, "-o",
-                    src], check=True, capture_output=True)
+    src = e2e.zoo_step(model, args, t)
     for precision in ["f32", "f16", "bf16"]:
         tag = f"{model}-{precision}"
         ref_art = e2e.compile_step(src, f"{t}/{tag}-free.mpt", precision,
                                    reuse_temporaries=False)
         art = e2e.compile_step(src, f"{t}/{tag}.mpt", precision)
-        ref, ref_ckpt = train(ref_art, f"{tag}-free")
-        rep, ckpt = train(art, tag)
-        losses = [s["loss"] for s in rep["steps"]]
-        ref_losses = [s["loss"] for s in ref["steps"]]
-        check(losses == ref_losses,
-              f"{tag}: losses {losses} differ from those without reuse "
-              f"{ref_losses}")
-        check(filecmp.cmp(ckpt, ref_ckpt, shallow=False),
-              f"{tag}: the checkpoint differs from the one without reuse")
+        ref = e2e.train_to_checkpoint(ref_art, t, f"{tag}-free", STEPS)
+        run = e2e.train_to_checkpoint(art, t, tag, STEPS)
+        e2e.same_training(check, tag, run, ref, "the run without reuse")
 
-        mem, ref_mem = rep["memory"], ref["memory"]
+        mem, ref_mem = run[0]["memory"], ref[0]["memory"]
         allocs = mem["train_scratch_system_allocations"]
         ref_allocs = ref_mem["train_scratch_system_allocations"]
         check(allocs is not None and ref_allocs is not None,

@@ -13,10 +13,6 @@
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
 
-import filecmp
-import json
-import os
-import subprocess
 import sys
 
 import e2e
@@ -34,16 +30,8 @@ def tasks(keep_dir):
             if name.endswith(".task")]
 
 
-def train(art, name, *extra):
-    rep = e2e.train(art, "digits", STEPS, f"{t}/{name}.json",
-                    f"--checkpoint={t}/{name}.ckpt", *extra)
-    return rep, f"{t}/{name}.ckpt"
-
-
 for model, args in MODELS.items():
-    src = f"{t}/{model}.mlir"
-    subprocess.run([sys.executable, "-m", "mpt.models", model, *args, "-o",
-                    src], check=True, capture_output=True)
+    src = e2e.zoo_step(model, args, t)
     for precision in ["f32", "f16", "bf16"]:
         tag = f"{model}-{precision}"
         serial = e2e.compile_step(src, f"{t}/{tag}-serial.mpt", precision,
@@ -51,9 +39,9 @@ for model, args in MODELS.items():
                                   keep_temps=f"{t}/{tag}-serial.tmp")
         check(not tasks(f"{t}/{tag}-serial.tmp"),
               f"{tag}: --parallel-min-work=0 still split ops")
-        ref, ref_ckpt = train(serial, f"{tag}-serial", "--threads=1")
-        ref_losses = [s["loss"] for s in ref["steps"]]
-        check(len(ref_losses) == STEPS, f"{tag}: {len(ref_losses)} steps")
+        ref = e2e.train_to_checkpoint(serial, t, f"{tag}-serial", STEPS,
+                                      "--threads=1")
+        check(len(ref[1]) == STEPS, f"{tag}: {len(ref[1])} steps")
 
         split = e2e.compile_step(src, f"{t}/{tag}-split.mpt", precision,
                                  parallel_min_work=1,
@@ -61,26 +49,23 @@ for model, args in MODELS.items():
         n_tasks = len(tasks(f"{t}/{tag}-split.tmp"))
         check(n_tasks >= 5, f"{tag}: only {n_tasks} ops split")
         for threads in THREADS:
-            rep, ckpt = train(split, f"{tag}-split-t{threads}",
-                              f"--threads={threads}")
-            check(rep["device"]["threads"] == threads,
-                  f"{tag}: ran on {rep['device']['threads']} threads, "
+            run = e2e.train_to_checkpoint(split, t,
+                                          f"{tag}-split-t{threads}", STEPS,
+                                          f"--threads={threads}")
+            check(run[0]["device"]["threads"] == threads,
+                  f"{tag}: ran on {run[0]['device']['threads']} threads, "
                   f"not {threads}")
-            losses = [s["loss"] for s in rep["steps"]]
-            check(losses == ref_losses,
-                  f"{tag}, {threads} threads: losses {losses} differ from "
-                  f"the serial code's {ref_losses}")
-            check(filecmp.cmp(ckpt, ref_ckpt, shallow=False),
-                  f"{tag}, {threads} threads: the checkpoint differs from "
-                  f"the serial code's")
+            e2e.same_training(check, f"{tag}, {threads} threads", run, ref,
+                              "the serial code")
 
         if precision == "f32":
             default = e2e.compile_step(src, f"{t}/{tag}-default.mpt",
                                        precision)
-            rep, ckpt = train(default, f"{tag}-default")
-            check(filecmp.cmp(ckpt, ref_ckpt, shallow=False),
-                  f"{tag}: the default compile at the default thread count "
-                  f"({rep['device']['threads']}) differs from the serial "
-                  f"code")
+            run = e2e.train_to_checkpoint(default, t, f"{tag}-default",
+                                          STEPS)
+            e2e.same_training(
+                check, f"{tag}: the default compile at the default thread "
+                f"count ({run[0]['device']['threads']})", run, ref,
+                "the serial code")
 
 check.done()

@@ -4,6 +4,7 @@ dataset directories, read reports and dumped state, collect failures.
 The tools come from $MPT_TOOLS_DIR (set by lit.local.cfg). A missing tool is
 a failure with a message, never a skip.
 """
+import filecmp
 import glob
 import json
 import os
@@ -58,6 +59,34 @@ def train(artifact, data, steps, report, *extra):
              f"--report={report}", "--progress=none", *extra])
     with open(report) as f:
         return json.load(f)
+
+
+def zoo_step(model, args, directory):
+    """Writes the model zoo's MODEL training step (``python -m mpt.models
+    MODEL ARGS...``) to DIRECTORY/MODEL.mlir and returns that path."""
+    src = os.path.join(directory, f"{model}.mlir")
+    run_cmd([sys.executable, "-m", "mpt.models", model, *args, "-o", src])
+    return src
+
+
+def train_to_checkpoint(artifact, directory, name, steps, *extra):
+    """Trains ARTIFACT on the digits for STEPS steps, writing
+    DIRECTORY/NAME.json and the checkpoint DIRECTORY/NAME.ckpt; returns
+    (report, losses, checkpoint path)."""
+    ckpt = os.path.join(directory, f"{name}.ckpt")
+    rep = train(artifact, "digits", steps, os.path.join(directory,
+                                                        f"{name}.json"),
+                f"--checkpoint={ckpt}", *extra)
+    return rep, [s["loss"] for s in rep["steps"]], ckpt
+
+
+def same_training(check, tag, got, want, what):
+    """Checks that two train_to_checkpoint runs GOT and WANT have the same
+    losses and byte-identical checkpoints; WHAT names WANT's run."""
+    check(got[1] == want[1],
+          f"{tag}: losses {got[1]} differ from {what}'s {want[1]}")
+    check(filecmp.cmp(got[2], want[2], shallow=False),
+          f"{tag}: the checkpoint differs from {what}'s")
 
 
 def object_symbols(keep_dir):
