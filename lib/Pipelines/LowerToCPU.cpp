@@ -77,8 +77,11 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
 
   pm.addNestedPass<func::FuncOp>(createMPTStridedCopiesToLoops());
   // Contractions end with a parallel, unit-stride loop that LLVM vectorizes
-  // (each output element still sums its products in the same order).
-  pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder());
+  // (each output element still sums its products in the same order); sums
+  // with no such loop are taken in lane partials, in a fixed order.
+  MPTVectorizableLoopOrderOptions loopOrder;
+  loopOrder.lanes = options.reductionLanes;
+  pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder(loopOrder));
   // One function per distinct op: LLVM compiles small functions, once.
   pm.addPass(createMPTOutlineLinalgOps());
   // Ops with enough work run on [lo, hi) ranges of a parallel dimension,

@@ -158,6 +158,14 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "nest (mpt-fuse-elementwise; the results keep their "
                      "bits either way)"),
       llvm::cl::init(true)};
+  Option<int64_t> reductionLanes{
+      *this, "reduction-lanes",
+      llvm::cl::desc("Sum reductions that have no vectorizable output "
+                     "dimension (the loss, softmax and layer-norm sums) in "
+                     "this many lane partials, in a fixed order "
+                     "(mpt-vectorizable-loop-order); 0: sequential scalar "
+                     "loops"),
+      llvm::cl::init(8)};
 };
 
 /// A (mixed-precision) training step to the LLVM dialect for the CPU: mpt

@@ -210,8 +210,45 @@ def MPTVectorizableLoopOrder
     (`memref.alloc` + `linalg.transpose`, freed after the op), when it has
     at most 1/16 as many elements as the op has iterations, so the vector
     loop loads contiguous elements.
+
+    A reduction that has no such parallel dimension (a sum to a scalar, the
+    softmax's or a layer norm's sums over the innermost dimension, a
+    per-channel sum over NCHW with W innermost) is summed in `lanes` lane
+    partials when a reduction dimension of it is the last, contiguous index
+    of every input that reads it and has at least 2 x `lanes` elements.
+    With N elements along it, N = M x lanes + T, lane `l` sums the elements
+    `m x lanes + l` (m = 0 .. M-1, with the op's other reduction
+    dimensions in their order), starting from the identity (-0.0 for
+    `addf`, -inf/+inf for `maximumf`/`minimumf`); then the output's initial
+    value receives lanes 0, 1, ..., lanes-1 in that order, then the T
+    remaining elements in order:
+
+        out[i] = sum_k x[i, k]   (N = 20, lanes = 8)  ->
+        p[i, l] = sum_m x[i, 8m + l]                  (m = 0, 1)
+        out[i] = ((out[i] + p[i, 0]) + ... + p[i, 7]) + x[i, 16] + ... + x[i, 19]
+
+    The partials' innermost loop is parallel and contiguous, so LLVM
+    vectorizes it. The order is fixed by the op and `lanes` alone (not by
+    the host's vector width or the thread count); it differs from the
+    op's sequential order, so a sum's last bits change (maximum and minimum
+    do not depend on the order). The combiner must be `arith.addf`,
+    `arith.maximumf` or `arith.minimumf` of the output's block argument,
+    and the body must not read `linalg.index`. `lanes = 0` leaves these
+    reductions scalar.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "8",
+           "Sum reductions without a vectorizable output dimension in this "
+           "many lane partials (0: sequential scalar loops)">,
+  ];
+  let statistics = [
+    Statistic<"numReordered", "reordered-ops",
+              "Reductions given a parallel innermost loop">,
+    Statistic<"numLaneSplit", "lane-split-reductions",
+              "Reductions summed in lane partials">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 
