@@ -187,8 +187,7 @@ static std::optional<unsigned> laneSplitDim(linalg::LinalgOp op,
       op.getNumDpsInits() != 1 || !op.hasPureBufferSemantics() ||
       op.hasDynamicShape())
     return std::nullopt;
-  auto outType =
-      dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
+  auto outType = dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
   if (!outType || !isa<FloatType>(outType.getElementType()))
     return std::nullopt;
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
@@ -282,9 +281,8 @@ static LogicalResult splitIntoLanes(RewriterBase &rewriter,
                                             reassociation);
       results.push_back(laneExpr);
       if (tail)
-        tails.push_back(
-            {input, lastDimSlice(rewriter, loc, input->get(),
-                                 groups * lanes, tail)});
+        tails.push_back({input, lastDimSlice(rewriter, loc, input->get(),
+                                             groups * lanes, tail)});
     }
     inputs.push_back(value);
     maps.push_back(AffineMap::get(numLoops + 1, 0, results, context));
@@ -302,12 +300,11 @@ static LogicalResult splitIntoLanes(RewriterBase &rewriter,
           .getResults());
   partialResults.push_back(laneExpr);
   maps.push_back(AffineMap::get(numLoops + 1, 0, partialResults, context));
-  SmallVector<utils::IteratorType> iterators =
-      generic.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
   iterators.push_back(utils::IteratorType::parallel);
-  auto partial = linalg::GenericOp::create(
-      rewriter, loc, TypeRange{}, inputs, ValueRange{partials}, maps,
-      iterators);
+  auto partial =
+      linalg::GenericOp::create(rewriter, loc, TypeRange{}, inputs,
+                                ValueRange{partials}, maps, iterators);
   rewriter.cloneRegionBefore(generic.getRegion(), partial.getRegion(),
                              partial.getRegion().end());
 
