@@ -96,6 +96,9 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
   // provides for bf16.
   pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
+  // tanh (GELU) as f64 arithmetic LLVM vectorizes instead of a tanhf call
+  // per element, rounded once: correctly rounded in practice.
+  pm.addNestedPass<func::FuncOp>(createMPTVectorizableTanh());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"f16", "bf16"};
   emulate.targetTypeStr = "f32";

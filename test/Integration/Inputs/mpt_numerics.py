@@ -828,6 +828,56 @@ def case_lanes(p: Program, lanes: int) -> None:
                  f"on only {changed} of 8 sums; choose other data")
 
 
+def tanh_checked(x: np.ndarray) -> Callable[[np.ndarray], list[str]]:
+    """f32 tanh against FP64 numpy: at most 0.5 ulp + 1e-4 from the exact
+    value (correctly rounded but for values within 1e-4 ulp of a tie), the
+    sign of zero kept, NaN for NaN."""
+    exact64 = np.tanh(x.astype(np.float64))
+
+    def check(out_bits: np.ndarray) -> list[str]:
+        out = from_bits(out_bits, "f32")
+        errors = []
+        nan = np.isnan(x)
+        if not np.all(np.isnan(out[nan])):
+            errors.append("tanh(NaN) is not NaN")
+        ok = ~nan
+        ulp = np.spacing(np.abs(exact64[ok]).astype(np.float32)).astype(np.float64)
+        err = np.abs(out[ok].astype(np.float64) - exact64[ok]) / ulp
+        bad = np.flatnonzero(err > 0.5001)
+        for i in bad[:10]:
+            errors.append(f"tanh({x[ok][i]!r}) = {out[ok][i]!r}, exact {exact64[ok][i]!r}: {err[i]:.3f} ulp")
+        zeros = ok & (x == 0)
+        if np.any(np.signbit(out[zeros]) != np.signbit(x[zeros])):
+            errors.append("tanh(+-0) lost the sign of zero")
+        if bad.size:
+            errors.append(f"{bad.size} of {err.size} values more than 0.5 ulp away")
+        return errors
+
+    return check
+
+
+def case_tanh(p: Program) -> None:
+    """f32 math.tanh as mpt-lower-to-cpu computes it (mpt-vectorizable-tanh):
+    every power of two of the range, dense random values, the branch points
+    (2^-5, 9.1) and their neighbours, and the special values."""
+    rng = np.random.default_rng(31)
+    specials = f32([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1e-38, 2.0 ** -5, 9.0, 9.011, 9.1,
+                    9.2, 20.0, 88.0, 1e30, -1e30, 0.5, -0.5, 1.0, -1.0])
+    near = f32([np.nextafter(f32(v), f32(s * np.inf)) for v in (2.0 ** -5, 9.1) for s in (-1, 1)])
+    dense = f32(rng.uniform(-10, 10, 6000))
+    small = f32(rng.uniform(-0.04, 0.04, 2000))
+    logs = f32(np.exp2(rng.uniform(-40, 4, 2000)) * rng.choice([-1, 1], 2000))
+    x = np.concatenate([specials, near, dense, small, logs]).astype(np.float32)
+    shape = (x.size,)
+    ty = tensor_type(shape, "f32")
+    (empty,) = p.op(f"tensor.empty() : {ty}")
+    (y,) = p.op(f"linalg.generic {{indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], "
+                f"iterator_types = [\"parallel\"]}} ins({p.const(x, 'f32')} : {ty}) outs({empty} : {ty}) {{\n"
+                f"  ^bb0(%in: f32, %out: f32):\n    %t = math.tanh %in : f32\n    linalg.yield %t : f32\n"
+                f"  }} -> {ty}")
+    p.emit_print(y, shape, "f32", f"tanh of {x.size} values", tanh_checked(x))
+
+
 CASES = {
     "casts": case_casts,
     "sgd": lambda p: (case_sgd(p), case_sgd_pure_f16(p)),
@@ -837,6 +887,7 @@ CASES = {
     "fused": case_fused,
     "lanes": lambda p: case_lanes(p, 8),
     "lanes0": lambda p: case_lanes(p, 0),
+    "tanh": case_tanh,
 }
 
 def conv_nchw_f32_sequential(x, w, padding):
