@@ -600,6 +600,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   lowering.parallelMinWork = options.parallelMinWork;
   lowering.fuseElementwise = options.fuseElementwise;
   lowering.reductionLanes = options.reductionLanes;
+  lowering.registerTileMatmuls = options.registerTileMatmuls;
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();

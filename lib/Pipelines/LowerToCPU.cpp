@@ -89,8 +89,12 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.parallelMinWork > 0) {
     MPTSplitParallelOpsOptions split;
     split.minWork = options.parallelMinWork;
+    split.registerTile = options.registerTileMatmuls;
     pm.addPass(createMPTSplitParallelOps(split));
   }
+  // The other plain f32 matmuls: accumulators in registers over k.
+  if (options.registerTileMatmuls)
+    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
@@ -112,6 +116,7 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

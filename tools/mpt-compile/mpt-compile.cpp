@@ -120,6 +120,11 @@ cl::opt<int64_t> reductionLanes(
              "output dimension (loss, softmax and layer-norm sums) in this "
              "many lane partials, in a fixed order; 0: sequential loops "
              "(the last bits of those sums differ between the two)"));
+cl::opt<bool> registerTileMatmuls(
+    "register-tile-matmuls", cl::init(true), cl::cat(category),
+    cl::desc("--target=cpu: lower plain f32 matmuls to 4 x 16 tiles whose "
+             "accumulators stay in vector registers (the results keep their "
+             "bits either way)"));
 cl::opt<bool> reuseTemporaries(
     "reuse-temporaries", cl::init(true), cl::cat(category),
     cl::desc("--target=cpu: keep a step's freed temporaries for the next "
@@ -223,6 +228,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.reductionLanes = reductionLanes;
+  options.registerTileMatmuls = registerTileMatmuls;
   options.reuseTemporaries = reuseTemporaries;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;

@@ -169,6 +169,32 @@ def MPTVectorizableTanh : Pass<"mpt-vectorizable-tanh"> {
                            "::mlir::math::MathDialect"];
 }
 
+def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
+  let summary = "Lowers plain f32 matmuls to loops over 4 x 16 tiles whose "
+                "accumulators stay in vector registers";
+  let description = [{
+    After `mpt-vectorizable-loop-order`, a matmul's loops are (i, k, j)
+    with j innermost and vectorized: every product loads and stores a
+    vector of the output. This pass (on buffers, before the loops are
+    made) lowers a plain f32 matmul (C[i, j] += A[i, k] * B[k, j], A read
+    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8) to
+    loops over tiles of 4 rows by 16 columns (8 where j is not a multiple
+    of 16; rows past the last full tile of 4 one at a time): the tile's
+    8 accumulators (`vector<8xf32>`) are loaded once, carried through the
+    whole k loop as `scf.for` iteration values, and stored once; per k, two
+    vectors of B and four elements of A are loaded for 8 multiplications
+    and 8 additions. Every output element still receives the products
+    in k order, with a rounding after each multiplication and each addition
+    (no fused multiply-add), so the bits are those of the loop nest it
+    replaces. `mpt-split-parallel-ops` lowers the matmuls it gives a row
+    range the same way, so their tiles run on the runtime's threads.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def MPTStridedCopiesToLoops
     : Pass<"mpt-strided-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into "
@@ -359,13 +385,17 @@ def MPTSplitParallelOps
     Option<"minWork", "min-work", "int64_t", "32768",
            "Split only ops of at least this many iterations (smaller ones "
            "cost less than waking the threads)">,
+    Option<"registerTile", "register-tile", "bool", "true",
+           "Lower plain f32 matmuls split along their rows with register "
+           "tiles, as mpt-register-tile-matmuls does">,
   ];
   let statistics = [
     Statistic<"numSplit", "num-split", "Outlined ops given a range">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def MPTParallelCalls : Pass<"mpt-parallel-calls", "::mlir::ModuleOp"> {
