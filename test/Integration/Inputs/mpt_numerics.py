@@ -748,16 +748,20 @@ def case_lanes(p: Program, lanes: int) -> None:
                     f"  ^bb0({args}, %acc: {element}):\n{body}\n  }} -> {out_ty}")
         return y
 
+    def row_op(x_name, x_shape, dtype, body, init_value):
+        """A reduction of [R, N] over N into [R] with `body`."""
+        return reduce_op(x_name, x_shape, dtype, body, x_shape[:1], init_value,
+                         "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
+                         '"parallel", "reduction"')
+
     # Row sums [4, 37] in f32 onto an init of 0.5: 4 groups of 8 and a tail
     # of 5; magnitudes spread over 2^-10 .. 2^10 so that the order shows.
     x = f32(rng.standard_normal((4, 37)) * np.exp2(rng.integers(-10, 11, (4, 37))))
     row = lambda k: lane_sum(x, np.full(4, 0.5, np.float32), k, f32add)
     ref = row(lanes)
     differs.append(row(8) != row(0))
-    y = reduce_op(p.const(x, "f32"), (4, 37), "f32",
-                  "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", (4,), 0.5,
-                  "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
-                  '"parallel", "reduction"')
+    y = row_op(p.const(x, "f32"), (4, 37), "f32",
+               "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", 0.5)
     p.emit_print(y, (4,), "f32", f"row sums, lanes={lanes}", exact(ref, "f32", strict=True))
 
     # A loss-like full reduction of a product over [8, 32] to a scalar: the
@@ -794,10 +798,8 @@ def case_lanes(p: Program, lanes: int) -> None:
     half = lambda k: lane_sum(h, np.zeros(3, np.float16), k, f16add)
     ref = half(lanes)
     differs.append(half(8) != half(0))
-    y = reduce_op(p.const(h, "f16"), (3, 40), "f16",
-                  "    %s = arith.addf %in0, %acc : f16\n    linalg.yield %s : f16", (3,), 0.0,
-                  "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
-                  '"parallel", "reduction"')
+    y = row_op(p.const(h, "f16"), (3, 40), "f16",
+               "    %s = arith.addf %in0, %acc : f16\n    linalg.yield %s : f16", 0.0)
     p.emit_print(y, (3,), "f16", f"f16 row sums, lanes={lanes}", exact(ref, "f16", strict=True))
 
     # Row maxima [4, 19]: a NaN row, a row of -0.0 and +0.0, a row of -inf:
@@ -807,19 +809,15 @@ def case_lanes(p: Program, lanes: int) -> None:
     x[1] = np.where(np.arange(19) % 3 == 0, np.float32(0.0), np.float32(-0.0))
     x[2] = -np.inf
     ref = np.max(x, axis=1).astype(np.float32)
-    y = reduce_op(p.const(x, "f32"), (4, 19), "f32",
-                  "    %s = arith.maximumf %acc, %in0 : f32\n    linalg.yield %s : f32", (4,),
-                  -np.inf, "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
-                  '"parallel", "reduction"')
+    y = row_op(p.const(x, "f32"), (4, 19), "f32",
+               "    %s = arith.maximumf %acc, %in0 : f32\n    linalg.yield %s : f32", -np.inf)
     p.emit_print(y, (4,), "f32", f"row maxima, lanes={lanes}", exact(ref, "f32"))
 
     # 15 elements (< 2 x 8): sequential either way.
     x = f32(rng.standard_normal((2, 15)) * np.exp2(rng.integers(-10, 11, (2, 15))))
     ref = lane_sum(x, np.zeros(2, np.float32), 0, f32add)
-    y = reduce_op(p.const(x, "f32"), (2, 15), "f32",
-                  "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", (2,), 0.0,
-                  "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
-                  '"parallel", "reduction"')
+    y = row_op(p.const(x, "f32"), (2, 15), "f32",
+               "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", 0.0)
     p.emit_print(y, (2,), "f32", "short row sums (sequential)", exact(ref, "f32", strict=True))
 
     changed = int(np.concatenate([np.atleast_1d(d) for d in differs]).sum())
