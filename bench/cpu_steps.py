@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CPU training-step benchmark: FP32 vs FP16 vs BF16 compiled steps.
 
-Builds the frontend's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32)
+Builds the frontend's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32),
 and a 16-block ResNet (batch 8) as FP32 training steps, compiles each with
 mpt-compile in FP32, FP16 (dynamic loss scaling) and BF16, and trains each on
 the digits with mpt-run, interleaved round-robin (round 1: every model and
@@ -48,6 +48,8 @@ MODELS = {
     "mlp": ("mlp", dict(batch=32, blocks=2, width=64), "MLP 2x64, batch 32"),
     "cnn": ("cnn", dict(batch=32), "CNN 2 conv blocks, batch 32"),
     "resnet16": ("resnet", dict(batch=8, blocks=16), "ResNet 16 blocks, batch 8"),
+    "transformer": ("transformer", dict(batch=32, blocks=2, width=64, heads=4),
+                    "Transformer 2 blocks x 64, batch 32"),
 }
 PRECISIONS = ("f32", "f16", "bf16")
 

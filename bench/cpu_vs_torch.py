@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """CPU training steps of mpt against PyTorch eager, side by side.
 
-For the zoo's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32) and
-16-block ResNet (batch 8), all on 8x8x1 digits with SGD (lr 0.1), the script
+For the zoo's MLP (2 x 64, batch 32), CNN (2 conv blocks, batch 32),
+16-block ResNet (batch 8) and transformer encoder (2 blocks of width 64,
+4 heads, batch 32), all on 8x8x1 digits with SGD (lr 0.1), the script
 
 - compiles mpt's FP32 step at f32, f16 (dynamic loss scaling, FP32 masters)
   and bf16 with mpt-compile, timing each compile;
@@ -96,6 +97,9 @@ def torch_model(name, torch):
                              nn.MaxPool2d(2), nn.Flatten(),
                              nn.Linear(16 * 2 * 2, 10))
 
+    if name == "transformer":
+        return Transformer(torch, **MODELS[name][1])
+
     class Block(nn.Module):
         def __init__(self):
             super().__init__()
@@ -108,6 +112,62 @@ def torch_model(name, torch):
     return nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(),
                          *[Block() for _ in range(16)], nn.AvgPool2d(2),
                          nn.Flatten(), nn.Linear(8 * 4 * 4, 10))
+
+
+def Transformer(torch, batch, blocks, width, heads):
+    """The zoo's transformer encoder (python/mpt/models): the 8 rows of a
+    digit as 8 tokens, embedding + learned positions, ``blocks`` pre-LN
+    blocks (LN, self-attention with Q/K/V/output projections, residual; LN,
+    dense-GELU(tanh)-dense of 4 x width, residual), final LN, mean over the
+    tokens, dense head. Attention is
+    ``torch.nn.functional.scaled_dot_product_attention``, what a PyTorch
+    user calls."""
+    nn, F = torch.nn, torch.nn.functional
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.q, self.k, self.v, self.out = (nn.Linear(width, width)
+                                                for _ in range(4))
+
+        def forward(self, h):
+            b, s, e = h.shape
+
+            def split(t):
+                return t.view(b, s, heads, e // heads).transpose(1, 2)
+
+            o = F.scaled_dot_product_attention(split(self.q(h)),
+                                               split(self.k(h)),
+                                               split(self.v(h)))
+            return self.out(o.transpose(1, 2).reshape(b, s, e))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln0, self.ln1 = nn.LayerNorm(width), nn.LayerNorm(width)
+            self.attn = Attention()
+            self.mlp0 = nn.Linear(width, 4 * width)
+            self.mlp1 = nn.Linear(4 * width, width)
+
+        def forward(self, h):
+            h = h + self.attn(self.ln0(h))
+            return h + self.mlp1(F.gelu(self.mlp0(self.ln1(h)),
+                                        approximate="tanh"))
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(8, width)
+            self.pos = nn.Parameter(torch.empty(8, width).uniform_(-0.1, 0.1))
+            self.blocks = nn.Sequential(*[Block() for _ in range(blocks)])
+            self.ln = nn.LayerNorm(width)
+            self.head = nn.Linear(width, 10)
+
+        def forward(self, x):
+            h = self.embed(x.reshape(x.shape[0], 8, 8)) + self.pos
+            return self.head(self.ln(self.blocks(h)).mean(dim=1))
+
+    return Model()
 
 
 def torch_steps(torch, model, batch, steps, bf16):

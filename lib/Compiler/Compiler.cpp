@@ -41,6 +41,10 @@ CompileOptions::describe() const {
     out.push_back({"parallel-min-work", std::to_string(parallelMinWork)});
   if (target == "cpu" && !fuseElementwise)
     out.push_back({"fuse-elementwise", "false"});
+  if (target == "cpu" && !registerTileMatmuls)
+    out.push_back({"register-tile-matmuls", "false"});
+  if (target == "cpu" && reductionLanes != 8)
+    out.push_back({"reduction-lanes", std::to_string(reductionLanes)});
   if (target == "cpu" && !reuseTemporaries)
     out.push_back({"reuse-temporaries", "false"});
   if (precision == "f32")

@@ -599,6 +599,8 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   mlir::mpt::LowerToCPUOptions lowering;
   lowering.parallelMinWork = options.parallelMinWork;
   lowering.fuseElementwise = options.fuseElementwise;
+  lowering.reductionLanes = options.reductionLanes;
+  lowering.registerTileMatmuls = options.registerTileMatmuls;
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();

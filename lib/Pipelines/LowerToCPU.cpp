@@ -77,8 +77,11 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
 
   pm.addNestedPass<func::FuncOp>(createMPTStridedCopiesToLoops());
   // Contractions end with a parallel, unit-stride loop that LLVM vectorizes
-  // (each output element still sums its products in the same order).
-  pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder());
+  // (each output element still sums its products in the same order); sums
+  // with no such loop are taken in lane partials, in a fixed order.
+  MPTVectorizableLoopOrderOptions loopOrder;
+  loopOrder.lanes = options.reductionLanes;
+  pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder(loopOrder));
   // One function per distinct op: LLVM compiles small functions, once.
   pm.addPass(createMPTOutlineLinalgOps());
   // Ops with enough work run on [lo, hi) ranges of a parallel dimension,
@@ -86,13 +89,20 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.parallelMinWork > 0) {
     MPTSplitParallelOpsOptions split;
     split.minWork = options.parallelMinWork;
+    split.registerTile = options.registerTileMatmuls;
     pm.addPass(createMPTSplitParallelOps(split));
   }
+  // The other plain f32 matmuls: accumulators in registers over k.
+  if (options.registerTileMatmuls)
+    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
   // provides for bf16.
   pm.addNestedPass<func::FuncOp>(math::createMathExtendToSupportedTypes());
+  // tanh (GELU) as f64 arithmetic LLVM vectorizes instead of a tanhf call
+  // per element, rounded once: correctly rounded in practice.
+  pm.addNestedPass<func::FuncOp>(createMPTVectorizableTanh());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
   emulate.sourceTypeStrs = {"f16", "bf16"};
   emulate.targetTypeStr = "f32";
@@ -106,6 +116,7 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpt/Transforms/Passes.h"
+#include "mpt/Transforms/RegisterTiling.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -164,15 +165,19 @@ struct MPTSplitParallelOpsPass
       }
       Value lo = entry.getArgument(n), hi = entry.getArgument(n + 1);
       rewriter.setInsertionPoint(op);
-      FailureOr<linalg::LinalgLoops> loops =
-          linalg::linalgOpToLoops(rewriter, op);
-      if (failed(loops) || loops->size() != op.getNumLoops()) {
-        op.emitError("cannot lower the op to a loop per dimension");
-        return signalPassFailure();
+      if (registerTile && dim == 0 && mpt::isRegisterTileableMatmul(op)) {
+        mpt::emitRegisterTiledMatmul(rewriter, op, lo, hi);
+      } else {
+        FailureOr<linalg::LinalgLoops> loops =
+            linalg::linalgOpToLoops(rewriter, op);
+        if (failed(loops) || loops->size() != op.getNumLoops()) {
+          op.emitError("cannot lower the op to a loop per dimension");
+          return signalPassFailure();
+        }
+        auto loop = cast<scf::ForOp>((*loops)[dim]);
+        loop.setLowerBound(lo);
+        loop.setUpperBound(hi);
       }
-      auto loop = cast<scf::ForOp>((*loops)[dim]);
-      loop.setLowerBound(lo);
-      loop.setUpperBound(hi);
       rewriter.eraseOp(op);
       func->setAttr(kParallelAttrName, rewriter.getI64IntegerAttr(extent));
       ++numSplit;

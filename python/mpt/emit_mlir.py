@@ -153,6 +153,13 @@ def _body_max_grad(b: _Body, a, out):
     return b.raw(f"arith.select {c}, {a[2]}, {zero} : f32")
 
 
+def _window_position(b: _Body, kw: int) -> str:
+    """``kh * KW + kw`` as i32, for loops (n, oh, ow, kh, kw, c)."""
+    row = b.op("arith.muli", b.raw("linalg.index 3 : index"), b.raw(f"arith.constant {kw} : index"), ty="index")
+    pos = b.op("arith.addi", row, b.raw("linalg.index 4 : index"), ty="index")
+    return b.raw(f"arith.index_cast {pos} : index to i32")
+
+
 EW_BODY: dict[str, Callable] = {
     "copy": lambda b, a, c: a[0],
     "add": lambda b, a, c: b.op("arith.addf", a[0], a[1]),
@@ -468,13 +475,51 @@ class _Func:
                   f"ins({self.names[x.id]}, {win} : {self.ty(x)}, {wt}) outs({init} : {t}) -> {t}{self.loc(n)}")
 
     def _maxpool_select(self, n, name):
-        # loops (n, oh, ow, kh, kw, c) = d0..d5
+        # loops (n, oh, ow, kh, kw, c) = d0..d5. Each window's gradient goes
+        # to its first maximal element in (kh, kw) order, as in PyTorch: the
+        # window position of the first x == y (a minimum over the window),
+        # then dy at that position only. Ties (common in f16/bf16) would
+        # otherwise receive dy each.
         x, y, dy = n.inputs
         sh, sw = n.attrs["strides"]
+        kh, kw = n.attrs["window"]
         xmap = self.maps.get(6, ["d0", _affine([(sh, 1), (1, 3)]), _affine([(sw, 2), (1, 4)]), "d5"])
         ymap = self.maps.get(6, ["d0", "d1", "d2", "d5"])
-        self.generic(n, name, [self.arg(x), self.arg(y), self.arg(dy)], (self.empty(n.shape), self.ty(n)),
-                     [xmap, ymap, ymap, self.maps.identity(6)], ["parallel"] * 6, _body_max_grad)
+        n_, oh, ow, c = y.shape
+        first_ty = tensor_type((n_, oh, ow, c), "i32")
+        none = self.fresh("none")
+        self.emit(f"{none} = arith.constant {kh * kw} : i32")
+        init = self.fresh("init")
+        self.emit(f"{init} = linalg.fill ins({none} : i32) outs({self.empty((n_, oh, ow, c), 'i32')} : {first_ty})"
+                  f" -> {first_ty}{self.loc(n)}")
+        first = self.fresh("first")
+        it = ", ".join(f'"{i}"' for i in ["parallel"] * 3 + ["reduction"] * 2 + ["parallel"])
+        xs, xt, _ = self.arg(x)
+        ys, yt, _ = self.arg(y)
+        # The window's shape, as linalg's pooling ops give it (the loop
+        # ranges of kh and kw come from it; its values are not read).
+        window = self.empty((kh, kw))
+        wmap = self.maps.get(6, ["d3", "d4"])
+        wt = tensor_type((kh, kw))
+        self.emit(f"{first} = linalg.generic {{indexing_maps = [{xmap}, {wmap}, {ymap}, {ymap}], "
+                  f"iterator_types = [{it}]}} ins({xs}, {window}, {ys} : {xt}, {wt}, {yt}) "
+                  f"outs({init} : {first_ty}) {{")
+        self.emit("^bb0(%in0: f32, %window: f32, %in1: f32, %out: i32):")
+        b = _Body()
+        pos = _window_position(b, kw)
+        eq = b.raw("arith.cmpf oeq, %in0, %in1 : f32")
+        smaller = b.op("arith.minsi", pos, "%out", ty="i32")
+        hit = b.raw(f"arith.select {eq}, {smaller}, %out : i32")
+        for line in b.lines + [f"linalg.yield {hit} : i32"]:
+            self.emit("  " + line)
+        self.emit(f"}} -> {first_ty}{self.loc(n)}")
+
+        def route(b: _Body, a, out):
+            at = b.raw(f"arith.cmpi eq, {_window_position(b, kw)}, {a[0]} : i32")
+            return b.raw(f"arith.select {at}, {a[1]}, {b.const(0.0)} : f32")
+
+        self.generic(n, name, [(first, first_ty, "i32"), self.arg(dy)], (self.empty(n.shape), self.ty(n)),
+                     [ymap, ymap, self.maps.identity(6)], ["parallel"] * 6, route)
 
     def _window_sum(self, n, name):
         # loops (n, h, w, c | kh, kw) = d0..d5

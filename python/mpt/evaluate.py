@@ -150,10 +150,14 @@ def _maxpool_select(node, x, y, dy):
     sh, sw = node.attrs["strides"]
     n, oh, ow, _, _, c = node.shape
     out = np.zeros(node.shape)
+    taken = np.zeros(np.shape(y), bool)
+    # The first maximal element of each window, in (kh, kw) order, gets dy.
     for i in range(kh):
         for j in range(kw):
             patch = x[:, i: i + (oh - 1) * sh + 1: sh, j: j + (ow - 1) * sw + 1: sw, :]
-            out[:, :, :, i, j, :] = np.where(patch == y, dy, 0.0)
+            hit = (patch == y) & ~taken
+            out[:, :, :, i, j, :] = np.where(hit, dy, 0.0)
+            taken |= hit
     return out
 
 

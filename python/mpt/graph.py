@@ -43,8 +43,10 @@ Primitives (``Node.op``) and their attributes:
                      ``out[low + i*stride] = in[i]``, everything else ``value``.
 ``slice``            ``offsets``, ``strides``: ``out[i] = in[offsets + i*strides]``.
 ``pool``             NHWC pooling; ``kind`` (``"max"``/``"sum"``), ``window``, ``strides``.
-``maxpool_select``   ``out[n,oh,ow,kh,kw,c] = x[n,oh*sh+kh,ow*sw+kw,c] == y[n,oh,ow,c] ? dy[n,oh,ow,c] : 0``;
-                     ``window``, ``strides`` (inputs ``x``, ``y``, ``dy``).
+``maxpool_select``   ``out[n,oh,ow,kh,kw,c] = dy[n,oh,ow,c]`` at the first ``(kh, kw)`` (row-major) where
+                     ``x[n,oh*sh+kh,ow*sw+kw,c] == y[n,oh,ow,c]``, else 0 (one element per window gets
+                     the gradient, ties included, as in PyTorch); ``window``, ``strides`` (inputs ``x``,
+                     ``y``, ``dy``).
 ``window_sum``       ``out[n,h,w,c] = sum_{kh,kw} z[n, h+KH-1-kh, w+KW-1-kw, kh, kw, c]``.
 ``loss``             marks the scalar training loss (identity); emitted as ``mpt.loss``.
 ``grad_seed``        ``d loss / d loss = 1``; emitted as ``mpt.grad_seed``.

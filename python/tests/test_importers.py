@@ -549,7 +549,12 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
       momentum buffer); such a step must still be within 10 % on every
       tensor, and at most half of the ten steps may be one (measured: 1;
       in four more sequences of ten mpt steps at lr 1e-3 and 1e-4, from
-      mpt's own or from PyTorch FP64's states: 0 or 1 each). An error of
+      mpt's own or from PyTorch FP64's states: 0 or 1 each). A step in
+      which PyTorch FP32 flips a unit itself (median distance of its
+      tensors >= 1e-4; measured in 1 or 2 of the ten steps, depending on
+      where mpt's state is: after lane-partial sums changed mpt's last
+      bits, step 8 at 3.8e-3) makes the bound loose; at most 3 such
+      steps, and together with mpt's flip steps at most half. An error of
       mpt's own would show at every step (a learning rate 1 % off fails all
       ten steps' parameters, a BatchNorm momentum of 0.1001 all ten steps'
       statistics, an eps of 2e-5 the losses).
@@ -593,20 +598,23 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
     stats = [n for n in f64.states[0] if n.endswith(("running_mean", "running_var"))]
     trained = [n for n in f64.states[0] if n not in stats]
     assert len(stats) == 40 and len(trained) == 2 * 62  # parameters and their momentum buffers
-    flip_steps = []
+    flip_steps, baseline_flips = [], []
     for k in range(steps):
         err = step_error(ours.states[k], f64.states[k], starts[k])
         base = step_error(f32.states[k], f64.states[k], starts[k])
-        # The baseline is tight (measured median at most 1.4e-4, in a step
-        # where PyTorch FP32 flips a unit too), so 3 times it means something.
-        assert np.median(list(base.values())) < 1e-3, (k + 1, base)
+        # The baseline is tight (median 1.7e-6 to 7e-6) unless PyTorch FP32
+        # flips a unit itself in that step (median 1.4e-4 to 3.8e-3
+        # measured): then 3 times it is loose, and the step is counted.
+        if np.median(list(base.values())) >= 1e-4:
+            baseline_flips.append(k + 1)
         over = {n: (err[n], base[n]) for n in err if err[n] > 3 * base[n] + 1e-5}
         assert not [n for n in over if n in stats], (k + 1, over)
         if over:
             flip_steps.append(k + 1)
             worst = max(over, key=lambda n: over[n][0])
             assert over[worst][0] < 0.1, (k + 1, worst, over[worst])
-    assert len(flip_steps) <= steps // 2, flip_steps
+    assert len(baseline_flips) <= 3, baseline_flips
+    assert len(set(flip_steps) | set(baseline_flips)) <= steps // 2, (flip_steps, baseline_flips)
 
     ev = copy.deepcopy(m).double()
     load_state(ev, ours.state)

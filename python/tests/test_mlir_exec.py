@@ -71,3 +71,48 @@ def test_mse_softmax_reshape_bias(mlir_opt):
     probs = m.softmax(m.dense(m.mean(t, (1,)), 9, name="tproj"))    # probability-row labels
     loss = m.add(mse, m.softmax_cross_entropy(h, probs, name="xent"))
     compare(m.compile(loss, SGD(lr=0.1)), seed=3)
+
+
+def _first_max_pool_grad(x, dy, window, stride, padding):
+    """Max-pool backward written out directly (NHWC, -inf padding): each
+    window's gradient goes to its first maximal element in row-major window
+    order, as PyTorch's max_pool2d backward does."""
+    (kh, kw), (sh, sw), (top, left) = window, stride, padding
+    xp = np.pad(x, ((0, 0), (top, top), (left, left), (0, 0)), constant_values=-np.inf)
+    dx = np.zeros_like(xp)
+    ties = 0
+    n, oh, ow, c = dy.shape
+    for b in range(n):
+        for i in range(oh):
+            for j in range(ow):
+                for ch in range(c):
+                    win = xp[b, i * sh:i * sh + kh, j * sw:j * sw + kw, ch]
+                    r, s = np.unravel_index(np.argmax(win), win.shape)  # the first maximum
+                    dx[b, i * sh + r, j * sw + s, ch] += dy[b, i, j, ch]
+                    ties += np.count_nonzero(win == win.max()) > 1
+    return dx[:, top:top + x.shape[1], left:left + x.shape[2], :], ties
+
+
+@pytest.mark.parametrize("window,stride,padding", [(2, 2, 0), (3, 1, 1), (3, 2, 1)])
+def test_max_pool_ties_route_to_the_first_maximum(mlir_opt, window, stride, padding):
+    """Windows with equal maxima (small integers: most windows tie, as
+    f16/bf16 values often do): one element per window gets the gradient, not
+    every tied one, in the evaluator and in the emitted MLIR."""
+    m = Model(seed=3)
+    x = m.param("x", (2, 5, 6, 2), I.InitSpec("uniform", low=0.0, high=1.0, seed=5))
+    r = m.input("r", (2, (5 + 2 * padding - window) // stride + 1, (6 + 2 * padding - window) // stride + 1, 2))
+    pooled = m.max_pool(x, window, stride=stride, padding=padding)
+    g = m.graph
+    loss = g.reduce("sum", g.ew("mul", [pooled, r]), range(4))
+    step = m.compile(loss, SGD(lr=0.1))
+    rng = np.random.default_rng(window * 10 + stride)
+    xv = rng.integers(0, 3, size=(2, 5, 6, 2)).astype(np.float32)
+    rv = rng.uniform(0.5, 1.5, size=r.shape).astype(np.float32)
+    expected, ties = _first_max_pool_grad(xv.astype(np.float64), rv.astype(np.float64), (window, window),
+                                    (stride, stride), (padding, padding))
+    # Many windows tie: routing dy to every tied element would differ.
+    assert ties >= rv.size // 4
+    _, grads64 = step.gradients({"x": xv.astype(np.float64)}, {"r": rv.astype(np.float64)})
+    np.testing.assert_allclose(grads64["x"], expected, rtol=0, atol=1e-12)
+    _, grads32 = run_grad_step(step, {"x": xv}, {"r": rv})
+    np.testing.assert_allclose(grads32["x"], expected, rtol=1e-5, atol=1e-6)  # printed to 6 digits

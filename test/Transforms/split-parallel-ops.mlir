@@ -2,7 +2,11 @@
 // marked mpt.noalias and with a pure body, becomes loops whose loop over one
 // parallel dimension (that every output indexes as a bare dimension) runs
 // over two new trailing index arguments; its calls pass the whole range.
-// RUN: mpt-opt %s -split-input-file -mpt-split-parallel-ops=min-work=1000 | FileCheck %s
+// RUN: mpt-opt %s -split-input-file -mpt-split-parallel-ops='min-work=1000 register-tile=false' | FileCheck %s
+// With register tiles (the default), a plain f32 matmul split along its
+// rows becomes the tiles of mpt-register-tile-matmuls over [lo, hi): full
+// tiles of 4 rows from lo, then the rows left one at a time.
+// RUN: mpt-opt %s -split-input-file -mpt-split-parallel-ops=min-work=1000 | FileCheck %s --check-prefix=TILE
 
 // A matmul in the vectorizable order (i, k, j): the rows i are split, not
 // the reduction k nor the innermost j.
@@ -22,6 +26,16 @@ func.func @split_matmul_rows(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: m
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK-NOT: linalg.generic
+// TILE: func.func private @matmul(%[[A:.*]]: memref<64x32xf32>, %[[B:.*]]: memref<32x48xf32>, %[[C:.*]]: memref<64x48xf32>, %[[LO:.*]]: index, %[[HI:.*]]: index)
+// TILE-SAME: mpt.noalias, mpt.parallel = 64 : i64
+// TILE: %[[SPAN:.*]] = arith.subi %[[HI]], %[[LO]]
+// TILE: %[[FULL:.*]] = arith.addi %[[LO]],
+// TILE: scf.for %{{.*}} = %[[LO]] to %[[FULL]] step %c4
+// TILE: scf.for {{.*}} iter_args
+// TILE-COUNT-8: vector.store
+// TILE: scf.for %{{.*}} = %[[FULL]] to %[[HI]] step %c1
+// TILE-NOT: linalg.generic
+// TILE: return
 func.func private @matmul(%a: memref<64x32xf32>, %b: memref<32x48xf32>, %c: memref<64x48xf32>) attributes {mpt.noalias} {
   linalg.generic {indexing_maps = [affine_map<(i, k, j) -> (i, k)>, affine_map<(i, k, j) -> (k, j)>, affine_map<(i, k, j) -> (i, j)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>) outs(%c : memref<64x48xf32>) {
   ^bb0(%x: f32, %y: f32, %o: f32):

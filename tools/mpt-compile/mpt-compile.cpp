@@ -114,6 +114,17 @@ cl::opt<bool> fuseElementwise(
     "fuse-elementwise", cl::init(true), cl::cat(category),
     cl::desc("--target=cpu: fuse chains of elementwise ops into one loop "
              "nest (the results keep their bits either way)"));
+cl::opt<int64_t> reductionLanes(
+    "reduction-lanes", cl::init(8), cl::cat(category),
+    cl::desc("--target=cpu: sum the reductions that have no vectorizable "
+             "output dimension (loss, softmax and layer-norm sums) in this "
+             "many lane partials, in a fixed order; 0: sequential loops "
+             "(the last bits of those sums differ between the two)"));
+cl::opt<bool> registerTileMatmuls(
+    "register-tile-matmuls", cl::init(true), cl::cat(category),
+    cl::desc("--target=cpu: lower plain f32 matmuls to 4 x 16 tiles whose "
+             "accumulators stay in vector registers (the results keep their "
+             "bits either way)"));
 cl::opt<bool> reuseTemporaries(
     "reuse-temporaries", cl::init(true), cl::cat(category),
     cl::desc("--target=cpu: keep a step's freed temporaries for the next "
@@ -210,6 +221,14 @@ int main(int argc, char **argv) {
   }
   options.parallelMinWork = parallelMinWork;
   options.fuseElementwise = fuseElementwise;
+  if (reductionLanes != 0 && (reductionLanes < 2 || reductionLanes > 256)) {
+    errs() << "mpt-compile: error: --reduction-lanes must be 0 (sequential "
+              "sums) or a number of lanes from 2 to 256, got "
+           << reductionLanes << "\n";
+    return 1;
+  }
+  options.reductionLanes = reductionLanes;
+  options.registerTileMatmuls = registerTileMatmuls;
   options.reuseTemporaries = reuseTemporaries;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;

@@ -68,6 +68,12 @@ struct CompileOptions {
   int64_t parallelMinWork = 32768;
   /// CPU: fuse chains of elementwise ops (mpt-fuse-elementwise).
   bool fuseElementwise = true;
+  /// CPU: sum reductions with no vectorizable output dimension in this many
+  /// lane partials (mpt-vectorizable-loop-order); 0: sequential loops.
+  int64_t reductionLanes = 8;
+  /// CPU: plain f32 matmuls with register accumulators
+  /// (mpt-register-tile-matmuls).
+  bool registerTileMatmuls = true;
   /// CPU: keep a step's freed temporaries for the next step instead of
   /// handing them back to malloc (NativeCode.cpp's allocator wrappers).
   bool reuseTemporaries = true;

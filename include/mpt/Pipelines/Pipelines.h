@@ -158,6 +158,21 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "nest (mpt-fuse-elementwise; the results keep their "
                      "bits either way)"),
       llvm::cl::init(true)};
+  Option<bool> registerTileMatmuls{
+      *this, "register-tile-matmuls",
+      llvm::cl::desc("Lower plain f32 matmuls to 4 x 16 tiles with their "
+                     "accumulators in vector registers "
+                     "(mpt-register-tile-matmuls; the results keep their bits "
+                     "either way)"),
+      llvm::cl::init(true)};
+  Option<int64_t> reductionLanes{
+      *this, "reduction-lanes",
+      llvm::cl::desc("Sum reductions that have no vectorizable output "
+                     "dimension (the loss, softmax and layer-norm sums) in "
+                     "this many lane partials, in a fixed order "
+                     "(mpt-vectorizable-loop-order); 0: sequential scalar "
+                     "loops"),
+      llvm::cl::init(8)};
 };
 
 /// A (mixed-precision) training step to the LLVM dialect for the CPU: mpt

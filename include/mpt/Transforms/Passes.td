@@ -139,6 +139,62 @@ def MPTKeepRoundings : Pass<"mpt-keep-roundings"> {
   ];
 }
 
+def MPTVectorizableTanh : Pass<"mpt-vectorizable-tanh"> {
+  let summary = "Computes f32 math.tanh with arithmetic that LLVM vectorizes, "
+                "in f64, rounded once";
+  let description = [{
+    Lowered as it comes, `math.tanh` on f32 is a call of the C library's
+    `tanhf` for every element, which no loop vectorizer can turn into
+    vector code: in a GELU (tanh approximation) training step they took
+    40% of the CPU time. This pass replaces each scalar f32 `math.tanh`
+    by arithmetic on its operand widened to f64:
+
+    * |x| < 2^-5: the odd Taylor polynomial to x^9 (its next term is below
+      1e-17 relative);
+    * otherwise, with a = min(|x|, 9.1) (tanh rounds to 1 in f32 from
+      9.01 on): E = exp(2a) as a degree-11 Taylor polynomial of 2a/64,
+      squared 6 times, and (E - 1) / (E + 1);
+
+    then a single rounding to f32 and the sign of x (`math.copysign`, so
+    -0.0 stays -0.0 and NaN stays NaN). The f64 value is within 1e-12
+    relative of tanh(x), so the f32 result is tanh(x) correctly rounded
+    except within 1e-12 of a rounding tie (at most 0.5 + 2e-5 ulp). The same
+    scalar and vector code runs on every element, with no fused
+    multiply-add the target could form differently, so the bits do not
+    depend on vectorization or on the thread count. f16/bf16 tanh, widened
+    to f32 first by `math-extend-to-supported-types`, is rounded once more
+    to its type.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
+  let summary = "Lowers plain f32 matmuls to loops over 4 x 16 tiles whose "
+                "accumulators stay in vector registers";
+  let description = [{
+    After `mpt-vectorizable-loop-order`, a matmul's loops are (i, k, j)
+    with j innermost and vectorized: every product loads and stores a
+    vector of the output. This pass (on buffers, before the loops are
+    made) lowers a plain f32 matmul (C[i, j] += A[i, k] * B[k, j], A read
+    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8) to
+    loops over tiles of 4 rows by 16 columns (8 where j is not a multiple
+    of 16; rows past the last full tile of 4 one at a time): the tile's
+    8 accumulators (`vector<8xf32>`) are loaded once, carried through the
+    whole k loop as `scf.for` iteration values, and stored once; per k, two
+    vectors of B and four elements of A are loaded for 8 multiplications
+    and 8 additions. Every output element still receives the products
+    in k order, with a rounding after each multiplication and each addition
+    (no fused multiply-add), so the bits are those of the loop nest it
+    replaces. `mpt-split-parallel-ops` lowers the matmuls it gives a row
+    range the same way, so their tiles run on the runtime's threads.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def MPTStridedCopiesToLoops
     : Pass<"mpt-strided-copies-to-loops", "::mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into "
@@ -210,8 +266,45 @@ def MPTVectorizableLoopOrder
     (`memref.alloc` + `linalg.transpose`, freed after the op), when it has
     at most 1/16 as many elements as the op has iterations, so the vector
     loop loads contiguous elements.
+
+    A reduction that has no such parallel dimension (a sum to a scalar, the
+    softmax's or a layer norm's sums over the innermost dimension, a
+    per-channel sum over NCHW with W innermost) is summed in `lanes` lane
+    partials when a reduction dimension of it is the last, contiguous index
+    of every input that reads it and has at least 2 x `lanes` elements.
+    With N elements along it, N = M x lanes + T, lane `l` sums the elements
+    `m x lanes + l` (m = 0 .. M-1, with the op's other reduction
+    dimensions in their order), starting from the identity (-0.0 for
+    `addf`, -inf/+inf for `maximumf`/`minimumf`); then the output's initial
+    value receives lanes 0, 1, ..., lanes-1 in that order, then the T
+    remaining elements in order:
+
+        out[i] = sum_k x[i, k]   (N = 20, lanes = 8)  ->
+        p[i, l] = sum_m x[i, 8m + l]                  (m = 0, 1)
+        out[i] = ((out[i] + p[i, 0]) + ... + p[i, 7]) + x[i, 16] + ... + x[i, 19]
+
+    The partials' innermost loop is parallel and contiguous, so LLVM
+    vectorizes it. The order is fixed by the op and `lanes` alone (not by
+    the host's vector width or the thread count); it differs from the
+    op's sequential order, so a sum's last bits change (maximum and minimum
+    do not depend on the order). The combiner must be `arith.addf`,
+    `arith.maximumf` or `arith.minimumf` of the output's block argument,
+    and the body must not read `linalg.index`. `lanes = 0` leaves these
+    reductions scalar.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "8",
+           "Sum reductions without a vectorizable output dimension in this "
+           "many lane partials (0: sequential scalar loops)">,
+  ];
+  let statistics = [
+    Statistic<"numReordered", "reordered-ops",
+              "Reductions given a parallel innermost loop">,
+    Statistic<"numLaneSplit", "lane-split-reductions",
+              "Reductions summed in lane partials">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 
@@ -292,13 +385,17 @@ def MPTSplitParallelOps
     Option<"minWork", "min-work", "int64_t", "32768",
            "Split only ops of at least this many iterations (smaller ones "
            "cost less than waking the threads)">,
+    Option<"registerTile", "register-tile", "bool", "true",
+           "Lower plain f32 matmuls split along their rows with register "
+           "tiles, as mpt-register-tile-matmuls does">,
   ];
   let statistics = [
     Statistic<"numSplit", "num-split", "Outlined ops given a range">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def MPTParallelCalls : Pass<"mpt-parallel-calls", "::mlir::ModuleOp"> {

@@ -696,6 +696,186 @@ def case_fused(p: Program) -> None:
     p.emit_print(y, shape, "bf16", "fused conv nchw bf16", exact(acc.astype(BF16), "bf16"))
 
 
+def lane_sum(x: np.ndarray, init: np.ndarray, lanes: int, add) -> np.ndarray:
+    """A sum over the last axis of `x` (other leading reduction axes already
+    folded into it by the caller) onto `init`, in the order
+    mpt-vectorizable-loop-order documents for `lanes` lane partials: lane l
+    sums elements m * lanes + l from -0.0; the lanes go onto `init` in
+    order, then the elements past the last full group. `lanes` = 0 is the
+    sequential order. `add` rounds like the code (f32 or f16 adds)."""
+    n = x.shape[-1]
+    acc = init.copy()
+    if lanes and n >= 2 * lanes:
+        groups = n // lanes
+        partial = np.full(x.shape[:-1] + (lanes,), -0.0, x.dtype)
+        for m in range(groups):
+            partial = add(partial, x[..., m * lanes:(m + 1) * lanes])
+        for l in range(lanes):
+            acc = add(acc, partial[..., l])
+        rest = range(groups * lanes, n)
+    else:
+        rest = range(n)
+    for k in rest:
+        acc = add(acc, x[..., k])
+    return acc
+
+
+def case_lanes(p: Program, lanes: int) -> None:
+    """Reductions without a vectorizable output dimension, lowered by
+    mpt-lower-to-cpu with reduction-lanes=`lanes` (8 or 0): each sum must
+    have the bits of the documented order, and the data is such that the
+    lane order and the sequential one differ on most sums (so that this
+    test tells them apart)."""
+    rng = np.random.default_rng(29)
+    f32add = lambda a, b: (a.astype(np.float32) + b.astype(np.float32)).astype(np.float32)
+    f16add = lambda a, b: (a.astype(np.float32) + b.astype(np.float32)).astype(np.float16)
+    differs = []
+
+    def reduce_op(x_name, x_shape, dtype, body, out_shape, init_value, maps, iterators, extra=()):
+        out_ty = tensor_type(out_shape, dtype)
+        element = DTYPES[dtype][1]
+        (empty,) = p.op(f"tensor.empty() : {out_ty}")
+        width = 8 if dtype == "f32" else 4
+        pattern = int(bits(np.atleast_1d(init_value), dtype)[0])
+        (value,) = p.op(f"arith.constant 0x{pattern:0{width}X} : {element}")
+        (init,) = p.op(f"linalg.fill ins({value} : {element}) "
+                       f"outs({empty} : {out_ty}) -> {out_ty}")
+        ins = ", ".join([x_name] + [e[0] for e in extra])
+        in_tys = ", ".join([tensor_type(x_shape, dtype)] + [e[1] for e in extra])
+        args = ", ".join(f"%in{i}: {element}" for i in range(1 + len(extra)))
+        (y,) = p.op(f"linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
+                    f"ins({ins} : {in_tys}) outs({init} : {out_ty}) {{\n"
+                    f"  ^bb0({args}, %acc: {element}):\n{body}\n  }} -> {out_ty}")
+        return y
+
+    def row_op(x_name, x_shape, dtype, body, init_value):
+        """A reduction of [R, N] over N into [R] with `body`."""
+        return reduce_op(x_name, x_shape, dtype, body, x_shape[:1], init_value,
+                         "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>",
+                         '"parallel", "reduction"')
+
+    # Row sums [4, 37] in f32 onto an init of 0.5: 4 groups of 8 and a tail
+    # of 5; magnitudes spread over 2^-10 .. 2^10 so that the order shows.
+    x = f32(rng.standard_normal((4, 37)) * np.exp2(rng.integers(-10, 11, (4, 37))))
+    row = lambda k: lane_sum(x, np.full(4, 0.5, np.float32), k, f32add)
+    ref = row(lanes)
+    differs.append(row(8) != row(0))
+    y = row_op(p.const(x, "f32"), (4, 37), "f32",
+               "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", 0.5)
+    p.emit_print(y, (4,), "f32", f"row sums, lanes={lanes}", exact(ref, "f32", strict=True))
+
+    # A loss-like full reduction of a product over [8, 32] to a scalar: the
+    # batch loop outside, the split dimension inside.
+    a = f32(rng.standard_normal((8, 32)) * np.exp2(rng.integers(-8, 9, (8, 32))))
+    b = f32(rng.standard_normal((8, 32)))
+    prod = (a * b).astype(np.float32)
+
+    def full(k):
+        if not k:
+            return lane_sum(prod.reshape(-1), np.float32(0.0), 0, f32add)
+        partial = np.full(k, -0.0, np.float32)
+        for i in range(8):
+            for m in range(32 // k):
+                partial = f32add(partial, prod[i, m * k:(m + 1) * k])
+        total = np.float32(0.0)
+        for l in range(k):
+            total = f32add(np.float32(total), partial[l])
+        return total
+
+    ref = full(lanes)
+    differs.append(np.atleast_1d(full(8) != full(0)))
+    y = reduce_op(p.const(a, "f32"), (8, 32), "f32",
+                  "    %m = arith.mulf %in0, %in1 : f32\n    %s = arith.addf %m, %acc : f32\n"
+                  "    linalg.yield %s : f32", (), 0.0,
+                  "affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, "
+                  "affine_map<(d0, d1) -> ()>", '"reduction", "reduction"',
+                  extra=((p.const(b, "f32"), tensor_type((8, 32), "f32")),))
+    p.emit_print(y, (), "f32", f"full sum of products, lanes={lanes}",
+                 exact(np.atleast_1d(ref), "f32", strict=True))
+
+    # f16 row sums [3, 40] accumulated in f16 (every add rounds to f16).
+    h = np.asarray(rng.standard_normal((3, 40)) * 8, np.float16)
+    half = lambda k: lane_sum(h, np.zeros(3, np.float16), k, f16add)
+    ref = half(lanes)
+    differs.append(half(8) != half(0))
+    y = row_op(p.const(h, "f16"), (3, 40), "f16",
+               "    %s = arith.addf %in0, %acc : f16\n    linalg.yield %s : f16", 0.0)
+    p.emit_print(y, (3,), "f16", f"f16 row sums, lanes={lanes}", exact(ref, "f16", strict=True))
+
+    # Row maxima [4, 19]: a NaN row, a row of -0.0 and +0.0, a row of -inf:
+    # the maximum does not depend on the order.
+    x = f32(rng.standard_normal((4, 19)))
+    x[0, 11] = np.nan
+    x[1] = np.where(np.arange(19) % 3 == 0, np.float32(0.0), np.float32(-0.0))
+    x[2] = -np.inf
+    ref = np.max(x, axis=1).astype(np.float32)
+    y = row_op(p.const(x, "f32"), (4, 19), "f32",
+               "    %s = arith.maximumf %acc, %in0 : f32\n    linalg.yield %s : f32", -np.inf)
+    p.emit_print(y, (4,), "f32", f"row maxima, lanes={lanes}", exact(ref, "f32"))
+
+    # 15 elements (< 2 x 8): sequential either way.
+    x = f32(rng.standard_normal((2, 15)) * np.exp2(rng.integers(-10, 11, (2, 15))))
+    ref = lane_sum(x, np.zeros(2, np.float32), 0, f32add)
+    y = row_op(p.const(x, "f32"), (2, 15), "f32",
+               "    %s = arith.addf %acc, %in0 : f32\n    linalg.yield %s : f32", 0.0)
+    p.emit_print(y, (2,), "f32", "short row sums (sequential)", exact(ref, "f32", strict=True))
+
+    changed = int(np.concatenate([np.atleast_1d(d) for d in differs]).sum())
+    if changed < 5:
+        sys.exit(f"case lanes: the data tells the lane order from the sequential one "
+                 f"on only {changed} of 8 sums; choose other data")
+
+
+def tanh_checked(x: np.ndarray) -> Callable[[np.ndarray], list[str]]:
+    """f32 tanh against FP64 numpy: at most 0.5 ulp + 1e-4 from the exact
+    value (correctly rounded but for values within 1e-4 ulp of a tie), the
+    sign of zero kept, NaN for NaN."""
+    exact64 = np.tanh(x.astype(np.float64))
+
+    def check(out_bits: np.ndarray) -> list[str]:
+        out = from_bits(out_bits, "f32")
+        errors = []
+        nan = np.isnan(x)
+        if not np.all(np.isnan(out[nan])):
+            errors.append("tanh(NaN) is not NaN")
+        ok = ~nan
+        ulp = np.spacing(np.abs(exact64[ok]).astype(np.float32)).astype(np.float64)
+        err = np.abs(out[ok].astype(np.float64) - exact64[ok]) / ulp
+        bad = np.flatnonzero(err > 0.5001)
+        for i in bad[:10]:
+            errors.append(f"tanh({x[ok][i]!r}) = {out[ok][i]!r}, exact {exact64[ok][i]!r}: {err[i]:.3f} ulp")
+        zeros = ok & (x == 0)
+        if np.any(np.signbit(out[zeros]) != np.signbit(x[zeros])):
+            errors.append("tanh(+-0) lost the sign of zero")
+        if bad.size:
+            errors.append(f"{bad.size} of {err.size} values more than 0.5 ulp away")
+        return errors
+
+    return check
+
+
+def case_tanh(p: Program) -> None:
+    """f32 math.tanh as mpt-lower-to-cpu computes it (mpt-vectorizable-tanh):
+    every power of two of the range, dense random values, the branch points
+    (2^-5, 9.1) and their neighbours, and the special values."""
+    rng = np.random.default_rng(31)
+    specials = f32([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 1e-38, 2.0 ** -5, 9.0, 9.011, 9.1,
+                    9.2, 20.0, 88.0, 1e30, -1e30, 0.5, -0.5, 1.0, -1.0])
+    near = f32([np.nextafter(f32(v), f32(s * np.inf)) for v in (2.0 ** -5, 9.1) for s in (-1, 1)])
+    dense = f32(rng.uniform(-10, 10, 6000))
+    small = f32(rng.uniform(-0.04, 0.04, 2000))
+    logs = f32(np.exp2(rng.uniform(-40, 4, 2000)) * rng.choice([-1, 1], 2000))
+    x = np.concatenate([specials, near, dense, small, logs]).astype(np.float32)
+    shape = (x.size,)
+    ty = tensor_type(shape, "f32")
+    (empty,) = p.op(f"tensor.empty() : {ty}")
+    (y,) = p.op(f"linalg.generic {{indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], "
+                f"iterator_types = [\"parallel\"]}} ins({p.const(x, 'f32')} : {ty}) outs({empty} : {ty}) {{\n"
+                f"  ^bb0(%in: f32, %out: f32):\n    %t = math.tanh %in : f32\n    linalg.yield %t : f32\n"
+                f"  }} -> {ty}")
+    p.emit_print(y, shape, "f32", f"tanh of {x.size} values", tanh_checked(x))
+
+
 CASES = {
     "casts": case_casts,
     "sgd": lambda p: (case_sgd(p), case_sgd_pure_f16(p)),
@@ -703,6 +883,9 @@ CASES = {
     "skip": case_skip,
     "unscale": case_unscale,
     "fused": case_fused,
+    "lanes": lambda p: case_lanes(p, 8),
+    "lanes0": lambda p: case_lanes(p, 0),
+    "tanh": case_tanh,
 }
 
 def conv_nchw_f32_sequential(x, w, padding):

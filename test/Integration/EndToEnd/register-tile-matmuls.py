@@ -1,0 +1,40 @@
+# Register-tiled matmuls (mpt-compile --register-tile-matmuls, the default)
+# change no bit: the zoo's MLP (2 x 64, batch 32) and a transformer (1 block
+# of width 32, batch 8) at f32, f16 (dynamic loss scaling) and bf16 train 6
+# steps on the digits with 1 and 2 threads (2 threads split the tiled
+# matmuls' rows between them), and every step's loss and the final
+# checkpoint equal, byte for byte, those of the same step compiled with
+# --register-tile-matmuls=false (the loop nest the tiles replace: the
+# reference), at 1 thread.
+#
+# RUN: rm -rf %t && mkdir -p %t
+# RUN: %e2e_python %s %t
+
+import sys
+
+import e2e
+
+t = sys.argv[1]
+check = e2e.Checks()
+STEPS = 6
+MODELS = {"mlp": ["--batch", "32", "--blocks", "2", "--width", "64"],
+          "transformer": ["--batch", "8", "--blocks", "1", "--width", "32"]}
+
+for model, args in MODELS.items():
+    src = e2e.zoo_step(model, args, t)
+    for precision in ["f32", "f16", "bf16"]:
+        tag = f"{model}-{precision}"
+        ref_art = e2e.compile_step(src, f"{t}/{tag}-loops.mpt", precision,
+                                   register_tile_matmuls=False,
+                                   parallel_min_work=1024)
+        art = e2e.compile_step(src, f"{t}/{tag}.mpt", precision,
+                               parallel_min_work=1024)
+        ref = e2e.train_to_checkpoint(ref_art, t, f"{tag}-loops", STEPS,
+                                      "--threads=1")
+        for threads in (1, 2):
+            run = e2e.train_to_checkpoint(art, t, f"{tag}-{threads}", STEPS,
+                                          f"--threads={threads}")
+            e2e.same_training(check, f"{tag}, {threads} thread(s)", run, ref,
+                              "the untiled loops")
+
+check.done()
