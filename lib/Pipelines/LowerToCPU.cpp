@@ -82,6 +82,9 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   MPTVectorizableLoopOrderOptions loopOrder;
   loopOrder.lanes = options.reductionLanes;
   pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder(loopOrder));
+  // Matmuls sum their products with one rounding each, like a GEMM library.
+  if (options.fmaMatmuls)
+    pm.addNestedPass<func::FuncOp>(createMPTFmaMatmuls());
   // One function per distinct op: LLVM compiles small functions, once.
   pm.addPass(createMPTOutlineLinalgOps());
   // Ops with enough work run on [lo, hi) ranges of a parallel dimension,
@@ -90,11 +93,15 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
     MPTSplitParallelOpsOptions split;
     split.minWork = options.parallelMinWork;
     split.registerTile = options.registerTileMatmuls;
+    split.registerTileLanes = options.registerTileLanes;
     pm.addPass(createMPTSplitParallelOps(split));
   }
   // The other plain f32 matmuls: accumulators in registers over k.
-  if (options.registerTileMatmuls)
-    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls());
+  if (options.registerTileMatmuls) {
+    MPTRegisterTileMatmulsOptions tile;
+    tile.lanes = options.registerTileLanes;
+    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls(tile));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc

@@ -1,9 +1,10 @@
 //===- RegisterTileMatmuls.cpp - f32 matmuls with register accumulators ---===//
 //
 // mpt-register-tile-matmuls: a plain f32 matmul becomes loops over tiles of
-// 4 rows x 16 (or 8) columns whose accumulators are vector values carried
-// through the k loop, instead of a load and a store of the output for
-// every product (Passes.td has the details).
+// 4 rows x 2 vectors of 8 lanes (AVX2) or 8 rows x 2 vectors of 16 lanes
+// (AVX-512) whose accumulators are vector values carried through the k
+// loop, instead of a load and a store of the output for every product
+// (Passes.td has the details).
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -24,16 +26,22 @@ namespace mlir::mpt {
 using namespace mlir;
 
 namespace {
-/// Lanes of one accumulator (an AVX2 register of f32).
-constexpr int64_t kLanes = 8;
-/// Rows of a full tile; columns of a tile are 2 or 1 vectors.
-constexpr int64_t kRows = 4;
+/// The narrowest accumulator: an AVX2 register of f32.
+constexpr int64_t kMinLanes = 8;
 
 /// The matmul's operands and how A is indexed.
 struct MatmulParts {
   Value a, b, c;
   bool aTransposed; // A[k, i] instead of A[i, k]
+  bool fused;       // math.fma(a, b, out) instead of out + a * b
   int64_t rows, depth, cols;
+};
+
+/// The shape of the tiles of one matmul.
+struct TileShape {
+  int64_t lanes;   // f32 lanes of an accumulator
+  int64_t vectors; // accumulators per row of a tile: 2 or 1
+  int64_t rows;    // rows of a full tile
 };
 } // namespace
 
@@ -82,40 +90,66 @@ static std::optional<MatmulParts> matchMatmul(linalg::LinalgOp op) {
       !hasUnitInnerStride(b) || !hasUnitInnerStride(c))
     return std::nullopt;
 
-  // The body: yield(addf(out, mulf(in0, in1))) in any operand order.
+  // The body: yield(addf(out, mulf(in0, in1))) in any operand order, or
+  // yield(math.fma(in0, in1, out)).
   Block *body = generic.getBody();
-  if (body->getOperations().size() != 3)
-    return std::nullopt;
   auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
-  if (!add || add.getFastmath() != arith::FastMathFlags::none)
-    return std::nullopt;
   BlockArgument in0 = body->getArgument(0), in1 = body->getArgument(1),
                 out = body->getArgument(2);
-  Value product = add.getLhs() == out   ? add.getRhs()
-                  : add.getRhs() == out ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul || mul.getFastmath() != arith::FastMathFlags::none ||
-      !((mul.getLhs() == in0 && mul.getRhs() == in1) ||
-        (mul.getLhs() == in1 && mul.getRhs() == in0)))
-    return std::nullopt;
+  auto isInputPair = [&](Value x, Value y) {
+    return (x == in0 && y == in1) || (x == in1 && y == in0);
+  };
+  bool fused = false;
+  if (auto fma = yield.getValues().front().getDefiningOp<math::FmaOp>()) {
+    if (body->getOperations().size() != 2 || fma.getC() != out ||
+        fma.getFastmath() != arith::FastMathFlags::none ||
+        !isInputPair(fma.getA(), fma.getB()))
+      return std::nullopt;
+    fused = true;
+  } else {
+    if (body->getOperations().size() != 3)
+      return std::nullopt;
+    auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
+    if (!add || add.getFastmath() != arith::FastMathFlags::none)
+      return std::nullopt;
+    Value product = add.getLhs() == out   ? add.getRhs()
+                    : add.getRhs() == out ? add.getLhs()
+                                          : Value();
+    auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+    if (!mul || mul.getFastmath() != arith::FastMathFlags::none ||
+        !isInputPair(mul.getLhs(), mul.getRhs()))
+      return std::nullopt;
+  }
 
   SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-  if (ranges[2] % kLanes != 0 || ranges[0] < 1 || ranges[1] < 1)
+  if (ranges[2] % kMinLanes != 0 || ranges[0] < 1 || ranges[1] < 1)
     return std::nullopt;
-  return MatmulParts{a, b, c, transposed, ranges[0], ranges[1], ranges[2]};
+  return MatmulParts{a,         b,         c,        transposed,
+                     fused,     ranges[0], ranges[1], ranges[2]};
 }
 
 bool mlir::mpt::isRegisterTileableMatmul(linalg::LinalgOp op) {
   return matchMatmul(op).has_value();
 }
 
-/// Rows [row, row + rows) x columns [col, col + vectors * 8) of C: load the
-/// accumulators, run k with them in registers, store them.
+/// The tiles of `m` for vectors of `lanes` (8 or 16) f32 lanes: the widest
+/// that divide its columns; rows that keep the accumulators, the vectors of
+/// B and the broadcast element of A within the register file (16 vector
+/// registers of AVX2, 32 of AVX-512).
+static TileShape tileShape(const MatmulParts &m, int64_t lanes) {
+  if (lanes != 16 || m.cols % 16 != 0)
+    lanes = kMinLanes;
+  int64_t vectors = m.cols % (2 * lanes) == 0 ? 2 : 1;
+  return TileShape{lanes, vectors, lanes == 16 ? 8 : 4};
+}
+
+/// Rows [row, row + rows) x columns [col, col + vectors * lanes) of C: load
+/// the accumulators, run k with them in registers, store them.
 static void emitTile(OpBuilder &b, Location loc, const MatmulParts &m,
-                     Value row, Value col, int64_t rows, int64_t vectors) {
-  auto vecType = VectorType::get({kLanes}, b.getF32Type());
+                     const TileShape &shape, Value row, Value col,
+                     int64_t rows) {
+  auto vecType = VectorType::get({shape.lanes}, b.getF32Type());
+  int64_t vectors = shape.vectors;
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value depth = arith::ConstantIndexOp::create(b, loc, m.depth);
@@ -126,11 +160,11 @@ static void emitTile(OpBuilder &b, Location loc, const MatmulParts &m,
                : arith::AddIOp::create(
                      b, loc, row, arith::ConstantIndexOp::create(b, loc, r)));
   for (int64_t v = 0; v < vectors; ++v)
-    colIdx.push_back(v == 0
-                         ? col
-                         : arith::AddIOp::create(b, loc, col,
-                                                 arith::ConstantIndexOp::create(
-                                                     b, loc, v * kLanes)));
+    colIdx.push_back(
+        v == 0 ? col
+               : arith::AddIOp::create(
+                     b, loc, col,
+                     arith::ConstantIndexOp::create(b, loc, v * shape.lanes)));
   SmallVector<Value> init;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t v = 0; v < vectors; ++v)
@@ -151,9 +185,13 @@ static void emitTile(OpBuilder &b, Location loc, const MatmulParts &m,
           Value a = memref::LoadOp::create(nb, nl, m.a, aIdx);
           Value splat = vector::BroadcastOp::create(nb, nl, vecType, a);
           for (int64_t v = 0; v < vectors; ++v) {
+            Value acc = accs[r * vectors + v];
+            if (m.fused) {
+              next.push_back(vector::FMAOp::create(nb, nl, splat, bs[v], acc));
+              continue;
+            }
             Value product = arith::MulFOp::create(nb, nl, splat, bs[v]);
-            next.push_back(
-                arith::AddFOp::create(nb, nl, accs[r * vectors + v], product));
+            next.push_back(arith::AddFOp::create(nb, nl, acc, product));
           }
         }
         scf::YieldOp::create(nb, nl, next);
@@ -166,44 +204,56 @@ static void emitTile(OpBuilder &b, Location loc, const MatmulParts &m,
 
 /// All column tiles of rows [row, row + rows).
 static void emitRowTiles(OpBuilder &b, Location loc, const MatmulParts &m,
-                         Value row, int64_t rows) {
-  int64_t vectors = m.cols % (2 * kLanes) == 0 ? 2 : 1;
+                         const TileShape &shape, Value row, int64_t rows) {
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value cols = arith::ConstantIndexOp::create(b, loc, m.cols);
-  Value step = arith::ConstantIndexOp::create(b, loc, vectors * kLanes);
+  Value step =
+      arith::ConstantIndexOp::create(b, loc, shape.vectors * shape.lanes);
   scf::ForOp::create(b, loc, zero, cols, step, ValueRange{},
                      [&](OpBuilder &nb, Location nl, Value col, ValueRange) {
-                       emitTile(nb, nl, m, row, col, rows, vectors);
+                       emitTile(nb, nl, m, shape, row, col, rows);
                        scf::YieldOp::create(nb, nl);
                      });
 }
 
 void mlir::mpt::emitRegisterTiledMatmul(RewriterBase &rewriter,
                                         linalg::LinalgOp op, Value lo,
-                                        Value hi) {
+                                        Value hi, int64_t lanes) {
   std::optional<MatmulParts> m = matchMatmul(op);
   assert(m && "not a register-tileable matmul");
+  TileShape shape = tileShape(*m, lanes);
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  // Full tiles of 4 rows from lo while they fit below hi, then the
-  // remaining rows one at a time. Each element's arithmetic is the same
-  // either way, so the partition into [lo, hi) ranges does not matter.
-  Value four = arith::ConstantIndexOp::create(rewriter, loc, kRows);
-  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  Value span = arith::SubIOp::create(rewriter, loc, hi, lo);
-  Value tiles = arith::DivUIOp::create(rewriter, loc, span, four);
-  Value fullEnd = arith::AddIOp::create(
-      rewriter, loc, lo, arith::MulIOp::create(rewriter, loc, tiles, four));
-  scf::ForOp::create(rewriter, loc, lo, fullEnd, four, ValueRange{},
-                     [&](OpBuilder &b, Location l, Value row, ValueRange) {
-                       emitRowTiles(b, l, *m, row, kRows);
-                       scf::YieldOp::create(b, l);
-                     });
-  scf::ForOp::create(rewriter, loc, fullEnd, hi, one, ValueRange{},
-                     [&](OpBuilder &b, Location l, Value row, ValueRange) {
-                       emitRowTiles(b, l, *m, row, 1);
-                       scf::YieldOp::create(b, l);
-                     });
+  // Full tiles from lo while they fit below hi, then (for tiles of 8 rows)
+  // one tile of 4 if 4 rows remain, then the last rows one at a time. Each
+  // element's arithmetic is the same either way, so the partition into
+  // [lo, hi) ranges does not matter.
+  auto rowLoop = [&](Value from, Value to, int64_t rows) {
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, rows);
+    scf::ForOp::create(rewriter, loc, from, to, step, ValueRange{},
+                       [&](OpBuilder &b, Location l, Value row, ValueRange) {
+                         emitRowTiles(b, l, *m, shape, row, rows);
+                         scf::YieldOp::create(b, l);
+                       });
+  };
+  // The end of the whole tiles of `rows` rows from `from`.
+  auto wholeTilesEnd = [&](Value from, int64_t rows) {
+    Value size = arith::ConstantIndexOp::create(rewriter, loc, rows);
+    Value span = arith::SubIOp::create(rewriter, loc, hi, from);
+    Value tiles = arith::DivUIOp::create(rewriter, loc, span, size);
+    return arith::AddIOp::create(
+        rewriter, loc, from, arith::MulIOp::create(rewriter, loc, tiles, size));
+  };
+  SmallVector<int64_t, 2> heights = {shape.rows};
+  if (shape.rows > 4)
+    heights.push_back(4);
+  Value start = lo;
+  for (int64_t rows : heights) {
+    Value end = wholeTilesEnd(start, rows);
+    rowLoop(start, end, rows);
+    start = end;
+  }
+  rowLoop(start, hi, 1);
 }
 
 namespace {
@@ -213,6 +263,11 @@ struct MPTRegisterTileMatmulsPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (lanes != 8 && lanes != 16) {
+      getOperation()->emitError()
+          << "mpt-register-tile-matmuls: lanes must be 8 or 16, not " << lanes;
+      return signalPassFailure();
+    }
     SmallVector<linalg::LinalgOp> work;
     getOperation()->walk([&](linalg::LinalgOp op) {
       if (mpt::isRegisterTileableMatmul(op))
@@ -224,7 +279,7 @@ struct MPTRegisterTileMatmulsPass
       Value lo = arith::ConstantIndexOp::create(rewriter, op.getLoc(), 0);
       Value hi = arith::ConstantIndexOp::create(rewriter, op.getLoc(),
                                                 op.getStaticLoopRanges()[0]);
-      mpt::emitRegisterTiledMatmul(rewriter, op, lo, hi);
+      mpt::emitRegisterTiledMatmul(rewriter, op, lo, hi, lanes);
       rewriter.eraseOp(op);
     }
   }

@@ -160,11 +160,22 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::init(true)};
   Option<bool> registerTileMatmuls{
       *this, "register-tile-matmuls",
-      llvm::cl::desc("Lower plain f32 matmuls to 4 x 16 tiles with their "
+      llvm::cl::desc("Lower plain f32 matmuls to tiles with their "
                      "accumulators in vector registers "
                      "(mpt-register-tile-matmuls; the results keep their bits "
                      "either way)"),
       llvm::cl::init(true)};
+  Option<int64_t> registerTileLanes{
+      *this, "register-tile-lanes",
+      llvm::cl::desc("f32 lanes of the register tiles' vectors: 8 (AVX2) or "
+                     "16 (AVX-512)"),
+      llvm::cl::init(8)};
+  Option<bool> fmaMatmuls{
+      *this, "fma-matmuls",
+      llvm::cl::desc("Compute f32 matmuls with fused multiply-adds, one "
+                     "rounding per step of the sum (mpt-fma-matmuls; for "
+                     "targets with FMA instructions)"),
+      llvm::cl::init(false)};
   Option<int64_t> reductionLanes{
       *this, "reduction-lanes",
       llvm::cl::desc("Sum reductions that have no vectorizable output "

@@ -169,26 +169,67 @@ def MPTVectorizableTanh : Pass<"mpt-vectorizable-tanh"> {
                            "::mlir::math::MathDialect"];
 }
 
+def MPTFmaMatmuls : Pass<"mpt-fma-matmuls"> {
+  let summary = "Computes f32 matmuls with fused multiply-adds: one rounding "
+                "per product and sum";
+  let description = [{
+    Rewrites the body `out + a * b` (f32, no fast-math flags) of every
+    matmul-shaped linalg op into `math.fma(a, b, out)`: each step of the
+    sum is rounded once instead of twice, as in the GEMM kernels of MKL,
+    oneDNN and cuBLAS (and tensor cores). Matmul-shaped means one reduction
+    loop, two inputs that both read it, each input missing some output
+    dimension (a matmul, a matmul with a transposed operand, a batched
+    matmul), and an output over every parallel loop; row dot products
+    (`sum_k x[i, k] * y[i, k]`), full reductions and convolutions keep
+    their separate roundings. The sum order does not change: every output
+    element still takes its products in k order, so the results do not
+    depend on tiling, vectorization or the thread count. Products of
+    widened f16 or bf16 values are exact in f32, so for them the fused and
+    the separate forms give the same bits (except a bf16 product below
+    f32's normal range, 2^-126, which only the fused form keeps exactly).
+    `mpt-compile --fma` turns this on where the target CPU has FMA
+    instructions (elsewhere `math.fma` becomes a call of `fmaf`).
+
+    ```mlir
+    ^bb0(%a: f32, %b: f32, %out: f32):
+      %0 = math.fma %a, %b, %out : f32
+      linalg.yield %0 : f32
+    ```
+  }];
+  let statistics = [
+    Statistic<"numFused", "num-fused", "Matmul bodies made fused multiply-adds">,
+  ];
+  let dependentDialects = ["::mlir::math::MathDialect"];
+}
+
 def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
-  let summary = "Lowers plain f32 matmuls to loops over 4 x 16 tiles whose "
+  let summary = "Lowers plain f32 matmuls to loops over tiles whose "
                 "accumulators stay in vector registers";
   let description = [{
     After `mpt-vectorizable-loop-order`, a matmul's loops are (i, k, j)
     with j innermost and vectorized: every product loads and stores a
     vector of the output. This pass (on buffers, before the loops are
     made) lowers a plain f32 matmul (C[i, j] += A[i, k] * B[k, j], A read
-    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8) to
-    loops over tiles of 4 rows by 16 columns (8 where j is not a multiple
-    of 16; rows past the last full tile of 4 one at a time): the tile's
-    8 accumulators (`vector<8xf32>`) are loaded once, carried through the
-    whole k loop as `scf.for` iteration values, and stored once; per k, two
-    vectors of B and four elements of A are loaded for 8 multiplications
-    and 8 additions. Every output element still receives the products
-    in k order, with a rounding after each multiplication and each addition
-    (no fused multiply-add), so the bits are those of the loop nest it
-    replaces. `mpt-split-parallel-ops` lowers the matmuls it gives a row
-    range the same way, so their tiles run on the runtime's threads.
+    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8, body
+    `out + a * b` or `math.fma(a, b, out)` from `mpt-fma-matmuls`) to loops
+    over tiles of R rows by 2 x L columns, L being the lanes of a vector
+    (`lanes`: 8 for AVX2, 16 for AVX-512) and R 4 for 8 lanes, 8 for 16
+    (one vector of L columns where j is not a multiple of 2 x L; 8 lanes
+    where j is not a multiple of L; the rows past the last full tile in a
+    tile of 4, then one at a time): the tile's 2 x R accumulators
+    (`vector<Lxf32>`) are loaded once, carried through the whole k loop as
+    `scf.for` iteration values, and stored once; per k, two vectors of B
+    and R elements of A are loaded for 2 x R multiply-adds. Every output
+    element still receives the products in k order, rounded as the body
+    says (a multiplication and an addition, or one fused multiply-add), so
+    the bits are those of the loop nest it replaces, for any lanes.
+    `mpt-split-parallel-ops` lowers the matmuls it gives a row range the
+    same way, so their tiles run on the runtime's threads.
   }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "8",
+           "f32 lanes of a vector register (8: AVX2, 16: AVX-512)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
@@ -388,6 +429,8 @@ def MPTSplitParallelOps
     Option<"registerTile", "register-tile", "bool", "true",
            "Lower plain f32 matmuls split along their rows with register "
            "tiles, as mpt-register-tile-matmuls does">,
+    Option<"registerTileLanes", "register-tile-lanes", "int64_t", "8",
+           "f32 lanes of those tiles' vectors (8: AVX2, 16: AVX-512)">,
   ];
   let statistics = [
     Statistic<"numSplit", "num-split", "Outlined ops given a range">,
