@@ -265,7 +265,8 @@ struct MPTRegisterTileMatmulsPass
   void runOnOperation() override {
     if (lanes != 8 && lanes != 16) {
       getOperation()->emitError()
-          << "mpt-register-tile-matmuls: lanes must be 8 or 16, not " << lanes;
+          << "mpt-register-tile-matmuls: lanes must be 8 or 16, not "
+          << static_cast<int64_t>(lanes);
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> work;

@@ -126,7 +126,7 @@ struct MPTSplitParallelOpsPass
     if (registerTileLanes != 8 && registerTileLanes != 16) {
       module.emitError() << "mpt-split-parallel-ops: register-tile-lanes must "
                             "be 8 or 16, not "
-                         << registerTileLanes;
+                         << static_cast<int64_t>(registerTileLanes);
       return signalPassFailure();
     }
     // Functions to split, with their dimension's extent.
