@@ -480,25 +480,20 @@ LogicalResult mlir::mpt::resolveTarget(CompileOptions &options, Location loc) {
   };
   if (options.fma == "auto")
     options.fma = hasFeature("fma") ? "true" : "false";
+  // Gathers and scatters are microcoded and slow on current x86 CPUs (on
+  // Intel's since the GDS mitigation): LLVM's tuning for AVX-512 would
+  // vectorize the strided loops of convolutions with them, 1.3x slower
+  // than without.
+  if (!options.cpuFeatureFlags.empty())
+    options.cpuFeatureFlags += ",";
+  options.cpuFeatureFlags += "+prefer-no-gather,+prefer-no-scatter";
   if (options.vectorBits == 0)
     options.vectorBits = hasFeature("avx512f") ? 512 : 256;
-  if (options.vectorBits == 512) {
-    if (!hasFeature("avx512f"))
-      return emitError(loc) << "512-bit vectors need AVX-512, which CPU '"
-                            << options.cpu
-                            << "' lacks (use --vector-bits=256 or a CPU "
-                               "with AVX-512, e.g. --cpu=x86-64-v4)";
-    // LLVM's tuning of AVX-512 CPUs keeps its own vectorized loops at 256
-    // bits; the elementwise loops of a step run faster at 512.
-    if (!options.cpuFeatureFlags.empty())
-      options.cpuFeatureFlags += ",";
-    options.cpuFeatureFlags += "-prefer-256-bit";
-    SmallVector<StringRef> kept;
-    for (StringRef f : llvm::split(options.cpuFeatures, ','))
-      if (f != "prefer-256-bit")
-        kept.push_back(f);
-    options.cpuFeatures = llvm::join(kept, ",");
-  }
+  if (options.vectorBits == 512 && !hasFeature("avx512f"))
+    return emitError(loc) << "512-bit vectors need AVX-512, which CPU '"
+                          << options.cpu
+                          << "' lacks (use --vector-bits=256 or a CPU with "
+                             "AVX-512, e.g. --cpu=x86-64-v4)";
   return success();
 }
 
@@ -631,7 +626,7 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   lowering.fuseElementwise = options.fuseElementwise;
   lowering.reductionLanes = options.reductionLanes;
   lowering.registerTileMatmuls = options.registerTileMatmuls;
-  lowering.registerTileLanes = options.vectorBits == 512 ? 16 : 8;
+  lowering.vectorBits = options.vectorBits == 512 ? 512 : 256;
   lowering.fmaMatmuls = options.fma == "true";
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))

@@ -86,20 +86,22 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   if (options.fmaMatmuls)
     pm.addNestedPass<func::FuncOp>(createMPTFmaMatmuls());
   // One function per distinct op: LLVM compiles small functions, once.
-  pm.addPass(createMPTOutlineLinalgOps());
+  MPTOutlineLinalgOpsOptions outline;
+  outline.wideVectorLanes = options.vectorBits == 512 ? 16 : 0;
+  pm.addPass(createMPTOutlineLinalgOps(outline));
   // Ops with enough work run on [lo, hi) ranges of a parallel dimension,
   // one range per thread of the runtime's pool (mpt-parallel-calls below).
   if (options.parallelMinWork > 0) {
     MPTSplitParallelOpsOptions split;
     split.minWork = options.parallelMinWork;
     split.registerTile = options.registerTileMatmuls;
-    split.registerTileLanes = options.registerTileLanes;
+    split.registerTileLanes = options.vectorBits / 32;
     pm.addPass(createMPTSplitParallelOps(split));
   }
   // The other plain f32 matmuls: accumulators in registers over k.
   if (options.registerTileMatmuls) {
     MPTRegisterTileMatmulsOptions tile;
-    tile.lanes = options.registerTileLanes;
+    tile.lanes = options.vectorBits / 32;
     pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls(tile));
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

@@ -165,11 +165,13 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
                      "(mpt-register-tile-matmuls; the results keep their bits "
                      "either way)"),
       llvm::cl::init(true)};
-  Option<int64_t> registerTileLanes{
-      *this, "register-tile-lanes",
-      llvm::cl::desc("f32 lanes of the register tiles' vectors: 8 (AVX2) or "
-                     "16 (AVX-512)"),
-      llvm::cl::init(8)};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Width of the vectors: 256 (AVX2: 8-lane register "
+                     "tiles) or 512 (AVX-512: 16-lane register tiles, and "
+                     "LLVM's 512-bit vectors for loops of a multiple of 16 "
+                     "iterations)"),
+      llvm::cl::init(256)};
   Option<bool> fmaMatmuls{
       *this, "fma-matmuls",
       llvm::cl::desc("Compute f32 matmuls with fused multiply-adds, one "
