@@ -5,7 +5,9 @@
 # matmuls' rows between them), and every step's loss and the final
 # checkpoint equal, byte for byte, those of the same step compiled with
 # --register-tile-matmuls=false (the loop nest the tiles replace: the
-# reference), at 1 thread.
+# reference), at 1 thread. The default tiles are 16 lanes wide on a machine
+# with AVX-512 (--vector-bits=auto), 8 elsewhere; the step compiled with
+# --vector-bits=256 (8-lane tiles) trains to the same bits too.
 #
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %e2e_python %s %t
@@ -29,6 +31,8 @@ for model, args in MODELS.items():
                                    parallel_min_work=1024)
         art = e2e.compile_step(src, f"{t}/{tag}.mpt", precision,
                                parallel_min_work=1024)
+        art256 = e2e.compile_step(src, f"{t}/{tag}-256.mpt", precision,
+                                  parallel_min_work=1024, vector_bits=256)
         ref = e2e.train_to_checkpoint(ref_art, t, f"{tag}-loops", STEPS,
                                       "--threads=1")
         for threads in (1, 2):
@@ -36,5 +40,9 @@ for model, args in MODELS.items():
                                           f"--threads={threads}")
             e2e.same_training(check, f"{tag}, {threads} thread(s)", run, ref,
                               "the untiled loops")
+        run = e2e.train_to_checkpoint(art256, t, f"{tag}-256", STEPS,
+                                      "--threads=2")
+        e2e.same_training(check, f"{tag}, 8-lane tiles, 2 threads", run, ref,
+                          "the untiled loops")
 
 check.done()
