@@ -136,6 +136,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createMPTParallelCalls());
   pm.addPass(createMPTNoAliasArguments());
+  // Masks (memrefs of i1) load as vectors of bytes.
+  pm.addPass(createMPTI1MemoryAsBytes());
 }
 
 void mpt::registerLowerToCPUPipeline() {

@@ -389,6 +389,27 @@ def MPTOutlineLinalgOps
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def MPTI1MemoryAsBytes : Pass<"mpt-i1-memory-as-bytes", "::mlir::ModuleOp"> {
+  let summary = "Loads and stores i1 values in memory as i8";
+  let description = [{
+    On the LLVM dialect: every scalar `llvm.load` of an i1 becomes a load of
+    an i8 from the same address followed by `llvm.trunc`, and every
+    `llvm.store` of an i1 stores its `llvm.zext` to i8. LLVM keeps an i1 in
+    a byte of memory anyway (a memref of i1, such as the ReLU masks the
+    fused ops keep for the backward pass, has a byte per element), but its
+    loop vectorizer does not treat i1 loads as consecutive: it loaded a
+    mask one element at a time into AVX-512 mask registers, which made the
+    mask's consumer 15x slower than a vector load of 16 bytes. The bytes
+    written are 0 and 1, what a store of i1 writes on x86; only the
+    scalar form is rewritten (a vector of i1 in memory is bit-packed).
+  }];
+  let statistics = [
+    Statistic<"numLoads", "num-loads", "i1 loads made i8 loads">,
+    Statistic<"numStores", "num-stores", "i1 stores made i8 stores">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def MPTNoAliasArguments
     : Pass<"mpt-noalias-arguments", "::mlir::ModuleOp"> {
   let summary = "LLVM noalias on the pointers of functions marked mpt.noalias";
