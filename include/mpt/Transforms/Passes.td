@@ -230,7 +230,8 @@ def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
     Option<"lanes", "lanes", "int64_t", "8",
            "f32 lanes of a vector register (8: AVX2, 16: AVX-512)">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
@@ -469,7 +470,8 @@ def MPTSplitParallelOps
   let statistics = [
     Statistic<"numSplit", "num-split", "Outlined ops given a range">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];

@@ -1,8 +1,9 @@
-# Register-tiled matmuls (mpt-compile --register-tile-matmuls, the default)
-# change no bit: the zoo's MLP (2 x 64, batch 32) and a transformer (1 block
-# of width 32, batch 8) at f32, f16 (dynamic loss scaling) and bf16 train 6
-# steps on the digits with 1 and 2 threads (2 threads split the tiled
-# matmuls' rows between them), and every step's loss and the final
+# Register-tiled matmuls and convolutions (mpt-compile
+# --register-tile-matmuls, the default) change no bit: the zoo's MLP (2 x
+# 64, batch 32), CNN (2 conv blocks of width 16, batch 16) and a transformer
+# (1 block of width 32, batch 8) at f32, f16 (dynamic loss scaling) and
+# bf16 train 6 steps on the digits with 1 and 2 threads (2 threads split
+# the tiled ops' rows or batch between them), and every step's loss and the final
 # checkpoint equal, byte for byte, those of the same step compiled with
 # --register-tile-matmuls=false (the loop nest the tiles replace: the
 # reference), at 1 thread. The default tiles are 16 lanes wide on a machine
@@ -20,6 +21,7 @@ t = sys.argv[1]
 check = e2e.Checks()
 STEPS = 6
 MODELS = {"mlp": ["--batch", "32", "--blocks", "2", "--width", "64"],
+          "cnn": ["--batch", "16", "--blocks", "2", "--width", "16"],
           "transformer": ["--batch", "8", "--blocks", "1", "--width", "32"]}
 
 for model, args in MODELS.items():
