@@ -1,10 +1,10 @@
-//===- RegisterTileMatmuls.cpp - f32 matmuls with register accumulators ---===//
+//===- RegisterTileMatmuls.cpp - f32 contractions in register tiles ------===//
 //
-// mpt-register-tile-matmuls: a plain f32 matmul becomes loops over tiles of
-// 4 rows x 2 vectors of 8 lanes (AVX2) or 8 rows x 2 vectors of 16 lanes
-// (AVX-512) whose accumulators are vector values carried through the k
-// loop, instead of a load and a store of the output for every product
-// (Passes.td has the details).
+// mpt-register-tile-matmuls: an f32 matmul or convolution becomes loops
+// over tiles of 4 rows x 2 vectors of 8 lanes (AVX2) or 8 rows x 2 vectors
+// of 16 lanes (AVX-512) whose accumulators are vector values carried
+// through the reduction loops, instead of a load and a store of the output
+// for every product (Passes.td has the details).
 //
 //===----------------------------------------------------------------------===//
 

@@ -122,9 +122,9 @@ cl::opt<int64_t> reductionLanes(
              "(the last bits of those sums differ between the two)"));
 cl::opt<bool> registerTileMatmuls(
     "register-tile-matmuls", cl::init(true), cl::cat(category),
-    cl::desc("--target=cpu: lower plain f32 matmuls to tiles whose "
-             "accumulators stay in vector registers (the results keep their "
-             "bits either way)"));
+    cl::desc("--target=cpu: lower f32 matmuls and convolutions to tiles "
+             "whose accumulators stay in vector registers (the results keep "
+             "their bits either way)"));
 cl::opt<std::string> vectorBits(
     "vector-bits", cl::init("auto"), cl::cat(category),
     cl::desc("--target=cpu: width of the code's vectors: 256 (AVX2), 512 "

@@ -71,7 +71,7 @@ struct CompileOptions {
   /// CPU: sum reductions with no vectorizable output dimension in this many
   /// lane partials (mpt-vectorizable-loop-order); 0: sequential loops.
   int64_t reductionLanes = 8;
-  /// CPU: plain f32 matmuls with register accumulators
+  /// CPU: f32 matmuls and convolutions with register accumulators
   /// (mpt-register-tile-matmuls).
   bool registerTileMatmuls = true;
   /// CPU: the width of the code's vectors, 256 or 512 bits (AVX-512): the

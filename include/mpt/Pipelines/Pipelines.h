@@ -160,8 +160,8 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::init(true)};
   Option<bool> registerTileMatmuls{
       *this, "register-tile-matmuls",
-      llvm::cl::desc("Lower plain f32 matmuls to tiles with their "
-                     "accumulators in vector registers "
+      llvm::cl::desc("Lower f32 matmuls and convolutions to tiles with "
+                     "their accumulators in vector registers "
                      "(mpt-register-tile-matmuls; the results keep their bits "
                      "either way)"),
       llvm::cl::init(true)};

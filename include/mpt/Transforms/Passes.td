@@ -203,28 +203,35 @@ def MPTFmaMatmuls : Pass<"mpt-fma-matmuls"> {
 }
 
 def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
-  let summary = "Lowers plain f32 matmuls to loops over tiles whose "
-                "accumulators stay in vector registers";
+  let summary = "Lowers f32 matmuls and convolutions to loops over tiles "
+                "whose accumulators stay in vector registers";
   let description = [{
     After `mpt-vectorizable-loop-order`, a matmul's loops are (i, k, j)
     with j innermost and vectorized: every product loads and stores a
     vector of the output. This pass (on buffers, before the loops are
-    made) lowers a plain f32 matmul (C[i, j] += A[i, k] * B[k, j], A read
-    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8, body
-    `out + a * b` or `math.fma(a, b, out)` from `mpt-fma-matmuls`) to loops
-    over tiles of R rows by 2 x L columns, L being the lanes of a vector
-    (`lanes`: 8 for AVX2, 16 for AVX-512) and R 4 for 8 lanes, 8 for 16
-    (one vector of L columns where j is not a multiple of 2 x L; 8 lanes
-    where j is not a multiple of L; the rows past the last full tile in a
-    tile of 4, then one at a time): the tile's 2 x R accumulators
-    (`vector<Lxf32>`) are loaded once, carried through the whole k loop as
-    `scf.for` iteration values, and stored once; per k, two vectors of B
-    and R elements of A are loaded for 2 x R multiply-adds. Every output
-    element still receives the products in k order, rounded as the body
-    says (a multiplication and an addition, or one fused multiply-add), so
-    the bits are those of the loop nest it replaces, for any lanes.
-    `mpt-split-parallel-ops` lowers the matmuls it gives a row range the
-    same way, so their tiles run on the runtime's threads.
+    made) lowers an f32 contraction whose loops are (outer parallel...,
+    i, reductions..., j), C[outer..., i, j] += A[...] * B[..., j] (B
+    contiguous in j and not reading i, A not reading j, C contiguous in j,
+    j a multiple of 8, body `out + a * b` or `math.fma(a, b, out)` from
+    `mpt-fma-matmuls`) to tiles whose accumulators stay in registers: a
+    matmul (A read as [i, k] or [k, i]), a batched matmul, a convolution
+    (loops n, oh, ow, kh, kw, c, f: rows ow, columns f, A the input read
+    at oh + kh, ow + kw) and its data and weight gradients. The outer
+    loops stay loops; tiles are R rows of i by 2 x L columns of j, L being
+    the lanes of a vector (`lanes`: 8 for AVX2, 16 for AVX-512) and R 4
+    for 8 lanes, 8 for 16 (one vector of L columns where j is not a
+    multiple of 2 x L; 8 lanes where j is not a multiple of L; the rows
+    past the last full tile in a tile of 4, then one at a time): the
+    tile's accumulators (`vector<Lxf32>`) are loaded once, carried through
+    all the reduction loops, in their order, as `scf.for` iteration
+    values, and stored once; at each point of the reductions, two vectors
+    of B and R elements of A are loaded for 2 x R multiply-adds. Every
+    output element still receives the products in the op's order, rounded
+    as the body says (a multiplication and an addition, or one fused
+    multiply-add), so the bits are those of the loop nest it replaces, for
+    any lanes. `mpt-split-parallel-ops` lowers the ops it gives a range of
+    their first loop the same way, so their tiles run on the runtime's
+    threads.
   }];
   let options = [
     Option<"lanes", "lanes", "int64_t", "8",
@@ -462,8 +469,8 @@ def MPTSplitParallelOps
            "Split only ops of at least this many iterations (smaller ones "
            "cost less than waking the threads)">,
     Option<"registerTile", "register-tile", "bool", "true",
-           "Lower plain f32 matmuls split along their rows with register "
-           "tiles, as mpt-register-tile-matmuls does">,
+           "Lower the f32 matmuls and convolutions split along their first "
+           "loop with register tiles, as mpt-register-tile-matmuls does">,
     Option<"registerTileLanes", "register-tile-lanes", "int64_t", "8",
            "f32 lanes of those tiles' vectors (8: AVX2, 16: AVX-512)">,
   ];
