@@ -29,11 +29,11 @@ static bool isMatmulShaped(linalg::GenericOp op) {
   op.getReductionDims(reductions);
   unsigned k = reductions.front();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
+  if (!llvm::all_of(maps,
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
     return false;
   AffineMap out = maps[2];
-  if (out.getNumResults() != op.getNumParallelLoops() ||
-      out.isFunctionOfDim(k))
+  if (out.getNumResults() != op.getNumParallelLoops() || out.isFunctionOfDim(k))
     return false;
   for (AffineMap in : ArrayRef(maps).take_front(2)) {
     if (!in.isFunctionOfDim(k))

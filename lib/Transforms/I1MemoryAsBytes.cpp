@@ -41,14 +41,16 @@ struct MPTI1MemoryAsBytesPass
       // Same address, alignment and flags; only the type changes.
       Operation *wide = b.clone(*load);
       wide->getResult(0).setType(i8);
-      Value bit = LLVM::TruncOp::create(b, load.getLoc(), i1, wide->getResult(0));
+      Value bit =
+          LLVM::TruncOp::create(b, load.getLoc(), i1, wide->getResult(0));
       load.getResult().replaceAllUsesWith(bit);
       load.erase();
       ++numLoads;
     }
     for (LLVM::StoreOp store : stores) {
       b.setInsertionPoint(store);
-      Value byte = LLVM::ZExtOp::create(b, store.getLoc(), i8, store.getValue());
+      Value byte =
+          LLVM::ZExtOp::create(b, store.getLoc(), i8, store.getValue());
       store.getValueMutable().assign(byte);
       ++numStores;
     }

@@ -65,9 +65,8 @@ static bool hasUnitInnerStride(Value v) {
 }
 
 static bool usesDim(AffineMap map, unsigned d) {
-  return llvm::any_of(map.getResults(), [&](AffineExpr e) {
-    return e.isFunctionOfDim(d);
-  });
+  return llvm::any_of(map.getResults(),
+                      [&](AffineExpr e) { return e.isFunctionOfDim(d); });
 }
 
 static std::optional<ContractionParts> matchContraction(linalg::LinalgOp op) {
@@ -82,7 +81,8 @@ static std::optional<ContractionParts> matchContraction(linalg::LinalgOp op) {
   ContractionParts m;
   m.colDim = n - 1;
   unsigned firstReduction = 0;
-  while (firstReduction < n && it[firstReduction] == utils::IteratorType::parallel)
+  while (firstReduction < n &&
+         it[firstReduction] == utils::IteratorType::parallel)
     ++firstReduction;
   if (firstReduction == 0 || firstReduction >= n - 1 ||
       it[n - 1] != utils::IteratorType::parallel)
@@ -203,8 +203,8 @@ static SmallVector<Value> applyMap(OpBuilder &b, Location loc, AffineMap map,
 /// the outer loop values in `dims`: load the accumulators, run the
 /// reduction loops with them in registers, store them.
 static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
-                     const TileShape &shape, SmallVector<Value> dims,
-                     Value row, Value col, int64_t rows) {
+                     const TileShape &shape, SmallVector<Value> dims, Value row,
+                     Value col, int64_t rows) {
   auto vecType = VectorType::get({shape.lanes}, b.getF32Type());
   int64_t vectors = shape.vectors;
   SmallVector<Value> rowIdx, colIdx;
@@ -214,11 +214,11 @@ static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
                : arith::AddIOp::create(
                      b, loc, row, arith::ConstantIndexOp::create(b, loc, r)));
   for (int64_t v = 0; v < vectors; ++v)
-    colIdx.push_back(
-        v == 0 ? col
-               : arith::AddIOp::create(
-                     b, loc, col,
-                     arith::ConstantIndexOp::create(b, loc, v * shape.lanes)));
+    colIdx.push_back(v == 0
+                         ? col
+                         : arith::AddIOp::create(b, loc, col,
+                                                 arith::ConstantIndexOp::create(
+                                                     b, loc, v * shape.lanes)));
   auto cIndices = [&](int64_t r, int64_t v) {
     SmallVector<Value> idx;
     for (unsigned d : m.outerDims)
@@ -245,8 +245,8 @@ static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
     for (int64_t r = 0; r < rows; ++r) {
       dims[m.rowDim] = rowIdx[r];
       dims[m.colDim] = col;
-      Value a = memref::LoadOp::create(nb, nl, m.a,
-                                       applyMap(nb, nl, m.aMap, dims));
+      Value a =
+          memref::LoadOp::create(nb, nl, m.a, applyMap(nb, nl, m.aMap, dims));
       Value splat = vector::BroadcastOp::create(nb, nl, vecType, a);
       for (int64_t v = 0; v < vectors; ++v) {
         Value acc = accs[r * vectors + v];
@@ -262,8 +262,7 @@ static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
   };
   // The reduction loops, in the op's order, the accumulators carried
   // through all of them.
-  std::function<SmallVector<Value>(OpBuilder &, Location, unsigned,
-                                   ValueRange)>
+  std::function<SmallVector<Value>(OpBuilder &, Location, unsigned, ValueRange)>
       nest = [&](OpBuilder &nb, Location nl, unsigned level,
                  ValueRange accs) -> SmallVector<Value> {
     if (level == m.reductionDims.size())
@@ -297,8 +296,8 @@ static void emitRowTiles(OpBuilder &b, Location loc, const ContractionParts &m,
       arith::ConstantIndexOp::create(b, loc, shape.vectors * shape.lanes);
   scf::ForOp::create(b, loc, zero, cols, step, ValueRange{},
                      [&](OpBuilder &nb, Location nl, Value col, ValueRange) {
-                       emitTile(nb, nl, m, shape, SmallVector<Value>(dims),
-                                row, col, rows);
+                       emitTile(nb, nl, m, shape, SmallVector<Value>(dims), row,
+                                col, rows);
                        scf::YieldOp::create(nb, nl);
                      });
 }
@@ -338,8 +337,8 @@ static void emitRows(OpBuilder &b, Location loc, const ContractionParts &m,
 }
 
 void mlir::mpt::emitRegisterTiledMatmul(RewriterBase &rewriter,
-                                        linalg::LinalgOp op, Value lo,
-                                        Value hi, int64_t lanes) {
+                                        linalg::LinalgOp op, Value lo, Value hi,
+                                        int64_t lanes) {
   std::optional<ContractionParts> m = matchContraction(op);
   assert(m && "not a register-tileable contraction");
   TileShape shape = tileShape(*m, lanes);
@@ -368,13 +367,13 @@ void mlir::mpt::emitRegisterTiledMatmul(RewriterBase &rewriter,
                        ? hi
                        : arith::ConstantIndexOp::create(b, l, m->ranges[d]);
         Value one = arith::ConstantIndexOp::create(b, l, 1);
-        scf::ForOp::create(b, l, from, to, one, ValueRange{},
-                           [&](OpBuilder &nb, Location nl, Value iv,
-                               ValueRange) {
-                             dims[d] = iv;
-                             outer(nb, nl, level + 1);
-                             scf::YieldOp::create(nb, nl);
-                           });
+        scf::ForOp::create(
+            b, l, from, to, one, ValueRange{},
+            [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+              dims[d] = iv;
+              outer(nb, nl, level + 1);
+              scf::YieldOp::create(nb, nl);
+            });
       };
   outer(rewriter, loc, 0);
 }
