@@ -41,6 +41,10 @@ CompileOptions::describe() const {
     out.push_back({"parallel-min-work", std::to_string(parallelMinWork)});
   if (target == "cpu" && !fuseElementwise)
     out.push_back({"fuse-elementwise", "false"});
+  if (target == "cpu") {
+    out.push_back({"fma-matmuls", fma});
+    out.push_back({"vector-bits", std::to_string(vectorBits)});
+  }
   if (target == "cpu" && !registerTileMatmuls)
     out.push_back({"register-tile-matmuls", "false"});
   if (target == "cpu" && reductionLanes != 8)

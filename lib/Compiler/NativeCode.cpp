@@ -397,14 +397,20 @@ static std::string entryPointSource(const rt::Manifest &manifest,
 
 /// The x86-64 micro-architecture level (psABI) this machine has: v3 adds
 /// AVX2, FMA and F16C, which the f16 conversions and the vectorised loops
-/// use.
+/// use; v4 AVX-512, whose 16-lane vectors the register tiles use. (LLVM
+/// reports the AVX-512 features off where the OS does not save their
+/// registers.)
 static std::string hostX86Level() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   auto all = [&](std::initializer_list<const char *> names) {
     return llvm::all_of(names,
                         [&](const char *n) { return features.lookup(n); });
   };
-  if (all({"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe"}))
+  bool v3 =
+      all({"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe"});
+  if (v3 && all({"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}))
+    return "x86-64-v4";
+  if (v3)
     return "x86-64-v3";
   if (all({"sse4.2", "popcnt", "ssse3", "cx16"}))
     return "x86-64-v2";
@@ -429,7 +435,7 @@ createTargetMachine(StringRef cpu, StringRef features, Location loc) {
   auto unknownCPU = [&]() {
     return emitError(loc) << "LLVM cannot generate code for CPU '" << cpu
                           << "' (use auto, native, or e.g. x86-64, x86-64-v2, "
-                             "x86-64-v3)";
+                             "x86-64-v3, x86-64-v4)";
   };
   if (!generic || !generic->isCPUStringValid(cpu))
     return unknownCPU();
@@ -469,6 +475,25 @@ LogicalResult mlir::mpt::resolveTarget(CompileOptions &options, Location loc) {
       options.cpuFeatures += ",";
     options.cpuFeatures += feature.Key;
   }
+  auto hasFeature = [&](StringRef name) {
+    return llvm::is_contained(llvm::split(options.cpuFeatures, ','), name);
+  };
+  if (options.fma == "auto")
+    options.fma = hasFeature("fma") ? "true" : "false";
+  // Gathers and scatters are microcoded and slow on current x86 CPUs (on
+  // Intel's since the GDS mitigation): LLVM's tuning for AVX-512 would
+  // vectorize the strided loops of convolutions with them, 1.3x slower
+  // than without.
+  if (!options.cpuFeatureFlags.empty())
+    options.cpuFeatureFlags += ",";
+  options.cpuFeatureFlags += "+prefer-no-gather,+prefer-no-scatter";
+  if (options.vectorBits == 0)
+    options.vectorBits = hasFeature("avx512f") ? 512 : 256;
+  if (options.vectorBits == 512 && !hasFeature("avx512f"))
+    return emitError(loc) << "512-bit vectors need AVX-512, which CPU '"
+                          << options.cpu
+                          << "' lacks (use --vector-bits=256 or a CPU with "
+                             "AVX-512, e.g. --cpu=x86-64-v4)";
   return success();
 }
 
@@ -601,6 +626,8 @@ mlir::mpt::buildNativeSharedObject(ModuleOp module,
   lowering.fuseElementwise = options.fuseElementwise;
   lowering.reductionLanes = options.reductionLanes;
   lowering.registerTileMatmuls = options.registerTileMatmuls;
+  lowering.vectorBits = options.vectorBits == 512 ? 512 : 256;
+  lowering.fmaMatmuls = options.fma == "true";
   mlir::mpt::buildLowerToCPUPipeline(pm, lowering);
   if (failed(pm.run(module)))
     return failure();

@@ -82,19 +82,28 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   MPTVectorizableLoopOrderOptions loopOrder;
   loopOrder.lanes = options.reductionLanes;
   pm.addNestedPass<func::FuncOp>(createMPTVectorizableLoopOrder(loopOrder));
+  // Matmuls sum their products with one rounding each, like a GEMM library.
+  if (options.fmaMatmuls)
+    pm.addNestedPass<func::FuncOp>(createMPTFmaMatmuls());
   // One function per distinct op: LLVM compiles small functions, once.
-  pm.addPass(createMPTOutlineLinalgOps());
+  MPTOutlineLinalgOpsOptions outline;
+  outline.wideVectorLanes = options.vectorBits == 512 ? 16 : 0;
+  pm.addPass(createMPTOutlineLinalgOps(outline));
   // Ops with enough work run on [lo, hi) ranges of a parallel dimension,
   // one range per thread of the runtime's pool (mpt-parallel-calls below).
   if (options.parallelMinWork > 0) {
     MPTSplitParallelOpsOptions split;
     split.minWork = options.parallelMinWork;
     split.registerTile = options.registerTileMatmuls;
+    split.registerTileLanes = options.vectorBits / 32;
     pm.addPass(createMPTSplitParallelOps(split));
   }
   // The other plain f32 matmuls: accumulators in registers over k.
-  if (options.registerTileMatmuls)
-    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls());
+  if (options.registerTileMatmuls) {
+    MPTRegisterTileMatmulsOptions tile;
+    tile.lanes = options.vectorBits / 32;
+    pm.addNestedPass<func::FuncOp>(createMPTRegisterTileMatmuls(tile));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Math functions on f16/bf16 compute in f32 and round once, like the
   // arithmetic below; LLVM would otherwise call conversion routines no libgcc
@@ -127,6 +136,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createMPTParallelCalls());
   pm.addPass(createMPTNoAliasArguments());
+  // Masks (memrefs of i1) load as vectors of bytes.
+  pm.addPass(createMPTI1MemoryAsBytes());
 }
 
 void mpt::registerLowerToCPUPipeline() {

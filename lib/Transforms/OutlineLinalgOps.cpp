@@ -113,8 +113,17 @@ struct MPTOutlineLinalgOpsPass
       if (noAlias)
         func->setAttr(kNoAliasAttrName, builder.getUnitAttr());
       // LLVM would otherwise inline the functions back into the step.
-      func->setAttr("passthrough",
-                    builder.getArrayAttr({builder.getStringAttr("noinline")}));
+      SmallVector<Attribute, 2> passthrough = {
+          builder.getStringAttr("noinline")};
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      if (wideVectorLanes > 0 && !ranges.empty() &&
+          !ShapedType::isDynamic(ranges.back()) &&
+          ranges.back() % wideVectorLanes == 0 &&
+          ranges.back() >= 4 * wideVectorLanes)
+        passthrough.push_back(builder.getArrayAttr(
+            {builder.getStringAttr("prefer-vector-width"),
+             builder.getStringAttr(std::to_string(wideVectorLanes * 32))}));
+      func->setAttr("passthrough", builder.getArrayAttr(passthrough));
       // Not visible outside the shared object (func-to-LLVM gives private
       // functions external linkage otherwise).
       func->setAttr(

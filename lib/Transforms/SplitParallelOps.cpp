@@ -123,6 +123,12 @@ struct MPTSplitParallelOpsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *context = &getContext();
+    if (registerTileLanes != 8 && registerTileLanes != 16) {
+      module.emitError() << "mpt-split-parallel-ops: register-tile-lanes must "
+                            "be 8 or 16, not "
+                         << static_cast<int64_t>(registerTileLanes);
+      return signalPassFailure();
+    }
     // Functions to split, with their dimension's extent.
     SmallVector<std::tuple<func::FuncOp, linalg::LinalgOp, unsigned>> work;
     for (func::FuncOp func : module.getOps<func::FuncOp>()) {
@@ -166,7 +172,7 @@ struct MPTSplitParallelOpsPass
       Value lo = entry.getArgument(n), hi = entry.getArgument(n + 1);
       rewriter.setInsertionPoint(op);
       if (registerTile && dim == 0 && mpt::isRegisterTileableMatmul(op)) {
-        mpt::emitRegisterTiledMatmul(rewriter, op, lo, hi);
+        mpt::emitRegisterTiledMatmul(rewriter, op, lo, hi, registerTileLanes);
       } else {
         FailureOr<linalg::LinalgLoops> loops =
             linalg::linalgOpToLoops(rewriter, op);

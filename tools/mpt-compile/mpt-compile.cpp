@@ -100,9 +100,9 @@ cl::opt<bool> remarks("remarks", cl::init(false), cl::cat(category),
                       cl::desc("Print the passes' one-line summaries"));
 cl::opt<std::string>
     cpu("cpu", cl::init("auto"), cl::cat(category),
-        cl::desc("LLVM CPU of the native code: auto (x86-64-v3 "
-                 "if this machine has it, else a lower "
-                 "x86-64 level), native, or a CPU name"));
+        cl::desc("LLVM CPU of the native code: auto (the best x86-64 "
+                 "level this machine has: x86-64-v4 with AVX-512, "
+                 "x86-64-v3 with AVX2, ...), native, or a CPU name"));
 cl::opt<std::string> keepTemps("keep-temps", cl::init(""), cl::cat(category),
                                cl::desc("Keep intermediate files in this "
                                         "directory"));
@@ -122,9 +122,21 @@ cl::opt<int64_t> reductionLanes(
              "(the last bits of those sums differ between the two)"));
 cl::opt<bool> registerTileMatmuls(
     "register-tile-matmuls", cl::init(true), cl::cat(category),
-    cl::desc("--target=cpu: lower plain f32 matmuls to 4 x 16 tiles whose "
-             "accumulators stay in vector registers (the results keep their "
-             "bits either way)"));
+    cl::desc("--target=cpu: lower f32 matmuls and convolutions to tiles "
+             "whose accumulators stay in vector registers (the results keep "
+             "their bits either way)"));
+cl::opt<std::string> vectorBits(
+    "vector-bits", cl::init("auto"), cl::cat(category),
+    cl::desc("--target=cpu: width of the code's vectors: 256 (AVX2), 512 "
+             "(AVX-512: 16-lane register tiles), or auto (512 where the "
+             "target CPU has AVX-512; the results keep their bits either "
+             "way)"));
+cl::opt<std::string> fmaMode(
+    "fma", cl::init("auto"), cl::cat(category),
+    cl::desc("--target=cpu: compute f32 matmuls with fused multiply-adds, "
+             "one rounding per step of the sum as in GEMM libraries: true, "
+             "false (a rounding after each multiplication and addition), or "
+             "auto (true where the target CPU has FMA instructions)"));
 cl::opt<bool> reuseTemporaries(
     "reuse-temporaries", cl::init(true), cl::cat(category),
     cl::desc("--target=cpu: keep a step's freed temporaries for the next "
@@ -229,6 +241,19 @@ int main(int argc, char **argv) {
   }
   options.reductionLanes = reductionLanes;
   options.registerTileMatmuls = registerTileMatmuls;
+  if (vectorBits != "auto" && vectorBits != "256" && vectorBits != "512") {
+    errs() << "mpt-compile: error: --vector-bits must be auto, 256 or 512, "
+              "got '"
+           << vectorBits << "'\n";
+    return 1;
+  }
+  options.vectorBits = vectorBits == "auto" ? 0 : std::stoi(vectorBits);
+  if (fmaMode != "auto" && fmaMode != "true" && fmaMode != "false") {
+    errs() << "mpt-compile: error: --fma must be auto, true or false, got '"
+           << fmaMode << "'\n";
+    return 1;
+  }
+  options.fma = fmaMode;
   options.reuseTemporaries = reuseTemporaries;
   options.dataParallel = dataParallel;
   options.reduce = reduceKind;

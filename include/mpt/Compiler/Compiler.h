@@ -45,10 +45,10 @@ struct CompileOptions {
   std::string autocastReport, fusionReport;
   /// Emit the passes' one-line summaries as remarks.
   bool remarks = false;
-  /// LLVM CPU name for the native code: "auto" (x86-64-v3 when this machine
-  /// has it, else the best lower x86-64 level, so artifacts run where they
-  /// are built and on any machine of that level), "native", or a name such
-  /// as "x86-64-v2".
+  /// LLVM CPU name for the native code: "auto" (the best x86-64 level this
+  /// machine has: x86-64-v4 with AVX-512, else x86-64-v3, ..., so artifacts
+  /// run where they are built and on any machine of that level), "native",
+  /// or a name such as "x86-64-v2".
   std::string cpu = "auto";
   /// Set by resolveTarget: the LLVM feature string the code is generated
   /// with ("+avx2,-avx512f,..."; the host's for "native", else empty: the
@@ -71,9 +71,18 @@ struct CompileOptions {
   /// CPU: sum reductions with no vectorizable output dimension in this many
   /// lane partials (mpt-vectorizable-loop-order); 0: sequential loops.
   int64_t reductionLanes = 8;
-  /// CPU: plain f32 matmuls with register accumulators
+  /// CPU: f32 matmuls and convolutions with register accumulators
   /// (mpt-register-tile-matmuls).
   bool registerTileMatmuls = true;
+  /// CPU: the width of the code's vectors, 256 or 512 bits (AVX-512): the
+  /// register tiles' lanes (8 or 16) and LLVM's preferred vector width.
+  /// 0: 512 where the target has AVX-512, else 256 (resolveTarget
+  /// decides).
+  int64_t vectorBits = 0;
+  /// CPU: f32 matmuls with fused multiply-adds (mpt-fma-matmuls): "true",
+  /// "false", or "auto" (true where the target has FMA instructions;
+  /// resolveTarget decides).
+  std::string fma = "auto";
   /// CPU: keep a step's freed temporaries for the next step instead of
   /// handing them back to malloc (NativeCode.cpp's allocator wrappers).
   bool reuseTemporaries = true;
@@ -88,8 +97,10 @@ struct CompileOptions {
 
 /// Resolves `options.cpu` to the CPU the code is generated for ("auto": the
 /// best x86-64 level this machine has; "native": this machine's CPU name
-/// and features) and fills `cpuFeatureFlags` and `cpuFeatures`. Fails with a
-/// diagnostic at `loc` when LLVM does not know the CPU.
+/// and features), fills `cpuFeatureFlags` and `cpuFeatures`, and resolves
+/// `fma` and `vectorBits` from those features. Fails with a diagnostic at
+/// `loc` when LLVM does not know the CPU or the CPU lacks AVX-512 for
+/// 512-bit vectors.
 LogicalResult resolveTarget(CompileOptions &options, Location loc);
 
 /// Runs mpt-mixed-precision on `module` when the precision is not f32.

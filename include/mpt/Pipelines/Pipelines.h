@@ -160,11 +160,24 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       llvm::cl::init(true)};
   Option<bool> registerTileMatmuls{
       *this, "register-tile-matmuls",
-      llvm::cl::desc("Lower plain f32 matmuls to 4 x 16 tiles with their "
-                     "accumulators in vector registers "
+      llvm::cl::desc("Lower f32 matmuls and convolutions to tiles with "
+                     "their accumulators in vector registers "
                      "(mpt-register-tile-matmuls; the results keep their bits "
                      "either way)"),
       llvm::cl::init(true)};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Width of the vectors: 256 (AVX2: 8-lane register "
+                     "tiles) or 512 (AVX-512: 16-lane register tiles, and "
+                     "LLVM's 512-bit vectors for loops of a multiple of 16 "
+                     "iterations)"),
+      llvm::cl::init(256)};
+  Option<bool> fmaMatmuls{
+      *this, "fma-matmuls",
+      llvm::cl::desc("Compute f32 matmuls with fused multiply-adds, one "
+                     "rounding per step of the sum (mpt-fma-matmuls; for "
+                     "targets with FMA instructions)"),
+      llvm::cl::init(false)};
   Option<int64_t> reductionLanes{
       *this, "reduction-lanes",
       llvm::cl::desc("Sum reductions that have no vectorizable output "

@@ -169,27 +169,76 @@ def MPTVectorizableTanh : Pass<"mpt-vectorizable-tanh"> {
                            "::mlir::math::MathDialect"];
 }
 
+def MPTFmaMatmuls : Pass<"mpt-fma-matmuls"> {
+  let summary = "Computes f32 matmuls with fused multiply-adds: one rounding "
+                "per product and sum";
+  let description = [{
+    Rewrites the body `out + a * b` (f32, no fast-math flags) of every
+    matmul-shaped linalg op into `math.fma(a, b, out)`: each step of the
+    sum is rounded once instead of twice, as in the GEMM kernels of MKL,
+    oneDNN and cuBLAS (and tensor cores). Matmul-shaped means one reduction
+    loop, two inputs that both read it, each input missing some output
+    dimension (a matmul, a matmul with a transposed operand, a batched
+    matmul), and an output over every parallel loop; row dot products
+    (`sum_k x[i, k] * y[i, k]`), full reductions and convolutions keep
+    their separate roundings. The sum order does not change: every output
+    element still takes its products in k order, so the results do not
+    depend on tiling, vectorization or the thread count. Products of
+    widened f16 or bf16 values are exact in f32, so for them the fused and
+    the separate forms give the same bits (except a bf16 product below
+    f32's normal range, 2^-126, which only the fused form keeps exactly).
+    `mpt-compile --fma` turns this on where the target CPU has FMA
+    instructions (elsewhere `math.fma` becomes a call of `fmaf`).
+
+    ```mlir
+    ^bb0(%a: f32, %b: f32, %out: f32):
+      %0 = math.fma %a, %b, %out : f32
+      linalg.yield %0 : f32
+    ```
+  }];
+  let statistics = [
+    Statistic<"numFused", "num-fused", "Matmul bodies made fused multiply-adds">,
+  ];
+  let dependentDialects = ["::mlir::math::MathDialect"];
+}
+
 def MPTRegisterTileMatmuls : Pass<"mpt-register-tile-matmuls"> {
-  let summary = "Lowers plain f32 matmuls to loops over 4 x 16 tiles whose "
-                "accumulators stay in vector registers";
+  let summary = "Lowers f32 matmuls and convolutions to loops over tiles "
+                "whose accumulators stay in vector registers";
   let description = [{
     After `mpt-vectorizable-loop-order`, a matmul's loops are (i, k, j)
     with j innermost and vectorized: every product loads and stores a
     vector of the output. This pass (on buffers, before the loops are
-    made) lowers a plain f32 matmul (C[i, j] += A[i, k] * B[k, j], A read
-    as [i, k] or [k, i], B and C contiguous in j, j a multiple of 8) to
-    loops over tiles of 4 rows by 16 columns (8 where j is not a multiple
-    of 16; rows past the last full tile of 4 one at a time): the tile's
-    8 accumulators (`vector<8xf32>`) are loaded once, carried through the
-    whole k loop as `scf.for` iteration values, and stored once; per k, two
-    vectors of B and four elements of A are loaded for 8 multiplications
-    and 8 additions. Every output element still receives the products
-    in k order, with a rounding after each multiplication and each addition
-    (no fused multiply-add), so the bits are those of the loop nest it
-    replaces. `mpt-split-parallel-ops` lowers the matmuls it gives a row
-    range the same way, so their tiles run on the runtime's threads.
+    made) lowers an f32 contraction whose loops are (outer parallel...,
+    i, reductions..., j), C[outer..., i, j] += A[...] * B[..., j] (B
+    contiguous in j and not reading i, A not reading j, C contiguous in j,
+    j a multiple of 8, body `out + a * b` or `math.fma(a, b, out)` from
+    `mpt-fma-matmuls`) to tiles whose accumulators stay in registers: a
+    matmul (A read as [i, k] or [k, i]), a batched matmul, a convolution
+    (loops n, oh, ow, kh, kw, c, f: rows ow, columns f, A the input read
+    at oh + kh, ow + kw) and its data and weight gradients. The outer
+    loops stay loops; tiles are R rows of i by 2 x L columns of j, L being
+    the lanes of a vector (`lanes`: 8 for AVX2, 16 for AVX-512) and R 4
+    for 8 lanes, 8 for 16 (one vector of L columns where j is not a
+    multiple of 2 x L; 8 lanes where j is not a multiple of L; the rows
+    past the last full tile in a tile of 4, then one at a time): the
+    tile's accumulators (`vector<Lxf32>`) are loaded once, carried through
+    all the reduction loops, in their order, as `scf.for` iteration
+    values, and stored once; at each point of the reductions, two vectors
+    of B and R elements of A are loaded for 2 x R multiply-adds. Every
+    output element still receives the products in the op's order, rounded
+    as the body says (a multiplication and an addition, or one fused
+    multiply-add), so the bits are those of the loop nest it replaces, for
+    any lanes. `mpt-split-parallel-ops` lowers the ops it gives a range of
+    their first loop the same way, so their tiles run on the runtime's
+    threads.
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "8",
+           "f32 lanes of a vector register (8: AVX2, 16: AVX-512)">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
@@ -330,9 +379,43 @@ def MPTOutlineLinalgOps
     analyses (scalar evolution, dominator trees) cost more than linearly in
     its size. That takes a 16-block ResNet's f16 step from minutes of LLVM
     time to seconds; a call per op costs nothing next to its loops.
+
+    With `wide-vector-lanes` = L (16 for the 512-bit vectors of AVX-512),
+    a function whose op's innermost loop runs a static multiple of L
+    iterations, at least 4 x L, also carries LLVM's `prefer-vector-width`
+    of L x 32 bits: LLVM's tuning of AVX-512 CPUs vectorizes loops at 256
+    bits, which is right for short loops (a convolution's 8 or 16 channels
+    ran 1.1-1.4x slower at 512) and slow for long ones (a GELU over 256
+    columns, 1.15x faster at 512).
   }];
+  let options = [
+    Option<"wideVectorLanes", "wide-vector-lanes", "int64_t", "0",
+           "f32 lanes of the widest vectors (16: AVX-512); 0: LLVM's "
+           "preferred vector width everywhere">,
+  ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect"];
+}
+
+def MPTI1MemoryAsBytes : Pass<"mpt-i1-memory-as-bytes", "::mlir::ModuleOp"> {
+  let summary = "Loads and stores i1 values in memory as i8";
+  let description = [{
+    On the LLVM dialect: every scalar `llvm.load` of an i1 becomes a load of
+    an i8 from the same address followed by `llvm.trunc`, and every
+    `llvm.store` of an i1 stores its `llvm.zext` to i8. LLVM keeps an i1 in
+    a byte of memory anyway (a memref of i1, such as the ReLU masks the
+    fused ops keep for the backward pass, has a byte per element), but its
+    loop vectorizer does not treat i1 loads as consecutive: it loaded a
+    mask one element at a time into AVX-512 mask registers, which made the
+    mask's consumer 15x slower than a vector load of 16 bytes. The bytes
+    written are 0 and 1, what a store of i1 writes on x86; only the
+    scalar form is rewritten (a vector of i1 in memory is bit-packed).
+  }];
+  let statistics = [
+    Statistic<"numLoads", "num-loads", "i1 loads made i8 loads">,
+    Statistic<"numStores", "num-stores", "i1 stores made i8 stores">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def MPTNoAliasArguments
@@ -386,13 +469,16 @@ def MPTSplitParallelOps
            "Split only ops of at least this many iterations (smaller ones "
            "cost less than waking the threads)">,
     Option<"registerTile", "register-tile", "bool", "true",
-           "Lower plain f32 matmuls split along their rows with register "
-           "tiles, as mpt-register-tile-matmuls does">,
+           "Lower the f32 matmuls and convolutions split along their first "
+           "loop with register tiles, as mpt-register-tile-matmuls does">,
+    Option<"registerTileLanes", "register-tile-lanes", "int64_t", "8",
+           "f32 lanes of those tiles' vectors (8: AVX2, 16: AVX-512)">,
   ];
   let statistics = [
     Statistic<"numSplit", "num-split", "Outlined ops given a range">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];

@@ -886,6 +886,8 @@ CASES = {
     "lanes": lambda p: case_lanes(p, 8),
     "lanes0": lambda p: case_lanes(p, 0),
     "tanh": case_tanh,
+    "fma": lambda p: case_matmuls(p, True),
+    "fma0": lambda p: case_matmuls(p, False),
 }
 
 def conv_nchw_f32_sequential(x, w, padding):
@@ -904,6 +906,86 @@ def conv_nchw_f32_sequential(x, w, padding):
                 patch = x[:, ch, i:i + oh, j:j + ow]
                 acc = acc + (patch[:, None] * w[:, ch, i, j][None, :, None, None]).astype(np.float32)
     return acc
+
+
+def fma_f32(a, b, c) -> np.ndarray:
+    """f32 fused multiply-add a * b + c rounded once, exactly: the product
+    of two f32 values is exact in f64, the f64 sum is rounded to odd (its
+    error, from TwoSum, sets the last bit), and rounding that to f32 is the
+    correctly rounded result (53 >= 24 + 2 bits)."""
+    a64, b64, c64 = (np.asarray(x, np.float32).astype(np.float64) for x in (a, b, c))
+    p = a64 * b64
+    s = p + c64
+    v = s - p
+    e = (p - (s - v)) + (c64 - v)
+    even = (np.asarray(s).view(np.int64) & 1) == 0
+    towards = np.nextafter(s, np.where(e > 0, np.inf, -np.inf))
+    return np.where((e != 0) & even, towards, s).astype(np.float32)
+
+
+def matmul_fma_sequential(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """C[..., m, n] = sum_k a[..., m, k] * b[..., k, n], k ascending from 0,
+    each step one fused multiply-add (a batch dimension in front allowed)."""
+    acc = np.zeros(a.shape[:-1] + b.shape[-1:], np.float32)
+    for k in range(a.shape[-1]):
+        acc = fma_f32(a[..., :, k, None], b[..., k, None, :], acc)
+    return acc
+
+
+def case_matmuls(p: Program, fused: bool) -> None:
+    """f32 matmul-shaped ops (plain, transposed A, batched), lowered by
+    mpt-lower-to-cpu with fma-matmuls=true (`fused`: each step of every sum
+    one fused multiply-add) or false (a rounding after each multiplication
+    and each addition), with any register tiles: the bits of the documented
+    arithmetic, sums in k order. Shapes cover 16-lane tiles of 8 rows, a
+    tile of 4 and a single row (21 x 64), 8-lane tiles (24 columns), an
+    untiled matmul (7 columns) and a batched one; magnitudes spread over
+    2^-6 .. 2^6 so that the two roundings differ on every output (on a
+    third of all elements)."""
+    rng = np.random.default_rng(31)
+
+    def operand(shape):
+        return f32(rng.standard_normal(shape) * np.exp2(rng.integers(-6, 7, shape)))
+
+    differs = []
+
+    def emit(name, a, b, a_map, maps, iterators):
+        # The reference from [.., m, k] x [.., k, n] operands.
+        a_mk = np.swapaxes(a, -1, -2) if a_map == "transposed" else a
+        fma_ref = matmul_fma_sequential(a_mk, b)
+        seq_ref = (matmul_f32_sequential(a_mk, b) if a_mk.ndim == 2 else
+                   np.stack([matmul_f32_sequential(x, y) for x, y in zip(a_mk, b)]))
+        differs.append(fma_ref != seq_ref)
+        out_shape = a_mk.shape[:-1] + b.shape[-1:]
+        out_ty = tensor_type(out_shape, "f32")
+        (empty,) = p.op(f"tensor.empty() : {out_ty}")
+        (zero,) = p.op("arith.constant 0.0 : f32")
+        (init,) = p.op(f"linalg.fill ins({zero} : f32) outs({empty} : {out_ty}) -> {out_ty}")
+        (y,) = p.op(f"linalg.generic {{indexing_maps = [{maps}], iterator_types = [{iterators}]}} "
+                    f"ins({p.const(a, 'f32')}, {p.const(b, 'f32')} : {tensor_type(a.shape, 'f32')}, "
+                    f"{tensor_type(b.shape, 'f32')}) outs({init} : {out_ty}) {{\n"
+                    f"  ^bb0(%a: f32, %b: f32, %o: f32):\n"
+                    f"    %m = arith.mulf %a, %b : f32\n    %s = arith.addf %o, %m : f32\n"
+                    f"    linalg.yield %s : f32\n  }} -> {out_ty}")
+        ref = fma_ref if fused else seq_ref
+        p.emit_print(y, out_shape, "f32", name, exact(ref, "f32", strict=True))
+
+    plain = ("affine_map<(i, k, j) -> (i, k)>, affine_map<(i, k, j) -> (k, j)>, "
+             "affine_map<(i, k, j) -> (i, j)>")
+    loops3 = '"parallel", "reduction", "parallel"'
+    for m, k, n in ((21, 20, 64), (5, 37, 24), (3, 5, 7)):
+        emit(f"matmul {m}x{k}x{n}", operand((m, k)), operand((k, n)), "plain", plain, loops3)
+    emit("matmul, A read as [k, i], 6x37x16", operand((37, 6)), operand((37, 16)), "transposed",
+         "affine_map<(i, k, j) -> (k, i)>, affine_map<(i, k, j) -> (k, j)>, "
+         "affine_map<(i, k, j) -> (i, j)>", loops3)
+    emit("batched matmul 2x4x9x16", operand((2, 4, 9)), operand((2, 9, 16)), "plain",
+         "affine_map<(b, i, k, j) -> (b, i, k)>, affine_map<(b, i, k, j) -> (b, k, j)>, "
+         "affine_map<(b, i, k, j) -> (b, i, j)>", '"parallel", "parallel", "reduction", "parallel"')
+
+    changed = np.concatenate([d.reshape(-1) for d in differs])
+    if changed.mean() < 0.25 or not all(d.any() for d in differs):
+        sys.exit(f"case matmuls: fused and separate roundings differ on only "
+                 f"{changed.sum()} of {changed.size} elements; choose other data")
 
 
 def build(case: str) -> Program:
