@@ -98,7 +98,8 @@ void mpt::buildLowerToCPUPipeline(OpPassManager &pm,
     split.registerTileLanes = options.vectorBits / 32;
     pm.addPass(createMPTSplitParallelOps(split));
   }
-  // The other plain f32 matmuls: accumulators in registers over k.
+  // The other f32 matmuls and convolutions: accumulators in registers
+  // over their reduction loops.
   if (options.registerTileMatmuls) {
     MPTRegisterTileMatmulsOptions tile;
     tile.lanes = options.vectorBits / 32;

@@ -169,8 +169,8 @@ struct LowerToCPUOptions : public PassPipelineOptions<LowerToCPUOptions> {
       *this, "vector-bits",
       llvm::cl::desc("Width of the vectors: 256 (AVX2: 8-lane register "
                      "tiles) or 512 (AVX-512: 16-lane register tiles, and "
-                     "LLVM's 512-bit vectors for loops of a multiple of 16 "
-                     "iterations)"),
+                     "LLVM's 512-bit vectors for innermost loops of a "
+                     "multiple of 16 iterations, at least 64)"),
       llvm::cl::init(256)};
   Option<bool> fmaMatmuls{
       *this, "fma-matmuls",
