@@ -308,13 +308,22 @@ def _sgd_step(apply, loss_fn, opt: SGD, bf16: bool = False):
 
 
 def _state(params, stats, mom) -> dict[str, np.ndarray]:
-    """mpt's names: parameters, batch statistics and ``<param>.momentum``."""
+    """mpt's names: parameters, batch statistics and, unless ``mom`` is None, ``<param>.momentum``."""
     import jax
     pn = _names(params, "params")
     out = dict(zip(pn, [np.asarray(v) for v in jax.tree_util.tree_leaves(params)]))
     out.update(zip(_names(stats, "batch_stats"), [np.asarray(v) for v in jax.tree_util.tree_leaves(stats)]))
-    out.update(zip([f"{n}.momentum" for n in pn], [np.asarray(v) for v in jax.tree_util.tree_leaves(mom)]))
+    if mom is not None:
+        out.update(zip([f"{n}.momentum" for n in pn], [np.asarray(v) for v in jax.tree_util.tree_leaves(mom)]))
     return out
+
+
+def _tree(like, names: list[str], state: dict[str, np.ndarray], dtype: str):
+    """The pytree shaped like ``like`` whose leaves are ``state[name]`` in ``dtype``."""
+    import jax
+    import jax.numpy as jnp
+    return jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(like),
+                                        [jnp.asarray(state[n], dtype) for n in names])
 
 
 def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD, bf16: bool = False):
@@ -332,7 +341,7 @@ def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD,
         params, stats, mom, loss = step(params, stats, mom, x[b * batch:(b + 1) * batch],
                                         y[b * batch:(b + 1) * batch])
         losses.append(float(loss))
-    return Run(np.array(losses), None, None, _state(params, stats, mom))
+    return Run(np.array(losses), None, None, _state(params, stats, mom if opt.momentum else None))
 
 
 def jax_steps_from(apply, loss_fn, variables, x, y, batch: int, starts: list[dict[str, np.ndarray]],
@@ -345,22 +354,19 @@ def jax_steps_from(apply, loss_fn, variables, x, y, batch: int, starts: list[dic
     import jax.numpy as jnp
     from .compare import Run
     params, stats = variables["params"], variables.get("batch_stats", {})
-    p_tree, s_tree = jax.tree_util.tree_structure(params), jax.tree_util.tree_structure(stats)
     pn, sn = _names(params, "params"), _names(stats, "batch_stats")
     losses, states = [], []
     with jax.enable_x64(dtype == "float64"):
         step = _sgd_step(apply, loss_fn, opt)
-
-        def tree(treedef, names, start):
-            return jax.tree_util.tree_unflatten(treedef, [jnp.asarray(start[n], dtype) for n in names])
         for k, start in enumerate(starts):
             b = k % (len(x) // batch)
-            mom = tree(p_tree, [f"{n}.momentum" for n in pn], start) if opt.momentum else \
-                jax.tree_util.tree_map(jnp.zeros_like, tree(p_tree, pn, start))
-            p, st, m, loss = step(tree(p_tree, pn, start), tree(s_tree, sn, start), mom,
+            p = _tree(params, pn, start, dtype)
+            mom = _tree(params, [f"{n}.momentum" for n in pn], start, dtype) if opt.momentum else \
+                jax.tree_util.tree_map(jnp.zeros_like, p)
+            p, st, m, loss = step(p, _tree(stats, sn, start, dtype), mom,
                                   jnp.asarray(x[b * batch:(b + 1) * batch], dtype), y[b * batch:(b + 1) * batch])
             losses.append(float(loss))
-            states.append(_state(p, st, m))
+            states.append(_state(p, st, m if opt.momentum else None))
     return Run(np.array(losses), state=states[-1], states=states)
 
 
@@ -372,11 +378,8 @@ def jax_loss(apply, loss_fn, variables, state: dict[str, np.ndarray], x, y, dtyp
     import jax.numpy as jnp
     params, stats = variables["params"], variables.get("batch_stats", {})
     with jax.enable_x64(dtype == "float64"):
-        v = {"params": jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(params),
-                                                    [jnp.asarray(state[n], dtype) for n in _names(params, "params")]),
-             "batch_stats": jax.tree_util.tree_unflatten(
-                 jax.tree_util.tree_structure(stats), [jnp.asarray(state[n], dtype)
-                                                       for n in _names(stats, "batch_stats")])}
+        v = {"params": _tree(params, _names(params, "params"), state, dtype),
+             "batch_stats": _tree(stats, _names(stats, "batch_stats"), state, dtype)}
         logits, _ = apply(v, jnp.asarray(x, dtype), train)
         return float(loss_fn(logits, y))
 
