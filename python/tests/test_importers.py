@@ -511,6 +511,20 @@ def _torch_threads(n: int):
         torch.set_num_threads(before)
 
 
+def _mpt_steps(imp, x, y, test, steps, work):
+    """Trains the imported step ``steps`` FP32 steps with one mpt-run per step
+    (``run_mpt(..., per_step=True)``), then evaluates ``test``; returns the
+    source file, the run and the state before each step."""
+    from mpt.importers.common import write_state
+    from mpt.importers.compare import run_mpt
+    src = work / "r18.mlir"
+    src.write_text(imp.text)
+    write_state(imp.state, work / "init")
+    ours = run_mpt(src, work / "init", x, y, "f32", steps, work, test=test, per_step=True)
+    assert len(ours.losses) == len(ours.states) == steps
+    return src, ours, [imp.state] + ours.states[:-1]
+
+
 def _check_steps_from_same_state(ours, f64, f32, starts, stats):
     """Each step's state within 3 times the FP32 baseline's distance to FP64 plus
     1e-5 (relative to how far the step moved each tensor), allowing the
@@ -602,8 +616,7 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
     import torch
     import torch.nn.functional as F
     from mpt.importers import torch as ti
-    from mpt.importers.common import write_state
-    from mpt.importers.compare import load_state, rel, run_mpt, teacher_data, torch_steps_from
+    from mpt.importers.compare import load_state, rel, teacher_data, torch_steps_from
     from mpt.optim import SGD
     batch, steps = 8, 10
     m, loss_fn, _, _ = ti.example("resnet18", batch, 0)
@@ -611,12 +624,7 @@ def test_torch_resnet18_fp32_steps_equal_pytorch(tmp_path):
     xt, yt = teacher_data((3, 32, 32), batch, seed=2)  # held out
     opt = SGD(lr=0.01, momentum=0.9)
     imp = ti.import_model(copy.deepcopy(m), loss_fn, torch.from_numpy(x[:batch]), torch.from_numpy(y[:batch]), opt)
-    src = tmp_path / "r18.mlir"
-    src.write_text(imp.text)
-    write_state(imp.state, tmp_path / "init")
-    ours = run_mpt(src, tmp_path / "init", x, y, "f32", steps, tmp_path, test=(xt, yt), per_step=True)
-    assert len(ours.losses) == len(ours.states) == steps
-    starts = [imp.state] + ours.states[:-1]
+    _, ours, starts = _mpt_steps(imp, x, y, (xt, yt), steps, tmp_path)
     with _torch_threads(1):
         f64 = torch_steps_from(copy.deepcopy(m).double(), loss_fn, x, y, batch, starts, opt)
         f32 = torch_steps_from(copy.deepcopy(m), loss_fn, x, y, batch, starts, opt)
@@ -662,8 +670,7 @@ def test_jax_resnet18_fp32_steps_equal_jax(tmp_path):
     which differs from the training-mode loss; and the step compiles at f16
     (loss scaling) without a warning."""
     from mpt.importers import jax as ji
-    from mpt.importers.common import write_state
-    from mpt.importers.compare import rel, run_mpt, teacher_data
+    from mpt.importers.compare import rel, teacher_data
     from mpt.optim import SGD
     batch, steps = 8, 10
     apply, loss_fn, variables, _, _ = ji.example("resnet18", batch, 0)
@@ -671,12 +678,7 @@ def test_jax_resnet18_fp32_steps_equal_jax(tmp_path):
     xt, yt = teacher_data((32, 32, 3), batch, seed=2)  # held out
     opt = SGD(lr=0.01, momentum=0.9)
     imp = ji.import_model(apply, loss_fn, variables, x[:batch], y[:batch], opt, model_name="resnet18")
-    src = tmp_path / "r18.mlir"
-    src.write_text(imp.text)
-    write_state(imp.state, tmp_path / "init")
-    ours = run_mpt(src, tmp_path / "init", x, y, "f32", steps, tmp_path, test=(xt, yt), per_step=True)
-    assert len(ours.losses) == len(ours.states) == steps
-    starts = [imp.state] + ours.states[:-1]
+    src, ours, starts = _mpt_steps(imp, x, y, (xt, yt), steps, tmp_path)
     f64 = ji.jax_steps_from(apply, loss_fn, variables, x, y, batch, starts, opt, "float64")
     f32 = ji.jax_steps_from(apply, loss_fn, variables, x, y, batch, starts, opt, "float32")
 
