@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mpt/Transforms/Passes.h"
+#include "mpt/Transforms/RegisterTiling.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -17,6 +18,7 @@ namespace mlir::mpt {
 } // namespace mlir::mpt
 
 using namespace mlir;
+using mlir::mpt::MultiplyAddBody;
 
 /// Whether `op`'s loops and indexing are those of a (batched, possibly
 /// transposed) matmul: one reduction loop read by both inputs, each input
@@ -47,31 +49,6 @@ static bool isMatmulShaped(linalg::GenericOp op) {
   return true;
 }
 
-/// The multiplication and addition of a body `yield(out + in0 * in1)` on
-/// f32 without fast-math flags (operands in any order), else null.
-static std::pair<arith::MulFOp, arith::AddFOp>
-matchMultiplyAdd(linalg::GenericOp op) {
-  Block *body = op.getBody();
-  if (body->getOperations().size() != 3)
-    return {};
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
-  if (!add || !add.getType().isF32() ||
-      add.getFastmath() != arith::FastMathFlags::none)
-    return {};
-  BlockArgument in0 = body->getArgument(0), in1 = body->getArgument(1),
-                out = body->getArgument(2);
-  Value product = add.getLhs() == out   ? add.getRhs()
-                  : add.getRhs() == out ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul || mul.getFastmath() != arith::FastMathFlags::none ||
-      !((mul.getLhs() == in0 && mul.getRhs() == in1) ||
-        (mul.getLhs() == in1 && mul.getRhs() == in0)))
-    return {};
-  return {mul, add};
-}
-
 namespace {
 
 struct MPTFmaMatmulsPass
@@ -82,9 +59,11 @@ struct MPTFmaMatmulsPass
     getOperation()->walk([&](linalg::GenericOp op) {
       if (!isMatmulShaped(op))
         return;
-      auto [mul, add] = matchMultiplyAdd(op);
-      if (!mul)
+      std::optional<MultiplyAddBody> match = mpt::matchMultiplyAddBody(op);
+      if (!match || !match->mul)
         return;
+      arith::MulFOp mul = match->mul;
+      arith::AddFOp add = match->add;
       OpBuilder b(add);
       Block *body = op.getBody();
       Value fma =

@@ -40,7 +40,7 @@ struct ContractionParts {
   AffineMap aMap, bMap;
   bool fused; // math.fma(a, b, out) instead of out + a * b
   unsigned rowDim, colDim;
-  SmallVector<unsigned> outerDims, reductionDims;
+  SmallVector<unsigned> reductionDims; // the outer loops are 0..rowDim-1
   SmallVector<int64_t> ranges;
   int64_t cols() const { return ranges[colDim]; }
 };
@@ -69,6 +69,43 @@ static bool usesDim(AffineMap map, unsigned d) {
                       [&](AffineExpr e) { return e.isFunctionOfDim(d); });
 }
 
+std::optional<mlir::mpt::MultiplyAddBody>
+mlir::mpt::matchMultiplyAddBody(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  Block *body = op.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (yield.getValues().size() != 1 ||
+      !yield.getValues().front().getType().isF32())
+    return std::nullopt;
+  BlockArgument in0 = body->getArgument(0), in1 = body->getArgument(1),
+                out = body->getArgument(2);
+  auto isInputPair = [&](Value x, Value y) {
+    return (x == in0 && y == in1) || (x == in1 && y == in0);
+  };
+  Value result = yield.getValues().front();
+  if (auto fma = result.getDefiningOp<math::FmaOp>()) {
+    if (body->getOperations().size() != 2 || fma.getC() != out ||
+        fma.getFastmath() != arith::FastMathFlags::none ||
+        !isInputPair(fma.getA(), fma.getB()))
+      return std::nullopt;
+    return MultiplyAddBody{{}, {}, fma};
+  }
+  if (body->getOperations().size() != 3)
+    return std::nullopt;
+  auto add = result.getDefiningOp<arith::AddFOp>();
+  if (!add || add.getFastmath() != arith::FastMathFlags::none)
+    return std::nullopt;
+  Value product = add.getLhs() == out   ? add.getRhs()
+                  : add.getRhs() == out ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || mul.getFastmath() != arith::FastMathFlags::none ||
+      !isInputPair(mul.getLhs(), mul.getRhs()))
+    return std::nullopt;
+  return MultiplyAddBody{mul, add, {}};
+}
+
 static std::optional<ContractionParts> matchContraction(linalg::LinalgOp op) {
   auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!generic || generic.getNumDpsInputs() != 2 ||
@@ -93,13 +130,11 @@ static std::optional<ContractionParts> matchContraction(linalg::LinalgOp op) {
     m.reductionDims.push_back(d);
   }
   m.rowDim = firstReduction - 1;
-  for (unsigned d = 0; d < m.rowDim; ++d)
-    m.outerDims.push_back(d);
 
   // C over the parallel loops in order, contiguous in j.
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
   AffineMap cm = maps[2];
-  if (cm.getNumResults() != m.outerDims.size() + 2)
+  if (cm.getNumResults() != m.rowDim + 2)
     return std::nullopt;
   for (unsigned r = 0; r + 1 < cm.getNumResults(); ++r)
     if (!isDim(cm.getResult(r), r))
@@ -129,36 +164,10 @@ static std::optional<ContractionParts> matchContraction(linalg::LinalgOp op) {
       !hasUnitInnerStride(m.b) || !hasUnitInnerStride(m.c))
     return std::nullopt;
 
-  // The body: yield(addf(out, mulf(in0, in1))) in any operand order, or
-  // yield(math.fma(in0, in1, out)).
-  Block *body = generic.getBody();
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  BlockArgument in0 = body->getArgument(0), in1 = body->getArgument(1),
-                out = body->getArgument(2);
-  auto isInputPair = [&](Value x, Value y) {
-    return (x == in0 && y == in1) || (x == in1 && y == in0);
-  };
-  m.fused = false;
-  if (auto fma = yield.getValues().front().getDefiningOp<math::FmaOp>()) {
-    if (body->getOperations().size() != 2 || fma.getC() != out ||
-        fma.getFastmath() != arith::FastMathFlags::none ||
-        !isInputPair(fma.getA(), fma.getB()))
-      return std::nullopt;
-    m.fused = true;
-  } else {
-    if (body->getOperations().size() != 3)
-      return std::nullopt;
-    auto add = yield.getValues().front().getDefiningOp<arith::AddFOp>();
-    if (!add || add.getFastmath() != arith::FastMathFlags::none)
-      return std::nullopt;
-    Value product = add.getLhs() == out   ? add.getRhs()
-                    : add.getRhs() == out ? add.getLhs()
-                                          : Value();
-    auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-    if (!mul || mul.getFastmath() != arith::FastMathFlags::none ||
-        !isInputPair(mul.getLhs(), mul.getRhs()))
-      return std::nullopt;
-  }
+  std::optional<mpt::MultiplyAddBody> body = mpt::matchMultiplyAddBody(generic);
+  if (!body)
+    return std::nullopt;
+  m.fused = static_cast<bool>(body->fma);
 
   m.ranges = generic.getStaticLoopRanges();
   if (m.cols() % kMinLanes != 0 ||
@@ -221,7 +230,7 @@ static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
                                                      b, loc, v * shape.lanes)));
   auto cIndices = [&](int64_t r, int64_t v) {
     SmallVector<Value> idx;
-    for (unsigned d : m.outerDims)
+    for (unsigned d = 0; d < m.rowDim; ++d)
       idx.push_back(dims[d]);
     idx.append({rowIdx[r], colIdx[v]});
     return idx;
@@ -234,12 +243,14 @@ static void emitTile(OpBuilder &b, Location loc, const ContractionParts &m,
 
   // The products of one point of the reduction loops.
   auto body = [&](OpBuilder &nb, Location nl, ValueRange accs) {
+    // B's indices differ between the vectors only in the last one, j.
+    dims[m.rowDim] = row;
+    dims[m.colDim] = colIdx[0];
+    SmallVector<Value> bIdx = applyMap(nb, nl, m.bMap, dims);
     SmallVector<Value> bs;
     for (int64_t v = 0; v < vectors; ++v) {
-      dims[m.rowDim] = row;
-      dims[m.colDim] = colIdx[v];
-      bs.push_back(vector::LoadOp::create(nb, nl, vecType, m.b,
-                                          applyMap(nb, nl, m.bMap, dims)));
+      bIdx.back() = colIdx[v];
+      bs.push_back(vector::LoadOp::create(nb, nl, vecType, m.b, bIdx));
     }
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
@@ -348,20 +359,20 @@ void mlir::mpt::emitRegisterTiledMatmul(RewriterBase &rewriter,
   // loops, else the outermost loop. Each element's arithmetic is the same
   // either way, so the partition into ranges does not matter.
   SmallVector<Value> dims(m->ranges.size());
-  if (m->outerDims.empty()) {
+  if (m->rowDim == 0) {
     emitRows(rewriter, loc, *m, shape, dims, lo, hi);
     return;
   }
   std::function<void(OpBuilder &, Location, unsigned)> outer =
       [&](OpBuilder &b, Location l, unsigned level) {
-        if (level == m->outerDims.size()) {
+        if (level == m->rowDim) {
           Value zero = arith::ConstantIndexOp::create(b, l, 0);
           Value rows =
               arith::ConstantIndexOp::create(b, l, m->ranges[m->rowDim]);
           emitRows(b, l, *m, shape, dims, zero, rows);
           return;
         }
-        unsigned d = m->outerDims[level];
+        unsigned d = level;
         Value from = level == 0 ? lo : arith::ConstantIndexOp::create(b, l, 0);
         Value to = level == 0
                        ? hi

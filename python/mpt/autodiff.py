@@ -104,8 +104,11 @@ def _vjp_reduce(g: Graph, node: Node, dy: Node, want):
     kept = tuple(i for i in range(x.rank) if i not in node.attrs["axes"])
     if node.attrs["kind"] == "sum":
         return [g.ew("copy", [dy], x.shape, [kept])]
-    # max: the gradient goes to the elements equal to the maximum.
-    return [g.ew("max_grad", [x, node, dy], x.shape, [None, kept, kept])]
+    # max: the gradient is shared evenly by the elements equal to the maximum
+    # (PyTorch's amax and JAX's max do the same); one maximum gets all of it.
+    ties = g.reduce("sum", g.ew("eq_mask", [x, node], x.shape, [None, kept]), node.attrs["axes"])
+    return [g.ew("div", [g.ew("max_grad", [x, node, dy], x.shape, [None, kept, kept]), ties],
+                 x.shape, [None, kept])]
 
 
 def _vjp_matmul(g: Graph, node: Node, dy: Node, want):

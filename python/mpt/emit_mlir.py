@@ -153,6 +153,11 @@ def _body_max_grad(b: _Body, a, out):
     return b.raw(f"arith.select {c}, {a[2]}, {zero} : f32")
 
 
+def _body_eq_mask(b: _Body, a, out):
+    c = b.raw(f"arith.cmpf oeq, {a[0]}, {a[1]} : f32")
+    return b.raw(f"arith.select {c}, {b.const(1.0)}, {b.const(0.0)} : f32")
+
+
 def _window_position(b: _Body, kw: int) -> str:
     """``kh * KW + kw`` as i32, for loops (n, oh, ow, kh, kw, c)."""
     row = b.op("arith.muli", b.raw("linalg.index 3 : index"), b.raw(f"arith.constant {kw} : index"), ty="index")
@@ -185,6 +190,7 @@ EW_BODY: dict[str, Callable] = {
                                        b.op("arith.mulf", b.op("arith.mulf", a[0], a[0]), a[0])),
     "sqrt_grad": lambda b, a, c: b.op("arith.divf", b.op("arith.mulf", a[1], b.const(0.5)), a[0]),
     "max_grad": lambda b, a, c: _body_max_grad(b, a, c),
+    "eq_mask": lambda b, a, c: _body_eq_mask(b, a, c),
 }
 
 

@@ -50,6 +50,7 @@ EW_IMPL: dict[str, Callable] = {
     "rsqrt_grad": lambda y, dy: dy * -0.5 * y * y * y,
     "sqrt_grad": lambda y, dy: dy * 0.5 / y,
     "max_grad": lambda x, y, dy: np.where(x == y, dy, 0.0),
+    "eq_mask": lambda x, y: np.where(x == y, 1.0, 0.0),
 }
 
 

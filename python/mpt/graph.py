@@ -86,6 +86,7 @@ EW_FNS: dict[str, tuple[int, int]] = {
     "rsqrt_grad": (2, 0),  # dy * -0.5 * y^3         (y = rsqrt output, dy)
     "sqrt_grad": (2, 0),   # dy * 0.5 / y            (y = sqrt output, dy)
     "max_grad": (3, 0),    # x == y ? dy : 0         (x input, y max, dy)
+    "eq_mask": (2, 0),     # x == y ? 1 : 0          (x input, y max)
     "onehot": (1, 0),      # out[..., j] = (label[...] == j) ? 1 : 0 (label i32)
 }
 

@@ -116,3 +116,30 @@ def test_max_pool_ties_route_to_the_first_maximum(mlir_opt, window, stride, padd
     np.testing.assert_allclose(grads64["x"], expected, rtol=0, atol=1e-12)
     _, grads32 = run_grad_step(step, {"x": xv}, {"r": rv})
     np.testing.assert_allclose(grads32["x"], expected, rtol=1e-5, atol=1e-6)  # printed to 6 digits
+
+
+@pytest.mark.parametrize("axes", [(1,), (0, 2)])
+def test_reduce_max_ties_share_the_gradient(mlir_opt, axes):
+    """A max reduction whose maximum several elements reach gives each of them
+    an equal share of the gradient (PyTorch's ``amax``, JAX's ``max``), so the
+    gradient of the maximum still sums to dy; a single maximum gets all of it."""
+    m = Model(seed=4)
+    x = m.param("x", (3, 4, 5), I.InitSpec("uniform", low=0.0, high=1.0, seed=6))
+    g = m.graph
+    mx = g.reduce("max", x, axes)
+    r = m.input("r", mx.shape)
+    loss = g.reduce("sum", g.ew("mul", [mx, r]), range(mx.rank))
+    step = m.compile(loss, SGD(lr=0.1))
+    rng = np.random.default_rng(len(axes))
+    xv = rng.integers(0, 3, size=(3, 4, 5)).astype(np.float32)
+    rv = rng.uniform(0.5, 1.5, size=mx.shape).astype(np.float32)
+    # By hand: each output's dy split over the elements equal to its maximum.
+    top = xv.max(axis=axes, keepdims=True)
+    tied = (xv == top).astype(np.float64)
+    count = tied.sum(axis=axes, keepdims=True)
+    expected = tied * np.expand_dims(rv.astype(np.float64), axes) / count
+    assert (count > 1).sum() >= count.size // 2  # most maxima tie
+    _, grads64 = step.gradients({"x": xv.astype(np.float64)}, {"r": rv.astype(np.float64)})
+    np.testing.assert_allclose(grads64["x"], expected, rtol=0, atol=1e-12)
+    _, grads32 = run_grad_step(step, {"x": xv}, {"r": rv})
+    np.testing.assert_allclose(grads32["x"], expected, rtol=1e-5, atol=1e-6)

@@ -8,10 +8,26 @@
 #ifndef MPT_TRANSFORMS_REGISTERTILING_H
 #define MPT_TRANSFORMS_REGISTERTILING_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
+
 namespace mlir::mpt {
+
+/// The body of a contraction with two inputs and one output, on f32
+/// without fast-math flags: `yield(out + in0 * in1)` (`mul`, `add`; either
+/// operand order of both) or `yield(math.fma(in0, in1, out))` (`fma`;
+/// either input order). Shared by mpt-fma-matmuls, which rewrites the
+/// first form into the second, and the register tiler, which takes both.
+struct MultiplyAddBody {
+  arith::MulFOp mul;
+  arith::AddFOp add;
+  math::FmaOp fma;
+};
+std::optional<MultiplyAddBody> matchMultiplyAddBody(linalg::GenericOp op);
 
 /// Whether `op` is an f32 contraction on buffers in the loop order that
 /// mpt-vectorizable-loop-order gives it: loops (outer parallel..., i,

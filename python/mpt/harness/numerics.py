@@ -71,7 +71,7 @@ FINAL_ROUNDING = 8.0
 _MOVE = {"transpose", "reshape", "pad", "slice", "maxpool_select", "fill", "grad_seed", "loss"}
 _SUMS = {"reduce", "matmul", "batch_matmul", "conv2d", "conv2d_grad_input", "conv2d_grad_filter", "pool",
          "window_sum"}
-_EXACT_EW = {"copy", "neg", "relu", "relu_grad", "max_grad", "onehot"}
+_EXACT_EW = {"copy", "neg", "relu", "relu_grad", "max_grad", "eq_mask", "onehot"}
 # Elementwise functions whose result rounds once relative to itself.
 _RELATIVE_EW = {"mul", "div", "scale", "square", "exp", "tanh", "sqrt", "rsqrt", "rsqrt_grad", "sqrt_grad"}
 # Elementwise functions that cancel: amplitude(d, |inputs|, |out|).

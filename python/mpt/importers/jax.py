@@ -116,7 +116,8 @@ def cross_entropy(logits, labels):
     """Mean softmax cross-entropy with integer labels (optax's ``softmax_cross_entropy_with_integer_labels``)."""
     import jax
     import jax.numpy as jnp
-    lp = jax.nn.log_softmax(logits.astype(jnp.float32))
+    # bf16/f16 logits are widened to f32; f32 and f64 keep their type
+    lp = jax.nn.log_softmax(logits.astype(jnp.promote_types(logits.dtype, jnp.float32)))
     return -jnp.mean(jnp.take_along_axis(lp, labels[:, None].astype(jnp.int32), axis=1))
 
 
@@ -282,13 +283,11 @@ def import_model(apply, loss_fn, variables, x, y, optimizer, *, model_name: str 
 # JAX's own training (the reference of the comparison and the tests)
 # ---------------------------------------------------------------------------
 
-def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD, bf16: bool = False):
-    """SGD with torch.optim.SGD's momentum rule in JAX; ``bf16``: params and inputs cast to bf16 in the step."""
+def _sgd_step(apply, loss_fn, opt: SGD, bf16: bool = False):
+    """One jitted training step ``(params, stats, mom, x, y) -> (params, stats, mom, loss)`` with
+    torch.optim.SGD's momentum rule; it computes in the dtype of its arguments."""
     import jax
     import jax.numpy as jnp
-    from .compare import Run
-    params, stats = variables["params"], variables.get("batch_stats", {})
-    mom = jax.tree_util.tree_map(jnp.zeros_like, params)
 
     @jax.jit
     def step(params, stats, mom, xb, yb):
@@ -301,11 +300,40 @@ def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD,
                 logits, new = apply({"params": p, "batch_stats": stats}, xb, True)
             return loss_fn(logits, yb), new
         (loss, new), g = jax.value_and_grad(f, has_aux=True)(params)
-        g = jax.tree_util.tree_map(lambda gi, p: gi.astype(jnp.float32) + opt.weight_decay * p, g, params)
+        g = jax.tree_util.tree_map(lambda gi, p: gi.astype(p.dtype) + opt.weight_decay * p, g, params)
         mom = jax.tree_util.tree_map(lambda m, gi: opt.momentum * m + gi, mom, g) if opt.momentum else g
         params = jax.tree_util.tree_map(lambda p, m: p - opt.lr * m, params, mom)
         return params, new, mom, loss
+    return step
 
+
+def _state(params, stats, mom) -> dict[str, np.ndarray]:
+    """mpt's names: parameters, batch statistics and, unless ``mom`` is None, ``<param>.momentum``."""
+    import jax
+    pn = _names(params, "params")
+    out = dict(zip(pn, [np.asarray(v) for v in jax.tree_util.tree_leaves(params)]))
+    out.update(zip(_names(stats, "batch_stats"), [np.asarray(v) for v in jax.tree_util.tree_leaves(stats)]))
+    if mom is not None:
+        out.update(zip([f"{n}.momentum" for n in pn], [np.asarray(v) for v in jax.tree_util.tree_leaves(mom)]))
+    return out
+
+
+def _tree(like, names: list[str], state: dict[str, np.ndarray], dtype: str):
+    """The pytree shaped like ``like`` whose leaves are ``state[name]`` in ``dtype``."""
+    import jax
+    import jax.numpy as jnp
+    return jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(like),
+                                        [jnp.asarray(state[n], dtype) for n in names])
+
+
+def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD, bf16: bool = False):
+    """SGD with torch.optim.SGD's momentum rule in JAX; ``bf16``: params and inputs cast to bf16 in the step."""
+    import jax
+    import jax.numpy as jnp
+    from .compare import Run
+    params, stats = variables["params"], variables.get("batch_stats", {})
+    mom = jax.tree_util.tree_map(jnp.zeros_like, params)
+    step = _sgd_step(apply, loss_fn, opt, bf16)
     losses = []
     per = len(x) // batch
     for s in range(steps):
@@ -313,9 +341,47 @@ def jax_train(apply, loss_fn, variables, x, y, batch: int, steps: int, opt: SGD,
         params, stats, mom, loss = step(params, stats, mom, x[b * batch:(b + 1) * batch],
                                         y[b * batch:(b + 1) * batch])
         losses.append(float(loss))
-    state = dict(zip(_names(params, "params"), [np.asarray(v) for v in jax.tree_util.tree_leaves(params)]))
-    state.update(zip(_names(stats, "batch_stats"), [np.asarray(v) for v in jax.tree_util.tree_leaves(stats)]))
-    return Run(np.array(losses), None, None, state)
+    return Run(np.array(losses), None, None, _state(params, stats, mom if opt.momentum else None))
+
+
+def jax_steps_from(apply, loss_fn, variables, x, y, batch: int, starts: list[dict[str, np.ndarray]],
+                   opt: SGD, dtype: str = "float32"):
+    """JAX's step k from ``starts[k - 1]`` on batch k, for every k: one step each, in ``dtype``
+    (``"float64"`` runs under ``jax.enable_x64``), as :func:`mpt.importers.compare.torch_steps_from`
+    does for PyTorch. ``variables`` gives the pytree structure; ``Run.states[k - 1]`` holds the
+    parameters, batch statistics and momentum after step k under mpt's names."""
+    import jax
+    import jax.numpy as jnp
+    from .compare import Run
+    params, stats = variables["params"], variables.get("batch_stats", {})
+    pn, sn = _names(params, "params"), _names(stats, "batch_stats")
+    losses, states = [], []
+    with jax.enable_x64(dtype == "float64"):
+        step = _sgd_step(apply, loss_fn, opt)
+        for k, start in enumerate(starts):
+            b = k % (len(x) // batch)
+            p = _tree(params, pn, start, dtype)
+            mom = _tree(params, [f"{n}.momentum" for n in pn], start, dtype) if opt.momentum else \
+                jax.tree_util.tree_map(jnp.zeros_like, p)
+            p, st, m, loss = step(p, _tree(stats, sn, start, dtype), mom,
+                                  jnp.asarray(x[b * batch:(b + 1) * batch], dtype), y[b * batch:(b + 1) * batch])
+            losses.append(float(loss))
+            states.append(_state(p, st, m if opt.momentum else None))
+    return Run(np.array(losses), state=states[-1], states=states)
+
+
+def jax_loss(apply, loss_fn, variables, state: dict[str, np.ndarray], x, y, dtype: str = "float64",
+             train: bool = False) -> float:
+    """The loss of ``state`` on ``(x, y)`` in ``dtype``: inference mode (running statistics), or
+    training mode (batch statistics) with ``train``."""
+    import jax
+    import jax.numpy as jnp
+    params, stats = variables["params"], variables.get("batch_stats", {})
+    with jax.enable_x64(dtype == "float64"):
+        v = {"params": _tree(params, _names(params, "params"), state, dtype),
+             "batch_stats": _tree(stats, _names(stats, "batch_stats"), state, dtype)}
+        logits, _ = apply(v, jnp.asarray(x, dtype), train)
+        return float(loss_fn(logits, y))
 
 
 def compare(example_name: str, steps: int, precision: str = "f32", batch: int = 8, lr: float = 0.02,
