@@ -86,3 +86,32 @@ def run_grad_step(step, params: dict, batch: dict) -> tuple[float, dict]:
     vals = _parse(out)
     assert len(vals) == len(res_types), out[:2000]
     return float(vals[0]), {p.attrs["name"]: v for p, v in zip(step.params, vals[1:])}
+
+
+def run_function(module: str, name: str, args: list[np.ndarray], result_shapes: list[tuple[int, ...]],
+                 passes: list[str] | None = None) -> list[np.ndarray]:
+    """FP32 results of ``@name`` of ``module`` (linalg on tensors, f32 tensor
+    arguments and results) on ``args``, lowered with stock mlir-opt after
+    ``passes`` (stock mlir-opt passes) and run by mlir-runner."""
+    ty = lambda shape: f"tensor<{'x'.join(map(str, shape))}xf32>" if shape else "tensor<f32>"
+    lines = ["  func.func private @printMemrefF32(memref<*xf32>)", "  func.func @main() {"]
+    for i, a in enumerate(args):
+        lines.append(f"    %a{i} = arith.constant {_dense(np.asarray(a, np.float32), 'f32')} : {ty(a.shape)}")
+    res = [ty(s) for s in result_shapes]
+    lines.append(f"    %r:{len(res)} = func.call @{name}({', '.join(f'%a{i}' for i in range(len(args)))}) : "
+                 f"({', '.join(ty(a.shape) for a in args)}) -> ({', '.join(res)})")
+    for i, t in enumerate(res):
+        mt = t.replace("tensor<", "memref<")
+        lines.append(f"    %m{i} = bufferization.to_buffer %r#{i} : {t} to {mt}")
+        lines.append(f"    %u{i} = memref.cast %m{i} : {mt} to memref<*xf32>")
+        lines.append(f"    func.call @printMemrefF32(%u{i}) : (memref<*xf32>) -> ()")
+    lines += ["    return", "  }"]
+    body = module.rstrip()
+    assert body.endswith("}")
+    full = body[:-1] + "\n".join(lines) + "\n}\n"
+    lowered = run_tool(find_llvm_tool("mlir-opt", "MLIR_OPT"), [*(passes or []), *PIPELINE], full)
+    out = run_tool(find_llvm_tool("mlir-runner", "MLIR_RUNNER"),
+                   ["-e", "main", "-entry-point-result=void", f"-shared-libs={_runner_libs()}"], lowered)
+    vals = _parse(out)
+    assert len(vals) == len(res), out[:2000]
+    return vals
