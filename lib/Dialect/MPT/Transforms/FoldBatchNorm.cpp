@@ -195,24 +195,23 @@ LogicalResult walkStage(const Stage &stage, OpBuilder *b, IRMapping &map,
     if (!affineOperand)
       return failure();
     Affine x = affine.lookup(op.getOperand(*affineOperand));
-    Value p = op.getNumOperands() == 2
-                  ? get(op.getOperand(1 - *affineOperand))
-                  : Value();
+    Value p = op.getNumOperands() == 2 ? get(op.getOperand(1 - *affineOperand))
+                                       : Value();
     bool xFirst = *affineOperand == 0;
     Affine y;
     if (isa<arith::AddFOp, arith::SubFOp>(op))
       kind.shifts = true;
     if (isa<arith::AddFOp>(op)) {
-      y = {x.a, !b ? Value()
+      y = {x.a, !b    ? Value()
                 : x.b ? arith::AddFOp::create(*b, loc, x.b, p).getResult()
                       : p};
     } else if (isa<arith::SubFOp>(op) && xFirst) {
-      y = {x.a, !b ? Value()
+      y = {x.a, !b    ? Value()
                 : x.b ? arith::SubFOp::create(*b, loc, x.b, p).getResult()
                       : arith::NegFOp::create(*b, loc, p).getResult()};
     } else if (isa<arith::SubFOp>(op)) {
       kind.scales = true;
-      y = {neg(x.a), !b ? Value()
+      y = {neg(x.a), !b    ? Value()
                      : x.b ? arith::SubFOp::create(*b, loc, p, x.b).getResult()
                            : p};
     } else if (isa<arith::MulFOp>(op)) {
@@ -220,10 +219,10 @@ LogicalResult walkStage(const Stage &stage, OpBuilder *b, IRMapping &map,
       y = {mul(x.a, p), x.b ? mul(x.b, p) : Value()};
     } else if (isa<arith::DivFOp>(op) && xFirst) {
       kind.scales = true;
-      Value a = !b     ? Value()
-                : x.a ? arith::DivFOp::create(*b, loc, x.a, p).getResult()
-                      : arith::DivFOp::create(*b, loc, constant(1.0), p)
-                            .getResult();
+      Value a =
+          !b    ? Value()
+          : x.a ? arith::DivFOp::create(*b, loc, x.a, p).getResult()
+                : arith::DivFOp::create(*b, loc, constant(1.0), p).getResult();
       Value bb = b && x.b ? arith::DivFOp::create(*b, loc, x.b, p).getResult()
                           : Value();
       y = {a, bb};
@@ -294,8 +293,7 @@ Value addBias(OpBuilder &b, Location loc, Value x, Value bias, Value init,
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{x, bias}, ValueRange{init},
              ArrayRef<AffineMap>{
-                 identity,
-                 AffineMap::get(rank, 0, getAffineDimExpr(dim, ctx)),
+                 identity, AffineMap::get(rank, 0, getAffineDimExpr(dim, ctx)),
                  identity},
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
@@ -358,8 +356,8 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
       maps.push_back(in.perChannel ? perChannel : same);
     }
   auto coeffType = RankedTensorType::get({channels}, elementType);
-  Value empty = tensor::EmptyOp::create(rewriter, loc, coeffType.getShape(),
-                                        elementType);
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, coeffType.getShape(), elementType);
   // a, then b unless the chain only scales.
   SmallVector<Type> coeffTypes(kind.shifts ? 2 : 1, coeffType);
   SmallVector<Value> coeffInits(coeffTypes.size(), empty);
@@ -388,8 +386,7 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
   auto filterType = cast<RankedTensorType>(filter.getType());
   int64_t filterRank = filterType.getRank();
   Value filterEmpty = tensor::EmptyOp::create(
-      rewriter, loc, tensor::getMixedSizes(rewriter, loc, filter),
-      elementType);
+      rewriter, loc, tensor::getMixedSizes(rewriter, loc, filter), elementType);
   AffineMap filterIdentity = AffineMap::getMultiDimIdentityMap(filterRank, ctx);
   auto scaled = linalg::GenericOp::create(
       rewriter, loc, filterType, ValueRange{filter, coeffs.getResult(0)},
