@@ -20,6 +20,12 @@ mpt::LossScaleMode mpt::resolveLossScaleMode(LowPrecision precision,
 
 void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
                                       const MixedPrecisionOptions &options) {
+  // Inference BatchNorm folds into its convolution while the weights are
+  // still FP32, so the scaled filter is what autocast casts, and the
+  // fusion below then sees conv + bias (+ ReLU).
+  if (options.fuse)
+    pm.addNestedPass<func::FuncOp>(createMPTFoldBatchNorm());
+
   MPTAutocastOptions autocast;
   autocast.precision = options.precision;
   autocast.report = options.report;

@@ -176,12 +176,20 @@ private:
     }
     SetVector<Value> captured;
     getUsedValuesDefinedAbove(op->getRegion(0), captured);
-    for (Value v : captured)
+    for (Value v : captured) {
+      // A buffer read inside the body: a gather (tensor.extract in a
+      // generic, as IREE and torch-mlir write take_along_axis / nll_loss).
+      if (isa<ShapedType>(v.getType()))
+        return op->emitError(
+            "reads a buffer inside its body (a gather: an element picked "
+            "by computed indices); the CUDA lowering passes kernels only "
+            "their operands, so this graph compiles for --target=cpu only");
       if (!v.getDefiningOp() ||
           !v.getDefiningOp()->hasTrait<OpTrait::ConstantLike>())
         return op->emitError("reads a scalar computed on the host; kernels "
                              "can only capture constants (run "
                              "mpt-prepare-gpu-tensors before bufferization)");
+    }
     if (mma) {
       // A contraction (or a producer a contraction absorbs: its accumulator
       // fill, a zero padding, a transpose) goes with its whole group.

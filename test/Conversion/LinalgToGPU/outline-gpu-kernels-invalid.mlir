@@ -89,6 +89,24 @@ func.func @host_argument(%a: memref<4xf32>, %b: memref<4xf32>, %t: f32) {
 
 // -----
 
+// A gather: the body picks an element of another buffer by a computed index
+// (torch-mlir's nll_loss and IREE's take_along_axis are written so).
+func.func @gather_in_body(%a: memref<4xi32>, %table: memref<4x10xf32>, %b: memref<4xf32>) {
+  // expected-error @+1 {{reads a buffer inside its body (a gather: an element picked by computed indices); the CUDA lowering passes kernels only their operands, so this graph compiles for --target=cpu only}}
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                  iterator_types = ["parallel"]}
+      ins(%a : memref<4xi32>) outs(%b : memref<4xf32>) {
+  ^bb0(%in: i32, %out: f32):
+    %i = linalg.index 0 : index
+    %j = arith.index_cast %in : i32 to index
+    %r = memref.load %table[%i, %j] : memref<4x10xf32>
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 func.func @host_fill_value(%b: memref<4xf32>, %s: f32) {
   // expected-error @+1 {{takes a scalar computed on the host}}
   linalg.fill ins(%s : f32) outs(%b : memref<4xf32>)

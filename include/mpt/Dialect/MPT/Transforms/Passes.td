@@ -73,6 +73,36 @@ def MPTAutocast : Pass<"mpt-autocast", "::mlir::ModuleOp"> {
   ];
 }
 
+def MPTFoldBatchNorm : Pass<"mpt-fold-batchnorm", "::mlir::func::FuncOp"> {
+  let summary = "Folds per-channel affine arithmetic (inference BatchNorm) "
+                "into the convolution before it";
+  let description = [{
+    Finds `linalg.conv_2d_nhwc_hwcf` / `linalg.conv_2d_nchw_fchw` from a
+    zero-filled accumulator whose result flows, through elementwise
+    `linalg.generic`s and nothing else, into arithmetic that is affine in it
+    with per-output-channel coefficients: `y = x * a[c] + b[c]`, spelled
+    with `arith.subf` / `addf` / `mulf` / `divf` / `negf` and per-channel
+    operands (1-D tensors read along the channel, or their broadcasts). This
+    is inference-mode BatchNorm as exporters write it, e.g.
+    `(x - mean) * (scale / sqrt(var + eps)) + bias`. The chain becomes a
+    convolution with weights `w * a[c]` followed by a bias add of `b[c]`,
+    which `mpt-fuse-conv-bias-relu` then fuses with a following ReLU. The
+    coefficients are computed in the function from the operands, so they
+    may be state (running statistics). Values in the chain that anything
+    else reads (the batch statistics of a training step read the
+    convolution's result) leave it as it is. Folding changes roundings as
+    PyTorch's `fuse_conv_bn_eval` does.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect"
+  ];
+  let statistics = [
+    Statistic<"numFolded", "folded",
+              "Convolutions that absorbed a per-channel affine chain">
+  ];
+}
+
 def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"> {
   let summary = "Fuses conv_2d / matmul with bias and ReLU epilogues";
   let description = [{
