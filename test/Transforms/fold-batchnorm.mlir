@@ -8,6 +8,7 @@
 // REMARK: Function=jax_inference_batchnorm | op=linalg.conv_2d_nhwc_hwcf, stages=3
 // REMARK: Function=one_body_nchw | op=linalg.conv_2d_nchw_fchw, stages=1
 // REMARK: Function=scaled_value_read_twice | op=linalg.conv_2d_nhwc_hwcf, stages=1
+// REMARK: Function=scale_then_bias_and_relu_in_one_body | op=linalg.conv_2d_nhwc_hwcf, stages=1
 // REMARK-NOT: Passed
 
 #id = affine_map<(n, h, w, c) -> (n, h, w, c)>
@@ -188,6 +189,44 @@ func.func @scaled_value_read_twice(%x: tensor<1x3x3x2xf32>, %w: tensor<1x1x2x2xf
     linalg.yield %r : f32
   } -> tensor<1x3x3x2xf32>
   return %y, %m : tensor<1x3x3x2xf32>, tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// The chain ends at a stage that does not fold even when that stage starts
+// with foldable arithmetic: here the bias add shares its body with the ReLU,
+// so only the scale folds (and no bias is added).
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+// CHECK-LABEL: func.func @scale_then_bias_and_relu_in_one_body
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<2xf32>) outs(%{{.*}} : tensor<2xf32>)
+// CHECK: %[[WS:.*]] = linalg.generic {{.*}} ins(%arg1, %[[A]] :
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%arg0, %[[WS]] :
+// CHECK-NEXT: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[CONV]], %arg3 :
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: return %[[Y]]
+func.func @scale_then_bias_and_relu_in_one_body(%x: tensor<1x3x3x2xf32>, %w: tensor<1x1x2x2xf32>, %s: tensor<2xf32>,
+                                                %b: tensor<2xf32>) -> tensor<1x3x3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x3x2xf32>, tensor<1x1x2x2xf32>) outs(%acc : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %m = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %s : tensor<1x3x3x2xf32>, tensor<2xf32>) outs(%e : tensor<1x3x3x2xf32>) {
+  ^bb0(%a: f32, %k: f32, %out: f32):
+    %r = arith.mulf %a, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x3x2xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%m, %b : tensor<1x3x3x2xf32>, tensor<2xf32>) outs(%e : tensor<1x3x3x2xf32>) {
+  ^bb0(%a: f32, %k: f32, %out: f32):
+    %0 = arith.addf %a, %k : f32
+    %r = arith.maximumf %0, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x3x2xf32>
+  return %y : tensor<1x3x3x2xf32>
 }
 
 // -----

@@ -330,8 +330,12 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
     std::optional<Stage> stage = getStage(user, cur, *layout);
     IRMapping unused;
     Affine acc;
-    if (!stage || failed(walkStage(*stage, nullptr, unused, acc, kind)))
+    // What a stage does counts only if the whole stage folds.
+    ChainKind stageKind;
+    if (!stage || failed(walkStage(*stage, nullptr, unused, acc, stageKind)))
       break;
+    kind.scales |= stageKind.scales;
+    kind.shifts |= stageKind.shifts;
     stages.push_back(*stage);
     cur = stage->op.getResult(0);
   }
