@@ -9,6 +9,8 @@
 // REMARK: Function=one_body_nchw | op=linalg.conv_2d_nchw_fchw, stages=1
 // REMARK: Function=scaled_value_read_twice | op=linalg.conv_2d_nhwc_hwcf, stages=1
 // REMARK: Function=scale_then_bias_and_relu_in_one_body | op=linalg.conv_2d_nhwc_hwcf, stages=1
+// REMARK: Function=minus_x_negf_and_scalars | op=linalg.conv_2d_nhwc_hwcf, stages=1
+// REMARK: Function=dead_add | op=linalg.conv_2d_nhwc_hwcf, stages=1
 // REMARK-NOT: Passed
 
 #id = affine_map<(n, h, w, c) -> (n, h, w, c)>
@@ -224,6 +226,88 @@ func.func @scale_then_bias_and_relu_in_one_body(%x: tensor<1x3x3x2xf32>, %w: ten
   ^bb0(%a: f32, %k: f32, %out: f32):
     %0 = arith.addf %a, %k : f32
     %r = arith.maximumf %0, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x3x2xf32>
+  return %y : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// `p - x`, `negf` and operands that are the same for every channel: a 0-D
+// tensor, a scalar from outside the body. y = -((k - x) * s) with k a 0-D
+// tensor and s a captured scalar: a = s, b = -(k * s).
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#sc = affine_map<(n, h, w, c) -> ()>
+// CHECK-LABEL: func.func @minus_x_negf_and_scalars
+// CHECK-SAME: (%[[X:[^:]*]]: {{.*}}, %[[W:[^:]*]]: {{.*}}, %[[K:[^:]*]]: tensor<f32>, %[[S:[^:]*]]: f32)
+// CHECK: %[[COEFF:.*]]:2 = linalg.generic {indexing_maps = [#[[SAME:.*]], #[[V:.*]], #[[V]]]{{.*}} ins(%[[K]] : tensor<f32>)
+// CHECK-NEXT: ^bb0(%[[k:[^:]*]]: f32,
+// CHECK-NEXT:   %[[M1:.*]] = arith.constant -1.000000e+00 : f32
+// CHECK-NEXT:   %[[A1:.*]] = arith.mulf %[[M1]], %[[S]] : f32
+// CHECK-NEXT:   %[[B1:.*]] = arith.mulf %[[k]], %[[S]] : f32
+// CHECK-NEXT:   %[[A:.*]] = arith.negf %[[A1]] : f32
+// CHECK-NEXT:   %[[B:.*]] = arith.negf %[[B1]] : f32
+// CHECK-NEXT:   linalg.yield %[[A]], %[[B]] : f32, f32
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[COEFF]]#1 :
+func.func @minus_x_negf_and_scalars(%x: tensor<1x3x3x2xf32>, %w: tensor<1x1x2x2xf32>, %k: tensor<f32>, %s: f32) -> tensor<1x3x3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x3x2xf32>, tensor<1x1x2x2xf32>) outs(%acc : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %y = linalg.generic {indexing_maps = [#id, #sc, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x3x3x2xf32>, tensor<f32>) outs(%e : tensor<1x3x3x2xf32>) {
+  ^bb0(%a: f32, %kk: f32, %out: f32):
+    %0 = arith.subf %kk, %a : f32
+    %1 = arith.mulf %0, %s : f32
+    %r = arith.negf %1 : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x3x2xf32>
+  return %y : tensor<1x3x3x2xf32>
+}
+
+// -----
+
+// Arithmetic the yield does not read decides nothing: a multiply whose
+// result is dropped does not make the chain scale (nothing to fold), and a
+// dropped add does not make a scaling chain shift (no bias).
+#id = affine_map<(n, h, w, c) -> (n, h, w, c)>
+#ch = affine_map<(n, h, w, c) -> (c)>
+// CHECK-LABEL: func.func @dead_multiply
+// CHECK: %[[C:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %arg1 :
+// CHECK: linalg.generic {{.*}} ins(%[[C]], %arg2 :
+func.func @dead_multiply(%x: tensor<1x3x3x2xf32>, %w: tensor<1x1x2x2xf32>, %k: tensor<2xf32>) -> tensor<1x3x3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x3x2xf32>, tensor<1x1x2x2xf32>) outs(%acc : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x3x3x2xf32>, tensor<2xf32>) outs(%e : tensor<1x3x3x2xf32>) {
+  ^bb0(%a: f32, %kk: f32, %out: f32):
+    %d = arith.mulf %a, %kk : f32
+    linalg.yield %a : f32
+  } -> tensor<1x3x3x2xf32>
+  return %y : tensor<1x3x3x2xf32>
+}
+
+// CHECK-LABEL: func.func @dead_add
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg2 : tensor<2xf32>) outs(%{{.*}} : tensor<2xf32>) {
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @dead_add(%x: tensor<1x3x3x2xf32>, %w: tensor<1x1x2x2xf32>, %k: tensor<2xf32>) -> tensor<1x3x3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3x3x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x3x3x2xf32>, tensor<1x1x2x2xf32>) outs(%acc : tensor<1x3x3x2xf32>) -> tensor<1x3x3x2xf32>
+  %y = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c, %k : tensor<1x3x3x2xf32>, tensor<2xf32>) outs(%e : tensor<1x3x3x2xf32>) {
+  ^bb0(%a: f32, %kk: f32, %out: f32):
+    %d = arith.addf %a, %kk : f32
+    %r = arith.mulf %a, %kk : f32
     linalg.yield %r : f32
   } -> tensor<1x3x3x2xf32>
   return %y : tensor<1x3x3x2xf32>

@@ -116,24 +116,23 @@ struct Stage {
 };
 
 /// `a * x + b`; a null `a` is 1 and a null `b` is 0, so the arithmetic
-/// emitted for a stage is that of its body and nothing more.
+/// emitted for a stage is that of its body and nothing more. `scaled` and
+/// `shifted` say whether `a` and `b` are set; they are tracked without a
+/// builder too, so a check knows what a stage's result does (arithmetic
+/// the yield does not read counts for nothing).
 struct Affine {
   Value a, b;
+  bool scaled = false;
+  bool shifted = false;
 };
 
-/// What the stages of a chain do to the running value.
-struct ChainKind {
-  bool scales = false; // multiplies it (a != 1)
-  bool shifts = false; // adds to it (b != 0)
-};
-
-/// Walks the body of `stage` from the running value `acc`. Without a
-/// builder it only checks that the yielded value is affine in `x` and
-/// records in `kind` what the stage does; with one it emits the
-/// per-channel arithmetic, its per-channel block arguments mapped through
-/// `map`, and leaves the composed coefficients in `acc`.
+/// Walks the body of `stage` from the running value `acc` and leaves the
+/// yielded value's coefficients in `acc`. Without a builder it only checks
+/// that the yielded value is affine in `x` (the flags of `acc` then say
+/// what the stage does); with one it emits the per-channel arithmetic, its
+/// per-channel block arguments mapped through `map`.
 LogicalResult walkStage(const Stage &stage, OpBuilder *b, IRMapping &map,
-                        Affine &acc, ChainKind &kind) {
+                        Affine &acc) {
   linalg::GenericOp g = stage.op;
   Block &body = *g.getBody();
   Region *region = &g.getRegion();
@@ -199,36 +198,33 @@ LogicalResult walkStage(const Stage &stage, OpBuilder *b, IRMapping &map,
                                        : Value();
     bool xFirst = *affineOperand == 0;
     Affine y;
-    if (isa<arith::AddFOp, arith::SubFOp>(op))
-      kind.shifts = true;
     if (isa<arith::AddFOp>(op)) {
-      y = {x.a, !b    ? Value()
-                : x.b ? arith::AddFOp::create(*b, loc, x.b, p).getResult()
-                      : p};
+      Value nb = !b    ? Value()
+                 : x.b ? arith::AddFOp::create(*b, loc, x.b, p).getResult()
+                       : p;
+      y = {x.a, nb, x.scaled, true};
     } else if (isa<arith::SubFOp>(op) && xFirst) {
-      y = {x.a, !b    ? Value()
-                : x.b ? arith::SubFOp::create(*b, loc, x.b, p).getResult()
-                      : arith::NegFOp::create(*b, loc, p).getResult()};
+      Value nb = !b    ? Value()
+                 : x.b ? arith::SubFOp::create(*b, loc, x.b, p).getResult()
+                       : arith::NegFOp::create(*b, loc, p).getResult();
+      y = {x.a, nb, x.scaled, true};
     } else if (isa<arith::SubFOp>(op)) {
-      kind.scales = true;
-      y = {neg(x.a), !b    ? Value()
-                     : x.b ? arith::SubFOp::create(*b, loc, p, x.b).getResult()
-                           : p};
+      Value nb = !b    ? Value()
+                 : x.b ? arith::SubFOp::create(*b, loc, p, x.b).getResult()
+                       : p;
+      y = {neg(x.a), nb, true, true};
     } else if (isa<arith::MulFOp>(op)) {
-      kind.scales = true;
-      y = {mul(x.a, p), x.b ? mul(x.b, p) : Value()};
+      y = {mul(x.a, p), x.b ? mul(x.b, p) : Value(), true, x.shifted};
     } else if (isa<arith::DivFOp>(op) && xFirst) {
-      kind.scales = true;
       Value a =
           !b    ? Value()
           : x.a ? arith::DivFOp::create(*b, loc, x.a, p).getResult()
                 : arith::DivFOp::create(*b, loc, constant(1.0), p).getResult();
-      Value bb = b && x.b ? arith::DivFOp::create(*b, loc, x.b, p).getResult()
+      Value nb = b && x.b ? arith::DivFOp::create(*b, loc, x.b, p).getResult()
                           : Value();
-      y = {a, bb};
+      y = {a, nb, true, x.shifted};
     } else if (isa<arith::NegFOp>(op)) {
-      kind.scales = true;
-      y = {neg(x.a), x.b ? neg(x.b) : Value()};
+      y = {neg(x.a), x.b ? neg(x.b) : Value(), true, x.shifted};
     } else {
       return failure();
     }
@@ -322,7 +318,7 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
     return false;
 
   SmallVector<Stage> stages;
-  ChainKind kind;
+  bool scales = false, shifts = false;
   while (cur.hasOneUse()) {
     Operation *user = *cur.getUsers().begin();
     if (user->getBlock() != conv->getBlock())
@@ -330,17 +326,17 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
     std::optional<Stage> stage = getStage(user, cur, *layout);
     IRMapping unused;
     Affine acc;
-    // What a stage does counts only if the whole stage folds.
-    ChainKind stageKind;
-    if (!stage || failed(walkStage(*stage, nullptr, unused, acc, stageKind)))
+    if (!stage || failed(walkStage(*stage, nullptr, unused, acc)))
       break;
-    kind.scales |= stageKind.scales;
-    kind.shifts |= stageKind.shifts;
+    // What the stage's result does; a stage that does not fold counts for
+    // nothing.
+    scales |= acc.scaled;
+    shifts |= acc.shifted;
     stages.push_back(*stage);
     cur = stage->op.getResult(0);
   }
   // Bias adds alone are mpt-fuse-conv-bias-relu's; nothing to fold.
-  if (stages.empty() || !kind.scales)
+  if (stages.empty() || !scales)
     return false;
 
   Location loc = stages.back().op.getLoc();
@@ -363,7 +359,7 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
   Value empty =
       tensor::EmptyOp::create(rewriter, loc, coeffType.getShape(), elementType);
   // a, then b unless the chain only scales.
-  SmallVector<Type> coeffTypes(kind.shifts ? 2 : 1, coeffType);
+  SmallVector<Type> coeffTypes(shifts ? 2 : 1, coeffType);
   SmallVector<Value> coeffInits(coeffTypes.size(), empty);
   maps.append(coeffTypes.size(), perChannel);
   auto coeffs = linalg::GenericOp::create(
@@ -376,13 +372,18 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
           IRMapping map;
           for (const ChannelInput &in : stage.inputs)
             map.map(in.arg, args[next++]);
-          ChainKind unused;
-          (void)walkStage(stage, &b, map, acc, unused);
+          (void)walkStage(stage, &b, map, acc);
         }
-        // `a` is set: the chain scales. `b` is set exactly when it shifts.
-        SmallVector<Value> yielded{acc.a};
-        if (acc.b)
-          yielded.push_back(acc.b);
+        // The flags the check found are those of the emitted values: `a`
+        // is set (the chain scales), `b` exactly when it shifts.
+        auto value = [&](Value v, double identity) -> Value {
+          return v ? v
+                   : arith::ConstantOp::create(
+                         b, l, b.getFloatAttr(elementType, identity));
+        };
+        SmallVector<Value> yielded{value(acc.a, 1.0)};
+        if (shifts)
+          yielded.push_back(value(acc.b, 0.0));
         linalg::YieldOp::create(b, l, yielded);
       });
 
@@ -412,7 +413,7 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
   folded->setOperand(conv.getDpsInputOperand(1)->getOperandNumber(),
                      scaled.getResult(0));
   Value result = folded->getResult(0);
-  if (kind.shifts)
+  if (shifts)
     result = addBias(rewriter, loc, result, coeffs.getResult(1),
                      stages.back().op.getDpsInits()[0], layout->resultDim);
   RemarkBuilder(nullptr, kPassName, remark::RemarkKind::RemarkPassed, "folded",

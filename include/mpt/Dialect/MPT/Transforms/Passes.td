@@ -88,10 +88,10 @@ def MPTFoldBatchNorm : Pass<"mpt-fold-batchnorm", "::mlir::func::FuncOp"> {
     convolution with weights `w * a[c]` followed by a bias add of `b[c]`,
     which `mpt-fuse-conv-bias-relu` then fuses with a following ReLU. The
     coefficients are computed in the function from the operands, so they
-    may be state (running statistics). Values in the chain that anything
-    else reads (the batch statistics of a training step read the
-    convolution's result) leave it as it is. Folding changes roundings as
-    PyTorch's `fuse_conv_bn_eval` does.
+    may be state (running statistics). The chain ends at a value that
+    anything else reads: when that is the convolution's result (the batch
+    statistics of a training step read it) nothing folds. Folding changes
+    roundings as PyTorch's `fuse_conv_bn_eval` does.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect",
