@@ -74,6 +74,8 @@ CompileOptions::describe() const {
   out.push_back({"keep-working-copy", keepWorkingCopy ? "true" : "false"});
   out.push_back({"fp32-masters", fp32Masters ? "true" : "false"});
   out.push_back({"fuse", fuse ? "true" : "false"});
+  if (fuse && fusedFp32Bias)
+    out.push_back({"fused-fp32-bias", "true"});
   return out;
 }
 
@@ -142,6 +144,7 @@ LogicalResult mlir::mpt::applyMixedPrecision(ModuleOp module,
   mp.keepWorkingCopy = options.keepWorkingCopy;
   mp.fp32Masters = options.fp32Masters;
   mp.fuse = options.fuse;
+  mp.fusedFp32Bias = options.fusedFp32Bias;
   mp.report = options.autocastReport;
   mp.fusionReport = options.fusionReport;
   mp.summary = options.remarks;

@@ -32,11 +32,13 @@ void mpt::buildMixedPrecisionPipeline(OpPassManager &pm,
   autocast.emitSummary = options.summary;
   pm.addPass(createMPTAutocast(autocast));
 
-  // Fusion before master weights: a fused bias reads the FP32 master (the
-  // epilogue adds it in FP32), so the bias needs no working copy.
+  // Fusion before master weights: a fused bias reads the low-precision copy
+  // the unfused add read (master weights then makes it the working copy),
+  // or with fused-fp32-bias the FP32 master, which then needs no copy.
   if (options.fuse) {
     MPTFuseConvBiasReluOptions fusion;
     fusion.report = options.fusionReport;
+    fusion.fp32Bias = options.fusedFp32Bias;
     pm.addNestedPass<func::FuncOp>(createMPTFuseConvBiasRelu(fusion));
   }
 

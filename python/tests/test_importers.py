@@ -618,18 +618,24 @@ def test_mlp_mixed_precision_level_with_the_frameworks(tmp_path):
 
 
 @needs_jax
-def test_jax_cnn_bf16_near_jax_bf16_spread(tmp_path):
-    """BF16 against JAX with bf16 parameters and inputs, 200 steps, seed 0:
-    mpt's mean distance to JAX's FP32 losses is at most 1.25 times JAX's own
-    (measured: 1.09 times). A regression check, not "within JAX's spread":
-    over 40 seeds mpt's mean distance is 1.16 times JAX's (90 % bootstrap
-    interval 1.06-1.29), 1.09 (0.95-1.26) times that of JAX's bf16 run
-    without XLA's excess precision (docs/importers.md)."""
+def test_jax_cnn_bf16_level_with_jax_bf16(tmp_path):
+    """BF16 against JAX with bf16 parameters and inputs, 200 steps, seeds
+    0-9: mpt's mean distance to JAX's FP32 losses, over the seeds, is at
+    most 1.10 times JAX's own (measured: 1.02; over seeds 0-39 1.07, 90 %
+    bootstrap interval 0.92-1.25, docs/importers.md). One seed alone says
+    little (0.3 to 4 times). The same step with the fused epilogues
+    reading the FP32 bias masters (--fused-fp32-bias, the default before)
+    measured 1.34 on these seeds: the bound tells the two apart."""
     from mpt.importers import jax as ji
     from mpt.importers.compare import rel
-    ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path, amp=True)
-    ratio = rel(ours.losses, f32.losses).mean() / rel(mixed.losses, f32.losses).mean()
-    assert ratio <= 1.25, ratio
+    ours_d, jax_d = [], []
+    for seed in range(10):
+        ours, f32, mixed = ji.compare("cnn", 200, "bf16", work=tmp_path / str(seed), amp=True, seed=seed)
+        assert np.all(np.isfinite(ours.losses)), seed
+        ours_d.append(rel(ours.losses, f32.losses).mean())
+        jax_d.append(rel(mixed.losses, f32.losses).mean())
+    ratio = np.mean(ours_d) / np.mean(jax_d)
+    assert ratio <= 1.10, (ratio, ours_d, jax_d)
 
 
 # ---------------------------------------------------------------------------

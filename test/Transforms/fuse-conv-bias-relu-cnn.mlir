@@ -14,12 +14,17 @@
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
 //
 // The same step after mpt-autocast (f16): the convolutions' cast-down folds
-// into f16 results, the fused ops read the f32 master biases, the ReLU
-// gradients read the masks (through autocast's up-casts of the
-// pre-activation, which disappear), and the eval step absorbs the pads.
+// into f16 results, the fused ops read the f16 biases the unfused adds read
+// (the head's add ran in f32 and keeps the f32 bias), the ReLU gradients read
+// the masks (through autocast's up-casts of the pre-activation, which
+// disappear), and the eval step absorbs the pads. With fp32-bias the
+// convolutions read the f32 master biases instead.
 // RUN: mpt-opt %S/Inputs/fuse-cnn-train-step.mlir -mpt-autocast=summary=false \
 // RUN:   | mpt-opt -mpt-fuse-conv-bias-relu \
 // RUN:   | FileCheck %s --check-prefix=AUTOCAST --implicit-check-not=linalg.conv_2d --implicit-check-not="arith.cmpf ogt"
+// RUN: mpt-opt %S/Inputs/fuse-cnn-train-step.mlir -mpt-autocast=summary=false \
+// RUN:   | mpt-opt -mpt-fuse-conv-bias-relu=fp32-bias=true \
+// RUN:   | FileCheck %s --check-prefix=FP32BIAS --implicit-check-not=linalg.conv_2d --implicit-check-not="arith.cmpf ogt"
 
 // CHECK-LABEL: func.func @train_step
 // CHECK: %[[P0:.*]] = tensor.pad %arg6 low[0, 1, 1, 0] high[0, 1, 1, 0]
@@ -117,11 +122,23 @@
 // REPORT-NEXT: "kind": "analysis",
 
 // AUTOCAST-LABEL: func.func @train_step
-// AUTOCAST: %[[Y0:.*]], %[[M0:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>, tensor<2x8x8x8xi1>
-// AUTOCAST: %[[Y1:.*]], %[[M1:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x6x6x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>, tensor<2x4x4x16xi1>
-// AUTOCAST: mpt.fused_matmul %{{.*}}, %{{.*}} bias(%arg5 : tensor<10xf32>) epilogue<bias>
+// AUTOCAST-DAG: %[[B1:.*]] = mpt.cast %arg3 : tensor<16xf32> to tensor<16xf16>
+// AUTOCAST-DAG: %[[B0:.*]] = mpt.cast %arg1 : tensor<8xf32> to tensor<8xf16>
+// AUTOCAST: %[[Y0:.*]], %[[M0:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%[[B0]] : tensor<8xf16>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>, tensor<2x8x8x8xi1>
+// AUTOCAST: %[[Y1:.*]], %[[M1:.*]] = mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%[[B1]] : tensor<16xf16>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x6x6x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>, tensor<2x4x4x16xi1>
+// AUTOCAST: mpt.fused_matmul %{{.*}}, %{{.*}} bias(%arg5 : tensor<10xf32>) epilogue<bias> : tensor<2x64xf16>, tensor<64x10xf16> -> tensor<2x10xf32>
 // AUTOCAST: linalg.generic {{.*}} ins(%[[M1]], %{{.*}} : tensor<2x4x4x16xi1>,
 // AUTOCAST: linalg.generic {{.*}} ins(%[[M0]], %{{.*}} : tensor<2x8x8x8xi1>,
 // AUTOCAST-LABEL: func.func @eval_step
-// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x8x8x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>
-// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>
+// AUTOCAST-DAG: %[[EB1:.*]] = mpt.cast %arg3 : tensor<16xf32> to tensor<16xf16>
+// AUTOCAST-DAG: %[[EB0:.*]] = mpt.cast %arg1 : tensor<8xf32> to tensor<8xf16>
+// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%[[EB0]] : tensor<8xf16>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x8x8x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>
+// AUTOCAST: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%[[EB1]] : tensor<16xf16>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>
+
+// FP32BIAS-LABEL: func.func @train_step
+// FP32BIAS: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x10x10x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>, tensor<2x8x8x8xi1>
+// FP32BIAS: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> aux<relu_mask> : tensor<2x6x6x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>, tensor<2x4x4x16xi1>
+// FP32BIAS: mpt.fused_matmul %{{.*}}, %{{.*}} bias(%arg5 : tensor<10xf32>) epilogue<bias>
+// FP32BIAS-LABEL: func.func @eval_step
+// FP32BIAS: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg1 : tensor<8xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x8x8x1xf16>, tensor<3x3x1x8xf16> -> tensor<2x8x8x8xf16>
+// FP32BIAS: mpt.fused_conv2d %{{.*}}, %{{.*}} bias(%arg3 : tensor<16xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<2x4x4x8xf16>, tensor<3x3x8x16xf16> -> tensor<2x4x4x16xf16>

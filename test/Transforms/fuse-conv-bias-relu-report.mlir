@@ -2,7 +2,7 @@
 // textual pass pipeline) and through MLIR's remark engine. Functions are
 // listed by name, each with its remarks in program order and a summary; the
 // expectations follow from the IR by hand: @a_fused has one conv + bias +
-// ReLU in the autocast form (pad absorbed, cast folded, f32 master bias, the
+// ReLU in the autocast form (pad absorbed, cast folded, the f16 copy of the bias, the
 // ReLU-gradient compare turned into aux<relu_mask>); @b_declined has one
 // candidate for each of four decline reasons (the others are in
 // fuse-conv-bias-relu-declined.mlir); @c_plain has a plain matmul (no
@@ -23,7 +23,7 @@
 // CHECK-NEXT: {
 // CHECK-NEXT: "args": {
 // CHECK-NEXT: "aux": "relu_mask",
-// CHECK-NEXT: "bias_type": "f32",
+// CHECK-NEXT: "bias_type": "f16",
 // CHECK-NEXT: "cast_folded": true,
 // CHECK-NEXT: "epilogue": "bias_relu",
 // CHECK-NEXT: "into": "mpt.fused_conv2d",
@@ -118,7 +118,7 @@
 // STDOUT: mpt.fused_conv2d
 // STDOUT-NOT: "remarks"
 
-// ENGINE: remark: {{.*}}[Passed] fused | Category:mpt-fuse-conv-bias-relu | Function=a_fused | aux=relu_mask, bias_type=f32, cast_folded=true, epilogue=bias_relu, into=mpt.fused_conv2d, op=linalg.conv_2d_nhwc_hwcf, padding="[1,1,1,1]", padding_absorbed=true, result_type=f16
+// ENGINE: remark: {{.*}}[Passed] fused | Category:mpt-fuse-conv-bias-relu | Function=a_fused | aux=relu_mask, bias_type=f16, cast_folded=true, epilogue=bias_relu, into=mpt.fused_conv2d, op=linalg.conv_2d_nhwc_hwcf, padding="[1,1,1,1]", padding_absorbed=true, result_type=f16
 // ENGINE: remark: {{.*}}[Missed] declined | Category:mpt-fuse-conv-bias-relu | Function=b_declined | detail="the accumulator does not start from a +0.0 fill or constant or from a per-channel bias", op=linalg.matmul, reason="non-zero init"
 // ENGINE: remark: {{.*}}[Analysis] no-epilogue | Category:mpt-fuse-conv-bias-relu | Function=c_plain | op=linalg.matmul
 

@@ -1,4 +1,5 @@
 // RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu | FileCheck %s
+// RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu=fp32-bias=true | FileCheck %s --check-prefix=FP32BIAS
 // Running the pass twice changes nothing the second time.
 // RUN: mpt-opt %s -split-input-file -mpt-fuse-conv-bias-relu -mpt-fuse-conv-bias-relu | FileCheck %s
 // Every @negative_ candidate with an epilogue is declined for its reason: the
@@ -369,11 +370,17 @@ func.func @fuse_relu_spellings(%x: tensor<2x2xf32>, %w: tensor<2x2xf32>) -> (ten
 
 // The autocast form: f16 operands, f32 accumulator, cast down, bias add and
 // ReLU in f16 with the bias cast from its f32 master. The cast folds into the
-// epilogue and the fused op reads the f32 master bias.
+// epilogue and the fused op reads the f16 bias the unfused add read (as
+// PyTorch's autocast does); with fp32-bias it reads the f32 master.
 // CHECK-LABEL: func.func @fuse_autocast_form_folds_cast
 // CHECK-SAME: (%[[X:.*]]: tensor<1x8x8x3xf16>, %[[F:.*]]: tensor<3x3x3x4xf16>, %[[B:.*]]: tensor<4xf32>)
-// CHECK-NEXT: %[[Y:.*]] = mpt.fused_conv2d %[[X]], %[[F]] bias(%[[B]] : tensor<4xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<1x8x8x3xf16>, tensor<3x3x3x4xf16> -> tensor<1x8x8x4xf16>
+// CHECK-NEXT: %[[B16:.*]] = mpt.cast %[[B]] : tensor<4xf32> to tensor<4xf16>
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_conv2d %[[X]], %[[F]] bias(%[[B16]] : tensor<4xf16>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<1x8x8x3xf16>, tensor<3x3x3x4xf16> -> tensor<1x8x8x4xf16>
 // CHECK-NEXT: return %[[Y]]
+// FP32BIAS-LABEL: func.func @fuse_autocast_form_folds_cast
+// FP32BIAS-SAME: (%[[X:.*]]: tensor<1x8x8x3xf16>, %[[F:.*]]: tensor<3x3x3x4xf16>, %[[B:.*]]: tensor<4xf32>)
+// FP32BIAS-NEXT: %[[Y:.*]] = mpt.fused_conv2d %[[X]], %[[F]] bias(%[[B]] : tensor<4xf32>) layout<nhwc_hwcf> epilogue<bias_relu> {padding = array<i64: 1, 1, 1, 1>} : tensor<1x8x8x3xf16>, tensor<3x3x3x4xf16> -> tensor<1x8x8x4xf16>
+// FP32BIAS-NEXT: return %[[Y]]
 func.func @fuse_autocast_form_folds_cast(%x: tensor<1x8x8x3xf16>, %f: tensor<3x3x3x4xf16>, %b: tensor<4xf32>) -> tensor<1x8x8x4xf16> {
   %zero = arith.constant 0.0 : f32
   %zero16 = arith.constant 0.0 : f16
@@ -413,7 +420,8 @@ func.func @fuse_autocast_form_folds_cast(%x: tensor<1x8x8x3xf16>, %f: tensor<3x3
 // mask and the gradient generic reads it (its compare is gone).
 // CHECK-LABEL: func.func @fuse_autocast_form_relu_mask
 // CHECK-SAME: (%[[X:.*]]: tensor<4x16xbf16>, %[[W:.*]]: tensor<16x8xbf16>, %[[B:.*]]: tensor<8xf32>, %[[G:.*]]: tensor<4x8xbf16>)
-// CHECK: %[[Y:.*]], %[[MASK:.*]] = mpt.fused_matmul %[[X]], %[[W]] bias(%[[B]] : tensor<8xf32>) epilogue<bias_relu> aux<relu_mask> : tensor<4x16xbf16>, tensor<16x8xbf16> -> tensor<4x8xbf16>, tensor<4x8xi1>
+// CHECK: %[[B16:.*]] = mpt.cast %[[B]] : tensor<8xf32> to tensor<8xbf16>
+// CHECK: %[[Y:.*]], %[[MASK:.*]] = mpt.fused_matmul %[[X]], %[[W]] bias(%[[B16]] : tensor<8xbf16>) epilogue<bias_relu> aux<relu_mask> : tensor<4x16xbf16>, tensor<16x8xbf16> -> tensor<4x8xbf16>, tensor<4x8xi1>
 // CHECK: %[[GRAD:.*]] = linalg.generic {{.*}} ins(%[[MASK]], %[[G]] : tensor<4x8xi1>, tensor<4x8xbf16>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: i1, %[[IN1:.*]]: bf16, %{{.*}}: bf16):
 // CHECK-NOT: arith.cmpf
@@ -632,10 +640,10 @@ func.func @fuse_aux_pre_activation(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>, %
 // -----
 
 // Autocast form, the f16 pre-activation read as a value: aux<pre_activation>
-// in f16 (the type the reader uses) while the fused op reads the f32 bias.
+// in f16 (the type the reader uses), the f16 bias widened in the epilogue.
 // The mask-only reader next to it reads the pre-activation too.
 // CHECK-LABEL: func.func @fuse_autocast_form_aux_pre_activation_f16
-// CHECK: %[[Y:.*]], %[[PRE:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<8xf32>) epilogue<bias_relu> aux<pre_activation> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>, tensor<4x8xf16>
+// CHECK: %[[Y:.*]], %[[PRE:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<8xf16>) epilogue<bias_relu> aux<pre_activation> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>, tensor<4x8xf16>
 // CHECK-NEXT: %[[MASK:.*]] = arith.cmpf ogt, %[[PRE]], %{{.*}} : tensor<4x8xf16>
 // CHECK-NEXT: %[[NEG:.*]] = arith.negf %[[PRE]] : tensor<4x8xf16>
 // CHECK-NEXT: return %[[Y]], %[[MASK]], %[[NEG]]
@@ -807,7 +815,8 @@ func.func @fuse_aux_read_in_other_block(%x: tensor<4x16xf32>, %w: tensor<16x8xf3
 // op goes after it, before the first reader of its results.
 // CHECK-LABEL: func.func @fuse_bias_computed_inside_chain
 // CHECK: %[[B2:.*]] = arith.mulf %{{.*}}, %{{.*}} : tensor<8xf32>
-// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[B2]] : tensor<8xf32>) epilogue<bias_relu> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>
+// CHECK-NEXT: %[[B16:.*]] = mpt.cast %[[B2]] : tensor<8xf32> to tensor<8xf16>
+// CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[B16]] : tensor<8xf16>) epilogue<bias_relu> : tensor<4x16xf16>, tensor<16x8xf16> -> tensor<4x8xf16>
 // CHECK-NEXT: return %[[Y]]
 func.func @fuse_bias_computed_inside_chain(%x: tensor<4x16xf16>, %w: tensor<16x8xf16>, %b: tensor<8xf32>) -> tensor<4x8xf16> {
   %zero = arith.constant 0.0 : f32
@@ -833,12 +842,15 @@ func.func @fuse_bias_computed_inside_chain(%x: tensor<4x16xf16>, %w: tensor<16x8
 
 // In an FP32 chain the bias is added in f32 as the graph says: a widening
 // cast of it is skipped (exact), but the user's rounding of the bias to f16
-// before that is kept. (In the autocast form, where the unfused add runs in
-// f16, the f32 master is taken instead: @fuse_autocast_form_folds_cast.)
+// before that is kept, with or without fp32-bias (which only skips the
+// rounding when the unfused add runs in f16: @fuse_autocast_form_folds_cast).
 // CHECK-LABEL: func.func @fuse_fp32_chain_keeps_bias_rounding
 // CHECK: %[[T:.*]] = arith.truncf %{{.*}} : tensor<8xf32> to tensor<8xf16>
 // CHECK-NEXT: %[[Y:.*]] = mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[T]] : tensor<8xf16>) epilogue<bias> : tensor<4x16xf32>, tensor<16x8xf32> -> tensor<4x8xf32>
 // CHECK-NEXT: return %[[Y]]
+// FP32BIAS-LABEL: func.func @fuse_fp32_chain_keeps_bias_rounding
+// FP32BIAS: %[[T:.*]] = arith.truncf %{{.*}} : tensor<8xf32> to tensor<8xf16>
+// FP32BIAS-NEXT: mpt.fused_matmul %{{.*}}, %{{.*}} bias(%[[T]] : tensor<8xf16>) epilogue<bias>
 func.func @fuse_fp32_chain_keeps_bias_rounding(%x: tensor<4x16xf32>, %w: tensor<16x8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x8xf32>

@@ -90,6 +90,10 @@ cl::opt<bool> fp32Masters("fp32-masters", cl::init(true), cl::cat(category),
                                    "precision, for comparison only)"));
 cl::opt<bool> fuse("fuse", cl::init(true), cl::cat(category),
                    cl::desc("Fuse conv/matmul + bias + ReLU"));
+cl::opt<bool> fusedFp32Bias(
+    "fused-fp32-bias", cl::init(false), cl::cat(category),
+    cl::desc("Fused epilogues read a low-precision bias add's f32 master "
+             "instead of its working copy"));
 cl::opt<std::string> autocastReport("autocast-report", cl::init(""),
                                     cl::cat(category),
                                     cl::desc("Write the autocast JSON report"));
@@ -219,6 +223,7 @@ int main(int argc, char **argv) {
   options.keepWorkingCopy = keepWorkingCopy;
   options.fp32Masters = fp32Masters;
   options.fuse = fuse;
+  options.fusedFp32Bias = fusedFp32Bias;
   options.autocastReport = autocastReport;
   options.fusionReport = fusionReport;
   options.remarks = remarks;

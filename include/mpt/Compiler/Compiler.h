@@ -41,6 +41,9 @@ struct CompileOptions {
   /// (mpt-loss-scaling's overflow-check).
   std::string overflowCheck = "auto";
   bool keepWorkingCopy = true, fp32Masters = true, fuse = true;
+  /// Fused epilogues read a low-precision bias add's f32 master instead of
+  /// its working copy (mpt-fuse-conv-bias-relu's fp32-bias).
+  bool fusedFp32Bias = false;
   /// Autocast and fusion JSON report files ("" for none).
   std::string autocastReport, fusionReport;
   /// Emit the passes' one-line summaries as remarks.

@@ -84,6 +84,11 @@ struct MixedPrecisionOptions
   Option<bool> fuse{*this, "fuse",
                     llvm::cl::desc("Fuse conv/matmul + bias + ReLU"),
                     llvm::cl::init(true)};
+  Option<bool> fusedFp32Bias{
+      *this, "fused-fp32-bias",
+      llvm::cl::desc("Fused epilogues read a low-precision bias add's f32 "
+                     "master instead of its working copy"),
+      llvm::cl::init(false)};
   Option<std::string> report{
       *this, "report",
       llvm::cl::desc("Write the autocast JSON report to this file"),

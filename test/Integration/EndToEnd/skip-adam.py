@@ -68,13 +68,13 @@ def expect_names(state):
     want = (params | {p + ".adam_m" for p in params}
             | {p + ".adam_v" for p in params} | {"adam.step"})
     check(want <= names, f"state lacks {sorted(want - names)}")
-    # A working copy for every parameter read in f16: the weights. The
-    # biases are read in f32 (mpt-compile fuses by default, so the hidden
-    # bias is added in the fused matmul's FP32 epilogue; the head bias is
-    # only read in f32 before the loss).
+    # A working copy for every parameter read in f16: the weights and the
+    # hidden bias (autocast adds it to the f16 activations; the fused
+    # matmul's epilogue reads that f16 bias). The head bias is only read in
+    # f32, before the loss, and has none.
     copies = {n[:-len(".working_copy")] for n in names
               if n.endswith(".working_copy")}
-    check(copies == {"dense0.weight", "head.weight"},
+    check(copies == {"dense0.weight", "dense0.bias", "head.weight"},
           f"working copies of {sorted(copies)}")
 
 

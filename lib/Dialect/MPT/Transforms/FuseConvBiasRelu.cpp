@@ -279,10 +279,10 @@ static BiasKind classifyBias(Value operand, AffineMap map, int64_t rank,
 /// Follows `mpt.cast` / `arith.extf` / `arith.truncf` back to the value they
 /// convert, as long as it is an f16, bf16 or f32 tensor. Widening casts are
 /// exact and always skipped. Narrowing casts are skipped only when
-/// `allowNarrowing`: when the unfused bias add ran in low precision (after
-/// the accumulator was cast down), taking the f32 master is part of the
-/// documented FP32-epilogue improvement; in an FP32 chain the rounding of the
-/// bias is what the graph computes, so it stays.
+/// `allowNarrowing` (the pass's `fp32-bias`, and only when the unfused bias
+/// add ran in low precision, after the accumulator was cast down): by
+/// default the fused epilogue adds the bias the graph rounded, as PyTorch's
+/// autocast and JAX's bf16 programs do.
 static Value stripBiasCasts(Value bias, bool allowNarrowing) {
   while (Operation *def = bias.getDefiningOp()) {
     if (!isa<mpt::CastOp, arith::ExtFOp, arith::TruncFOp>(def))
@@ -1047,8 +1047,10 @@ static LogicalResult planIntermediates(FusionPlan &plan, Decline &decline) {
 /// before the first of them in the contraction's block (readers of the final
 /// value, readers of the intermediates it rewires), and no later than the
 /// last stage, which dominates every reader of the final value elsewhere.
-/// The bias must be available there (its most precise copy if possible).
-static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
+/// The bias must be available there (the copy `fp32Bias` asks for if
+/// possible).
+static LogicalResult planPlacement(FusionPlan &plan, bool fp32Bias,
+                                   Decline &decline) {
   Block *block = plan.contraction->getBlock();
   Operation *ip = plan.stages.back().op;
   auto consider = [&](Operation *anc) {
@@ -1074,7 +1076,7 @@ static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
   if (!plan.biasStage)
     return success();
   Value bias = plan.stages[plan.biasStage - 1].bias;
-  Value stripped = stripBiasCasts(bias, plan.biasAfterCast);
+  Value stripped = stripBiasCasts(bias, fp32Bias && plan.biasAfterCast);
   if (isAvailableBefore(stripped, ip))
     plan.bias = stripped;
   else if (isAvailableBefore(bias, ip))
@@ -1087,8 +1089,8 @@ static LogicalResult planPlacement(FusionPlan &plan, Decline &decline) {
 }
 
 /// Decides whether `op` fuses with the epilogue that follows it.
-static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
-                                  Decline &decline) {
+static Outcome analyzeContraction(Operation *op, bool fp32Bias,
+                                  FusionPlan &plan, Decline &decline) {
   std::optional<ContractionKind> kind = getContractionKind(op);
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!kind || !linalgOp || !linalgOp.hasPureTensorSemantics() ||
@@ -1107,7 +1109,7 @@ static Outcome analyzeContraction(Operation *op, FusionPlan &plan,
     return chain;
   if (failed(checkContraction(plan, decline)) ||
       failed(planIntermediates(plan, decline)) ||
-      failed(planPlacement(plan, decline)))
+      failed(planPlacement(plan, fp32Bias, decline)))
     return Outcome::Decline;
   bool hasBias = plan.biasStage || plan.biasInInit;
   plan.epilogue = hasBias && plan.reluStage ? Epilogue::bias_relu
@@ -1295,14 +1297,16 @@ namespace {
 /// it looks at (once, however often a driver visits it).
 struct FuseContractionEpilogue
     : public OpInterfaceRewritePattern<linalg::LinalgOp> {
-  FuseContractionEpilogue(MLIRContext *context, PassReport *report)
-      : OpInterfaceRewritePattern(context), report(report) {}
+  FuseContractionEpilogue(MLIRContext *context, PassReport *report,
+                          bool fp32Bias)
+      : OpInterfaceRewritePattern(context), report(report), fp32Bias(fp32Bias) {
+  }
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
     FusionPlan plan;
     Decline decline;
-    Outcome outcome = analyzeContraction(op, plan, decline);
+    Outcome outcome = analyzeContraction(op, fp32Bias, plan, decline);
     if (outcome == Outcome::Skip)
       return rewriter.notifyMatchFailure(op, "not a contraction to fuse");
     bool first = claim(op);
@@ -1334,6 +1338,7 @@ private:
   }
 
   PassReport *report;
+  bool fp32Bias;
   mutable std::mutex mutex;
   mutable llvm::DenseSet<Operation *> decided;
 };
@@ -1341,8 +1346,10 @@ private:
 } // namespace
 
 void mlir::mpt::populateFuseConvBiasReluPatterns(RewritePatternSet &patterns,
-                                                 PassReport *report) {
-  patterns.add<FuseContractionEpilogue>(patterns.getContext(), report);
+                                                 PassReport *report,
+                                                 bool fp32Bias) {
+  patterns.add<FuseContractionEpilogue>(patterns.getContext(), report,
+                                        fp32Bias);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1449,7 +1456,7 @@ void MPTFuseConvBiasReluPass::runOnOperation() {
   // nothing is folded and no constant moves: the pass changes the chains it
   // fuses and nothing else.
   RewritePatternSet patterns(&getContext());
-  populateFuseConvBiasReluPatterns(patterns, &shared->report);
+  populateFuseConvBiasReluPatterns(patterns, &shared->report, fp32Bias);
   GreedyRewriteConfig config;
   config.setStrictness(GreedyRewriteStrictness::ExistingOps)
       .enableFolding(false)

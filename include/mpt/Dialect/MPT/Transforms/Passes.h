@@ -33,8 +33,13 @@ class PassReport;
 /// reason, or "no-epilogue"), recorded in `report` when given and emitted
 /// through the context's remark engine. Build the set for one run: the
 /// patterns remember the ops they decided on.
+///
+/// The bias is read in the precision the unfused add used. With `fp32Bias`, a
+/// bias the unfused graph added in low precision is read from before its
+/// narrowing cast (the f32 master).
 void populateFuseConvBiasReluPatterns(RewritePatternSet &patterns,
-                                      PassReport *report = nullptr);
+                                      PassReport *report = nullptr,
+                                      bool fp32Bias = false);
 
 #define GEN_PASS_REGISTRATION
 #include "mpt/Dialect/MPT/Transforms/Passes.h.inc"

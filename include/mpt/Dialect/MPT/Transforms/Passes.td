@@ -111,7 +111,9 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
     each from a zero-filled accumulator, followed by a per-channel bias add
     and/or a ReLU in any of its spellings, into `mpt.fused_conv2d` /
     `mpt.fused_matmul`. A following cast to a lower precision folds into the
-    epilogue. When the backward pass still reads the pre-activation, the
+    epilogue. The bias is read in the precision the unfused add used (as
+    PyTorch's autocast and JAX's bf16 programs do); `fp32-bias` reads the
+    f32 master instead. When the backward pass still reads the pre-activation, the
     fused op returns what it needs (the ReLU mask or the pre-activation) or
     fusion is declined; what any user observes never changes.
   }];
@@ -122,7 +124,11 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
   let options = [
     Option<"report", "report", "std::string", "\"\"",
            "Write the remarks as a JSON report to this file ('-' for "
-           "stderr)">
+           "stderr)">,
+    Option<"fp32Bias", "fp32-bias", "bool", "false",
+           "When the unfused bias add ran in low precision, read the bias "
+           "from before its narrowing cast (the f32 master) instead of its "
+           "f16/bf16 copy">
   ];
   let statistics = [
     Statistic<"numFused", "fused", "Contractions fused with their epilogue">,
