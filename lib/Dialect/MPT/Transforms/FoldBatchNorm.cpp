@@ -18,6 +18,8 @@
 #include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
+#include "LinalgMatchers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -55,47 +57,15 @@ std::optional<ConvLayout> getConvLayout(Operation *op) {
   return std::nullopt;
 }
 
-/// True for an accumulator that is +0.0 everywhere.
-bool isZeroFilled(Value init) {
-  if (auto fill = init.getDefiningOp<linalg::FillOp>())
-    return matchPattern(fill.getInputs()[0], m_PosZeroFloat());
-  return matchPattern(init, m_PosZeroFloat());
-}
-
-/// The 1-D tensor `v` (a full-shape operand read with the identity map)
-/// broadcasts along `dim`, through a broadcasting generic or
-/// `linalg.broadcast`; null otherwise.
+/// The 1-D tensor of `channels` values that `v` (a full-shape operand read
+/// with the identity map) broadcasts along `dim`; null otherwise.
 Value broadcastSource(Value v, int64_t dim, int64_t channels) {
-  auto is1D = [&](Value s) {
-    auto t = dyn_cast<RankedTensorType>(s.getType());
-    return t && t.getRank() == 1 && t.getDimSize(0) == channels;
-  };
-  if (auto g = v.getDefiningOp<linalg::GenericOp>()) {
-    if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-        g.getNumLoops() != g.getNumParallelLoops())
-      return {};
-    OpOperand *in = g.getDpsInputOperand(0);
-    AffineMap map = g.getMatchingIndexingMap(in);
-    auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
-    if (!g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity() ||
-        map.getNumResults() != 1 ||
-        map.getResult(0) != getAffineDimExpr(dim, g.getContext()) ||
-        yield.getValues().size() != 1 ||
-        yield.getValues()[0] != g.getMatchingBlockArgument(in) ||
-        !is1D(in->get()))
-      return {};
-    return in->get();
-  }
-  if (auto b = v.getDefiningOp<linalg::BroadcastOp>()) {
-    auto rank = cast<ShapedType>(v.getType()).getRank();
-    SmallVector<int64_t> others;
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != dim)
-        others.push_back(d);
-    if (b.getDimensions() == ArrayRef<int64_t>(others) && is1D(b.getInput()))
-      return b.getInput();
-  }
-  return {};
+  std::optional<mpt::detail::BroadcastVector> b =
+      mpt::detail::matchBroadcastVector(v);
+  if (!b || b->dim != dim ||
+      cast<RankedTensorType>(b->vector.getType()).getDimSize(0) != channels)
+    return {};
+  return b->vector;
 }
 
 /// A per-channel input of a stage: the value the coefficient generic reads
@@ -306,7 +276,7 @@ bool foldChain(linalg::LinalgOp conv, StringAttr function,
                IRRewriter &rewriter) {
   std::optional<ConvLayout> layout = getConvLayout(conv);
   if (!layout || !conv.hasPureTensorSemantics() ||
-      !isZeroFilled(conv.getDpsInits()[0]))
+      !mpt::detail::isPosZeroInit(conv.getDpsInits()[0]))
     return false;
   Value filter = conv.getDpsInputs()[1];
   Value cur = conv->getResult(0);

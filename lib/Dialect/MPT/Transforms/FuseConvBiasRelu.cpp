@@ -22,6 +22,8 @@
 #include "mpt/Dialect/MPT/Transforms/PassReport.h"
 #include "mpt/Dialect/MPT/Transforms/Passes.h"
 
+#include "LinalgMatchers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -84,16 +86,6 @@ static bool isZeroSplatTensor(Value v) {
   auto fill = v.getDefiningOp<linalg::FillOp>();
   return fill && fill.hasPureTensorSemantics() &&
          matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-}
-
-/// True for an accumulator init that is +0.0 everywhere (a -0.0 init could
-/// change the sign of a zero result, so it is not accepted).
-static bool isPosZeroInit(Value v) {
-  if (matchPattern(v, m_PosZeroFloat()))
-    return true;
-  auto fill = v.getDefiningOp<linalg::FillOp>();
-  return fill && fill.hasPureTensorSemantics() &&
-         matchPattern(fill.getInputs()[0], m_PosZeroFloat());
 }
 
 /// True for a constant that is not a float zero (a ReLU with a threshold).
@@ -242,38 +234,14 @@ static BiasKind classifyBias(Value operand, AffineMap map, int64_t rank,
     return fromProjection(operand, map);
 
   // A full-size operand: a per-channel vector broadcast to the result shape.
-  if (auto bcast = operand.getDefiningOp<linalg::BroadcastOp>()) {
-    if (!bcast.hasPureTensorSemantics())
-      return BiasKind::NotABias;
-    Value vec = bcast.getInput();
-    auto vecType = dyn_cast<RankedTensorType>(vec.getType());
-    if (!vecType || vecType.getRank() != 1)
-      return BiasKind::NotABias;
-    ArrayRef<int64_t> added = bcast.getDimensions();
-    int64_t kept = -1;
-    for (int64_t d = 0; d < rank; ++d)
-      if (!llvm::is_contained(added, d))
-        kept = d;
-    if (kept < 0)
-      return BiasKind::NotABias;
-    MLIRContext *ctx = operand.getContext();
-    return fromProjection(
-        vec, AffineMap::get(rank, 0, getAffineDimExpr(kept, ctx), ctx));
-  }
-  if (auto g = operand.getDefiningOp<linalg::GenericOp>()) {
-    if (!g.hasPureTensorSemantics() || g.getNumDpsInputs() != 1 ||
-        g.getNumDpsInits() != 1 || g.getNumLoops() != rank ||
-        g.getNumParallelLoops() != g.getNumLoops() ||
-        !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
-      return BiasKind::NotABias;
-    auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
-    OpOperand *in = g.getDpsInputOperand(0);
-    if (yield.getNumOperands() != 1 ||
-        yield.getOperand(0) != g.getMatchingBlockArgument(in))
-      return BiasKind::NotABias;
-    return fromProjection(in->get(), g.getMatchingIndexingMap(in));
-  }
-  return BiasKind::NotABias;
+  std::optional<mpt::detail::BroadcastVector> bcast =
+      mpt::detail::matchBroadcastVector(operand);
+  if (!bcast)
+    return BiasKind::NotABias;
+  MLIRContext *ctx = operand.getContext();
+  return fromProjection(
+      bcast->vector,
+      AffineMap::get(rank, 0, getAffineDimExpr(bcast->dim, ctx), ctx));
 }
 
 /// Follows `mpt.cast` / `arith.extf` / `arith.truncf` back to the value they
@@ -983,7 +951,7 @@ static LogicalResult checkContraction(FusionPlan &plan, Decline &decline) {
                                decline)))
     return failure();
   Value init = linalgOp.getDpsInits()[0];
-  if (!isPosZeroInit(init) && !matchBiasInit(plan, init)) {
+  if (!mpt::detail::isPosZeroInit(init) && !matchBiasInit(plan, init)) {
     decline = {kNonZeroInit.str(),
                "the accumulator does not start from a +0.0 fill or constant"
                " or from a per-channel bias"};
