@@ -81,11 +81,7 @@ constexpr llvm::StringLiteral kBiasDominance =
 /// True for a tensor that is +0.0 or -0.0 everywhere: a splat constant or a
 /// `linalg.fill` of a zero constant.
 static bool isZeroSplatTensor(Value v) {
-  if (matchPattern(v, m_AnyZeroFloat()))
-    return true;
-  auto fill = v.getDefiningOp<linalg::FillOp>();
-  return fill && fill.hasPureTensorSemantics() &&
-         matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  return mpt::detail::isZeroTensor(v, /*positiveOnly=*/false);
 }
 
 /// True for a constant that is not a float zero (a ReLU with a threshold).

@@ -19,15 +19,24 @@
 
 namespace mlir::mpt::detail {
 
-/// True for an accumulator init that is +0.0 everywhere: a `+0.0` splat
-/// constant or a `linalg.fill` of `+0.0` on tensors (a -0.0 init could change
-/// the sign of a zero result, so it is not accepted).
-inline bool isPosZeroInit(Value v) {
-  if (matchPattern(v, m_PosZeroFloat()))
+/// True for a tensor that is zero everywhere: a splat constant or a
+/// `linalg.fill` on tensors of a zero constant; +0.0 only when
+/// `positiveOnly`, else +0.0 or -0.0.
+inline bool isZeroTensor(Value v, bool positiveOnly) {
+  auto isZero = [&](Value s) {
+    return positiveOnly ? matchPattern(s, m_PosZeroFloat())
+                        : matchPattern(s, m_AnyZeroFloat());
+  };
+  if (isZero(v))
     return true;
   auto fill = v.getDefiningOp<linalg::FillOp>();
-  return fill && fill.hasPureTensorSemantics() &&
-         matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+  return fill && fill.hasPureTensorSemantics() && isZero(fill.getInputs()[0]);
+}
+
+/// True for an accumulator init that is +0.0 everywhere (a -0.0 init could
+/// change the sign of a zero result, so it is not accepted).
+inline bool isPosZeroInit(Value v) {
+  return isZeroTensor(v, /*positiveOnly=*/true);
 }
 
 /// A 1-D tensor broadcast to the full shape of `full` along every dimension
