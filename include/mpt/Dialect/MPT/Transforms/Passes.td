@@ -113,9 +113,10 @@ def MPTFuseConvBiasRelu : Pass<"mpt-fuse-conv-bias-relu", "::mlir::func::FuncOp"
     `mpt.fused_matmul`. A following cast to a lower precision folds into the
     epilogue. The bias is read in the precision the unfused add used (as
     PyTorch's autocast and JAX's bf16 programs do); `fp32-bias` reads the
-    f32 master instead. When the backward pass still reads the pre-activation, the
-    fused op returns what it needs (the ReLU mask or the pre-activation) or
-    fusion is declined; what any user observes never changes.
+    f32 master instead. When the backward pass still reads the
+    pre-activation, the fused op returns what it needs (the ReLU mask or the
+    pre-activation) or fusion is declined; what any user observes never
+    changes.
   }];
   let dependentDialects = [
     "::mlir::mpt::MPTDialect", "::mlir::arith::ArithDialect",
